@@ -1,0 +1,59 @@
+package dev.hearth.tensor;
+
+/**
+ * The tensor element formats of GGUF files, with ggml's numeric ids and block layouts.
+ * Ids, block sizes and bytes per block are ggml's (ggml.h enum ggml_type, ggml.c type_traits).
+ * A row of {@code n} elements of a block type takes {@code n / blockSize * blockBytes} bytes.
+ */
+public enum GgmlType {
+    F32(0, 1, 4),
+    F16(1, 1, 2),
+    Q4_0(2, 32, 18),
+    Q4_1(3, 32, 20),
+    Q5_0(6, 32, 22),
+    Q5_1(7, 32, 24),
+    Q8_0(8, 32, 34),
+    Q8_1(9, 32, 36),
+    Q2_K(10, 256, 84),
+    Q3_K(11, 256, 110),
+    Q4_K(12, 256, 144),
+    Q5_K(13, 256, 176),
+    Q6_K(14, 256, 210),
+    Q8_K(15, 256, 292),
+    IQ4_NL(20, 32, 18),
+    I8(24, 1, 1),
+    I16(25, 1, 2),
+    I32(26, 1, 4),
+    I64(27, 1, 8),
+    F64(28, 1, 8),
+    BF16(30, 1, 2);
+
+    public final int id;
+    public final int blockSize;
+    public final int blockBytes;
+
+    GgmlType(int id, int blockSize, int blockBytes) {
+        this.id = id;
+        this.blockSize = blockSize;
+        this.blockBytes = blockBytes;
+    }
+
+    private static final GgmlType[] BY_ID = new GgmlType[64];
+    static {
+        for (GgmlType t : values()) BY_ID[t.id] = t;
+    }
+
+    /** The type with ggml id {@code id}, or null when Hearth does not know it. */
+    public static GgmlType byId(int id) {
+        return id >= 0 && id < BY_ID.length ? BY_ID[id] : null;
+    }
+
+    /** Bytes taken by {@code n} elements; {@code n} must be a multiple of the block size. */
+    public long bytesFor(long n) {
+        return n / blockSize * blockBytes;
+    }
+
+    public boolean isQuantized() {
+        return blockSize > 1;
+    }
+}

@@ -1,0 +1,30 @@
+package dev.hearth.tensor;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * What one block format knows: how to read it, write it and multiply it.
+ *
+ * <p>Matrix products follow ggml's numerics: before a dot with a weight row of type {@link #type()},
+ * the activations are converted once to {@link #dotType()} (ggml's {@code vec_dot_type}: Q8_0 for
+ * Q4_0/Q5_0/Q8_0, Q8_1 for Q4_1/Q5_1, Q8_K for the K-quants, F16 for F16, BF16 for BF16, F32 for
+ * F32) and the dot runs on the two encoded rows. That is both faster (integer arithmetic) and what
+ * makes Hearth's logits land within llama.cpp's own noise.
+ *
+ * <p>Offsets are in bytes; {@code n} is a number of elements, a multiple of the block size.
+ */
+public interface TypeOps {
+    GgmlType type();
+
+    /** The format activations are converted to before {@link #dot}. */
+    GgmlType dotType();
+
+    /** Decodes {@code n} elements at {@code src + srcOffset} into {@code dst[dstOffset ..]}. */
+    void dequantize(MemorySegment src, long srcOffset, float[] dst, int dstOffset, int n);
+
+    /** Encodes {@code n} floats as ggml's reference quantizer ({@code quantize_row_*_ref}) does. */
+    void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n);
+
+    /** Dot product of a weight row of this type with an activation row encoded as {@link #dotType()}. */
+    float dot(MemorySegment w, long wOffset, MemorySegment a, long aOffset, int n);
+}
