@@ -1,0 +1,104 @@
+package dev.hearth.cli;
+
+import dev.hearth.gguf.GgufFile;
+import dev.hearth.gguf.Tensor;
+import dev.hearth.model.LlamaModel;
+import dev.hearth.model.ModelConfig;
+import dev.hearth.model.Session;
+import dev.hearth.tensor.ComputePool;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Prompt-processing (pp) and token-generation (tg) speed on random tokens, reported like llama-bench:
+ * each test runs once to warm up, then {@code -r} times; the table shows mean ± standard deviation
+ * of tokens per second.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure prompt and generation speed (llama-bench style).")
+final class BenchCommand implements Callable<Integer> {
+    @Mixin ModelOptions modelOptions;
+
+    @Option(names = {"-p", "--n-prompt"}, split = ",", description = "prompt lengths to test (default ${DEFAULT-VALUE})") int[] prompts = {512};
+    @Option(names = {"-n", "--n-gen"}, split = ",", description = "generation lengths to test (default ${DEFAULT-VALUE})") int[] gens = {128};
+    @Option(names = {"-r", "--repetitions"}, description = "repetitions of each test (default ${DEFAULT-VALUE})") int reps = 3;
+    @Option(names = {"-b", "--batch-size"}, description = "prompt tokens per forward step (default ${DEFAULT-VALUE})") int batch = 512;
+
+    @Override
+    public Integer call() {
+        if (reps < 1) throw new IllegalArgumentException("-r must be at least 1");
+        if (batch < 1) throw new IllegalArgumentException("-b must be at least 1");
+        int threads = modelOptions.threadCount();
+        try (GgufFile file = GgufFile.open(modelOptions.modelPath()); ComputePool pool = new ComputePool(threads)) {
+            LlamaModel model = LlamaModel.load(file);
+            ModelConfig c = model.config();
+            long bytes = 0, params = 0;
+            for (Tensor t : file.tensors().values()) { bytes += t.data().byteSize(); params += t.elementCount(); }
+            String name = c.architecture() + " " + describe(c) + " " + fileType(file);
+            System.out.println("| model                          |       size |     params | backend    | threads |            test |                  t/s |");
+            System.out.println("| ------------------------------ | ---------: | ---------: | ---------- | ------: | --------------: | -------------------: |");
+            SplittableRandom rnd = new SplittableRandom(42);
+            for (int p : prompts) {
+                if (p <= 0) continue;
+                double[] r = measure(model, pool, p, 0, rnd, c.vocab());
+                row(name, bytes, params, threads, "pp" + p, r);
+            }
+            for (int n : gens) {
+                if (n <= 0) continue;
+                double[] r = measure(model, pool, 0, n, rnd, c.vocab());
+                row(name, bytes, params, threads, "tg" + n, r);
+            }
+        }
+        return 0;
+    }
+
+    /** Returns tokens/s of each repetition (after one warm-up run). */
+    private double[] measure(LlamaModel model, ComputePool pool, int prompt, int gen, SplittableRandom rnd, int vocab) {
+        Session s = new Session(model, pool, Math.max(prompt, gen) + 1, Math.min(batch, Math.max(prompt, 1)));
+        double[] rates = new double[reps];
+        for (int rep = -1; rep < reps; rep++) {
+            s.truncate(0);
+            long t0 = System.nanoTime();
+            if (prompt > 0) {
+                int[] toks = new int[prompt];
+                for (int i = 0; i < prompt; i++) toks[i] = rnd.nextInt(vocab);
+                s.feed(toks);
+            } else {
+                for (int i = 0; i < gen; i++) s.feed(new int[] {rnd.nextInt(vocab)});
+            }
+            double secs = (System.nanoTime() - t0) / 1e9;
+            if (rep >= 0) rates[rep] = (prompt > 0 ? prompt : gen) / secs;
+        }
+        return rates;
+    }
+
+    private static void row(String name, long bytes, long params, int threads, String test, double[] r) {
+        double mean = 0;
+        for (double x : r) mean += x;
+        mean /= r.length;
+        double var = 0;
+        for (double x : r) var += (x - mean) * (x - mean);
+        double sd = r.length > 1 ? Math.sqrt(var / (r.length - 1)) : 0;
+        String size = bytes >= (1L << 30) ? String.format("%.2f GiB", bytes / (double) (1L << 30)) : String.format("%.2f MiB", bytes / (double) (1L << 20));
+        String ps = params >= 1_000_000_000L ? String.format("%.2f B", params / 1e9) : params >= 1_000_000 ? String.format("%.2f M", params / 1e6) : String.format("%.2f K", params / 1e3);
+        System.out.printf("| %-30s | %10s | %10s | %-10s | %7d | %15s | %20s |%n",
+                name, size, ps, "CPU", threads, test, String.format("%.2f ± %.2f", mean, sd));
+        System.out.flush();
+    }
+
+    private static String describe(ModelConfig c) {
+        return c.layers() + "L/" + c.embd() + "d";
+    }
+
+    private static String fileType(GgufFile f) {
+        // the most common weight type of the 2-D tensors stands for the file, like llama.cpp's ftype name
+        java.util.Map<dev.hearth.tensor.GgmlType, Long> bytesByType = new java.util.EnumMap<>(dev.hearth.tensor.GgmlType.class);
+        for (Tensor t : f.tensors().values())
+            if (t.shape().length >= 2) bytesByType.merge(t.type(), t.data().byteSize(), Long::sum);
+        return bytesByType.entrySet().stream().max(java.util.Map.Entry.comparingByValue()).map(e -> e.getKey().name()).orElse("?");
+    }
+}

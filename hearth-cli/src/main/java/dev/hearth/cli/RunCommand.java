@@ -1,0 +1,75 @@
+package dev.hearth.cli;
+
+import dev.hearth.gguf.GgufFile;
+import dev.hearth.model.LlamaModel;
+import dev.hearth.model.Session;
+import dev.hearth.sampling.Sampler;
+import dev.hearth.sampling.SamplerParams;
+import dev.hearth.tensor.ComputePool;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Generates text from a prompt, streaming it to stdout; timings go to stderr, as llama-cli does.
+ * The prompt is echoed first, the way llama.cpp's examples print it.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Generate text from a prompt.")
+final class RunCommand implements Callable<Integer> {
+    @Mixin ModelOptions modelOptions;
+
+    @Option(names = {"-p", "--prompt"}, description = "prompt text (default: \"${DEFAULT-VALUE}\")") String prompt = "Once upon a time";
+    @Option(names = {"-n", "--n-predict"}, description = "tokens to generate, -1 = until end of generation or full context (default ${DEFAULT-VALUE})") int nPredict = -1;
+    @Option(names = {"-c", "--ctx-size"}, description = "context size, 0 = the model's trained context (default ${DEFAULT-VALUE})") int ctx = 4096;
+    @Option(names = "--temp", description = "temperature, 0 = greedy (default ${DEFAULT-VALUE})") float temp = 0.8f;
+    @Option(names = "--top-k", description = "top-k, 0 = off (default ${DEFAULT-VALUE})") int topK = 40;
+    @Option(names = "--top-p", description = "top-p, 1 = off (default ${DEFAULT-VALUE})") float topP = 0.95f;
+    @Option(names = "--min-p", description = "min-p, 0 = off (default ${DEFAULT-VALUE})") float minP = 0.05f;
+    @Option(names = {"-s", "--seed"}, description = "random seed, -1 = random (default ${DEFAULT-VALUE})") long seed = -1;
+    @Option(names = "--no-echo", description = "do not print the prompt before the generated text") boolean noEcho;
+
+    @Override
+    public Integer call() {
+        if (nPredict < -1) throw new IllegalArgumentException("-n must be -1 or more, got " + nPredict);
+        if (ctx < 0) throw new IllegalArgumentException("-c must be 0 or more, got " + ctx);
+        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+        try (GgufFile file = GgufFile.open(modelOptions.modelPath());
+             ComputePool pool = new ComputePool(modelOptions.threadCount())) {
+            LlamaModel model = LlamaModel.load(file);
+            Tokenizers.Text text = Tokenizers.load(file);
+            int contextSize = ctx == 0 ? model.config().contextTrain() : ctx;
+            int[] tokens = text.encode(prompt, true, true);
+            if (tokens.length >= contextSize)
+                throw new IllegalArgumentException("the prompt has " + tokens.length + " tokens, more than the context size " + contextSize);
+            int budget = nPredict < 0 ? contextSize - tokens.length : Math.min(nPredict, contextSize - tokens.length);
+            Session session = new Session(model, pool, Math.min(contextSize, tokens.length + budget), 512);
+            Sampler sampler = new Sampler(new SamplerParams(temp, topK, topP, minP, seed));
+
+            if (!noEcho) out.print(text.render(tokens));
+            out.flush();
+            long t0 = System.nanoTime();
+            float[] logits = session.feed(tokens);
+            long t1 = System.nanoTime();
+            int generated = 0;
+            Tokenizers.Stream stream = text.stream();
+            while (generated < budget) {
+                int next = sampler.sample(logits, model.config().vocab());
+                if (text.isEndOfGeneration(next)) break;
+                out.print(stream.next(next));
+                out.flush();
+                generated++;
+                if (generated == budget) break;
+                logits = session.feed(new int[] {next});
+            }
+            out.print(stream.flush());
+            out.println();
+            long t2 = System.nanoTime();
+            System.err.printf("%nprompt eval: %d tokens in %.2f ms (%.2f tokens/s)%n", tokens.length, (t1 - t0) / 1e6, tokens.length / ((t1 - t0) / 1e9));
+            System.err.printf("generation:  %d tokens in %.2f ms (%.2f tokens/s)%n", generated, (t2 - t1) / 1e6, generated / Math.max(1e-9, (t2 - t1) / 1e9));
+        }
+        return 0;
+    }
+}

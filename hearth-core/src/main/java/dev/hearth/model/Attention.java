@@ -1,0 +1,54 @@
+package dev.hearth.model;
+
+import dev.hearth.tensor.ComputePool;
+import dev.hearth.tensor.FloatOps;
+
+/**
+ * Causal grouped-query attention over the KV cache, computed as llama.cpp does without flash
+ * attention: scores = K·q with q rounded to float16 (ggml converts the query to the cache's F16
+ * before the product), softmax(scores × 1/√d) with the sum in double, then the weights rounded to
+ * float16 and multiplied with V.
+ */
+final class Attention {
+    private Attention() {}
+
+    /** For each of the {@code n} new tokens (positions pos..pos+n-1), writes every head's output to {@code out}. */
+    static void attend(Session s, int layer, float[] q, int n, int pos, float[] out) {
+        ModelConfig c = s.model.config;
+        int heads = c.heads(), dk = c.headDimK(), dv = c.headDimV();
+        int group = heads / c.headsKv();
+        float scale = (float) (1.0 / Math.sqrt(dk));
+        float[] keys = s.cache.keys[layer], values = s.cache.values[layer];
+        int kvK = c.kvDimK(), kvV = c.kvDimV(), qDim = c.qDim(), oDim = heads * dv;
+        int work = n * heads;
+        s.pool.run((thread, threads) -> {
+            float[] scores = s.scores[thread];
+            float[] qh = s.qHead[thread];
+            for (int w = ComputePool.split(work, thread, threads), end = ComputePool.split(work, thread + 1, threads); w < end; w++) {
+                int t = w / heads, h = w % heads, g = h / group;
+                int len = pos + t + 1; // causal: positions 0 .. pos+t
+                System.arraycopy(q, t * qDim + h * dk, qh, 0, dk);
+                FloatOps.roundToF16(qh, 0, dk);
+                float max = Float.NEGATIVE_INFINITY;
+                for (int j = 0; j < len; j++) {
+                    float sc = FloatOps.dot(qh, 0, keys, j * kvK + g * dk, dk) * scale;
+                    scores[j] = sc;
+                    if (sc > max) max = sc;
+                }
+                double sum = 0;
+                for (int j = 0; j < len; j++) {
+                    float e = (float) Math.exp(scores[j] - max);
+                    scores[j] = e;
+                    sum += e;
+                }
+                float inv = (float) (1.0 / sum);
+                int o = t * oDim + h * dv;
+                java.util.Arrays.fill(out, o, o + dv, 0f);
+                for (int j = 0; j < len; j++) {
+                    float p = Float.float16ToFloat(Float.floatToFloat16(scores[j] * inv));
+                    FloatOps.axpy(p, values, j * kvV + g * dv, out, o, dv);
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,156 @@
+package dev.hearth.model;
+
+import dev.hearth.gguf.GgufFile;
+import dev.hearth.gguf.GgufFormatException;
+import dev.hearth.gguf.Tensor;
+import dev.hearth.tensor.ComputePool;
+import dev.hearth.tensor.EncodedRows;
+import dev.hearth.tensor.FloatOps;
+import dev.hearth.tensor.MatMul;
+import dev.hearth.tensor.TypeOps;
+
+/**
+ * The Llama transformer (llama.cpp's {@code LLM_ARCH_LLAMA}): token embedding, then per layer
+ * RMSNorm → Q/K/V projections (optional biases) → RoPE → grouped-query attention over the KV cache
+ * → output projection → residual; RMSNorm → SwiGLU feed-forward → residual; final RMSNorm and the
+ * output projection (tied to the embedding when the file has no {@code output.weight}).
+ *
+ * <p>Tensor names are llama.cpp's ({@code token_embd.weight}, {@code blk.N.attn_q.weight}, …).
+ * The weights are views on the mapped file; nothing is copied except the small norm vectors.
+ */
+public final class LlamaModel {
+    /** One transformer block's weights. Bias tensors are null when the file has none. */
+    record Layer(float[] attnNorm, Tensor wq, Tensor wk, Tensor wv, Tensor wo,
+                 float[] bq, float[] bk, float[] bv, float[] bo,
+                 float[] ffnNorm, Tensor gate, Tensor up, Tensor down) {}
+
+    final ModelConfig config;
+    final Tensor tokenEmbd;
+    final Layer[] layers;
+    final float[] outputNorm;
+    final Tensor output;
+    final Rope rope;
+
+    private LlamaModel(ModelConfig config, Tensor tokenEmbd, Layer[] layers, float[] outputNorm, Tensor output, Rope rope) {
+        this.config = config;
+        this.tokenEmbd = tokenEmbd;
+        this.layers = layers;
+        this.outputNorm = outputNorm;
+        this.output = output;
+        this.rope = rope;
+    }
+
+    public static LlamaModel load(GgufFile f) {
+        ModelConfig c = ModelConfig.read(f);
+        if (!c.architecture().equals("llama"))
+            throw new GgufFormatException(f.path() + ": architecture '" + c.architecture() + "' is not supported (supported: llama)");
+        Tensor embd = matrix(f, "token_embd.weight", c.embd(), c.vocab());
+        Layer[] layers = new Layer[c.layers()];
+        for (int i = 0; i < c.layers(); i++) {
+            String p = "blk." + i + ".";
+            layers[i] = new Layer(
+                    vector(f, p + "attn_norm.weight", c.embd(), true),
+                    matrix(f, p + "attn_q.weight", c.embd(), c.qDim()),
+                    matrix(f, p + "attn_k.weight", c.embd(), c.kvDimK()),
+                    matrix(f, p + "attn_v.weight", c.embd(), c.kvDimV()),
+                    matrix(f, p + "attn_output.weight", c.heads() * c.headDimV(), c.embd()),
+                    vector(f, p + "attn_q.bias", c.qDim(), false),
+                    vector(f, p + "attn_k.bias", c.kvDimK(), false),
+                    vector(f, p + "attn_v.bias", c.kvDimV(), false),
+                    vector(f, p + "attn_output.bias", c.embd(), false),
+                    vector(f, p + "ffn_norm.weight", c.embd(), true),
+                    matrix(f, p + "ffn_gate.weight", c.embd(), c.ffn()),
+                    matrix(f, p + "ffn_up.weight", c.embd(), c.ffn()),
+                    matrix(f, p + "ffn_down.weight", c.ffn(), c.embd()));
+            if (f.tensor(p + "ffn_gate_inp.weight") != null)
+                throw new GgufFormatException(f.path() + ": mixture-of-experts Llama models are not supported yet");
+        }
+        float[] outNorm = vector(f, "output_norm.weight", c.embd(), true);
+        Tensor output = f.tensor("output.weight") != null ? matrix(f, "output.weight", c.embd(), c.vocab()) : embd;
+        float[] freqs = vector(f, "rope_freqs.weight", c.ropeDim() / 2, false);
+        Rope rope = new Rope(c.ropeDim(), c.ropeBase(), c.ropeScale(), freqs, false);
+        return new LlamaModel(c, embd, layers, outNorm, output, rope);
+    }
+
+    private static Tensor matrix(GgufFile f, String name, int cols, int rows) {
+        Tensor t = f.requireTensor(name);
+        if (t.shape().length != 2 || t.shape()[0] != cols || t.shape()[1] != rows)
+            throw new GgufFormatException(f.path() + ": tensor '" + name + "' has shape " + java.util.Arrays.toString(t.shape())
+                    + ", expected [" + cols + ", " + rows + "]");
+        TypeOps.of(t.type()); // unsupported types fail at load, not at the first token
+        return t;
+    }
+
+    private static float[] vector(GgufFile f, String name, int n, boolean required) {
+        Tensor t = required ? f.requireTensor(name) : f.tensor(name);
+        if (t == null) return null;
+        if (t.elementCount() != n)
+            throw new GgufFormatException(f.path() + ": tensor '" + name + "' has " + t.elementCount() + " elements, expected " + n);
+        float[] v = new float[n];
+        TypeOps.of(t.type()).dequantize(t.data(), 0, v, 0, n);
+        return v;
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    /**
+     * Runs {@code n} tokens at positions {@code pos .. pos+n-1} through the model, appending their keys and
+     * values to the session's cache, and writes the logits of the last {@code logitRows} positions to
+     * {@code s.logits} (row-major, vocab per row).
+     */
+    void forward(Session s, int[] tokens, int tokOff, int n, int pos, int logitRows) {
+        ModelConfig c = config;
+        ComputePool pool = s.pool;
+        int E = c.embd();
+        float[] x = s.x, xb = s.xb, q = s.q, k = s.k, v = s.v, att = s.att, gate = s.gate, up = s.up;
+        EncodedRows enc = s.enc;
+
+        for (int t = 0; t < n; t++) MatMul.row(tokenEmbd, tokens[tokOff + t], x, t * E);
+
+        for (int l = 0; l < c.layers(); l++) {
+            Layer L = layers[l];
+            // attention
+            for (int t = 0; t < n; t++) FloatOps.rmsNorm(xb, t * E, x, t * E, L.attnNorm, E, c.normEps());
+            project(pool, enc, L.wq, L.bq, xb, n, E, q, c.qDim(), true);
+            project(pool, enc, L.wk, L.bk, xb, n, E, k, c.kvDimK(), false);
+            project(pool, enc, L.wv, L.bv, xb, n, E, v, c.kvDimV(), false);
+            for (int t = 0; t < n; t++) {
+                rope.angles(pos + t, s.cos, s.sin);
+                rope.rotate(q, t * c.qDim(), c.heads(), c.headDimK(), s.cos, s.sin);
+                rope.rotate(k, t * c.kvDimK(), c.headsKv(), c.headDimK(), s.cos, s.sin);
+            }
+            s.cache.store(l, pos, n, k, v);
+            Attention.attend(s, l, q, n, pos, att);
+            project(pool, enc, L.wo, L.bo, att, n, c.heads() * c.headDimV(), xb, E, true);
+            for (int t = 0; t < n; t++) FloatOps.add(x, t * E, xb, t * E, E);
+
+            // feed-forward
+            for (int t = 0; t < n; t++) FloatOps.rmsNorm(xb, t * E, x, t * E, L.ffnNorm, E, c.normEps());
+            project(pool, enc, L.gate, null, xb, n, E, gate, c.ffn(), true);
+            project(pool, enc, L.up, null, xb, n, E, up, c.ffn(), false);
+            for (int t = 0; t < n; t++) FloatOps.swiglu(gate, t * c.ffn(), up, t * c.ffn(), c.ffn());
+            project(pool, enc, L.down, null, gate, n, c.ffn(), xb, E, true);
+            for (int t = 0; t < n; t++) FloatOps.add(x, t * E, xb, t * E, E);
+        }
+
+        if (logitRows == 0) return;
+        int first = n - logitRows;
+        for (int t = first; t < n; t++) FloatOps.rmsNorm(xb, (t - first) * E, x, t * E, outputNorm, E, c.normEps());
+        enc.encode(pool, TypeOps.of(output.type()).dotType(), xb, logitRows, E);
+        MatMul.multiply(pool, output, enc, s.logits, 0, c.vocab());
+    }
+
+    /**
+     * out = W · in (+ bias) for n rows. {@code encode} is false when {@code in} was already encoded for a
+     * weight of the same dot type by the previous call (Q, K and V share one input).
+     */
+    private static void project(ComputePool pool, EncodedRows enc, Tensor w, float[] bias, float[] in, int n, int inDim,
+                                float[] out, int outDim, boolean encode) {
+        var dotType = TypeOps.of(w.type()).dotType();
+        if (encode || enc.type() != dotType) enc.encode(pool, dotType, in, n, inDim);
+        MatMul.multiply(pool, w, enc, out, 0, outDim);
+        if (bias != null) for (int t = 0; t < n; t++) FloatOps.add(out, t * outDim, bias, 0, outDim);
+    }
+}

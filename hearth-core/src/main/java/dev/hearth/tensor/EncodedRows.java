@@ -1,0 +1,44 @@
+package dev.hearth.tensor;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Activation rows encoded in the format a weight type multiplies with ({@link TypeOps#dotType()}).
+ * One buffer is reused for every matmul of a forward pass; it only grows.
+ */
+public final class EncodedRows {
+    private MemorySegment buffer = MemorySegment.NULL;
+    private GgmlType type;
+    private int rows;
+    private int cols;
+    private long rowBytes;
+
+    /** Encodes rows {@code [0, n)} of {@code x} (row stride {@code cols}) as {@code type}, split over the pool. */
+    public EncodedRows encode(ComputePool pool, GgmlType type, float[] x, int n, int cols) {
+        this.type = type;
+        this.rows = n;
+        this.cols = cols;
+        this.rowBytes = type.bytesFor(cols);
+        long need = rowBytes * n;
+        if (buffer.byteSize() < need) buffer = Arena.ofAuto().allocate(Math.max(need, 2 * buffer.byteSize()), 64);
+        TypeOps ops = TypeOps.of(type);
+        MemorySegment buf = buffer;
+        long rb = rowBytes;
+        if (n == 1) {
+            ops.quantize(x, 0, buf, 0, cols);
+        } else {
+            pool.run((t, nt) -> {
+                for (int r = ComputePool.split(n, t, nt), end = ComputePool.split(n, t + 1, nt); r < end; r++)
+                    ops.quantize(x, r * cols, buf, r * rb, cols);
+            });
+        }
+        return this;
+    }
+
+    public MemorySegment segment() { return buffer; }
+    public GgmlType type() { return type; }
+    public int rows() { return rows; }
+    public int cols() { return cols; }
+    public long rowOffset(int r) { return r * rowBytes; }
+}
