@@ -27,4 +27,14 @@ public interface TypeOps {
 
     /** Dot product of a weight row of this type with an activation row encoded as {@link #dotType()}. */
     float dot(MemorySegment w, long wOffset, MemorySegment a, long aOffset, int n);
+
+    /**
+     * The fast implementation for {@code type} (Vector API kernels where they pay, the scalar
+     * reference elsewhere). Instances are stateless and thread-safe.
+     *
+     * @throws IllegalArgumentException when Hearth has no kernels for {@code type}
+     */
+    static TypeOps of(GgmlType type) {
+        return VectorTypeOps.of(type);
+    }
 }

@@ -1,0 +1,54 @@
+package dev.hearth.tensor;
+
+import java.lang.foreign.MemorySegment;
+
+/** Packing of the 6-bit sub-block scales shared by several K-quant formats. */
+final class KScales {
+    private KScales() {}
+
+    /**
+     * Q4_K/Q5_K: 8 (scale, min) pairs of 6 bits in 12 bytes (ggml-quants.c get_scale_min_k4).
+     * Pairs 0..3: scale = bytes[j] & 63, min = bytes[j+4] & 63. Pairs 4..7: low 4 bits in the nibbles
+     * of bytes[j+4], high 2 bits in the top bits of bytes[j-4] (scale) and bytes[j] (min).
+     * Writes scale to out[0] and min to out[1].
+     */
+    static void scaleMinK4(MemorySegment s, long scalesOff, int j, int[] out) {
+        if (j < 4) {
+            out[0] = Blocks.u8(s, scalesOff + j) & 63;
+            out[1] = Blocks.u8(s, scalesOff + j + 4) & 63;
+        } else {
+            int packed = Blocks.u8(s, scalesOff + j + 4);
+            out[0] = (packed & 0xF) | ((Blocks.u8(s, scalesOff + j - 4) >> 6) << 4);
+            out[1] = (packed >> 4) | ((Blocks.u8(s, scalesOff + j) >> 6) << 4);
+        }
+    }
+
+    /** The inverse of {@link #scaleMinK4}: packs 8 scales and 8 mins (each 0..63) into 12 bytes. */
+    static byte[] packScaleMinK4(int[] scales, int[] mins) {
+        byte[] b = new byte[12];
+        for (int j = 0; j < 8; j++) {
+            int ls = scales[j];
+            int lm = mins[j];
+            if (j < 4) {
+                b[j] = (byte) ls;
+                b[j + 4] = (byte) lm;
+            } else {
+                b[j + 4] = (byte) ((ls & 0xF) | ((lm & 0xF) << 4));
+                b[j - 4] |= (byte) ((ls >> 4) << 6);
+                b[j] |= (byte) ((lm >> 4) << 6);
+            }
+        }
+        return b;
+    }
+
+    /**
+     * Q3_K: 16 signed 6-bit scales in 12 bytes (ggml-quants.c quantize_row_q3_K_ref). Scale j's low
+     * nibble is the low (j < 8) or high (j ≥ 8) nibble of bytes[j % 8]; its top two bits are bits
+     * 2·(j/4) of bytes[8 + j%4]; the stored value is offset by +32. Returns the signed scale.
+     */
+    static int q3Scale(MemorySegment s, long scalesOff, int j) {
+        int low = j < 8 ? Blocks.u8(s, scalesOff + j) & 0xF : Blocks.u8(s, scalesOff + j - 8) >> 4;
+        int high = (Blocks.u8(s, scalesOff + 8 + j % 4) >> (2 * (j / 4))) & 3;
+        return (low | (high << 4)) - 32;
+    }
+}

@@ -1,0 +1,66 @@
+package dev.hearth.tensor;
+
+import static dev.hearth.tensor.Blocks.*;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Q5_1: 32 values per 24-byte block = {@code ggml_half d; ggml_half m; uint8_t qh[4]; uint8_t
+ * qs[16]} (bits as in Q5_0); value = d·q + m (ggml-common.h block_q5_1). Dots against Q8_1.
+ */
+class Q5_1Ops extends BlockOps {
+    static final int QK = 32;
+
+    Q5_1Ops() {
+        super(GgmlType.Q5_1, GgmlType.Q8_1);
+    }
+
+    static int level(MemorySegment s, long off, int qh, int j) {
+        int q = u8(s, off + 8 + (j & 15));
+        int low = j < 16 ? q & 0xF : q >> 4;
+        return low | (((qh >>> j) & 1) << 4);
+    }
+
+    @Override
+    void dequantizeBlock(MemorySegment src, long off, float[] dst, int dstOff) {
+        float d = half(src, off);
+        float m = half(src, off + 2);
+        int qh = i32(src, off + 4);
+        for (int j = 0; j < QK; j++) dst[dstOff + j] = level(src, off, qh, j) * d + m;
+    }
+
+    /** quantize_row_q5_1_ref: d = (max-min)/31, m = min, q = trunc((x-min)/d + 0.5) (no clamp in ggml). */
+    @Override
+    void quantizeBlock(float[] x, int xOff, MemorySegment dst, long off) {
+        float min = Float.MAX_VALUE;
+        float max = -Float.MAX_VALUE;
+        for (int j = 0; j < QK; j++) {
+            float v = x[xOff + j];
+            if (v < min) min = v;
+            if (v > max) max = v;
+        }
+        float d = (max - min) / 31;
+        float id = d != 0 ? 1.0f / d : 0.0f;
+        putHalf(dst, off, d);
+        putHalf(dst, off + 2, min);
+        int qh = 0;
+        for (int j = 0; j < QK / 2; j++) {
+            // ggml stores these through uint8_t: keep the low 8 bits
+            int q0 = ((int) ((x[xOff + j] - min) * id + 0.5f)) & 0xFF;
+            int q1 = ((int) ((x[xOff + QK / 2 + j] - min) * id + 0.5f)) & 0xFF;
+            putByte(dst, off + 8 + j, (q0 & 0xF) | ((q1 & 0xF) << 4));
+            qh |= ((q0 >> 4) & 1) << j;
+            qh |= ((q1 >> 4) & 1) << (j + QK / 2);
+        }
+        dst.set(INT_LE, off + 4, qh);
+    }
+
+    /** ggml_vec_dot_q5_1_q8_1_generic: (d_w·d_a)·sumi + m_w·s_a. */
+    @Override
+    float dotBlock(MemorySegment w, long wOff, MemorySegment a, long aOff) {
+        int qh = i32(w, wOff + 4);
+        int sumi = 0;
+        for (int j = 0; j < QK; j++) sumi += level(w, wOff, qh, j) * i8(a, aOff + 4 + j);
+        return (half(w, wOff) * half(a, aOff)) * sumi + half(w, wOff + 2) * half(a, aOff + 2);
+    }
+}

@@ -1,0 +1,66 @@
+package dev.hearth.tensor;
+
+import static dev.hearth.tensor.Blocks.*;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * Q8_K: 256 values per 292-byte block = {@code float d; int8_t qs[256]; int16_t bsums[16]} where
+ * bsums[j] = Σ qs[16j .. 16j+15] (ggml-common.h block_q8_K). The activation format of all K-quants:
+ * the bsums give the K-quants' per-sub-block min terms without touching qs again.
+ */
+class Q8KOps extends BlockOps {
+    static final int QK = 256;
+    static final int QS = 4;
+    static final int BSUMS = 4 + 256;
+
+    Q8KOps() {
+        super(GgmlType.Q8_K, GgmlType.Q8_K);
+    }
+
+    @Override
+    void dequantizeBlock(MemorySegment src, long off, float[] dst, int dstOff) {
+        float d = f32(src, off);
+        for (int j = 0; j < QK; j++) dst[dstOff + j] = d * i8(src, off + QS + j);
+    }
+
+    /**
+     * quantize_row_q8_K_ref: scale -127/max where max is the signed value of largest magnitude,
+     * nearest_int rounding capped at 127, d = 1/iscale (a float, not a half). An all-zero block is
+     * d = 0, qs = 0; ggml leaves its bsums unwritten, we write zeros.
+     */
+    @Override
+    void quantizeBlock(float[] x, int xOff, MemorySegment dst, long off) {
+        float max = 0;
+        float amax = 0;
+        for (int j = 0; j < QK; j++) {
+            float ax = Math.abs(x[xOff + j]);
+            if (ax > amax) {
+                amax = ax;
+                max = x[xOff + j];
+            }
+        }
+        if (amax == 0) {
+            dst.asSlice(off, GgmlType.Q8_K.blockBytes).fill((byte) 0);
+            return;
+        }
+        float iscale = -127.f / max;
+        int[] q = new int[QK];
+        for (int j = 0; j < QK; j++) {
+            q[j] = Math.min(127, QuantMath.nearestInt(iscale * x[xOff + j]));
+            putByte(dst, off + QS + j, q[j]);
+        }
+        for (int j = 0; j < QK / 16; j++) {
+            int sum = 0;
+            for (int i = 0; i < 16; i++) sum += q[16 * j + i];
+            dst.set(SHORT_LE, off + BSUMS + 2L * j, (short) sum);
+        }
+        dst.set(FLOAT_LE, off, 1 / iscale);
+    }
+
+    @Override
+    float dotBlock(MemorySegment w, long wOff, MemorySegment a, long aOff) {
+        throw new UnsupportedOperationException("Q8_K is an activation format; ggml has no Q8_K weight dot");
+    }
+}
