@@ -3,6 +3,13 @@ package dev.hearth.tensor;
 import static dev.hearth.tensor.Blocks.*;
 
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /** BF16: little-endian bfloat16 ({@link BFloat16}); dots against BF16 (ggml-cpu.c: vec_dot_type BF16). */
 class BF16Ops extends BlockOps {
@@ -33,5 +40,47 @@ class BF16Ops extends BlockOps {
             sum += BFloat16.toFloat(w.get(SHORT_LE, wOffset + 2L * i)) * BFloat16.toFloat(a.get(SHORT_LE, aOffset + 2L * i));
         }
         return (float) sum;
+    }
+
+    /** Vector dot (bf16 widening is a shift) and quantize (ggml's rounding in int lanes). */
+    static final class Vectorized extends BF16Ops {
+        @Override
+        public float dot(MemorySegment w, long wOffset, MemorySegment a, long aOffset, int n) {
+            FloatVector acc0 = FloatVector.zero(Simd.F512), acc1 = acc0;
+            int i = 0;
+            for (; i + 32 <= n; i += 32) {
+                long wo = wOffset + 2L * i, ao = aOffset + 2L * i;
+                acc0 = Simd.bf16ToFloat(w, wo).fma(Simd.bf16ToFloat(a, ao), acc0);
+                acc1 = Simd.bf16ToFloat(w, wo + 32).fma(Simd.bf16ToFloat(a, ao + 32), acc1);
+            }
+            for (; i + 16 <= n; i += 16) acc0 = Simd.bf16ToFloat(w, wOffset + 2L * i).fma(Simd.bf16ToFloat(a, aOffset + 2L * i), acc0);
+            float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+            for (; i < n; i++) {
+                sum += BFloat16.toFloat(w.get(SHORT_LE, wOffset + 2L * i)) * BFloat16.toFloat(a.get(SHORT_LE, aOffset + 2L * i));
+            }
+            return sum;
+        }
+
+        @Override
+        public void dequantize(MemorySegment src, long srcOffset, float[] dst, int dstOffset, int n) {
+            int i = 0;
+            for (; i + 16 <= n; i += 16) Simd.bf16ToFloat(src, srcOffset + 2L * i).intoArray(dst, dstOffset + i);
+            for (; i < n; i++) dst[dstOffset + i] = BFloat16.toFloat(src.get(SHORT_LE, srcOffset + 2L * i));
+        }
+
+        @Override
+        public void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n) {
+            int i = 0;
+            for (; i + 16 <= n; i += 16) {
+                IntVector bits = FloatVector.fromArray(Simd.F512, src, srcOffset + i).reinterpretAsInts();
+                IntVector upper = bits.lanewise(VectorOperators.LSHR, 16);
+                IntVector rounded = bits.add(upper.and(1).add(0x7FFF)).lanewise(VectorOperators.LSHR, 16);
+                VectorMask<Integer> nan = bits.and(0x7FFFFFFF).compare(VectorOperators.GT, 0x7F800000);
+                rounded = rounded.blend(upper.or(64), nan);
+                rounded.convertShape(VectorOperators.I2S, Simd.S256, 0).reinterpretAsShorts()
+                        .intoMemorySegment(dst, dstOffset + 2L * i, Simd.LE);
+            }
+            for (; i < n; i++) dst.set(SHORT_LE, dstOffset + 2L * i, BFloat16.fromFloat(src[srcOffset + i]));
+        }
     }
 }

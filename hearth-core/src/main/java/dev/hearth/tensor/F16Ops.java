@@ -3,6 +3,13 @@ package dev.hearth.tensor;
 import static dev.hearth.tensor.Blocks.*;
 
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * F16: little-endian IEEE halves. Encoding rounds to nearest even (ggml's GGML_FP32_TO_FP16, and
@@ -34,5 +41,30 @@ class F16Ops extends BlockOps {
         double sum = 0;
         for (int i = 0; i < n; i++) sum += half(w, wOffset + 2L * i) * half(a, aOffset + 2L * i);
         return (float) sum;
+    }
+
+    /** Vector dot: halves widened in int lanes ({@link Simd#halfToFloat}), then FMA. */
+    static final class Vectorized extends F16Ops {
+        @Override
+        public float dot(MemorySegment w, long wOffset, MemorySegment a, long aOffset, int n) {
+            FloatVector acc0 = FloatVector.zero(Simd.F512), acc1 = acc0;
+            int i = 0;
+            for (; i + 32 <= n; i += 32) {
+                long wo = wOffset + 2L * i, ao = aOffset + 2L * i;
+                acc0 = Simd.halfToFloat(w, wo).fma(Simd.halfToFloat(a, ao), acc0);
+                acc1 = Simd.halfToFloat(w, wo + 32).fma(Simd.halfToFloat(a, ao + 32), acc1);
+            }
+            for (; i + 16 <= n; i += 16) acc0 = Simd.halfToFloat(w, wOffset + 2L * i).fma(Simd.halfToFloat(a, aOffset + 2L * i), acc0);
+            float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+            for (; i < n; i++) sum += half(w, wOffset + 2L * i) * half(a, aOffset + 2L * i);
+            return sum;
+        }
+
+        @Override
+        public void dequantize(MemorySegment src, long srcOffset, float[] dst, int dstOffset, int n) {
+            int i = 0;
+            for (; i + 16 <= n; i += 16) Simd.halfToFloat(src, srcOffset + 2L * i).intoArray(dst, dstOffset + i);
+            for (; i < n; i++) dst[dstOffset + i] = half(src, srcOffset + 2L * i);
+        }
     }
 }

@@ -3,6 +3,13 @@ package dev.hearth.tensor;
 import static dev.hearth.tensor.Blocks.*;
 
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /** F32: little-endian IEEE floats; dots against F32 (ggml-cpu.c: vec_dot_type F32). */
 class F32Ops extends BlockOps {
@@ -31,5 +38,32 @@ class F32Ops extends BlockOps {
         double sum = 0;
         for (int i = 0; i < n; i++) sum += f32(w, wOffset + 4L * i) * f32(a, aOffset + 4L * i);
         return (float) sum;
+    }
+
+    /** Vector dot: FMA over the preferred float species, four accumulators to hide FMA latency. */
+    static final class Vectorized extends F32Ops {
+        private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+
+        @Override
+        public float dot(MemorySegment w, long wOffset, MemorySegment a, long aOffset, int n) {
+            int len = F.length();
+            FloatVector acc0 = FloatVector.zero(F), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+            int i = 0;
+            for (; i + 4 * len <= n; i += 4 * len) {
+                long wo = wOffset + 4L * i, ao = aOffset + 4L * i;
+                acc0 = load(w, wo).fma(load(a, ao), acc0);
+                acc1 = load(w, wo + 4L * len).fma(load(a, ao + 4L * len), acc1);
+                acc2 = load(w, wo + 8L * len).fma(load(a, ao + 8L * len), acc2);
+                acc3 = load(w, wo + 12L * len).fma(load(a, ao + 12L * len), acc3);
+            }
+            for (; i + len <= n; i += len) acc0 = load(w, wOffset + 4L * i).fma(load(a, aOffset + 4L * i), acc0);
+            float sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+            for (; i < n; i++) sum += f32(w, wOffset + 4L * i) * f32(a, aOffset + 4L * i);
+            return sum;
+        }
+
+        private static FloatVector load(MemorySegment s, long off) {
+            return FloatVector.fromMemorySegment(F, s, off, Simd.LE);
+        }
     }
 }

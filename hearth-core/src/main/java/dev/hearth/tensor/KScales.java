@@ -51,4 +51,16 @@ final class KScales {
         int high = (Blocks.u8(s, scalesOff + 8 + j % 4) >> (2 * (j / 4))) & 3;
         return (low | (high << 4)) - 32;
     }
+
+    /** Scale j (0..7) of a Q4_K/Q5_K scales array; {@link #scaleMinK4} without the array. */
+    static int scaleK4(MemorySegment s, long scalesOff, int j) {
+        if (j < 4) return Blocks.u8(s, scalesOff + j) & 63;
+        return (Blocks.u8(s, scalesOff + j + 4) & 0xF) | ((Blocks.u8(s, scalesOff + j - 4) >> 6) << 4);
+    }
+
+    /** Min j (0..7) of a Q4_K/Q5_K scales array. */
+    static int minK4(MemorySegment s, long scalesOff, int j) {
+        if (j < 4) return Blocks.u8(s, scalesOff + j + 4) & 63;
+        return (Blocks.u8(s, scalesOff + j + 4) >> 4) | ((Blocks.u8(s, scalesOff + j) >> 6) << 4);
+    }
 }

@@ -3,6 +3,13 @@ package dev.hearth.tensor;
 import static dev.hearth.tensor.Blocks.*;
 
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Q2_K: 256 values per 84-byte super-block = {@code uint8_t scales[16]; uint8_t qs[64]; ggml_half
@@ -115,5 +122,34 @@ class Q2KOps extends BlockOps {
         float dall = da * half(w, wOff + D);
         float dmin = da * half(w, wOff + DMIN);
         return dall * isum - dmin * summs;
+    }
+
+    /** Vector dot: 2-bit slices of 32 values, two 16-value sub-blocks each; min term from the bsums. */
+    static final class Vectorized extends Q2KOps {
+        @Override
+        public float dot(MemorySegment w, long wOffset, MemorySegment a, long aOffset, int n) {
+            checkLength(GgmlType.Q2_K, n);
+            FloatVector acc = FloatVector.zero(Simd.F512);
+            float mins = 0;
+            for (int b = 0; b < n / QK; b++) {
+                long wo = wOffset + 84L * b, ao = aOffset + 292L * b;
+                IntVector isum = IntVector.zero(Simd.I512);
+                for (int half = 0; half < 2; half++) {
+                    ByteVector q = Simd.load32(w, wo + QS + 32 * half);
+                    for (int j = 0; j < 4; j++) {
+                        int sub = 8 * half + 2 * j;
+                        isum = Simd.dot32Scaled(q.lanewise(VectorOperators.LSHR, 2 * j).and((byte) 3),
+                                Simd.load32(a, ao + Q8KOps.QS + 128 * half + 32 * j),
+                                u8(w, wo + SCALES + sub) & 0xF, u8(w, wo + SCALES + sub + 1) & 0xF, isum);
+                    }
+                }
+                int summs = 0;
+                for (int j = 0; j < 16; j++) summs += i16(a, ao + Q8KOps.BSUMS + 2 * j) * (u8(w, wo + SCALES + j) >> 4);
+                float da = f32(a, ao);
+                acc = Simd.scaleAdd(isum, da * half(w, wo + D), acc);
+                mins += (da * half(w, wo + DMIN)) * summs;
+            }
+            return acc.reduceLanes(VectorOperators.ADD) - mins;
+        }
     }
 }

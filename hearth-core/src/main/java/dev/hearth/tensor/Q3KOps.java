@@ -3,6 +3,13 @@ package dev.hearth.tensor;
 import static dev.hearth.tensor.Blocks.*;
 
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Q3_K: 256 values per 110-byte super-block = {@code uint8_t hmask[32]; uint8_t qs[64]; uint8_t
@@ -112,5 +119,32 @@ class Q3KOps extends BlockOps {
             isum += KScales.q3Scale(w, wOff + SCALES, j) * sumj;
         }
         return (half(w, wOff + D) * f32(a, aOff)) * isum;
+    }
+
+    /** Vector dot: 2-bit slices as in Q2_K, minus 4 where the hmask bit is clear; 16-value sub-blocks. */
+    static final class Vectorized extends Q3KOps {
+        @Override
+        public float dot(MemorySegment w, long wOffset, MemorySegment a, long aOffset, int n) {
+            checkLength(GgmlType.Q3_K, n);
+            FloatVector acc = FloatVector.zero(Simd.F512);
+            for (int b = 0; b < n / QK; b++) {
+                long wo = wOffset + 110L * b, ao = aOffset + 292L * b;
+                ByteVector hm = Simd.load32(w, wo + HMASK);
+                IntVector isum = IntVector.zero(Simd.I512);
+                for (int half = 0; half < 2; half++) {
+                    ByteVector q = Simd.load32(w, wo + QS + 32 * half);
+                    for (int j = 0; j < 4; j++) {
+                        int bit = 4 * half + j;
+                        ByteVector level = q.lanewise(VectorOperators.LSHR, 2 * j).and((byte) 3)
+                                .sub((byte) 4, hm.and((byte) (1 << bit)).compare(VectorOperators.EQ, (byte) 0));
+                        int sub = 8 * half + 2 * j;
+                        isum = Simd.dot32Scaled(level, Simd.load32(a, ao + Q8KOps.QS + 128 * half + 32 * j),
+                                KScales.q3Scale(w, wo + SCALES, sub), KScales.q3Scale(w, wo + SCALES, sub + 1), isum);
+                    }
+                }
+                acc = Simd.scaleAdd(isum, half(w, wo + D) * f32(a, ao), acc);
+            }
+            return acc.reduceLanes(VectorOperators.ADD);
+        }
     }
 }

@@ -3,6 +3,13 @@ package dev.hearth.tensor;
 import static dev.hearth.tensor.Blocks.*;
 
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 import java.lang.foreign.ValueLayout;
 
 /**
@@ -66,5 +73,39 @@ class Q4KOps extends BlockOps {
         }
         float da = f32(a, aOff);
         return (half(w, wOff + D) * da) * isum - (half(w, wOff + DMIN) * da) * summs;
+    }
+
+    /**
+     * Vector dot: each 32 bytes of qs give two 32-value sub-blocks (low and high nibbles), each one
+     * {@link Simd#dot32} times its 6-bit scale, summed in int lanes over the super-block, then scaled
+     * lanewise by d_w·d_a as ggml's generic kernel does (its sums[8]); the min term from the bsums.
+     */
+    static final class Vectorized extends Q4KOps {
+        @Override
+        public float dot(MemorySegment w, long wOffset, MemorySegment a, long aOffset, int n) {
+            checkLength(GgmlType.Q4_K, n);
+            FloatVector acc = FloatVector.zero(Simd.F512);
+            float mins = 0;
+            for (int b = 0; b < n / QK; b++) {
+                long wo = wOffset + 144L * b, ao = aOffset + 292L * b;
+                IntVector isum = IntVector.zero(Simd.I512);
+                int summs = 0;
+                for (int c = 0; c < 4; c++) {
+                    ByteVector q = Simd.load32(w, wo + QS + 32 * c);
+                    ByteVector lo = q.and((byte) 0xF);
+                    ByteVector hi = q.lanewise(VectorOperators.LSHR, 4);
+                    long a8 = ao + Q8KOps.QS + 64 * c;
+                    isum = isum.add(Simd.dot32(lo, Simd.load32(a, a8)).mul(KScales.scaleK4(w, wo + SCALES, 2 * c)));
+                    isum = isum.add(Simd.dot32(hi, Simd.load32(a, a8 + 32)).mul(KScales.scaleK4(w, wo + SCALES, 2 * c + 1)));
+                    long bs = ao + Q8KOps.BSUMS + 8 * c;
+                    summs += KScales.minK4(w, wo + SCALES, 2 * c) * (i16(a, bs) + i16(a, bs + 2))
+                            + KScales.minK4(w, wo + SCALES, 2 * c + 1) * (i16(a, bs + 4) + i16(a, bs + 6));
+                }
+                float da = f32(a, ao);
+                acc = Simd.scaleAdd(isum, half(w, wo + D) * da, acc);
+                mins += (half(w, wo + DMIN) * da) * summs;
+            }
+            return acc.reduceLanes(VectorOperators.ADD) - mins;
+        }
     }
 }

@@ -3,6 +3,13 @@ package dev.hearth.tensor;
 import static dev.hearth.tensor.Blocks.*;
 
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Q4_0: 32 values per 18-byte block = {@code ggml_half d; uint8_t qs[16]}; byte j holds value j in
@@ -63,5 +70,25 @@ class Q4_0Ops extends BlockOps {
             sumi += ((q >> 4) - 8) * i8(a, aOff + 2 + j + QK / 2);
         }
         return sumi * half(w, wOff) * half(a, aOff);
+    }
+
+    /** Vector dot: nibbles decoded in byte lanes, 16-lane halves multiplied as shorts. */
+    static final class Vectorized extends Q4_0Ops {
+        @Override
+        public float dot(MemorySegment w, long wOffset, MemorySegment a, long aOffset, int n) {
+            checkLength(GgmlType.Q4_0, n);
+            FloatVector acc = FloatVector.zero(Simd.F512);
+            for (int b = 0; b < n / QK; b++) {
+                long wo = wOffset + 18L * b, ao = aOffset + 34L * b;
+                ByteVector q = Simd.load16(w, wo + 2);
+                ShortVector lo = Simd.widen16(q.and((byte) 0xF).sub((byte) 8));
+                ShortVector hi = Simd.widen16(q.lanewise(VectorOperators.LSHR, 4).sub((byte) 8));
+                ShortVector p = lo.mul(Simd.widen16(Simd.load16(a, ao + 2)))
+                        .add(hi.mul(Simd.widen16(Simd.load16(a, ao + 18))));
+                IntVector s = (IntVector) p.convertShape(VectorOperators.S2I, Simd.I512, 0);
+                acc = Simd.scaleAdd(s, half(w, wo) * half(a, ao), acc);
+            }
+            return acc.reduceLanes(VectorOperators.ADD);
+        }
     }
 }

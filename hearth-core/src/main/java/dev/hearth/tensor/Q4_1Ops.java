@@ -3,6 +3,13 @@ package dev.hearth.tensor;
 import static dev.hearth.tensor.Blocks.*;
 
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Q4_1: 32 values per 20-byte block = {@code ggml_half d; ggml_half m; uint8_t qs[16]} (nibbles as
@@ -60,5 +67,27 @@ class Q4_1Ops extends BlockOps {
             sumi += (q >> 4) * i8(a, aOff + 4 + j + QK / 2);
         }
         return (half(w, wOff) * half(a, aOff)) * sumi + half(w, wOff + 2) * half(a, aOff + 2);
+    }
+
+    /** Vector dot: as Q4_0's, plus the m·s term in a scalar float sum. */
+    static final class Vectorized extends Q4_1Ops {
+        @Override
+        public float dot(MemorySegment w, long wOffset, MemorySegment a, long aOffset, int n) {
+            checkLength(GgmlType.Q4_1, n);
+            FloatVector acc = FloatVector.zero(Simd.F512);
+            float mins = 0;
+            for (int b = 0; b < n / QK; b++) {
+                long wo = wOffset + 20L * b, ao = aOffset + 36L * b;
+                ByteVector q = Simd.load16(w, wo + 4);
+                ShortVector lo = Simd.widen16(q.and((byte) 0xF));
+                ShortVector hi = Simd.widen16(q.lanewise(VectorOperators.LSHR, 4));
+                ShortVector p = lo.mul(Simd.widen16(Simd.load16(a, ao + 4)))
+                        .add(hi.mul(Simd.widen16(Simd.load16(a, ao + 20))));
+                IntVector s = (IntVector) p.convertShape(VectorOperators.S2I, Simd.I512, 0);
+                acc = Simd.scaleAdd(s, half(w, wo) * half(a, ao), acc);
+                mins += half(w, wo + 2) * half(a, ao + 2);
+            }
+            return acc.reduceLanes(VectorOperators.ADD) + mins;
+        }
     }
 }

@@ -3,6 +3,13 @@ package dev.hearth.tensor;
 import static dev.hearth.tensor.Blocks.*;
 
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Q5_K: 256 values per 176-byte super-block = {@code ggml_half d; ggml_half dmin; uint8_t
@@ -71,5 +78,38 @@ class Q5KOps extends BlockOps {
         }
         float da = f32(a, aOff);
         return (half(w, wOff + D) * da) * isum - (half(w, wOff + DMIN) * da) * summs;
+    }
+
+    /** Vector dot: Q4_K's, with the fifth bits (bit j of qh for sub-block j) added as 16. */
+    static final class Vectorized extends Q5KOps {
+        @Override
+        public float dot(MemorySegment w, long wOffset, MemorySegment a, long aOffset, int n) {
+            checkLength(GgmlType.Q5_K, n);
+            FloatVector acc = FloatVector.zero(Simd.F512);
+            float mins = 0;
+            for (int b = 0; b < n / QK; b++) {
+                long wo = wOffset + 176L * b, ao = aOffset + 292L * b;
+                ByteVector qh = Simd.load32(w, wo + QH);
+                IntVector isum = IntVector.zero(Simd.I512);
+                int summs = 0;
+                for (int c = 0; c < 4; c++) {
+                    ByteVector q = Simd.load32(w, wo + QS + 32 * c);
+                    ByteVector lo = q.and((byte) 0xF)
+                            .add((byte) 16, qh.and((byte) (1 << (2 * c))).compare(VectorOperators.NE, (byte) 0));
+                    ByteVector hi = q.lanewise(VectorOperators.LSHR, 4)
+                            .add((byte) 16, qh.and((byte) (2 << (2 * c))).compare(VectorOperators.NE, (byte) 0));
+                    long a8 = ao + Q8KOps.QS + 64 * c;
+                    isum = isum.add(Simd.dot32(lo, Simd.load32(a, a8)).mul(KScales.scaleK4(w, wo + SCALES, 2 * c)));
+                    isum = isum.add(Simd.dot32(hi, Simd.load32(a, a8 + 32)).mul(KScales.scaleK4(w, wo + SCALES, 2 * c + 1)));
+                    long bs = ao + Q8KOps.BSUMS + 8 * c;
+                    summs += KScales.minK4(w, wo + SCALES, 2 * c) * (i16(a, bs) + i16(a, bs + 2))
+                            + KScales.minK4(w, wo + SCALES, 2 * c + 1) * (i16(a, bs + 4) + i16(a, bs + 6));
+                }
+                float da = f32(a, ao);
+                acc = Simd.scaleAdd(isum, half(w, wo + D) * da, acc);
+                mins += (half(w, wo + DMIN) * da) * summs;
+            }
+            return acc.reduceLanes(VectorOperators.ADD) - mins;
+        }
     }
 }

@@ -3,6 +3,13 @@ package dev.hearth.tensor;
 import static dev.hearth.tensor.Blocks.*;
 
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Q5_0: 32 values per 22-byte block = {@code ggml_half d; uint8_t qh[4]; uint8_t qs[16]}; the low
@@ -63,5 +70,36 @@ class Q5_0Ops extends BlockOps {
         int sumi = 0;
         for (int j = 0; j < QK; j++) sumi += (level(w, wOff, qh, j) - 16) * i8(a, aOff + 2 + j);
         return (half(w, wOff) * half(a, aOff)) * sumi;
+    }
+
+    /** Bit j of a 16-bit word, per lane j: selects each lane's fifth bit from qh. */
+    private static final ShortVector LANE_BITS = ShortVector.fromArray(Simd.S256,
+            new short[] {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, (short) 32768}, 0);
+
+    /** Lanes j = 0..15 of value (low nibble | fifth bit from bit j of qh16 (as 16)); no offset. */
+    static ShortVector withFifthBit(ShortVector low, int qh16) {
+        VectorMask<Short> set = ShortVector.broadcast(Simd.S256, (short) qh16).and(LANE_BITS).compare(VectorOperators.NE, (short) 0);
+        return low.add((short) 16, set);
+    }
+
+    /** Vector dot: as Q4_0's, the fifth bits added from qh with a per-lane bit mask. */
+    static final class Vectorized extends Q5_0Ops {
+        @Override
+        public float dot(MemorySegment w, long wOffset, MemorySegment a, long aOffset, int n) {
+            checkLength(GgmlType.Q5_0, n);
+            FloatVector acc = FloatVector.zero(Simd.F512);
+            for (int b = 0; b < n / QK; b++) {
+                long wo = wOffset + 22L * b, ao = aOffset + 34L * b;
+                int qh = i32(w, wo + 2);
+                ByteVector q = Simd.load16(w, wo + 6);
+                ShortVector lo = withFifthBit(Simd.widen16(q.and((byte) 0xF)), qh).sub((short) 16);
+                ShortVector hi = withFifthBit(Simd.widen16(q.lanewise(VectorOperators.LSHR, 4)), qh >>> 16).sub((short) 16);
+                ShortVector p = lo.mul(Simd.widen16(Simd.load16(a, ao + 2)))
+                        .add(hi.mul(Simd.widen16(Simd.load16(a, ao + 18))));
+                IntVector s = (IntVector) p.convertShape(VectorOperators.S2I, Simd.I512, 0);
+                acc = Simd.scaleAdd(s, half(w, wo) * half(a, ao), acc);
+            }
+            return acc.reduceLanes(VectorOperators.ADD);
+        }
     }
 }

@@ -3,6 +3,13 @@ package dev.hearth.tensor;
 import static dev.hearth.tensor.Blocks.*;
 
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Q5_1: 32 values per 24-byte block = {@code ggml_half d; ggml_half m; uint8_t qh[4]; uint8_t
@@ -62,5 +69,28 @@ class Q5_1Ops extends BlockOps {
         int sumi = 0;
         for (int j = 0; j < QK; j++) sumi += level(w, wOff, qh, j) * i8(a, aOff + 4 + j);
         return (half(w, wOff) * half(a, aOff)) * sumi + half(w, wOff + 2) * half(a, aOff + 2);
+    }
+
+    /** Vector dot: Q5_0's decoding without the offset, plus the m·s term. */
+    static final class Vectorized extends Q5_1Ops {
+        @Override
+        public float dot(MemorySegment w, long wOffset, MemorySegment a, long aOffset, int n) {
+            checkLength(GgmlType.Q5_1, n);
+            FloatVector acc = FloatVector.zero(Simd.F512);
+            float mins = 0;
+            for (int b = 0; b < n / QK; b++) {
+                long wo = wOffset + 24L * b, ao = aOffset + 36L * b;
+                int qh = i32(w, wo + 4);
+                ByteVector q = Simd.load16(w, wo + 8);
+                ShortVector lo = Q5_0Ops.withFifthBit(Simd.widen16(q.and((byte) 0xF)), qh);
+                ShortVector hi = Q5_0Ops.withFifthBit(Simd.widen16(q.lanewise(VectorOperators.LSHR, 4)), qh >>> 16);
+                ShortVector p = lo.mul(Simd.widen16(Simd.load16(a, ao + 4)))
+                        .add(hi.mul(Simd.widen16(Simd.load16(a, ao + 20))));
+                IntVector s = (IntVector) p.convertShape(VectorOperators.S2I, Simd.I512, 0);
+                acc = Simd.scaleAdd(s, half(w, wo) * half(a, ao), acc);
+                mins += half(w, wo + 2) * half(a, ao + 2);
+            }
+            return acc.reduceLanes(VectorOperators.ADD) + mins;
+        }
     }
 }

@@ -3,6 +3,13 @@ package dev.hearth.tensor;
 import static dev.hearth.tensor.Blocks.*;
 
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Q6_K: 256 values per 210-byte super-block = {@code uint8_t ql[128]; uint8_t qh[64]; int8_t
@@ -96,5 +103,38 @@ class Q6KOps extends BlockOps {
             isum += i8(w, wOff + SCALES + j) * sumj;
         }
         return (half(w, wOff + D) * f32(a, aOff)) * isum;
+    }
+
+    /**
+     * Vector dot: per 128 values, two 32-byte ql loads and one qh load give four 32-value slices of
+     * 6-bit levels; each slice spans two 16-value sub-blocks, scaled separately ({@link Simd#dot32Scaled}).
+     */
+    static final class Vectorized extends Q6KOps {
+        @Override
+        public float dot(MemorySegment w, long wOffset, MemorySegment a, long aOffset, int n) {
+            checkLength(GgmlType.Q6_K, n);
+            FloatVector acc = FloatVector.zero(Simd.F512);
+            for (int b = 0; b < n / QK; b++) {
+                long wo = wOffset + 210L * b, ao = aOffset + 292L * b;
+                IntVector isum = IntVector.zero(Simd.I512);
+                for (int h = 0; h < 2; h++) {
+                    ByteVector ql0 = Simd.load32(w, wo + QL + 64 * h);
+                    ByteVector ql1 = Simd.load32(w, wo + QL + 64 * h + 32);
+                    ByteVector qh = Simd.load32(w, wo + QH + 32 * h);
+                    ByteVector q1 = ql0.and((byte) 0xF).or(qh.lanewise(VectorOperators.LSHL, 4).and((byte) 0x30)).sub((byte) 32);
+                    ByteVector q2 = ql1.and((byte) 0xF).or(qh.lanewise(VectorOperators.LSHL, 2).and((byte) 0x30)).sub((byte) 32);
+                    ByteVector q3 = ql0.lanewise(VectorOperators.LSHR, 4).or(qh.and((byte) 0x30)).sub((byte) 32);
+                    ByteVector q4 = ql1.lanewise(VectorOperators.LSHR, 4).or(qh.lanewise(VectorOperators.LSHR, 2).and((byte) 0x30)).sub((byte) 32);
+                    long a8 = ao + Q8KOps.QS + 128 * h;
+                    long sc = wo + SCALES + 8 * h;
+                    isum = Simd.dot32Scaled(q1, Simd.load32(a, a8), i8(w, sc), i8(w, sc + 1), isum);
+                    isum = Simd.dot32Scaled(q2, Simd.load32(a, a8 + 32), i8(w, sc + 2), i8(w, sc + 3), isum);
+                    isum = Simd.dot32Scaled(q3, Simd.load32(a, a8 + 64), i8(w, sc + 4), i8(w, sc + 5), isum);
+                    isum = Simd.dot32Scaled(q4, Simd.load32(a, a8 + 96), i8(w, sc + 6), i8(w, sc + 7), isum);
+                }
+                acc = Simd.scaleAdd(isum, half(w, wo + D) * f32(a, ao), acc);
+            }
+            return acc.reduceLanes(VectorOperators.ADD);
+        }
     }
 }

@@ -3,6 +3,13 @@ package dev.hearth.tensor;
 import static dev.hearth.tensor.Blocks.*;
 
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 import java.lang.foreign.ValueLayout;
 
 /**
@@ -62,5 +69,42 @@ class Q8KOps extends BlockOps {
     @Override
     float dotBlock(MemorySegment w, long wOff, MemorySegment a, long aOff) {
         throw new UnsupportedOperationException("Q8_K is an activation format; ggml has no Q8_K weight dot");
+    }
+
+    /** Vector quantize (the activation side of every K-quant dot). */
+    static final class Vectorized extends Q8KOps {
+        @Override
+        public void quantize(float[] x, int xOff, MemorySegment dst, long dstOffset, int n) {
+            checkLength(GgmlType.Q8_K, n);
+            for (int b = 0; b < n / QK; b++) {
+                int o = xOff + QK * b;
+                long off = dstOffset + 292L * b;
+                FloatVector amaxV = FloatVector.fromArray(Simd.F512, x, o).abs();
+                for (int j = 16; j < QK; j += 16) amaxV = amaxV.max(FloatVector.fromArray(Simd.F512, x, o + j).abs());
+                float amax = amaxV.reduceLanes(VectorOperators.MAX);
+                if (amax == 0) {
+                    dst.asSlice(off, GgmlType.Q8_K.blockBytes).fill((byte) 0);
+                    continue;
+                }
+                // the reference keeps the first value of largest magnitude, sign included
+                float max = 0;
+                for (int j = 0; j < QK; j += 16) {
+                    FloatVector v = FloatVector.fromArray(Simd.F512, x, o + j);
+                    VectorMask<Float> hit = v.abs().compare(VectorOperators.EQ, amax);
+                    if (hit.anyTrue()) {
+                        max = x[o + j + hit.firstTrue()];
+                        break;
+                    }
+                }
+                float iscale = -127.f / max;
+                for (int j = 0; j < QK; j += 16) {
+                    IntVector q = Simd.nearestInt(FloatVector.fromArray(Simd.F512, x, o + j).mul(iscale)).min(127);
+                    dst.set(SHORT_LE, off + BSUMS + j / 8, (short) q.reduceLanes(VectorOperators.ADD));
+                    q.convertShape(VectorOperators.I2B, Simd.B128, 0).reinterpretAsBytes()
+                            .intoMemorySegment(dst, off + QS + j, Simd.LE);
+                }
+                dst.set(FLOAT_LE, off, 1 / iscale);
+            }
+        }
     }
 }

@@ -3,6 +3,13 @@ package dev.hearth.tensor;
 import static dev.hearth.tensor.Blocks.*;
 
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Q8_0: 32 values per 34-byte block = {@code ggml_half d; int8_t qs[32]}, value = d·q
@@ -39,5 +46,42 @@ class Q8_0Ops extends BlockOps {
         int sumi = 0;
         for (int j = 0; j < QK; j++) sumi += i8(w, wOff + 2 + j) * i8(a, aOff + 2 + j);
         return sumi * (half(w, wOff) * half(a, aOff));
+    }
+
+    /**
+     * Vector kernels: the dot is one {@link Simd#dot32} per block, scaled lanewise by d_w·d_a (ggml's
+     * AVX2 kernel scales its lanes the same way); quantize is the reference rounding in vector lanes.
+     */
+    static final class Vectorized extends Q8_0Ops {
+        @Override
+        public float dot(MemorySegment w, long wOffset, MemorySegment a, long aOffset, int n) {
+            checkLength(GgmlType.Q8_0, n);
+            FloatVector acc = FloatVector.zero(Simd.F512);
+            for (int b = 0; b < n / QK; b++) {
+                long wo = wOffset + 34L * b, ao = aOffset + 34L * b;
+                IntVector s = Simd.dot32(Simd.load32(w, wo + 2), Simd.load32(a, ao + 2));
+                acc = Simd.scaleAdd(s, half(w, wo) * half(a, ao), acc);
+            }
+            return acc.reduceLanes(VectorOperators.ADD);
+        }
+
+        @Override
+        public void quantize(float[] x, int xOff, MemorySegment dst, long dstOffset, int n) {
+            checkLength(GgmlType.Q8_0, n);
+            for (int b = 0; b < n / QK; b++) {
+                int o = xOff + QK * b;
+                long off = dstOffset + 34L * b;
+                FloatVector v0 = FloatVector.fromArray(Simd.F512, x, o);
+                FloatVector v1 = FloatVector.fromArray(Simd.F512, x, o + 16);
+                float amax = v0.abs().max(v1.abs()).reduceLanes(VectorOperators.MAX);
+                float d = amax / 127;
+                float id = d != 0 ? 1.0f / d : 0.0f;
+                putHalf(dst, off, d);
+                Simd.roundHalfAway(v0.mul(id)).convertShape(VectorOperators.I2B, Simd.B128, 0)
+                        .reinterpretAsBytes().intoMemorySegment(dst, off + 2, Simd.LE);
+                Simd.roundHalfAway(v1.mul(id)).convertShape(VectorOperators.I2B, Simd.B128, 0)
+                        .reinterpretAsBytes().intoMemorySegment(dst, off + 18, Simd.LE);
+            }
+        }
     }
 }

@@ -3,6 +3,13 @@ package dev.hearth.tensor;
 import static dev.hearth.tensor.Blocks.*;
 
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Q8_1: 32 values per 36-byte block = {@code ggml_half d; ggml_half s; int8_t qs[32]} with
@@ -42,5 +49,29 @@ class Q8_1Ops extends BlockOps {
     @Override
     float dotBlock(MemorySegment w, long wOff, MemorySegment a, long aOff) {
         throw new UnsupportedOperationException("Q8_1 is an activation format; ggml has no Q8_1 weight dot");
+    }
+
+    /** Vector quantize (the activation side of Q4_1/Q5_1 dots); see {@link Q8_0Ops.Vectorized}. */
+    static final class Vectorized extends Q8_1Ops {
+        @Override
+        public void quantize(float[] x, int xOff, MemorySegment dst, long dstOffset, int n) {
+            checkLength(GgmlType.Q8_1, n);
+            for (int b = 0; b < n / QK; b++) {
+                int o = xOff + QK * b;
+                long off = dstOffset + 36L * b;
+                FloatVector v0 = FloatVector.fromArray(Simd.F512, x, o);
+                FloatVector v1 = FloatVector.fromArray(Simd.F512, x, o + 16);
+                float amax = v0.abs().max(v1.abs()).reduceLanes(VectorOperators.MAX);
+                float d = amax / 127;
+                float id = d != 0 ? 1.0f / d : 0.0f;
+                IntVector q0 = Simd.roundHalfAway(v0.mul(id));
+                IntVector q1 = Simd.roundHalfAway(v1.mul(id));
+                int sum = q0.add(q1).reduceLanes(VectorOperators.ADD);
+                putHalf(dst, off, d);
+                putHalf(dst, off + 2, sum * d);
+                q0.convertShape(VectorOperators.I2B, Simd.B128, 0).reinterpretAsBytes().intoMemorySegment(dst, off + 4, Simd.LE);
+                q1.convertShape(VectorOperators.I2B, Simd.B128, 0).reinterpretAsBytes().intoMemorySegment(dst, off + 20, Simd.LE);
+            }
+        }
     }
 }

@@ -24,6 +24,21 @@ final class VectorTypeOps {
 
     private static TypeOps create(GgmlType type) {
         return switch (type) {
+            case F32 -> new F32Ops.Vectorized();
+            case F16 -> new F16Ops.Vectorized();
+            case BF16 -> new BF16Ops.Vectorized();
+            case Q4_0 -> new Q4_0Ops.Vectorized();
+            case Q4_1 -> new Q4_1Ops.Vectorized();
+            case Q5_0 -> new Q5_0Ops.Vectorized();
+            case Q5_1 -> new Q5_1Ops.Vectorized();
+            case Q8_0 -> new Q8_0Ops.Vectorized();
+            case Q8_1 -> new Q8_1Ops.Vectorized();
+            case Q2_K -> new Q2KOps.Vectorized();
+            case Q3_K -> new Q3KOps.Vectorized();
+            case Q4_K -> new Q4KOps.Vectorized();
+            case Q5_K -> new Q5KOps.Vectorized();
+            case Q6_K -> new Q6KOps.Vectorized();
+            case Q8_K -> new Q8KOps.Vectorized();
             default -> ScalarTypeOps.of(type);
         };
     }

@@ -1,0 +1,108 @@
+package dev.hearth.tensor;
+
+import static jdk.incubator.vector.VectorOperators.*;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Shared Vector API building blocks of the int8 kernels.
+ *
+ * <p>The quantized dots all reduce to "32 signed bytes times 32 signed bytes": the weights are
+ * decoded to int8 (a 32-value Q8_0/Q4_0 block, or a 32-value slice of a K-quant super-block), the
+ * activations already are int8. Products are formed exactly in 16-bit lanes (|w·a| ≤ 128·128 fits)
+ * after a byte→short widening (the DESIGN measurement: that beats converting weights to float), then
+ * widened to 32-bit lanes. The shapes are fixed at 512 bits of shorts/ints/floats (32 shorts, 16
+ * ints, 16 floats), matching the AVX-512 machines Hearth targets.
+ */
+final class Simd {
+    private Simd() {}
+
+    static final VectorSpecies<Byte> B128 = ByteVector.SPECIES_128;
+    static final VectorSpecies<Byte> B256 = ByteVector.SPECIES_256;
+    static final VectorSpecies<Short> S256 = ShortVector.SPECIES_256;
+    static final VectorSpecies<Short> S512 = ShortVector.SPECIES_512;
+    static final VectorSpecies<Integer> I512 = IntVector.SPECIES_512;
+    static final VectorSpecies<Float> F512 = FloatVector.SPECIES_512;
+    static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+    static ByteVector load16(MemorySegment s, long offset) {
+        return ByteVector.fromMemorySegment(B128, s, offset, LE);
+    }
+
+    static ByteVector load32(MemorySegment s, long offset) {
+        return ByteVector.fromMemorySegment(B256, s, offset, LE);
+    }
+
+    static ShortVector widen16(ByteVector v16) {
+        return (ShortVector) v16.convertShape(B2S, S256, 0);
+    }
+
+    static ShortVector widen32(ByteVector v32) {
+        return (ShortVector) v32.convertShape(B2S, S512, 0);
+    }
+
+    /** Σ over 32 lanes of w·a as 16 int lanes, lane i = w_i·a_i + w_{i+16}·a_{i+16} (exact). */
+    static IntVector dot32(ByteVector w, ByteVector a) {
+        ShortVector p = widen32(w).mul(widen32(a));
+        return ((IntVector) p.convertShape(S2I, I512, 0)).add((IntVector) p.convertShape(S2I, I512, 1));
+    }
+
+    /**
+     * acc + scaleLo·(w·a over lanes 0..15) + scaleHi·(w·a over lanes 16..31), lanewise in int:
+     * for K-quants whose sub-blocks are 16 values, where the two halves carry different scales.
+     */
+    static IntVector dot32Scaled(ByteVector w, ByteVector a, int scaleLo, int scaleHi, IntVector acc) {
+        ShortVector p = widen32(w).mul(widen32(a));
+        IntVector lo = (IntVector) p.convertShape(S2I, I512, 0);
+        IntVector hi = (IntVector) p.convertShape(S2I, I512, 1);
+        return acc.add(lo.mul(scaleLo)).add(hi.mul(scaleHi));
+    }
+
+    /** Σ over 16 shorts as 16 int lanes converted to float, scaled and added: acc + d·v. */
+    static FloatVector scaleAdd(IntVector v, float d, FloatVector acc) {
+        return ((FloatVector) v.convert(I2F, 0)).fma(FloatVector.broadcast(F512, d), acc);
+    }
+
+    /** C roundf per lane (ties away from zero), for |v| < 2^23: truncate, then fix by the exact fraction. */
+    static IntVector roundHalfAway(FloatVector v) {
+        IntVector t = (IntVector) v.convert(F2I, 0);
+        FloatVector frac = v.sub((FloatVector) t.convert(I2F, 0));
+        t = t.add(1, frac.compare(GE, 0.5f).cast(I512));
+        return t.sub(1, frac.compare(VectorOperators.LE, -0.5f).cast(I512));
+    }
+
+    /** ggml's nearest_int per lane (ties to even), for |v| ≤ 4194303: the 1.5·2^23 trick, in vector lanes. */
+    static IntVector nearestInt(FloatVector v) {
+        IntVector bits = v.add(12582912.f).reinterpretAsInts();
+        return bits.and(0x007fffff).sub(0x00400000);
+    }
+
+    /** 16 halves at {@code offset} to floats, exactly (IEEE binary16 → binary32, subnormals, inf, NaN). */
+    static FloatVector halfToFloat(MemorySegment s, long offset) {
+        ShortVector h = ShortVector.fromMemorySegment(S256, s, offset, LE);
+        IntVector x = (IntVector) h.convertShape(S2I, I512, 0);
+        // exponent+mantissa moved to float position, then scaled by 2^112 = 2^(127-15): that rebias
+        // is exact for normals and turns half subnormals into the right float normals
+        FloatVector mag = x.and(0x7fff).lanewise(LSHL, 13).reinterpretAsFloats().mul(0x1p112f);
+        IntVector bits = mag.reinterpretAsInts();
+        // half exponent 31 (inf/NaN) lands at ≥ 2^16: force the float exponent to all ones, and
+        // make NaNs quiet as Float.float16ToFloat (and the x86 F16C conversion ggml uses) do
+        bits = bits.lanewise(OR, 0x7f800000, mag.compare(GE, 65536f).cast(I512));
+        bits = bits.lanewise(OR, 0x00400000, x.and(0x7fff).compare(GT, 0x7c00));
+        return bits.or(x.and(0x8000).lanewise(LSHL, 16)).reinterpretAsFloats();
+    }
+
+    /** 16 bfloat16 at {@code offset} to floats (exact: they are the floats' upper halves). */
+    static FloatVector bf16ToFloat(MemorySegment s, long offset) {
+        ShortVector h = ShortVector.fromMemorySegment(S256, s, offset, LE);
+        IntVector x = (IntVector) h.convertShape(S2I, I512, 0);
+        return x.lanewise(LSHL, 16).reinterpretAsFloats();
+    }
+}

@@ -1,0 +1,114 @@
+package dev.hearth.tensor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Every vectorized kernel against the scalar reference: quantize byte-identical, dequantize exact,
+ * dot equal up to float summation order. Also checks the reference dots themselves against the
+ * plain sum of dequantized products, so a mistake shared by both implementations still shows.
+ */
+class VectorMatchesScalarTest {
+    private static final int N = 1024;
+
+    @ParameterizedTest
+    @EnumSource(names = {"F32", "F16", "BF16", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q8_0", "Q8_1", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K", "Q8_K"})
+    void quantizeAndDequantizeAreIdentical(GgmlType type) {
+        TypeOps ref = ScalarTypeOps.of(type);
+        TypeOps vec = TypeOps.of(type);
+        long seed = 1;
+        for (TestData.Shape shape : TestData.Shape.values()) {
+            float[] x = TestData.row(shape, N, seed++);
+            MemorySegment a = TestData.quantized(ref, x);
+            MemorySegment b = TestData.quantized(vec, x);
+            assertThat(b.toArray(ValueLayout.JAVA_BYTE)).as("%s quantize of %s row", type, shape)
+                    .isEqualTo(a.toArray(ValueLayout.JAVA_BYTE));
+            assertThat(TestData.dequantized(vec, a, N)).as("%s dequantize of %s row", type, shape)
+                    .isEqualTo(TestData.dequantized(ref, a, N));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(names = {"F32", "F16", "BF16", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q8_0", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K"})
+    void dotsAgreeWithReferenceAndWithDequantizedProducts(GgmlType type) {
+        TypeOps ref = ScalarTypeOps.of(type);
+        TypeOps vec = TypeOps.of(type);
+        TypeOps act = ScalarTypeOps.of(ref.dotType());
+        long seed = 100;
+        for (TestData.Shape ws : TestData.Shape.values()) {
+            for (TestData.Shape as : new TestData.Shape[] {TestData.Shape.GAUSSIAN, TestData.Shape.OUTLIERS, TestData.Shape.GRID}) {
+                MemorySegment w = TestData.quantized(ref, TestData.row(ws, N, seed++));
+                MemorySegment a = TestData.quantized(act, TestData.row(as, N, seed++));
+                float[] wd = TestData.dequantized(ref, w, N);
+                float[] ad = TestData.dequantized(act, a, N);
+                double exact = 0, magnitude = 0;
+                for (int i = 0; i < N; i++) {
+                    exact += (double) wd[i] * ad[i];
+                    magnitude += Math.abs((double) wd[i] * ad[i]);
+                }
+                if (ref.dotType() == GgmlType.Q8_1) {
+                    // ggml's Q8_1 carries s = fp16(d_a·Σq_a), so the min term m_w·s_a is only as exact as a half
+                    for (int b = 0; b < N / 32; b++) {
+                        magnitude += Math.abs(Blocks.half(w, (long) b * type.blockBytes + 2)
+                                * Blocks.half(a, 36L * b + 2)) * 0x1p-11 / 1e-5;
+                    }
+                }
+                float scalar = ref.dot(w, 0, a, 0, N);
+                float vector = vec.dot(w, 0, a, 0, N);
+                String what = type + " weights " + ws + " · activations " + as;
+                assertThat((double) scalar).as("reference dot vs Σ dequantized products, " + what)
+                        .isCloseTo(exact, within(1e-5 * magnitude + 1e-30));
+                assertThat(vector).as("vector dot vs reference, " + what)
+                        .isCloseTo(scalar, within((float) (1e-5 * magnitude) + 1e-30f));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(names = {"F32", "F16", "BF16", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q8_0", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K"})
+    void dotHonoursOffsetsAndShortRows(GgmlType type) {
+        TypeOps vec = TypeOps.of(type);
+        TypeOps ref = ScalarTypeOps.of(type);
+        TypeOps act = ScalarTypeOps.of(vec.dotType());
+        int n = type.blockSize == 256 ? 256 : 96;
+        float[] wx = TestData.row(TestData.Shape.GAUSSIAN, 3 * n, 7);
+        float[] ax = TestData.row(TestData.Shape.GAUSSIAN, 3 * n, 8);
+        MemorySegment w = TestData.quantized(ref, wx);
+        MemorySegment a = TestData.quantized(act, ax);
+        long wOff = type.bytesFor(n), aOff = vec.dotType().bytesFor(n);
+        float expected = ref.dot(w, wOff, a, aOff, n);
+        assertThat(vec.dot(w, wOff, a, aOff, n)).isCloseTo(expected, within(Math.abs(expected) * 1e-5f + 1e-9f));
+    }
+
+    @Test
+    void activationQuantizersAgreeOnTiesAndSpecialValues() {
+        float[] x = new float[256];
+        for (int i = 0; i < x.length; i++) x[i] = (i - 128) * 0.5f; // many exact .5 ratios after scaling
+        x[3] = 127f * 0.5f;
+        for (GgmlType t : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q8_1, GgmlType.Q8_K, GgmlType.F16, GgmlType.BF16}) {
+            assertThat(TestData.quantized(TypeOps.of(t), x).toArray(ValueLayout.JAVA_BYTE)).as("%s", t)
+                    .isEqualTo(TestData.quantized(ScalarTypeOps.of(t), x).toArray(ValueLayout.JAVA_BYTE));
+        }
+        float[] special = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -0f, Float.MIN_VALUE,
+            1.00390625f, 1.01171875f, 3.4e38f, -1e-40f, Float.intBitsToFloat(0x7F800001), 1f, 2f, 3f, 4f, 5f, 6f};
+        assertThat(TestData.quantized(TypeOps.of(GgmlType.BF16), special).toArray(ValueLayout.JAVA_BYTE))
+                .isEqualTo(TestData.quantized(ScalarTypeOps.of(GgmlType.BF16), special).toArray(ValueLayout.JAVA_BYTE));
+    }
+
+    @Test
+    void halfWideningIsExactForEveryHalf() {
+        MemorySegment all = TestData.segment(2 * 65536);
+        for (int h = 0; h < 65536; h++) all.setAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, h, (short) h);
+        float[] vec = TestData.dequantized(TypeOps.of(GgmlType.F16), all, 65536);
+        float[] ref = TestData.dequantized(ScalarTypeOps.of(GgmlType.F16), all, 65536);
+        for (int h = 0; h < 65536; h++) {
+            assertThat(Float.floatToRawIntBits(vec[h])).as("half 0x%04x", h).isEqualTo(Float.floatToRawIntBits(ref[h]));
+        }
+    }
+}
