@@ -8,7 +8,7 @@
 # is the bar the test allows Hearth twice of). Files made by llama-quantize from the F32 model are included
 # too; those models are committed next to the golden data since only llama-quantize can make them.
 #
-# usage: tools/golden/make-llama-golden.sh   (from the repository root)
+# usage: [SHAPES="llama-tiny"] [TYPES="F32 Q8_0"] [SKIP_LQ=1] tools/golden/make-llama-golden.sh   (from the repository root)
 set -euo pipefail
 source "$(dirname "$0")/../../../shared/ref/env.sh" 2>/dev/null || source ../shared/ref/env.sh
 ROOT=$(pwd)
@@ -28,14 +28,15 @@ golden() { # model name
   echo "$name: $(cat "$OUT/$name.noise.json")"
 }
 
-for shape in llama-tiny llama-small-gqa; do
-  for type in F32 F16 BF16 Q4_0 Q4_1 Q5_0 Q5_1 Q8_0 Q2_K Q3_K Q4_K Q5_K Q6_K; do
+for shape in ${SHAPES:-llama-tiny llama-small-gqa}; do
+  for type in ${TYPES:-F32 F16 BF16 Q4_0 Q4_1 Q5_0 Q5_1 Q8_0 Q2_K Q3_K Q4_K Q5_K Q6_K}; do
     bin/hearth testmodel --shape $shape --type $type -o "$TMP/m.gguf" 2>/dev/null
     golden "$TMP/m.gguf" "$shape-$type"
   done
 done
 
 # files written by llama-quantize (its own type mixes), from Hearth's F32 tiny model
+[ -n "${SKIP_LQ:-}" ] && exit 0
 bin/hearth testmodel --shape llama-tiny --type F32 -o "$TMP/tiny-F32.gguf" 2>/dev/null
 for q in Q4_K_M Q5_K_M; do
   "$BIN/llama-quantize" "$TMP/tiny-F32.gguf" "$OUT/llama-tiny-lq-$q.gguf" $q 2 >/dev/null 2>&1
