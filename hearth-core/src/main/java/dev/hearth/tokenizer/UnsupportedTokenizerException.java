@@ -1,0 +1,8 @@
+package dev.hearth.tokenizer;
+
+/** The GGUF names a tokenizer Hearth does not implement, or its tokenizer metadata is unusable. */
+public final class UnsupportedTokenizerException extends RuntimeException {
+    public UnsupportedTokenizerException(String message) {
+        super(message);
+    }
+}
