@@ -5,6 +5,7 @@ import dev.hearth.model.LlamaModel;
 import dev.hearth.model.Session;
 import dev.hearth.sampling.Sampler;
 import dev.hearth.tensor.ComputePool;
+import dev.hearth.tokenizer.Tokenizer;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,7 +41,7 @@ final class LogitsCommand implements Callable<Integer> {
         try (GgufFile file = GgufFile.open(modelOptions.modelPath());
              ComputePool pool = new ComputePool(modelOptions.threadCount())) {
             LlamaModel model = LlamaModel.load(file);
-            int[] tokens = ids != null ? ids : Tokenizers.encode(file, prompt, !noBos, true);
+            int[] tokens = ids != null ? ids : tokenize(file, prompt);
             if (tokens.length == 0) throw new IllegalArgumentException("the prompt has no tokens");
             int vocab = model.config().vocab();
             int n = ctx > 0 ? ctx : tokens.length + steps + 1;
@@ -73,6 +74,17 @@ final class LogitsCommand implements Callable<Integer> {
             out.flush();
         }
         return 0;
+    }
+
+    /** Tokenizes as ref-logits does: BOS as the vocabulary asks (unless --no-bos), special tokens parsed. */
+    private int[] tokenize(GgufFile file, String text) {
+        Tokenizer tok = Tokenizer.load(file);
+        int[] ids = tok.encode(text, false, true);
+        if (noBos || !tok.vocabulary().addBos() || tok.bos() < 0) return ids;
+        int[] withBos = new int[ids.length + 1];
+        withBos[0] = tok.bos();
+        System.arraycopy(ids, 0, withBos, 1, ids.length);
+        return withBos;
     }
 
     static void printTop(PrintStream out, int step, float[] logits, int vocab, int k) {

@@ -6,6 +6,8 @@ import dev.hearth.model.Session;
 import dev.hearth.sampling.Sampler;
 import dev.hearth.sampling.SamplerParams;
 import dev.hearth.tensor.ComputePool;
+import dev.hearth.tokenizer.StreamingDetokenizer;
+import dev.hearth.tokenizer.Tokenizer;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
@@ -35,11 +37,11 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         if (nPredict < -1) throw new IllegalArgumentException("-n must be -1 or more, got " + nPredict);
         if (ctx < 0) throw new IllegalArgumentException("-c must be 0 or more, got " + ctx);
-        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+        PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
         try (GgufFile file = GgufFile.open(modelOptions.modelPath());
              ComputePool pool = new ComputePool(modelOptions.threadCount())) {
             LlamaModel model = LlamaModel.load(file);
-            Tokenizers.Text text = Tokenizers.load(file);
+            Tokenizer text = Tokenizer.load(file);
             int contextSize = ctx == 0 ? model.config().contextTrain() : ctx;
             int[] tokens = text.encode(prompt, true, true);
             if (tokens.length >= contextSize)
@@ -48,17 +50,18 @@ final class RunCommand implements Callable<Integer> {
             Session session = new Session(model, pool, Math.min(contextSize, tokens.length + budget), 512);
             Sampler sampler = new Sampler(new SamplerParams(temp, topK, topP, minP, seed));
 
-            if (!noEcho) out.print(text.render(tokens));
+            // the prompt is echoed token by token with special tokens shown, as llama.cpp's llama-simple prints it
+            if (!noEcho) for (int t : tokens) { byte[] p = text.piece(t, true); out.write(p, 0, p.length); }
             out.flush();
             long t0 = System.nanoTime();
             float[] logits = session.feed(tokens);
             long t1 = System.nanoTime();
             int generated = 0;
-            Tokenizers.Stream stream = text.stream();
+            StreamingDetokenizer stream = text.streamingDetokenizer(true);
             while (generated < budget) {
                 int next = sampler.sample(logits, model.config().vocab());
-                if (text.isEndOfGeneration(next)) break;
-                out.print(stream.next(next));
+                if (text.isEog(next)) break;
+                out.print(stream.push(next));
                 out.flush();
                 generated++;
                 if (generated == budget) break;

@@ -27,7 +27,7 @@ public final class RandomLlama {
     /** llama.cpp's reference "llama-tiny" dimensions (../shared/ref/make-models.sh): untied output. */
     public static final Shape TINY = new Shape("llama-tiny", 256, 4, 8, 4, 768, 4096, false, false, 10000f, 0.02f, 0.02f, 1.0f);
     /** Llama-3.2-1B's head size, GQA ratio, llama3 rope factors and tied output, scaled down in width and depth. */
-    public static final Shape SMALL_GQA = new Shape("llama-small-gqa", 512, 2, 8, 2, 1536, 8192, true, true, 500000f, 0.02f, 0.02f, 0.02f);
+    public static final Shape SMALL_GQA = new Shape("llama-small-gqa", 512, 2, 8, 2, 1536, 8192, true, true, 500000f, 0.02f, 0.05f, 0.05f);
 
     private RandomLlama() {}
 

@@ -1,0 +1,109 @@
+package dev.hearth.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The hearth command end to end, in-process: stdout, stderr and exit codes. */
+class CliTest {
+    static final String STORIES = "../models/stories260K.gguf";
+    static final Path GREEDY = Path.of("../hearth-core/src/test/resources/golden/greedy");
+
+    @TempDir Path tmp;
+
+    record Result(int code, String out, String err) {}
+
+    static synchronized Result hearth(String... args) {
+        PrintStream oldOut = System.out, oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            int code = Main.execute(args);
+            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void runPrintsLlamaCppsGreedyText() throws IOException {
+        // llama.cpp: llama-simple -m stories260K.gguf -n 60 "Once upon a time" (committed output)
+        String expected = Files.readString(GREEDY.resolve("stories260K.llama-simple.txt"));
+        Result r = hearth("run", "-m", STORIES, "-p", "Once upon a time", "-n", "60", "--temp", "0", "-t", "2");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).isEqualTo(expected);
+        assertThat(r.err()).contains("prompt eval: 5 tokens").contains("generation:  60 tokens");
+    }
+
+    @Test
+    void runOnTheF16ModelPrintsLlamaCppsText() throws IOException {
+        String expected = Files.readString(GREEDY.resolve("llama-2-tiny-random.llama-simple.txt"));
+        Result r = hearth("run", "-m", "../hearth-core/src/test/resources/models/llama-2-tiny-random.gguf",
+                "-p", "Once upon a time", "-n", "60", "--temp", "0");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).isEqualTo(expected);
+    }
+
+    @Test
+    void seededSamplingIsReproducible() {
+        Result a = hearth("run", "-m", STORIES, "-p", "Once upon a time", "-n", "30", "--temp", "0.9", "--seed", "7");
+        Result b = hearth("run", "-m", STORIES, "-p", "Once upon a time", "-n", "30", "--temp", "0.9", "--seed", "7");
+        assertThat(a.code()).isZero();
+        assertThat(a.out()).isEqualTo(b.out()).startsWith("<s> Once upon a time");
+    }
+
+    @Test
+    void logitsMatchesRefLogitsFormat() throws IOException {
+        Result r = hearth("logits", "-m", STORIES, "-p", "Once upon a time", "-n", "2", "-k", "3");
+        assertThat(r.code()).isZero();
+        String[] lines = r.out().split("\n");
+        assertThat(lines).hasSize(4);
+        assertThat(lines[0]).isEqualTo("{\"prompt_tokens\":[1,403,407,261,378],\"n_vocab\":512}");
+        assertThat(lines[1]).matches("\\{\"step\":0,\"argmax\":432,\"top\":\\[\\[432,17\\.79\\d+],\\[383,14\\.28\\d+],\\[322,9\\.709\\d+]]}");
+        assertThat(lines[3]).isEqualTo("{\"generated\":[432,383]}");
+    }
+
+    @Test
+    void inspectShowsMetadataAndTensors() {
+        Result r = hearth("inspect", STORIES);
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("general.architecture").contains("llama")
+                .contains("token_embd.weight").contains("[64, 512]").contains("48 tensors");
+    }
+
+    @Test
+    void benchPrintsALlamaBenchTable() {
+        Result r = hearth("bench", "-m", STORIES, "-p", "32", "-n", "8", "-r", "2");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("| model").contains("pp32").contains("tg8").contains("±");
+    }
+
+    @Test
+    void malformedFileIsOneLineAndNonZeroExit() throws IOException {
+        Path bad = tmp.resolve("bad.gguf");
+        Files.write(bad, "GGUF\u0003\u0000\u0000\u0000".getBytes(StandardCharsets.ISO_8859_1));
+        for (String cmd : new String[] {"run", "inspect"}) {
+            Result r = cmd.equals("run") ? hearth("run", "-m", bad.toString(), "-n", "1") : hearth("inspect", bad.toString());
+            assertThat(r.code()).as(cmd).isEqualTo(1);
+            assertThat(r.err().strip()).as(cmd).startsWith("hearth: " + bad).contains("truncated header").doesNotContain("\n").doesNotContain("Exception");
+        }
+    }
+
+    @Test
+    void badOptionsAreUsageErrors() {
+        assertThat(hearth("run", "-m", STORIES, "-n", "-5").code()).isEqualTo(1);
+        assertThat(hearth("run", "--no-such-option").code()).isEqualTo(2);
+        Result missing = hearth("run", "-m", tmp.resolve("missing.gguf").toString());
+        assertThat(missing.code()).isEqualTo(1);
+        assertThat(missing.err()).contains("no such file");
+    }
+}
