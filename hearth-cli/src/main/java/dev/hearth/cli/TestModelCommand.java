@@ -13,19 +13,23 @@ import picocli.CommandLine.Option;
 final class TestModelCommand implements Callable<Integer> {
     @Option(names = "--shape", description = "llama-tiny or llama-small-gqa (default ${DEFAULT-VALUE})") String shape = "llama-tiny";
     @Option(names = "--type", description = "weight type: F32 F16 BF16 Q4_0 Q4_1 Q5_0 Q5_1 Q8_0 Q2_K Q3_K Q4_K Q5_K Q6_K (default ${DEFAULT-VALUE})") String type = "F32";
+    @Option(names = "--embd-type", description = "type of the token embedding and output (default: --type)") String embdType;
     @Option(names = "--seed", description = "random seed (default ${DEFAULT-VALUE})") long seed = 1234;
     @Option(names = {"-o", "--out"}, required = true, description = "output GGUF file") Path out;
 
     @Override
     public Integer call() {
-        GgmlType t;
-        try {
-            t = GgmlType.valueOf(type.toUpperCase());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown weight type '" + type + "'");
-        }
-        RandomLlama.write(RandomLlama.shape(shape), t, seed, out);
+        GgmlType t = parse(type);
+        RandomLlama.write(RandomLlama.shape(shape), t, embdType == null ? t : parse(embdType), seed, out);
         System.err.println("wrote " + out);
         return 0;
+    }
+
+    private static GgmlType parse(String name) {
+        try {
+            return GgmlType.valueOf(name.toUpperCase());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown weight type '" + name + "'");
+        }
     }
 }

@@ -26,8 +26,13 @@ public final class RandomLlama {
 
     /** llama.cpp's reference "llama-tiny" dimensions (../shared/ref/make-models.sh): untied output. */
     public static final Shape TINY = new Shape("llama-tiny", 256, 4, 8, 4, 768, 4096, false, false, 10000f, 0.02f, 0.02f, 1.0f);
-    /** Llama-3.2-1B's head size, GQA ratio, llama3 rope factors and tied output, scaled down in width and depth. */
-    public static final Shape SMALL_GQA = new Shape("llama-small-gqa", 512, 2, 8, 2, 1536, 8192, true, true, 500000f, 0.02f, 0.05f, 0.05f);
+    /**
+     * Llama-3.2-1B's head size, GQA ratio, llama3 rope factors and tied output, scaled down in width and depth.
+     * With a tied output the logits are the final state against the embedding, so the embedding std is raised
+     * for peaked logits and the layer weights' std with it: otherwise the residual stream is just the input
+     * token's embedding and the argmax is always the input token (a test that could not fail).
+     */
+    public static final Shape SMALL_GQA = new Shape("llama-small-gqa", 512, 2, 8, 2, 1536, 8192, true, true, 500000f, 0.08f, 0.3f, 0.3f);
 
     private RandomLlama() {}
 
@@ -41,6 +46,11 @@ public final class RandomLlama {
 
     /** Writes the model with every 2-D weight in {@code type} (norms and rope factors stay F32). */
     public static void write(Shape s, GgmlType type, long seed, Path out) {
+        write(s, type, type, seed, out);
+    }
+
+    /** As {@link #write(Shape, GgmlType, long, Path)}, with the token embedding (and untied output) in {@code embdType}. */
+    public static void write(Shape s, GgmlType type, GgmlType embdType, long seed, Path out) {
         Gaussian rnd = new Gaussian(seed);
         int headDim = s.embd / s.heads;
         GgufWriter w = new GgufWriter();
@@ -61,7 +71,7 @@ public final class RandomLlama {
                 .putU32("general.quantization_version", 2);
         writeVocabulary(w, s.vocab);
 
-        w.addTensor("token_embd.weight", type, new long[] {s.embd, s.vocab}, encode(type, rnd.next(s.embd * s.vocab, s.embdStd)));
+        w.addTensor("token_embd.weight", embdType, new long[] {s.embd, s.vocab}, encode(embdType, rnd.next(s.embd * s.vocab, s.embdStd)));
         if (s.ropeFreqs) w.addTensor("rope_freqs.weight", new long[] {headDim / 2}, llama3RopeFactors(headDim, s.ropeBase));
         int kv = s.headsKv * headDim;
         for (int i = 0; i < s.layers; i++) {
@@ -77,7 +87,7 @@ public final class RandomLlama {
             w.addTensor(p + "ffn_down.weight", type, new long[] {s.ffn, s.embd}, encode(type, rnd.next(s.ffn * s.embd, s.std)));
         }
         w.addTensor("output_norm.weight", new long[] {s.embd}, ones(s.embd));
-        if (!s.tied) w.addTensor("output.weight", type, new long[] {s.embd, s.vocab}, encode(type, rnd.next(s.embd * s.vocab, s.outStd)));
+        if (!s.tied) w.addTensor("output.weight", embdType, new long[] {s.embd, s.vocab}, encode(embdType, rnd.next(s.embd * s.vocab, s.outStd)));
         w.write(out);
     }
 

@@ -26,11 +26,11 @@ public final class EncodedRows {
         MemorySegment buf = buffer;
         long rb = rowBytes;
         if (n == 1) {
-            ops.quantize(x, 0, buf, 0, cols);
+            ops.quantizeActivations(x, 0, buf, 0, cols);
         } else {
             pool.run((t, nt) -> {
                 for (int r = ComputePool.split(n, t, nt), end = ComputePool.split(n, t + 1, nt); r < end; r++)
-                    ops.quantize(x, r * cols, buf, r * rb, cols);
+                    ops.quantizeActivations(x, r * cols, buf, r * rb, cols);
             });
         }
         return this;

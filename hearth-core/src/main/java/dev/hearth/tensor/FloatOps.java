@@ -22,7 +22,9 @@ public final class FloatOps {
             sum += (double) (v * v);
         }
         float mean = (float) (sum / n);
-        float scale = (float) (1.0 / Math.sqrt(mean + eps));
+        // 1.0f / sqrtf(mean + eps) in float, as ggml does: a last-bit difference in the scale moves
+        // activations across the rounding ties of the following int8 quantization
+        float scale = 1.0f / (float) Math.sqrt(mean + eps);
         // ggml scales first (rms_norm), then multiplies by the weight in a separate op: keep both roundings.
         for (int i = 0; i < n; i++) out[outOff + i] = (x[xOff + i] * scale) * weight[i];
     }

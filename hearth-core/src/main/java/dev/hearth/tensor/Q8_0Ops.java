@@ -41,6 +41,13 @@ class Q8_0Ops extends BlockOps {
     }
 
     /** ggml_vec_dot_q8_0_q8_0_generic: sumi·(d_w·d_a). */
+    /** llama.cpp's x86 run-time activation quantizer, not the file quantizer: see {@link CpuActivationQuant}. */
+    @Override
+    public void quantizeActivations(float[] x, int xOff, MemorySegment dst, long dstOffset, int n) {
+        Blocks.checkLength(type(), n);
+        CpuActivationQuant.q8_0(x, xOff, dst, dstOffset, n);
+    }
+
     @Override
     float dotBlock(MemorySegment w, long wOff, MemorySegment a, long aOff) {
         int sumi = 0;

@@ -46,6 +46,13 @@ class Q8_1Ops extends BlockOps {
         putHalf(dst, off + 2, sum * d);
     }
 
+    /** llama.cpp's x86 run-time activation quantizer, not the file quantizer: see {@link CpuActivationQuant}. */
+    @Override
+    public void quantizeActivations(float[] x, int xOff, MemorySegment dst, long dstOffset, int n) {
+        Blocks.checkLength(type(), n);
+        CpuActivationQuant.q8_1(x, xOff, dst, dstOffset, n);
+    }
+
     @Override
     float dotBlock(MemorySegment w, long wOff, MemorySegment a, long aOff) {
         throw new UnsupportedOperationException("Q8_1 is an activation format; ggml has no Q8_1 weight dot");

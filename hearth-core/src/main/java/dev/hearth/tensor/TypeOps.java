@@ -25,6 +25,14 @@ public interface TypeOps {
     /** Encodes {@code n} floats as ggml's reference quantizer ({@code quantize_row_*_ref}) does. */
     void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n);
 
+    /**
+     * Encodes activations for {@link #dot} with a weight whose {@link #dotType()} is this type, the way
+     * llama.cpp's CPU backend does at run time; by default the same as {@link #quantize}.
+     */
+    default void quantizeActivations(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n) {
+        quantize(src, srcOffset, dst, dstOffset, n);
+    }
+
     /** Dot product of a weight row of this type with an activation row encoded as {@link #dotType()}. */
     float dot(MemorySegment w, long wOffset, MemorySegment a, long aOffset, int n);
 
@@ -34,7 +42,10 @@ public interface TypeOps {
      *
      * @throws IllegalArgumentException when Hearth has no kernels for {@code type}
      */
+    /** {@code -Dhearth.scalar=true} runs every kernel on the scalar reference (to tell kernel bugs from model bugs). */
+    boolean SCALAR_ONLY = Boolean.getBoolean("hearth.scalar");
+
     static TypeOps of(GgmlType type) {
-        return VectorTypeOps.of(type);
+        return SCALAR_ONLY ? ScalarTypeOps.of(type) : VectorTypeOps.of(type);
     }
 }
