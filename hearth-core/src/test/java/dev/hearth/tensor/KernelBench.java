@@ -27,7 +27,7 @@ public final class KernelBench {
         Random random = new Random(1);
         float[] x = new float[n];
         for (int i = 0; i < n; i++) x[i] = (float) random.nextGaussian();
-        System.out.printf("%-5s %10s %10s %12s%n", "type", "GB/s", "ns/row", "quantize a");
+        System.out.printf("%-5s %10s %10s %14s %12s%n", "type", "GB/s", "ns/row", "dotRows GB/s", "quantize a");
         for (GgmlType type : types) {
             TypeOps ops = TypeOps.of(type);
             TypeOps act = TypeOps.of(ops.dotType());
@@ -46,13 +46,21 @@ public final class KernelBench {
                 for (int r = 0; r < rows; r++) sink += ops.dot(w, r * rowBytes, a, 0, n);
                 best = Math.min(best, CPU.getCurrentThreadCpuTime() - t0);
             }
+            float[] out = new float[rows];
+            double bestRows = Double.MAX_VALUE;
+            for (int rep = 0; rep < 12; rep++) {
+                long t0 = CPU.getCurrentThreadCpuTime();
+                ops.dotRows(w, 0, rowBytes, rows, a, 0, n, out, 0);
+                bestRows = Math.min(bestRows, CPU.getCurrentThreadCpuTime() - t0);
+            }
             double bestQuant = Double.MAX_VALUE;
             for (int rep = 0; rep < 300; rep++) {
                 long t0 = CPU.getCurrentThreadCpuTime();
                 act.quantize(x, 0, a, 0, n);
                 bestQuant = Math.min(bestQuant, CPU.getCurrentThreadCpuTime() - t0);
             }
-            System.out.printf("%-5s %10.2f %10.0f %9.2f us%s%n", type, rowBytes * (double) rows / best, best / rows,
+            System.out.printf("%-5s %10.2f %10.0f %14.2f %9.2f us%s%n", type, rowBytes * (double) rows / best, best / rows,
+                    rowBytes * (double) rows / bestRows,
                     bestQuant / 1e3, sink == 42 ? " " : "");
         }
     }
