@@ -1,6 +1,8 @@
 package dev.hearth.tensor;
 
 import static dev.hearth.tensor.Blocks.*;
+import static dev.hearth.tensor.Simd.*;
+import static jdk.incubator.vector.VectorOperators.*;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
@@ -128,8 +130,8 @@ class Q2KOps extends BlockOps {
     /**
      * Vector dot. The work of one super-block is its own method that returns a float, so no vector
      * is live across a call the JIT might not inline (C2 then boxes vectors, a 5-10x slowdown), and
-     * each method stays under C2's inlining node budget. Each 32-value slice is a {@link Simd#dot32}
-     * (or dot32Scaled); the integer total of the super-block is exact and then scaled as in ggml's
+     * each method stays under C2's inlining node budget. Each 32-value slice is 32 exact byte products in short
+     * lanes, summed into int lanes times the slice's scale(s); the integer total of the super-block is exact and then scaled as in ggml's
      * generic kernel.
      */
     static final class Vectorized extends Q2KOps {
@@ -154,16 +156,17 @@ class Q2KOps extends BlockOps {
                 long sc = j < 8 ? scalesLo : scalesHi;
                 summs += i16(a, ao + Q8KOps.BSUMS + 2 * j) * ((int) (sc >>> (8 * (j & 7) + 4)) & 0xF);
             }
-            IntVector isum = IntVector.zero(Simd.I512);
+            IntVector isum = IntVector.zero(I512);
             for (int s = 0; s < 8; s++) {
-                ByteVector q = Simd.load32(w, wo + QS + 32 * (s >> 2));
+                ByteVector q = ByteVector.fromMemorySegment(B256, w, wo + QS + 32 * (s >> 2), ORDER);
                 long sc = s < 4 ? scalesLo : scalesHi;
                 int shift = 16 * (s & 3);
-                isum = Simd.dot32Scaled(q.lanewise(VectorOperators.LSHR, 2 * (s & 3)).and((byte) 3),
-                        Simd.load32(a, ao + Q8KOps.QS + 32 * s),
-                        (int) (sc >>> shift) & 0xF, (int) (sc >>> (shift + 8)) & 0xF, isum);
+                ShortVector p0 = ((ShortVector) q.lanewise(LSHR, 2 * (s & 3)).and((byte) 3).convertShape(B2S, S512, 0))
+                        .mul((ShortVector) ByteVector.fromMemorySegment(B256, a, ao + Q8KOps.QS + 32 * s, ORDER).convertShape(B2S, S512, 0));
+                isum = isum.add(((IntVector) p0.convertShape(S2I, I512, 0)).mul((int) (sc >>> shift) & 0xF))
+                        .add(((IntVector) p0.convertShape(S2I, I512, 1)).mul((int) (sc >>> (shift + 8)) & 0xF));
             }
-            int total = isum.reduceLanes(VectorOperators.ADD);
+            int total = isum.reduceLanes(ADD);
             return dall * total - dmin * summs;
         }
     }

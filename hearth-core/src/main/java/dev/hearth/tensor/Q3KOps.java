@@ -1,6 +1,8 @@
 package dev.hearth.tensor;
 
 import static dev.hearth.tensor.Blocks.*;
+import static dev.hearth.tensor.Simd.*;
+import static jdk.incubator.vector.VectorOperators.*;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
@@ -125,8 +127,8 @@ class Q3KOps extends BlockOps {
     /**
      * Vector dot. The work of one super-block is its own method that returns a float, so no vector
      * is live across a call the JIT might not inline (C2 then boxes vectors, a 5-10x slowdown), and
-     * each method stays under C2's inlining node budget. Each 32-value slice is a {@link Simd#dot32}
-     * (or dot32Scaled); the integer total of the super-block is exact and then scaled as in ggml's
+     * each method stays under C2's inlining node budget. Each 32-value slice is 32 exact byte products in short
+     * lanes, summed into int lanes times the slice's scale(s); the integer total of the super-block is exact and then scaled as in ggml's
      * generic kernel.
      */
     static final class Vectorized extends Q3KOps {
@@ -144,18 +146,20 @@ class Q3KOps extends BlockOps {
             float d = half(w, wo + D) * f32(a, ao);
             long scalesLo = KScales.q3Scales(w, wo + SCALES, false); // sub-blocks 0..7, offset by +32
             long scalesHi = KScales.q3Scales(w, wo + SCALES, true);  // 8..15
-            ByteVector hm = Simd.load32(w, wo + HMASK);
-            IntVector isum = IntVector.zero(Simd.I512);
+            ByteVector hm = ByteVector.fromMemorySegment(B256, w, wo + HMASK, ORDER);
+            IntVector isum = IntVector.zero(I512);
             for (int s = 0; s < 8; s++) {
-                ByteVector q = Simd.load32(w, wo + QS + 32 * (s >> 2));
-                ByteVector level = q.lanewise(VectorOperators.LSHR, 2 * (s & 3)).and((byte) 3)
-                        .sub((byte) 4, hm.and((byte) (1 << s)).compare(VectorOperators.EQ, (byte) 0));
+                ByteVector q = ByteVector.fromMemorySegment(B256, w, wo + QS + 32 * (s >> 2), ORDER);
+                ByteVector level = q.lanewise(LSHR, 2 * (s & 3)).and((byte) 3)
+                        .sub((byte) 4, hm.and((byte) (1 << s)).compare(EQ, (byte) 0));
                 long sc = s < 4 ? scalesLo : scalesHi;
                 int shift = 16 * (s & 3);
-                isum = Simd.dot32Scaled(level, Simd.load32(a, ao + Q8KOps.QS + 32 * s),
-                        ((int) (sc >>> shift) & 0xFF) - 32, ((int) (sc >>> (shift + 8)) & 0xFF) - 32, isum);
+                ShortVector p0 = ((ShortVector) level.convertShape(B2S, S512, 0))
+                        .mul((ShortVector) ByteVector.fromMemorySegment(B256, a, ao + Q8KOps.QS + 32 * s, ORDER).convertShape(B2S, S512, 0));
+                isum = isum.add(((IntVector) p0.convertShape(S2I, I512, 0)).mul(((int) (sc >>> shift) & 0xFF) - 32))
+                        .add(((IntVector) p0.convertShape(S2I, I512, 1)).mul(((int) (sc >>> (shift + 8)) & 0xFF) - 32));
             }
-            int total = isum.reduceLanes(VectorOperators.ADD);
+            int total = isum.reduceLanes(ADD);
             return d * total;
         }
     }

@@ -1,6 +1,8 @@
 package dev.hearth.tensor;
 
 import static dev.hearth.tensor.Blocks.*;
+import static dev.hearth.tensor.Simd.*;
+import static jdk.incubator.vector.VectorOperators.*;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
@@ -79,8 +81,8 @@ class Q4KOps extends BlockOps {
     /**
      * Vector dot. The work of one super-block is its own method that returns a float, so no vector
      * is live across a call the JIT might not inline (C2 then boxes vectors, a 5-10x slowdown), and
-     * each method stays under C2's inlining node budget. Each 32-value slice is a {@link Simd#dot32}
-     * (or dot32Scaled); the integer total of the super-block is exact and then scaled as in ggml's
+     * each method stays under C2's inlining node budget. Each 32-value slice is 32 exact byte products in short
+     * lanes, summed into int lanes times the slice's scale(s); the integer total of the super-block is exact and then scaled as in ggml's
      * generic kernel.
      */
     static final class Vectorized extends Q4KOps {
@@ -104,15 +106,18 @@ class Q4KOps extends BlockOps {
                 long bs = ao + Q8KOps.BSUMS + 4 * j;
                 summs += ((int) (mins >>> (8 * j)) & 0xFF) * (i16(a, bs) + i16(a, bs + 2));
             }
-            IntVector isum = IntVector.zero(Simd.I512);
+            IntVector isum = IntVector.zero(I512);
             for (int c = 0; c < 4; c++) {
-                ByteVector q = Simd.load32(w, wo + QS + 32 * c);
+                ByteVector q = ByteVector.fromMemorySegment(B256, w, wo + QS + 32 * c, ORDER);
                 long a8 = ao + Q8KOps.QS + 64 * c;
-                isum = isum.add(Simd.dot32(q.and((byte) 0xF), Simd.load32(a, a8)).mul((int) (scales >>> (16 * c)) & 0xFF));
-                isum = isum.add(Simd.dot32(q.lanewise(VectorOperators.LSHR, 4), Simd.load32(a, a8 + 32))
-                        .mul((int) (scales >>> (16 * c + 8)) & 0xFF));
+            ShortVector p0 = ((ShortVector) q.and((byte) 0xF).convertShape(B2S, S512, 0))
+                    .mul((ShortVector) ByteVector.fromMemorySegment(B256, a, a8, ORDER).convertShape(B2S, S512, 0));
+            ShortVector p1 = ((ShortVector) q.lanewise(LSHR, 4).convertShape(B2S, S512, 0))
+                    .mul((ShortVector) ByteVector.fromMemorySegment(B256, a, a8 + 32, ORDER).convertShape(B2S, S512, 0));
+                isum = isum.add(((IntVector) p0.convertShape(S2I, I512, 0)).add((IntVector) p0.convertShape(S2I, I512, 1)).mul((int) (scales >>> (16 * c)) & 0xFF))
+                        .add(((IntVector) p1.convertShape(S2I, I512, 0)).add((IntVector) p1.convertShape(S2I, I512, 1)).mul((int) (scales >>> (16 * c + 8)) & 0xFF));
             }
-            int total = isum.reduceLanes(VectorOperators.ADD);
+            int total = isum.reduceLanes(ADD);
             return d * total - dmin * summs;
         }
     }

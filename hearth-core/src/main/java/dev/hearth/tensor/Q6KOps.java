@@ -1,6 +1,8 @@
 package dev.hearth.tensor;
 
 import static dev.hearth.tensor.Blocks.*;
+import static dev.hearth.tensor.Simd.*;
+import static jdk.incubator.vector.VectorOperators.*;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
@@ -109,8 +111,8 @@ class Q6KOps extends BlockOps {
     /**
      * Vector dot. The work of one super-block is its own method that returns a float, so no vector
      * is live across a call the JIT might not inline (C2 then boxes vectors, a 5-10x slowdown), and
-     * each method stays under C2's inlining node budget. Each 32-value slice is a {@link Simd#dot32}
-     * (or dot32Scaled); the integer total of the super-block is exact and then scaled as in ggml's
+     * each method stays under C2's inlining node budget. Each 32-value slice is 32 exact byte products in short
+     * lanes, summed into int lanes times the slice's scale(s); the integer total of the super-block is exact and then scaled as in ggml's
      * generic kernel.
      */
     static final class Vectorized extends Q6KOps {
@@ -128,19 +130,21 @@ class Q6KOps extends BlockOps {
             float d = half(w, wo + D) * f32(a, ao);
             long scalesLo = w.get(LONG_LE, wo + SCALES);     // int8 scales 0..7
             long scalesHi = w.get(LONG_LE, wo + SCALES + 8); // 8..15
-            IntVector isum = IntVector.zero(Simd.I512);
+            IntVector isum = IntVector.zero(I512);
             for (int s = 0; s < 8; s++) {
                 int h = s >> 2, k = s & 3;
-                ByteVector ql = Simd.load32(w, wo + QL + 64 * h + 32 * (k & 1));
-                ByteVector qh = Simd.load32(w, wo + QH + 32 * h);
-                ByteVector level = ql.lanewise(VectorOperators.LSHR, 4 * (k >> 1)).and((byte) 0xF)
-                        .or(qh.lanewise(VectorOperators.LSHR, 2 * k).and((byte) 3).lanewise(VectorOperators.LSHL, 4))
+                ByteVector ql = ByteVector.fromMemorySegment(B256, w, wo + QL + 64 * h + 32 * (k & 1), ORDER);
+                ByteVector qh = ByteVector.fromMemorySegment(B256, w, wo + QH + 32 * h, ORDER);
+                ByteVector level = ql.lanewise(LSHR, 4 * (k >> 1)).and((byte) 0xF)
+                        .or(qh.lanewise(LSHR, 2 * k).and((byte) 3).lanewise(LSHL, 4))
                         .sub((byte) 32);
                 long sc = h == 0 ? scalesLo : scalesHi;
-                isum = Simd.dot32Scaled(level, Simd.load32(a, ao + Q8KOps.QS + 32 * s),
-                        (byte) (sc >>> (16 * k)), (byte) (sc >>> (16 * k + 8)), isum);
+                ShortVector p0 = ((ShortVector) level.convertShape(B2S, S512, 0))
+                        .mul((ShortVector) ByteVector.fromMemorySegment(B256, a, ao + Q8KOps.QS + 32 * s, ORDER).convertShape(B2S, S512, 0));
+                isum = isum.add(((IntVector) p0.convertShape(S2I, I512, 0)).mul((byte) (sc >>> (16 * k))))
+                        .add(((IntVector) p0.convertShape(S2I, I512, 1)).mul((byte) (sc >>> (16 * k + 8))));
             }
-            int total = isum.reduceLanes(VectorOperators.ADD);
+            int total = isum.reduceLanes(ADD);
             return d * total;
         }
     }
