@@ -31,5 +31,9 @@ done
 
 # 3. samples: F32 source rows, llama-quantize's bytes of the same rows, gguf-py's dequantization
 python3 "$HERE/extract.py" sample "$TMP" "$HERE"
+# 4. dots and activation encodings from ggml itself (reference encoders, the CPU backend's vec_dot)
+cc -O2 -std=c11 -I"$LLAMA/ggml/include" "$HERE/golden_dots.c" -o "$TMP/golden_dots" -L"$BIN" -lggml-cpu -lggml-base -Wl,-rpath,"$BIN"
+"$TMP/golden_dots" "$HERE" 16x256 4x512 q4_0 q4_1 q5_0 q5_1 q8_0 q2_k q3_k q4_k q5_k q6_k f16 bf16 f32
+echo "dots: golden_dots . 16x256 4x512 q4_0 q4_1 q5_0 q5_1 q8_0 q2_k q3_k q4_k q5_k q6_k f16 bf16 f32" >> "$HERE/PROVENANCE"
 echo "samples: extract.py sample (gguf-py $(python3 -c 'import gguf, importlib.metadata as m; print(m.version("gguf"))' 2>/dev/null || echo local))" >> "$HERE/PROVENANCE"
 ls -l "$HERE"

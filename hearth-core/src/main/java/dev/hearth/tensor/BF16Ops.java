@@ -42,18 +42,18 @@ class BF16Ops extends BlockOps {
         return (float) sum;
     }
 
-    /** Vector dot (bf16 widening is a shift) and quantize (ggml's rounding in int lanes). */
+    /** Vector dot (bf16 widening is a shift) and quantize (ggml's rounding in int lanes), 32 values per step. */
     static final class Vectorized extends BF16Ops {
         @Override
         public float dot(MemorySegment w, long wOffset, MemorySegment a, long aOffset, int n) {
             FloatVector acc0 = FloatVector.zero(Simd.F512), acc1 = acc0;
             int i = 0;
             for (; i + 32 <= n; i += 32) {
-                long wo = wOffset + 2L * i, ao = aOffset + 2L * i;
-                acc0 = Simd.bf16ToFloat(w, wo).fma(Simd.bf16ToFloat(a, ao), acc0);
-                acc1 = Simd.bf16ToFloat(w, wo + 32).fma(Simd.bf16ToFloat(a, ao + 32), acc1);
+                ShortVector wh = Simd.loadHalves(w, wOffset + 2L * i);
+                ShortVector ah = Simd.loadHalves(a, aOffset + 2L * i);
+                acc0 = Simd.bf16ToFloat(wh, 0).fma(Simd.bf16ToFloat(ah, 0), acc0);
+                acc1 = Simd.bf16ToFloat(wh, 1).fma(Simd.bf16ToFloat(ah, 1), acc1);
             }
-            for (; i + 16 <= n; i += 16) acc0 = Simd.bf16ToFloat(w, wOffset + 2L * i).fma(Simd.bf16ToFloat(a, aOffset + 2L * i), acc0);
             float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
             for (; i < n; i++) {
                 sum += BFloat16.toFloat(w.get(SHORT_LE, wOffset + 2L * i)) * BFloat16.toFloat(a.get(SHORT_LE, aOffset + 2L * i));
@@ -64,23 +64,31 @@ class BF16Ops extends BlockOps {
         @Override
         public void dequantize(MemorySegment src, long srcOffset, float[] dst, int dstOffset, int n) {
             int i = 0;
-            for (; i + 16 <= n; i += 16) Simd.bf16ToFloat(src, srcOffset + 2L * i).intoArray(dst, dstOffset + i);
+            for (; i + 32 <= n; i += 32) {
+                ShortVector h = Simd.loadHalves(src, srcOffset + 2L * i);
+                Simd.bf16ToFloat(h, 0).intoArray(dst, dstOffset + i);
+                Simd.bf16ToFloat(h, 1).intoArray(dst, dstOffset + i + 16);
+            }
             for (; i < n; i++) dst[dstOffset + i] = BFloat16.toFloat(src.get(SHORT_LE, srcOffset + 2L * i));
         }
 
         @Override
         public void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n) {
             int i = 0;
-            for (; i + 16 <= n; i += 16) {
-                IntVector bits = FloatVector.fromArray(Simd.F512, src, srcOffset + i).reinterpretAsInts();
-                IntVector upper = bits.lanewise(VectorOperators.LSHR, 16);
-                IntVector rounded = bits.add(upper.and(1).add(0x7FFF)).lanewise(VectorOperators.LSHR, 16);
-                VectorMask<Integer> nan = bits.and(0x7FFFFFFF).compare(VectorOperators.GT, 0x7F800000);
-                rounded = rounded.blend(upper.or(64), nan);
-                rounded.convertShape(VectorOperators.I2S, Simd.S256, 0).reinterpretAsShorts()
-                        .intoMemorySegment(dst, dstOffset + 2L * i, Simd.LE);
+            for (; i + 32 <= n; i += 32) {
+                Simd.narrowToShorts(toBf16Bits(src, srcOffset + i), toBf16Bits(src, srcOffset + i + 16))
+                        .intoMemorySegment(dst, dstOffset + 2L * i, Simd.ORDER);
             }
             for (; i < n; i++) dst.set(SHORT_LE, dstOffset + 2L * i, BFloat16.fromFloat(src[srcOffset + i]));
+        }
+
+        /** {@link BFloat16#fromFloat} on 16 lanes: round to nearest even, NaNs quieted. */
+        private static IntVector toBf16Bits(float[] src, int offset) {
+            IntVector bits = FloatVector.fromArray(Simd.F512, src, offset).reinterpretAsInts();
+            IntVector upper = bits.lanewise(VectorOperators.LSHR, 16);
+            IntVector rounded = bits.add(upper.and(1).add(0x7FFF)).lanewise(VectorOperators.LSHR, 16);
+            VectorMask<Integer> nan = bits.and(0x7FFFFFFF).compare(VectorOperators.GT, 0x7F800000);
+            return rounded.blend(upper.or(64), nan);
         }
     }
 }

@@ -63,7 +63,7 @@ class F32Ops extends BlockOps {
         }
 
         private static FloatVector load(MemorySegment s, long off) {
-            return FloatVector.fromMemorySegment(F, s, off, Simd.LE);
+            return FloatVector.fromMemorySegment(F, s, off, Simd.ORDER);
         }
     }
 }

@@ -63,4 +63,40 @@ final class KScales {
         if (j < 4) return Blocks.u8(s, scalesOff + j + 4) & 63;
         return (Blocks.u8(s, scalesOff + j + 4) >> 4) | ((Blocks.u8(s, scalesOff + j) >> 6) << 4);
     }
+
+    /*
+     * Whole-array unpacking for the vector kernels: the same bit layout as above, done on 32-bit words
+     * (the masks are the kmask constants of ggml-cpu's generic q3_K/q4_K dots). Byte j of the
+     * returned long is value j.
+     */
+
+    /** The 8 scales of a Q4_K/Q5_K scales array, byte j = scale j (0..63). */
+    static long scalesK4(MemorySegment s, long scalesOff) {
+        int s0 = Blocks.i32(s, scalesOff), s2 = Blocks.i32(s, scalesOff + 8);
+        int lo = s0 & 0x3f3f3f3f;
+        int hi = (s2 & 0x0f0f0f0f) | (((s0 >>> 6) & 0x03030303) << 4);
+        return (lo & 0xFFFFFFFFL) | ((long) hi << 32);
+    }
+
+    /** The 8 mins of a Q4_K/Q5_K scales array, byte j = min j (0..63). */
+    static long minsK4(MemorySegment s, long scalesOff) {
+        int s1 = Blocks.i32(s, scalesOff + 4), s2 = Blocks.i32(s, scalesOff + 8);
+        int lo = s1 & 0x3f3f3f3f;
+        int hi = ((s2 >>> 4) & 0x0f0f0f0f) | (((s1 >>> 6) & 0x03030303) << 4);
+        return (lo & 0xFFFFFFFFL) | ((long) hi << 32);
+    }
+
+    /** Q3_K's scales 0..7 (or 8..15 when {@code upper}), byte j = stored 6-bit value (signed scale + 32). */
+    static long q3Scales(MemorySegment s, long scalesOff, boolean upper) {
+        int a0 = Blocks.i32(s, scalesOff), a1 = Blocks.i32(s, scalesOff + 4), top = Blocks.i32(s, scalesOff + 8);
+        int lo, hi;
+        if (!upper) {
+            lo = (a0 & 0x0f0f0f0f) | ((top & 0x03030303) << 4);
+            hi = (a1 & 0x0f0f0f0f) | (((top >>> 2) & 0x03030303) << 4);
+        } else {
+            lo = ((a0 >>> 4) & 0x0f0f0f0f) | (((top >>> 4) & 0x03030303) << 4);
+            hi = ((a1 >>> 4) & 0x0f0f0f0f) | (((top >>> 6) & 0x03030303) << 4);
+        }
+        return (lo & 0xFFFFFFFFL) | ((long) hi << 32);
+    }
 }

@@ -1,6 +1,8 @@
 package dev.hearth.tensor;
 
 import static dev.hearth.tensor.Blocks.*;
+import static dev.hearth.tensor.Simd.*;
+import static jdk.incubator.vector.VectorOperators.*;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
@@ -124,32 +126,48 @@ class Q2KOps extends BlockOps {
         return dall * isum - dmin * summs;
     }
 
-    /** Vector dot: 2-bit slices of 32 values, two 16-value sub-blocks each; min term from the bsums. */
+
+    /**
+     * Vector dot. The work of one super-block is its own method that returns a float, so no vector
+     * is live across a call the JIT might not inline (C2 then boxes vectors, a 5-10x slowdown), and
+     * each method stays under C2's inlining node budget. Each 32-value slice is 32 exact byte products in short
+     * lanes, summed into int lanes times the slice's scale(s); the integer total of the super-block is exact and then scaled as in ggml's
+     * generic kernel.
+     */
     static final class Vectorized extends Q2KOps {
         @Override
         public float dot(MemorySegment w, long wOffset, MemorySegment a, long aOffset, int n) {
             checkLength(GgmlType.Q2_K, n);
-            FloatVector acc = FloatVector.zero(Simd.F512);
-            float mins = 0;
-            for (int b = 0; b < n / QK; b++) {
-                long wo = wOffset + 84L * b, ao = aOffset + 292L * b;
-                IntVector isum = IntVector.zero(Simd.I512);
-                for (int half = 0; half < 2; half++) {
-                    ByteVector q = Simd.load32(w, wo + QS + 32 * half);
-                    for (int j = 0; j < 4; j++) {
-                        int sub = 8 * half + 2 * j;
-                        isum = Simd.dot32Scaled(q.lanewise(VectorOperators.LSHR, 2 * j).and((byte) 3),
-                                Simd.load32(a, ao + Q8KOps.QS + 128 * half + 32 * j),
-                                u8(w, wo + SCALES + sub) & 0xF, u8(w, wo + SCALES + sub + 1) & 0xF, isum);
-                    }
-                }
-                int summs = 0;
-                for (int j = 0; j < 16; j++) summs += i16(a, ao + Q8KOps.BSUMS + 2 * j) * (u8(w, wo + SCALES + j) >> 4);
-                float da = f32(a, ao);
-                acc = Simd.scaleAdd(isum, da * half(w, wo + D), acc);
-                mins += (da * half(w, wo + DMIN)) * summs;
+            float sum = 0;
+            for (int b = 0; b < n / QK; b++) sum += superBlock(w, wOffset + 84L * b, a, aOffset + 292L * b);
+            return sum;
+        }
+
+        /** Slice s (0..7): two bits at shift 2·(s%4) of qs[32·(s/4) ..]; sub-blocks 2s and 2s+1. */
+        static float superBlock(MemorySegment w, long wo, MemorySegment a, long ao) {
+            // every scalar read comes first: no vector may be live across a call the JIT might not inline
+            float da = f32(a, ao);
+            float dall = da * half(w, wo + D);
+            float dmin = da * half(w, wo + DMIN);
+            long scalesLo = w.get(LONG_LE, wo + SCALES);     // sub-blocks 0..7: scale low nibble, min high
+            long scalesHi = w.get(LONG_LE, wo + SCALES + 8); // 8..15
+            int summs = 0;
+            for (int j = 0; j < 16; j++) {
+                long sc = j < 8 ? scalesLo : scalesHi;
+                summs += i16(a, ao + Q8KOps.BSUMS + 2 * j) * ((int) (sc >>> (8 * (j & 7) + 4)) & 0xF);
             }
-            return acc.reduceLanes(VectorOperators.ADD) - mins;
+            IntVector isum = IntVector.zero(I512);
+            for (int s = 0; s < 8; s++) {
+                ByteVector q = ByteVector.fromMemorySegment(B256, w, wo + QS + 32 * (s >> 2), ORDER);
+                long sc = s < 4 ? scalesLo : scalesHi;
+                int shift = 16 * (s & 3);
+                ShortVector p0 = ((ShortVector) q.lanewise(LSHR, 2 * (s & 3)).and((byte) 3).convertShape(B2S, S512, 0))
+                        .mul((ShortVector) ByteVector.fromMemorySegment(B256, a, ao + Q8KOps.QS + 32 * s, ORDER).convertShape(B2S, S512, 0));
+                isum = isum.add(((IntVector) p0.convertShape(S2I, I512, 0)).mul((int) (sc >>> shift) & 0xF))
+                        .add(((IntVector) p0.convertShape(S2I, I512, 1)).mul((int) (sc >>> (shift + 8)) & 0xF));
+            }
+            int total = isum.reduceLanes(ADD);
+            return dall * total - dmin * summs;
         }
     }
 }

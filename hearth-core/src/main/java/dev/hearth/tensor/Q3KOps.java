@@ -1,6 +1,8 @@
 package dev.hearth.tensor;
 
 import static dev.hearth.tensor.Blocks.*;
+import static dev.hearth.tensor.Simd.*;
+import static jdk.incubator.vector.VectorOperators.*;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
@@ -121,30 +123,44 @@ class Q3KOps extends BlockOps {
         return (half(w, wOff + D) * f32(a, aOff)) * isum;
     }
 
-    /** Vector dot: 2-bit slices as in Q2_K, minus 4 where the hmask bit is clear; 16-value sub-blocks. */
+
+    /**
+     * Vector dot. The work of one super-block is its own method that returns a float, so no vector
+     * is live across a call the JIT might not inline (C2 then boxes vectors, a 5-10x slowdown), and
+     * each method stays under C2's inlining node budget. Each 32-value slice is 32 exact byte products in short
+     * lanes, summed into int lanes times the slice's scale(s); the integer total of the super-block is exact and then scaled as in ggml's
+     * generic kernel.
+     */
     static final class Vectorized extends Q3KOps {
         @Override
         public float dot(MemorySegment w, long wOffset, MemorySegment a, long aOffset, int n) {
             checkLength(GgmlType.Q3_K, n);
-            FloatVector acc = FloatVector.zero(Simd.F512);
-            for (int b = 0; b < n / QK; b++) {
-                long wo = wOffset + 110L * b, ao = aOffset + 292L * b;
-                ByteVector hm = Simd.load32(w, wo + HMASK);
-                IntVector isum = IntVector.zero(Simd.I512);
-                for (int half = 0; half < 2; half++) {
-                    ByteVector q = Simd.load32(w, wo + QS + 32 * half);
-                    for (int j = 0; j < 4; j++) {
-                        int bit = 4 * half + j;
-                        ByteVector level = q.lanewise(VectorOperators.LSHR, 2 * j).and((byte) 3)
-                                .sub((byte) 4, hm.and((byte) (1 << bit)).compare(VectorOperators.EQ, (byte) 0));
-                        int sub = 8 * half + 2 * j;
-                        isum = Simd.dot32Scaled(level, Simd.load32(a, ao + Q8KOps.QS + 128 * half + 32 * j),
-                                KScales.q3Scale(w, wo + SCALES, sub), KScales.q3Scale(w, wo + SCALES, sub + 1), isum);
-                    }
-                }
-                acc = Simd.scaleAdd(isum, half(w, wo + D) * f32(a, ao), acc);
+            float sum = 0;
+            for (int b = 0; b < n / QK; b++) sum += superBlock(w, wOffset + 110L * b, a, aOffset + 292L * b);
+            return sum;
+        }
+
+        /** Slice s (0..7): two low bits at shift 2·(s%4) of qs[32·(s/4) ..], high bit s of hmask. */
+        static float superBlock(MemorySegment w, long wo, MemorySegment a, long ao) {
+            // every scalar read comes first: no vector may be live across a call the JIT might not inline
+            float d = half(w, wo + D) * f32(a, ao);
+            long scalesLo = KScales.q3Scales(w, wo + SCALES, false); // sub-blocks 0..7, offset by +32
+            long scalesHi = KScales.q3Scales(w, wo + SCALES, true);  // 8..15
+            ByteVector hm = ByteVector.fromMemorySegment(B256, w, wo + HMASK, ORDER);
+            IntVector isum = IntVector.zero(I512);
+            for (int s = 0; s < 8; s++) {
+                ByteVector q = ByteVector.fromMemorySegment(B256, w, wo + QS + 32 * (s >> 2), ORDER);
+                ByteVector level = q.lanewise(LSHR, 2 * (s & 3)).and((byte) 3)
+                        .sub((byte) 4, hm.and((byte) (1 << s)).compare(EQ, (byte) 0));
+                long sc = s < 4 ? scalesLo : scalesHi;
+                int shift = 16 * (s & 3);
+                ShortVector p0 = ((ShortVector) level.convertShape(B2S, S512, 0))
+                        .mul((ShortVector) ByteVector.fromMemorySegment(B256, a, ao + Q8KOps.QS + 32 * s, ORDER).convertShape(B2S, S512, 0));
+                isum = isum.add(((IntVector) p0.convertShape(S2I, I512, 0)).mul(((int) (sc >>> shift) & 0xFF) - 32))
+                        .add(((IntVector) p0.convertShape(S2I, I512, 1)).mul(((int) (sc >>> (shift + 8)) & 0xFF) - 32));
             }
-            return acc.reduceLanes(VectorOperators.ADD);
+            int total = isum.reduceLanes(ADD);
+            return d * total;
         }
     }
 }

@@ -1,6 +1,8 @@
 package dev.hearth.tensor;
 
 import static dev.hearth.tensor.Blocks.*;
+import static dev.hearth.tensor.Simd.*;
+import static jdk.incubator.vector.VectorOperators.*;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
@@ -72,23 +74,27 @@ class Q4_0Ops extends BlockOps {
         return sumi * half(w, wOff) * half(a, aOff);
     }
 
-    /** Vector dot: nibbles decoded in byte lanes, 16-lane halves multiplied as shorts. */
+    /**
+     * Vector dot: low and high nibbles decoded in byte lanes, multiplied with the activations' two
+     * 16-byte halves in short lanes. Self-contained on purpose: see {@link Simd} on why kernels do not call vector helpers.
+     */
     static final class Vectorized extends Q4_0Ops {
         @Override
         public float dot(MemorySegment w, long wOffset, MemorySegment a, long aOffset, int n) {
             checkLength(GgmlType.Q4_0, n);
-            FloatVector acc = FloatVector.zero(Simd.F512);
+            FloatVector acc = FloatVector.zero(F512);
             for (int b = 0; b < n / QK; b++) {
                 long wo = wOffset + 18L * b, ao = aOffset + 34L * b;
-                ByteVector q = Simd.load16(w, wo + 2);
-                ShortVector lo = Simd.widen16(q.and((byte) 0xF).sub((byte) 8));
-                ShortVector hi = Simd.widen16(q.lanewise(VectorOperators.LSHR, 4).sub((byte) 8));
-                ShortVector p = lo.mul(Simd.widen16(Simd.load16(a, ao + 2)))
-                        .add(hi.mul(Simd.widen16(Simd.load16(a, ao + 18))));
-                IntVector s = (IntVector) p.convertShape(VectorOperators.S2I, Simd.I512, 0);
-                acc = Simd.scaleAdd(s, half(w, wo) * half(a, ao), acc);
+                float d = half(w, wo) * half(a, ao);
+                ByteVector q = ByteVector.fromMemorySegment(B128, w, wo + 2, ORDER);
+                ShortVector lo = (ShortVector) q.and((byte) 0xF).sub((byte) 8).convertShape(B2S, S256, 0);
+                ShortVector hi = (ShortVector) q.lanewise(LSHR, 4).sub((byte) 8).convertShape(B2S, S256, 0);
+                ShortVector a0 = (ShortVector) ByteVector.fromMemorySegment(B128, a, ao + 2, ORDER).convertShape(B2S, S256, 0);
+                ShortVector a1 = (ShortVector) ByteVector.fromMemorySegment(B128, a, ao + 18, ORDER).convertShape(B2S, S256, 0);
+                IntVector s = (IntVector) lo.mul(a0).add(hi.mul(a1)).convertShape(S2I, I512, 0);
+                acc = ((FloatVector) s.convert(I2F, 0)).fma(FloatVector.broadcast(F512, d), acc);
             }
-            return acc.reduceLanes(VectorOperators.ADD);
+            return acc.reduceLanes(ADD);
         }
     }
 }

@@ -1,6 +1,8 @@
 package dev.hearth.tensor;
 
 import static dev.hearth.tensor.Blocks.*;
+import static dev.hearth.tensor.Simd.*;
+import static jdk.incubator.vector.VectorOperators.*;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
@@ -69,25 +71,26 @@ class Q4_1Ops extends BlockOps {
         return (half(w, wOff) * half(a, aOff)) * sumi + half(w, wOff + 2) * half(a, aOff + 2);
     }
 
-    /** Vector dot: as Q4_0's, plus the m·s term in a scalar float sum. */
+    /** Vector dot: as Q4_0's without the offset, plus the m·s term in a scalar float sum. Self-contained on purpose: see {@link Simd} on why kernels do not call vector helpers. */
     static final class Vectorized extends Q4_1Ops {
         @Override
         public float dot(MemorySegment w, long wOffset, MemorySegment a, long aOffset, int n) {
             checkLength(GgmlType.Q4_1, n);
-            FloatVector acc = FloatVector.zero(Simd.F512);
+            FloatVector acc = FloatVector.zero(F512);
             float mins = 0;
             for (int b = 0; b < n / QK; b++) {
                 long wo = wOffset + 20L * b, ao = aOffset + 36L * b;
-                ByteVector q = Simd.load16(w, wo + 4);
-                ShortVector lo = Simd.widen16(q.and((byte) 0xF));
-                ShortVector hi = Simd.widen16(q.lanewise(VectorOperators.LSHR, 4));
-                ShortVector p = lo.mul(Simd.widen16(Simd.load16(a, ao + 4)))
-                        .add(hi.mul(Simd.widen16(Simd.load16(a, ao + 20))));
-                IntVector s = (IntVector) p.convertShape(VectorOperators.S2I, Simd.I512, 0);
-                acc = Simd.scaleAdd(s, half(w, wo) * half(a, ao), acc);
+                float d = half(w, wo) * half(a, ao);
                 mins += half(w, wo + 2) * half(a, ao + 2);
+                ByteVector q = ByteVector.fromMemorySegment(B128, w, wo + 4, ORDER);
+                ShortVector lo = (ShortVector) q.and((byte) 0xF).convertShape(B2S, S256, 0);
+                ShortVector hi = (ShortVector) q.lanewise(LSHR, 4).convertShape(B2S, S256, 0);
+                ShortVector a0 = (ShortVector) ByteVector.fromMemorySegment(B128, a, ao + 4, ORDER).convertShape(B2S, S256, 0);
+                ShortVector a1 = (ShortVector) ByteVector.fromMemorySegment(B128, a, ao + 20, ORDER).convertShape(B2S, S256, 0);
+                IntVector s = (IntVector) lo.mul(a0).add(hi.mul(a1)).convertShape(S2I, I512, 0);
+                acc = ((FloatVector) s.convert(I2F, 0)).fma(FloatVector.broadcast(F512, d), acc);
             }
-            return acc.reduceLanes(VectorOperators.ADD) + mins;
+            return acc.reduceLanes(ADD) + mins;
         }
     }
 }

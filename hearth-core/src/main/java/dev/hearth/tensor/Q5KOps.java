@@ -1,6 +1,8 @@
 package dev.hearth.tensor;
 
 import static dev.hearth.tensor.Blocks.*;
+import static dev.hearth.tensor.Simd.*;
+import static jdk.incubator.vector.VectorOperators.*;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
@@ -80,36 +82,54 @@ class Q5KOps extends BlockOps {
         return (half(w, wOff + D) * da) * isum - (half(w, wOff + DMIN) * da) * summs;
     }
 
-    /** Vector dot: Q4_K's, with the fifth bits (bit j of qh for sub-block j) added as 16. */
+
+    /**
+     * Vector dot. The work of one super-block is its own method that returns a float, so no vector
+     * is live across a call the JIT might not inline (C2 then boxes vectors, a 5-10x slowdown), and
+     * each method stays under C2's inlining node budget. Each 32-value slice is 32 exact byte products in short
+     * lanes, summed into int lanes times the slice's scale(s); the integer total of the super-block is exact and then scaled as in ggml's
+     * generic kernel.
+     */
     static final class Vectorized extends Q5KOps {
         @Override
         public float dot(MemorySegment w, long wOffset, MemorySegment a, long aOffset, int n) {
             checkLength(GgmlType.Q5_K, n);
-            FloatVector acc = FloatVector.zero(Simd.F512);
-            float mins = 0;
-            for (int b = 0; b < n / QK; b++) {
-                long wo = wOffset + 176L * b, ao = aOffset + 292L * b;
-                ByteVector qh = Simd.load32(w, wo + QH);
-                IntVector isum = IntVector.zero(Simd.I512);
-                int summs = 0;
-                for (int c = 0; c < 4; c++) {
-                    ByteVector q = Simd.load32(w, wo + QS + 32 * c);
-                    ByteVector lo = q.and((byte) 0xF)
-                            .add((byte) 16, qh.and((byte) (1 << (2 * c))).compare(VectorOperators.NE, (byte) 0));
-                    ByteVector hi = q.lanewise(VectorOperators.LSHR, 4)
-                            .add((byte) 16, qh.and((byte) (2 << (2 * c))).compare(VectorOperators.NE, (byte) 0));
-                    long a8 = ao + Q8KOps.QS + 64 * c;
-                    isum = isum.add(Simd.dot32(lo, Simd.load32(a, a8)).mul(KScales.scaleK4(w, wo + SCALES, 2 * c)));
-                    isum = isum.add(Simd.dot32(hi, Simd.load32(a, a8 + 32)).mul(KScales.scaleK4(w, wo + SCALES, 2 * c + 1)));
-                    long bs = ao + Q8KOps.BSUMS + 8 * c;
-                    summs += KScales.minK4(w, wo + SCALES, 2 * c) * (i16(a, bs) + i16(a, bs + 2))
-                            + KScales.minK4(w, wo + SCALES, 2 * c + 1) * (i16(a, bs + 4) + i16(a, bs + 6));
-                }
-                float da = f32(a, ao);
-                acc = Simd.scaleAdd(isum, half(w, wo + D) * da, acc);
-                mins += (half(w, wo + DMIN) * da) * summs;
+            float sum = 0;
+            for (int b = 0; b < n / QK; b++) sum += superBlock(w, wOffset + 176L * b, a, aOffset + 292L * b);
+            return sum;
+        }
+
+        static float superBlock(MemorySegment w, long wo, MemorySegment a, long ao) {
+            // every scalar read comes first: no vector may be live across a call the JIT might not inline
+            float da = f32(a, ao);
+            float d = half(w, wo + D) * da;
+            float dmin = half(w, wo + DMIN) * da;
+            long scales = KScales.scalesK4(w, wo + SCALES);
+            long mins = KScales.minsK4(w, wo + SCALES);
+            int summs = 0;
+            for (int j = 0; j < 8; j++) {
+                long bs = ao + Q8KOps.BSUMS + 4 * j;
+                summs += ((int) (mins >>> (8 * j)) & 0xFF) * (i16(a, bs) + i16(a, bs + 2));
             }
-            return acc.reduceLanes(VectorOperators.ADD) - mins;
+            ByteVector qh = ByteVector.fromMemorySegment(B256, w, wo + QH, ORDER);
+            IntVector isum = IntVector.zero(I512);
+            for (int c = 0; c < 4; c++) {
+                ByteVector q = ByteVector.fromMemorySegment(B256, w, wo + QS + 32 * c, ORDER);
+                // value e's fifth bit is bit e/32 of qh[e%32]: bit 2c for the low nibbles, 2c+1 for the high
+                ByteVector lo = q.and((byte) 0xF)
+                        .add((byte) 16, qh.and((byte) (1 << (2 * c))).compare(NE, (byte) 0));
+                ByteVector hi = q.lanewise(LSHR, 4)
+                        .add((byte) 16, qh.and((byte) (2 << (2 * c))).compare(NE, (byte) 0));
+                long a8 = ao + Q8KOps.QS + 64 * c;
+                ShortVector p0 = ((ShortVector) lo.convertShape(B2S, S512, 0))
+                        .mul((ShortVector) ByteVector.fromMemorySegment(B256, a, a8, ORDER).convertShape(B2S, S512, 0));
+                ShortVector p1 = ((ShortVector) hi.convertShape(B2S, S512, 0))
+                        .mul((ShortVector) ByteVector.fromMemorySegment(B256, a, a8 + 32, ORDER).convertShape(B2S, S512, 0));
+                isum = isum.add(((IntVector) p0.convertShape(S2I, I512, 0)).add((IntVector) p0.convertShape(S2I, I512, 1)).mul((int) (scales >>> (16 * c)) & 0xFF))
+                        .add(((IntVector) p1.convertShape(S2I, I512, 0)).add((IntVector) p1.convertShape(S2I, I512, 1)).mul((int) (scales >>> (16 * c + 8)) & 0xFF));
+            }
+            int total = isum.reduceLanes(ADD);
+            return d * total - dmin * summs;
         }
     }
 }

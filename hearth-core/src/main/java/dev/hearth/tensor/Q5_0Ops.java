@@ -1,6 +1,8 @@
 package dev.hearth.tensor;
 
 import static dev.hearth.tensor.Blocks.*;
+import static dev.hearth.tensor.Simd.*;
+import static jdk.incubator.vector.VectorOperators.*;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
@@ -72,34 +74,34 @@ class Q5_0Ops extends BlockOps {
         return (half(w, wOff) * half(a, aOff)) * sumi;
     }
 
-    /** Bit j of a 16-bit word, per lane j: selects each lane's fifth bit from qh. */
-    private static final ShortVector LANE_BITS = ShortVector.fromArray(Simd.S256,
+    /** Bit j of a 16-bit word in lane j: selects each lane's fifth bit from half of qh. */
+    static final ShortVector LANE_BITS = ShortVector.fromArray(S256,
             new short[] {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, (short) 32768}, 0);
 
-    /** Lanes j = 0..15 of value (low nibble | fifth bit from bit j of qh16 (as 16)); no offset. */
-    static ShortVector withFifthBit(ShortVector low, int qh16) {
-        VectorMask<Short> set = ShortVector.broadcast(Simd.S256, (short) qh16).and(LANE_BITS).compare(VectorOperators.NE, (short) 0);
-        return low.add((short) 16, set);
-    }
-
-    /** Vector dot: as Q4_0's, the fifth bits added from qh with a per-lane bit mask. */
+    /**
+     * Vector dot: as Q4_0's, the fifth bits (low half of qh for values 0..15, high half for 16..31)
+     * selected per lane with {@link #LANE_BITS}. Self-contained on purpose: see {@link Simd} on why kernels do not call vector helpers.
+     */
     static final class Vectorized extends Q5_0Ops {
         @Override
         public float dot(MemorySegment w, long wOffset, MemorySegment a, long aOffset, int n) {
             checkLength(GgmlType.Q5_0, n);
-            FloatVector acc = FloatVector.zero(Simd.F512);
+            FloatVector acc = FloatVector.zero(F512);
             for (int b = 0; b < n / QK; b++) {
                 long wo = wOffset + 22L * b, ao = aOffset + 34L * b;
+                float d = half(w, wo) * half(a, ao);
                 int qh = i32(w, wo + 2);
-                ByteVector q = Simd.load16(w, wo + 6);
-                ShortVector lo = withFifthBit(Simd.widen16(q.and((byte) 0xF)), qh).sub((short) 16);
-                ShortVector hi = withFifthBit(Simd.widen16(q.lanewise(VectorOperators.LSHR, 4)), qh >>> 16).sub((short) 16);
-                ShortVector p = lo.mul(Simd.widen16(Simd.load16(a, ao + 2)))
-                        .add(hi.mul(Simd.widen16(Simd.load16(a, ao + 18))));
-                IntVector s = (IntVector) p.convertShape(VectorOperators.S2I, Simd.I512, 0);
-                acc = Simd.scaleAdd(s, half(w, wo) * half(a, ao), acc);
+                ByteVector q = ByteVector.fromMemorySegment(B128, w, wo + 6, ORDER);
+                ShortVector lo = (ShortVector) q.and((byte) 0xF).convertShape(B2S, S256, 0);
+                ShortVector hi = (ShortVector) q.lanewise(LSHR, 4).convertShape(B2S, S256, 0);
+                lo = lo.sub((short) 16, ShortVector.broadcast(S256, (short) qh).and(LANE_BITS).compare(EQ, (short) 0));
+                hi = hi.sub((short) 16, ShortVector.broadcast(S256, (short) (qh >>> 16)).and(LANE_BITS).compare(EQ, (short) 0));
+                ShortVector a0 = (ShortVector) ByteVector.fromMemorySegment(B128, a, ao + 2, ORDER).convertShape(B2S, S256, 0);
+                ShortVector a1 = (ShortVector) ByteVector.fromMemorySegment(B128, a, ao + 18, ORDER).convertShape(B2S, S256, 0);
+                IntVector s = (IntVector) lo.mul(a0).add(hi.mul(a1)).convertShape(S2I, I512, 0);
+                acc = ((FloatVector) s.convert(I2F, 0)).fma(FloatVector.broadcast(F512, d), acc);
             }
-            return acc.reduceLanes(VectorOperators.ADD);
+            return acc.reduceLanes(ADD);
         }
     }
 }

@@ -1,6 +1,8 @@
 package dev.hearth.tensor;
 
 import static dev.hearth.tensor.Blocks.*;
+import static dev.hearth.tensor.Simd.*;
+import static jdk.incubator.vector.VectorOperators.*;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
@@ -105,36 +107,45 @@ class Q6KOps extends BlockOps {
         return (half(w, wOff + D) * f32(a, aOff)) * isum;
     }
 
+
     /**
-     * Vector dot: per 128 values, two 32-byte ql loads and one qh load give four 32-value slices of
-     * 6-bit levels; each slice spans two 16-value sub-blocks, scaled separately ({@link Simd#dot32Scaled}).
+     * Vector dot. The work of one super-block is its own method that returns a float, so no vector
+     * is live across a call the JIT might not inline (C2 then boxes vectors, a 5-10x slowdown), and
+     * each method stays under C2's inlining node budget. Each 32-value slice is 32 exact byte products in short
+     * lanes, summed into int lanes times the slice's scale(s); the integer total of the super-block is exact and then scaled as in ggml's
+     * generic kernel.
      */
     static final class Vectorized extends Q6KOps {
         @Override
         public float dot(MemorySegment w, long wOffset, MemorySegment a, long aOffset, int n) {
             checkLength(GgmlType.Q6_K, n);
-            FloatVector acc = FloatVector.zero(Simd.F512);
-            for (int b = 0; b < n / QK; b++) {
-                long wo = wOffset + 210L * b, ao = aOffset + 292L * b;
-                IntVector isum = IntVector.zero(Simd.I512);
-                for (int h = 0; h < 2; h++) {
-                    ByteVector ql0 = Simd.load32(w, wo + QL + 64 * h);
-                    ByteVector ql1 = Simd.load32(w, wo + QL + 64 * h + 32);
-                    ByteVector qh = Simd.load32(w, wo + QH + 32 * h);
-                    ByteVector q1 = ql0.and((byte) 0xF).or(qh.lanewise(VectorOperators.LSHL, 4).and((byte) 0x30)).sub((byte) 32);
-                    ByteVector q2 = ql1.and((byte) 0xF).or(qh.lanewise(VectorOperators.LSHL, 2).and((byte) 0x30)).sub((byte) 32);
-                    ByteVector q3 = ql0.lanewise(VectorOperators.LSHR, 4).or(qh.and((byte) 0x30)).sub((byte) 32);
-                    ByteVector q4 = ql1.lanewise(VectorOperators.LSHR, 4).or(qh.lanewise(VectorOperators.LSHR, 2).and((byte) 0x30)).sub((byte) 32);
-                    long a8 = ao + Q8KOps.QS + 128 * h;
-                    long sc = wo + SCALES + 8 * h;
-                    isum = Simd.dot32Scaled(q1, Simd.load32(a, a8), i8(w, sc), i8(w, sc + 1), isum);
-                    isum = Simd.dot32Scaled(q2, Simd.load32(a, a8 + 32), i8(w, sc + 2), i8(w, sc + 3), isum);
-                    isum = Simd.dot32Scaled(q3, Simd.load32(a, a8 + 64), i8(w, sc + 4), i8(w, sc + 5), isum);
-                    isum = Simd.dot32Scaled(q4, Simd.load32(a, a8 + 96), i8(w, sc + 6), i8(w, sc + 7), isum);
-                }
-                acc = Simd.scaleAdd(isum, half(w, wo + D) * f32(a, ao), acc);
+            float sum = 0;
+            for (int b = 0; b < n / QK; b++) sum += superBlock(w, wOffset + 210L * b, a, aOffset + 292L * b);
+            return sum;
+        }
+
+        /** Slice s (0..7) is values 32s..32s+31: half h = s/4, k = s%4 in the layout of the class comment. */
+        static float superBlock(MemorySegment w, long wo, MemorySegment a, long ao) {
+            // every scalar read comes first: no vector may be live across a call the JIT might not inline
+            float d = half(w, wo + D) * f32(a, ao);
+            long scalesLo = w.get(LONG_LE, wo + SCALES);     // int8 scales 0..7
+            long scalesHi = w.get(LONG_LE, wo + SCALES + 8); // 8..15
+            IntVector isum = IntVector.zero(I512);
+            for (int s = 0; s < 8; s++) {
+                int h = s >> 2, k = s & 3;
+                ByteVector ql = ByteVector.fromMemorySegment(B256, w, wo + QL + 64 * h + 32 * (k & 1), ORDER);
+                ByteVector qh = ByteVector.fromMemorySegment(B256, w, wo + QH + 32 * h, ORDER);
+                ByteVector level = ql.lanewise(LSHR, 4 * (k >> 1)).and((byte) 0xF)
+                        .or(qh.lanewise(LSHR, 2 * k).and((byte) 3).lanewise(LSHL, 4))
+                        .sub((byte) 32);
+                long sc = h == 0 ? scalesLo : scalesHi;
+                ShortVector p0 = ((ShortVector) level.convertShape(B2S, S512, 0))
+                        .mul((ShortVector) ByteVector.fromMemorySegment(B256, a, ao + Q8KOps.QS + 32 * s, ORDER).convertShape(B2S, S512, 0));
+                isum = isum.add(((IntVector) p0.convertShape(S2I, I512, 0)).mul((byte) (sc >>> (16 * k))))
+                        .add(((IntVector) p0.convertShape(S2I, I512, 1)).mul((byte) (sc >>> (16 * k + 8))));
             }
-            return acc.reduceLanes(VectorOperators.ADD);
+            int total = isum.reduceLanes(ADD);
+            return d * total;
         }
     }
 }

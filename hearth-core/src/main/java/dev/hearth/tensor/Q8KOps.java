@@ -97,11 +97,12 @@ class Q8KOps extends BlockOps {
                     }
                 }
                 float iscale = -127.f / max;
-                for (int j = 0; j < QK; j += 16) {
-                    IntVector q = Simd.nearestInt(FloatVector.fromArray(Simd.F512, x, o + j).mul(iscale)).min(127);
-                    dst.set(SHORT_LE, off + BSUMS + j / 8, (short) q.reduceLanes(VectorOperators.ADD));
-                    q.convertShape(VectorOperators.I2B, Simd.B128, 0).reinterpretAsBytes()
-                            .intoMemorySegment(dst, off + QS + j, Simd.LE);
+                for (int j = 0; j < QK; j += 32) {
+                    IntVector q0 = Simd.nearestInt(FloatVector.fromArray(Simd.F512, x, o + j).mul(iscale)).min(127);
+                    IntVector q1 = Simd.nearestInt(FloatVector.fromArray(Simd.F512, x, o + j + 16).mul(iscale)).min(127);
+                    dst.set(SHORT_LE, off + BSUMS + j / 8, (short) q0.reduceLanes(VectorOperators.ADD));
+                    dst.set(SHORT_LE, off + BSUMS + j / 8 + 2, (short) q1.reduceLanes(VectorOperators.ADD));
+                    Simd.narrowToBytes(q0, q1).intoMemorySegment(dst, off + QS + j, Simd.ORDER);
                 }
                 dst.set(FLOAT_LE, off, 1 / iscale);
             }

@@ -1,6 +1,8 @@
 package dev.hearth.tensor;
 
 import static dev.hearth.tensor.Blocks.*;
+import static dev.hearth.tensor.Simd.*;
+import static jdk.incubator.vector.VectorOperators.*;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
@@ -56,20 +58,25 @@ class Q8_0Ops extends BlockOps {
     }
 
     /**
-     * Vector kernels: the dot is one {@link Simd#dot32} per block, scaled lanewise by d_w·d_a (ggml's
-     * AVX2 kernel scales its lanes the same way); quantize is the reference rounding in vector lanes.
+     * Vector kernels: per block, 32 exact byte products in short lanes, summed pairwise into int lanes
+     * and scaled lanewise by d_w·d_a (ggml's AVX2 kernel scales its lanes the same way); quantize is
+     * the reference rounding in vector lanes. Self-contained on purpose: see {@link Simd} on why kernels do not call vector helpers.
      */
     static final class Vectorized extends Q8_0Ops {
         @Override
         public float dot(MemorySegment w, long wOffset, MemorySegment a, long aOffset, int n) {
             checkLength(GgmlType.Q8_0, n);
-            FloatVector acc = FloatVector.zero(Simd.F512);
+            FloatVector acc = FloatVector.zero(F512);
             for (int b = 0; b < n / QK; b++) {
                 long wo = wOffset + 34L * b, ao = aOffset + 34L * b;
-                IntVector s = Simd.dot32(Simd.load32(w, wo + 2), Simd.load32(a, ao + 2));
-                acc = Simd.scaleAdd(s, half(w, wo) * half(a, ao), acc);
+                float d = half(w, wo) * half(a, ao);
+                ShortVector wq = (ShortVector) ByteVector.fromMemorySegment(B256, w, wo + 2, ORDER).convertShape(B2S, S512, 0);
+                ShortVector aq = (ShortVector) ByteVector.fromMemorySegment(B256, a, ao + 2, ORDER).convertShape(B2S, S512, 0);
+                ShortVector p = wq.mul(aq);
+                IntVector s = ((IntVector) p.convertShape(S2I, I512, 0)).add((IntVector) p.convertShape(S2I, I512, 1));
+                acc = ((FloatVector) s.convert(I2F, 0)).fma(FloatVector.broadcast(F512, d), acc);
             }
-            return acc.reduceLanes(VectorOperators.ADD);
+            return acc.reduceLanes(ADD);
         }
 
         @Override
@@ -78,16 +85,14 @@ class Q8_0Ops extends BlockOps {
             for (int b = 0; b < n / QK; b++) {
                 int o = xOff + QK * b;
                 long off = dstOffset + 34L * b;
-                FloatVector v0 = FloatVector.fromArray(Simd.F512, x, o);
-                FloatVector v1 = FloatVector.fromArray(Simd.F512, x, o + 16);
-                float amax = v0.abs().max(v1.abs()).reduceLanes(VectorOperators.MAX);
+                FloatVector v0 = FloatVector.fromArray(F512, x, o);
+                FloatVector v1 = FloatVector.fromArray(F512, x, o + 16);
+                float amax = v0.abs().max(v1.abs()).reduceLanes(MAX);
                 float d = amax / 127;
                 float id = d != 0 ? 1.0f / d : 0.0f;
                 putHalf(dst, off, d);
-                Simd.roundHalfAway(v0.mul(id)).convertShape(VectorOperators.I2B, Simd.B128, 0)
-                        .reinterpretAsBytes().intoMemorySegment(dst, off + 2, Simd.LE);
-                Simd.roundHalfAway(v1.mul(id)).convertShape(VectorOperators.I2B, Simd.B128, 0)
-                        .reinterpretAsBytes().intoMemorySegment(dst, off + 18, Simd.LE);
+                Simd.narrowToBytes(Simd.roundHalfAway(v0.mul(id)), Simd.roundHalfAway(v1.mul(id)))
+                        .intoMemorySegment(dst, off + 2, ORDER);
             }
         }
     }

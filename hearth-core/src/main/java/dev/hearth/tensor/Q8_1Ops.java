@@ -76,8 +76,7 @@ class Q8_1Ops extends BlockOps {
                 int sum = q0.add(q1).reduceLanes(VectorOperators.ADD);
                 putHalf(dst, off, d);
                 putHalf(dst, off + 2, sum * d);
-                q0.convertShape(VectorOperators.I2B, Simd.B128, 0).reinterpretAsBytes().intoMemorySegment(dst, off + 4, Simd.LE);
-                q1.convertShape(VectorOperators.I2B, Simd.B128, 0).reinterpretAsBytes().intoMemorySegment(dst, off + 20, Simd.LE);
+                Simd.narrowToBytes(q0, q1).intoMemorySegment(dst, off + 4, Simd.ORDER);
             }
         }
     }

@@ -8,7 +8,9 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -20,6 +22,14 @@ import jdk.incubator.vector.VectorSpecies;
  * after a byte→short widening (the DESIGN measurement: that beats converting weights to float), then
  * widened to 32-bit lanes. The shapes are fixed at 512 bits of shorts/ints/floats (32 shorts, 16
  * ints, 16 floats), matching the AVX-512 machines Hearth targets.
+ *
+ * <p>The hot dot kernels do not call the vector helpers below; they spell their few lines out. The
+ * reason is C2: once a helper has been compiled on its own (it is hot during warm-up) into more than
+ * InlineSmallCode bytes, which vector code always is, C2 stops inlining it, and a call that passes
+ * or returns vectors, or that happens while vectors are live, forces them into heap objects. Measured:
+ * Q4_K's dot fell from 3.1 to 1.2 GB/s depending on which other kernel had warmed a helper up first
+ * (with -XX:InlineSmallCode=100000 it stayed at 3.1). The helpers remain for the less hot paths
+ * (activation quantizers, conversions) and the constants.
  */
 final class Simd {
     private Simd() {}
@@ -30,18 +40,25 @@ final class Simd {
     static final VectorSpecies<Short> S512 = ShortVector.SPECIES_512;
     static final VectorSpecies<Integer> I512 = IntVector.SPECIES_512;
     static final VectorSpecies<Float> F512 = FloatVector.SPECIES_512;
-    static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
-
-    static ByteVector load16(MemorySegment s, long offset) {
-        return ByteVector.fromMemorySegment(B128, s, offset, LE);
-    }
+    static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
 
     static ByteVector load32(MemorySegment s, long offset) {
-        return ByteVector.fromMemorySegment(B256, s, offset, LE);
+        return ByteVector.fromMemorySegment(B256, s, offset, ORDER);
     }
 
-    static ShortVector widen16(ByteVector v16) {
-        return (ShortVector) v16.convertShape(B2S, S256, 0);
+    /** 32 short products summed pairwise (lane i + lane i+16) into 16 int lanes (exact). */
+    static IntVector sumPairs(ShortVector p) {
+        return ((IntVector) p.convertShape(S2I, I512, 0)).add((IntVector) p.convertShape(S2I, I512, 1));
+    }
+
+    /** Two vectors of 16 ints narrowed (truncated) to bytes: lanes 0..15 from lo, 16..31 from hi. */
+    static ByteVector narrowToBytes(IntVector lo, IntVector hi) {
+        return ((ByteVector) lo.convertShape(I2B, B256, 0)).or((ByteVector) hi.convertShape(I2B, B256, -1));
+    }
+
+    /** Two vectors of 16 ints narrowed (truncated) to shorts: lanes 0..15 from lo, 16..31 from hi. */
+    static ShortVector narrowToShorts(IntVector lo, IntVector hi) {
+        return ((ShortVector) lo.convertShape(I2S, S512, 0)).or((ShortVector) hi.convertShape(I2S, S512, -1));
     }
 
     static ShortVector widen32(ByteVector v32) {
@@ -84,10 +101,17 @@ final class Simd {
         return bits.and(0x007fffff).sub(0x00400000);
     }
 
-    /** 16 halves at {@code offset} to floats, exactly (IEEE binary16 → binary32, subnormals, inf, NaN). */
-    static FloatVector halfToFloat(MemorySegment s, long offset) {
-        ShortVector h = ShortVector.fromMemorySegment(S256, s, offset, LE);
-        IntVector x = (IntVector) h.convertShape(S2I, I512, 0);
+    /** 32 halves at {@code offset}, for {@link #halfToFloat}. */
+    static ShortVector loadHalves(MemorySegment s, long offset) {
+        return ShortVector.fromMemorySegment(S512, s, offset, ORDER);
+    }
+
+    /**
+     * Halves 16·part .. 16·part+15 of {@code h} to floats, exactly (IEEE binary16 → binary32,
+     * subnormals, inf, NaN quieted as {@link Float#float16ToFloat} does).
+     */
+    static FloatVector halfToFloat(ShortVector h, int part) {
+        IntVector x = (IntVector) h.convertShape(S2I, I512, part);
         // exponent+mantissa moved to float position, then scaled by 2^112 = 2^(127-15): that rebias
         // is exact for normals and turns half subnormals into the right float normals
         FloatVector mag = x.and(0x7fff).lanewise(LSHL, 13).reinterpretAsFloats().mul(0x1p112f);
@@ -99,10 +123,9 @@ final class Simd {
         return bits.or(x.and(0x8000).lanewise(LSHL, 16)).reinterpretAsFloats();
     }
 
-    /** 16 bfloat16 at {@code offset} to floats (exact: they are the floats' upper halves). */
-    static FloatVector bf16ToFloat(MemorySegment s, long offset) {
-        ShortVector h = ShortVector.fromMemorySegment(S256, s, offset, LE);
-        IntVector x = (IntVector) h.convertShape(S2I, I512, 0);
+    /** bfloat16 lanes 16·part .. 16·part+15 of {@code h} to floats (exact: they are the floats' upper halves). */
+    static FloatVector bf16ToFloat(ShortVector h, int part) {
+        IntVector x = (IntVector) h.convertShape(S2I, I512, part);
         return x.lanewise(LSHL, 16).reinterpretAsFloats();
     }
 }

@@ -37,6 +37,17 @@ public interface TypeOps {
     float dot(MemorySegment w, long wOffset, MemorySegment a, long aOffset, int n);
 
     /**
+     * Dots of {@code nRows} consecutive weight rows (row r at {@code wOffset + r·rowStride}) with one
+     * activation row, into {@code out[outOffset ..]}. Same numbers as calling {@link #dot} per row
+     * (up to float summation order); kernels that override it decode each activation block once for
+     * several rows.
+     */
+    default void dotRows(MemorySegment w, long wOffset, long rowStride, int nRows,
+                         MemorySegment a, long aOffset, int n, float[] out, int outOffset) {
+        for (int r = 0; r < nRows; r++) out[outOffset + r] = dot(w, wOffset + r * rowStride, a, aOffset, n);
+    }
+
+    /**
      * The fast implementation for {@code type} (Vector API kernels where they pay, the scalar
      * reference elsewhere). Instances are stateless and thread-safe.
      *

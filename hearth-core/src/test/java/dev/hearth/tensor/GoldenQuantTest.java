@@ -61,6 +61,73 @@ class GoldenQuantTest {
         checkDequantize(TypeOps.of(type), file);
     }
 
+    /** The activation rows (next source row of the same sample) as golden_dots.c builds them. */
+    static float[][] activationRows() {
+        float[] source = floats(resource("source.f32"));
+        List<float[]> rows = new ArrayList<>();
+        int pos = 0;
+        for (Rows r : samples()) {
+            for (int row = 0; row < r.rows(); row++) {
+                int next = pos + ((row + 1) % r.rows()) * r.cols();
+                rows.add(java.util.Arrays.copyOfRange(source, next, next + r.cols()));
+            }
+            pos += r.rows() * r.cols();
+        }
+        return rows.toArray(float[][]::new);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.EnumSource(names = {"Q8_0", "Q8_1", "Q8_K"})
+    void activationEncodingMatchesGgmlReference(GgmlType type) {
+        byte[] expected = resource("act_" + type.name().toLowerCase() + ".bin");
+        for (TypeOps ops : new TypeOps[] {ScalarTypeOps.of(type), TypeOps.of(type)}) {
+            long pos = 0;
+            for (float[] row : activationRows()) {
+                MemorySegment got = TestData.quantized(ops, row);
+                byte[] want = java.util.Arrays.copyOfRange(expected, (int) pos, (int) (pos + got.byteSize()));
+                assertThat(got.toArray(ValueLayout.JAVA_BYTE)).as("%s at byte %d", ops, pos).isEqualTo(want);
+                pos += got.byteSize();
+            }
+            assertThat(pos).isEqualTo(expected.length);
+        }
+    }
+
+    /**
+     * Hearth's dot of llama-quantize's weight rows with Hearth-encoded activations against ggml's CPU
+     * vec_dot on the same inputs (golden_dots.c). ggml sums in its SIMD order, so the tolerance is
+     * 1e-5 of Σ|w·a| over the dequantized values.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("typesAndF32")
+    void dotMatchesGgmlVecDot(GgmlType type, String file) {
+        float[] expected = floats(resource("dot_" + file + ".f32"));
+        byte[] weights = type == GgmlType.F32 ? resource("source.f32") : resource(file + ".bin");
+        float[][] acts = activationRows();
+        assertThat(expected).hasSize(acts.length);
+        for (TypeOps ops : new TypeOps[] {ScalarTypeOps.of(type), TypeOps.of(type)}) {
+            TypeOps act = TypeOps.of(ops.dotType());
+            long wPos = 0;
+            for (int r = 0; r < acts.length; r++) {
+                int n = acts[r].length;
+                long rowBytes = type.bytesFor(n);
+                MemorySegment w = TestData.segment(rowBytes);
+                w.copyFrom(MemorySegment.ofArray(weights).asSlice(wPos, rowBytes));
+                MemorySegment a = TestData.quantized(act, acts[r]);
+                float[] wd = TestData.dequantized(ops, w, n);
+                float[] ad = TestData.dequantized(act, a, n);
+                double magnitude = 0;
+                for (int i = 0; i < n; i++) magnitude += Math.abs((double) wd[i] * ad[i]);
+                assertThat((double) ops.dot(w, 0, a, 0, n)).as("%s row %d", ops, r)
+                        .isCloseTo(expected[r], org.assertj.core.api.Assertions.within(1e-5 * magnitude + 1e-30));
+                wPos += rowBytes;
+            }
+        }
+    }
+
+    static Stream<Arguments> typesAndF32() {
+        return Stream.concat(types(), Stream.of(Arguments.of(GgmlType.F32, "f32")));
+    }
+
     private static void checkQuantize(TypeOps ops, String file) {
         float[] source = floats(resource("source.f32"));
         byte[] expected = resource(file + ".bin");

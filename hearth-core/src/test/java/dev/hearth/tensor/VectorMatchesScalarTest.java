@@ -87,6 +87,22 @@ class VectorMatchesScalarTest {
     }
 
     @Test
+    void dotRowsIsDotPerRow() {
+        TypeOps ops = TypeOps.of(GgmlType.Q4_K);
+        TypeOps act = TypeOps.of(GgmlType.Q8_K);
+        int n = 512, rows = 5;
+        long stride = GgmlType.Q4_K.bytesFor(n) + 16; // rows need not be packed
+        MemorySegment w = TestData.segment(stride * rows);
+        for (int r = 0; r < rows; r++) ops.quantize(TestData.row(TestData.Shape.GAUSSIAN, n, r), 0, w, r * stride, n);
+        MemorySegment a = TestData.quantized(act, TestData.row(TestData.Shape.GAUSSIAN, n, 99));
+        float[] out = new float[rows + 2];
+        ops.dotRows(w, 0, stride, rows, a, 0, n, out, 1);
+        for (int r = 0; r < rows; r++) assertThat(out[r + 1]).isEqualTo(ops.dot(w, r * stride, a, 0, n));
+        assertThat(out[0]).isZero();
+        assertThat(out[rows + 1]).isZero();
+    }
+
+    @Test
     void activationQuantizersAgreeOnTiesAndSpecialValues() {
         float[] x = new float[256];
         for (int i = 0; i < x.length; i++) x[i] = (i - 128) * 0.5f; // many exact .5 ratios after scaling
