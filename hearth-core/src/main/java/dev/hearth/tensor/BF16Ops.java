@@ -44,21 +44,40 @@ class BF16Ops extends BlockOps {
 
     /** Vector dot (bf16 widening is a shift) and quantize (ggml's rounding in int lanes), 32 values per step. */
     static final class Vectorized extends BF16Ops {
+        /**
+         * The order llama.cpp's x86 build sums in (tinyBLAS with AVX512-BF16, ggml-cpu/llamafile/sgemm.cpp):
+         * one 16-lane accumulator; per 32 values, lane j adds the product of the odd pair member, then the
+         * even one ({@code vdpbf16ps}); then GCC's {@code _mm512_reduce_add_ps} tree. bf16 products are exact
+         * in float, so this reproduces its sums bit for bit. It matters more than it seems: the next matmul
+         * rounds activations to bf16 (8 significant bits), where a last-bit difference can flip a value.
+         */
         @Override
         public float dot(MemorySegment w, long wOffset, MemorySegment a, long aOffset, int n) {
-            FloatVector acc0 = FloatVector.zero(Simd.F512), acc1 = acc0;
+            FloatVector acc = FloatVector.zero(Simd.F512);
             int i = 0;
             for (; i + 32 <= n; i += 32) {
-                ShortVector wh = Simd.loadHalves(w, wOffset + 2L * i);
-                ShortVector ah = Simd.loadHalves(a, aOffset + 2L * i);
-                acc0 = Simd.bf16ToFloat(wh, 0).fma(Simd.bf16ToFloat(ah, 0), acc0);
-                acc1 = Simd.bf16ToFloat(wh, 1).fma(Simd.bf16ToFloat(ah, 1), acc1);
+                IntVector wi = IntVector.fromMemorySegment(Simd.I512, w, wOffset + 2L * i, Simd.ORDER);
+                IntVector ai = IntVector.fromMemorySegment(Simd.I512, a, aOffset + 2L * i, Simd.ORDER);
+                FloatVector wOdd = wi.and(0xFFFF0000).reinterpretAsFloats(), aOdd = ai.and(0xFFFF0000).reinterpretAsFloats();
+                FloatVector wEven = wi.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+                FloatVector aEven = ai.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+                acc = acc.add(wOdd.mul(aOdd)).add(wEven.mul(aEven));
             }
-            float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+            float sum = reduceLikeGcc(acc);
             for (; i < n; i++) {
                 sum += BFloat16.toFloat(w.get(SHORT_LE, wOffset + 2L * i)) * BFloat16.toFloat(a.get(SHORT_LE, aOffset + 2L * i));
             }
             return sum;
+        }
+
+        /** GCC's _mm512_reduce_add_ps: halves 8+8, then 4+4, then (0+2, 1+3), then the two. */
+        private static float reduceLikeGcc(FloatVector v) {
+            float[] l = v.toArray();
+            float t0 = (l[0] + l[8]) + (l[4] + l[12]);
+            float t1 = (l[1] + l[9]) + (l[5] + l[13]);
+            float t2 = (l[2] + l[10]) + (l[6] + l[14]);
+            float t3 = (l[3] + l[11]) + (l[7] + l[15]);
+            return (t0 + t2) + (t1 + t3);
         }
 
         @Override

@@ -44,8 +44,8 @@ final class CpuActivationQuant {
         putHalf(dst, off, d);
         IntVector q0 = roundHalfEven(v0.mul(id));
         IntVector q1 = roundHalfEven(v1.mul(id));
-        q0.convertShape(VectorOperators.I2B, Simd.B128, 0).reinterpretAsBytes().intoMemorySegment(dst, off + qsOffset, Simd.LE);
-        q1.convertShape(VectorOperators.I2B, Simd.B128, 0).reinterpretAsBytes().intoMemorySegment(dst, off + qsOffset + 16, Simd.LE);
+        q0.convertShape(VectorOperators.I2B, Simd.B128, 0).reinterpretAsBytes().intoMemorySegment(dst, off + qsOffset, Simd.ORDER);
+        q1.convertShape(VectorOperators.I2B, Simd.B128, 0).reinterpretAsBytes().intoMemorySegment(dst, off + qsOffset + 16, Simd.ORDER);
         if (withSum) putHalf(dst, off + 2, d * q0.add(q1).reduceLanes(VectorOperators.ADD));
     }
 
