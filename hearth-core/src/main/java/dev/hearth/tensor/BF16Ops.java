@@ -70,6 +70,24 @@ class BF16Ops extends BlockOps {
             return sum;
         }
 
+        /**
+         * Per 32 values: the 16 odd-indexed first, then the 16 even-indexed. FloatGemm's lane j then adds
+         * element 2j+1 before 2j of each 32-chunk, the order {@code vdpbf16ps} (llama.cpp's AVX512-BF16
+         * tinyBLAS) accumulates in; bf16 products are exact in float, so the sums agree to the bit.
+         */
+        @Override
+        public void decodeForGemm(MemorySegment src, long srcOffset, float[] dst, int dstOffset, int n) {
+            if (n % 32 != 0) {
+                dequantize(src, srcOffset, dst, dstOffset, n);
+                return;
+            }
+            for (int c = 0; c < n; c += 32) {
+                IntVector v = IntVector.fromMemorySegment(Simd.I512, src, srcOffset + 2L * c, Simd.ORDER);
+                v.and(0xFFFF0000).reinterpretAsFloats().intoArray(dst, dstOffset + c);
+                v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(dst, dstOffset + c + 16);
+            }
+        }
+
         /** GCC's _mm512_reduce_add_ps: halves 8+8, then 4+4, then (0+2, 1+3), then the two. */
         private static float reduceLikeGcc(FloatVector v) {
             float[] l = v.toArray();

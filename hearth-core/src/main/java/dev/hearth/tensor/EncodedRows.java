@@ -13,6 +13,8 @@ public final class EncodedRows {
     private int rows;
     private int cols;
     private long rowBytes;
+    private float[] decoded = new float[0];
+    private boolean decodedValid;
 
     /** Encodes rows {@code [0, n)} of {@code x} (row stride {@code cols}) as {@code type}, split over the pool. */
     public EncodedRows encode(ComputePool pool, GgmlType type, float[] x, int n, int cols) {
@@ -20,6 +22,7 @@ public final class EncodedRows {
         this.rows = n;
         this.cols = cols;
         this.rowBytes = type.bytesFor(cols);
+        this.decodedValid = false;
         long need = rowBytes * n;
         if (buffer.byteSize() < need) buffer = Arena.ofAuto().allocate(Math.max(need, 2 * buffer.byteSize()), 64);
         TypeOps ops = TypeOps.of(type);
@@ -34,6 +37,26 @@ public final class EncodedRows {
             });
         }
         return this;
+    }
+
+    /**
+     * The encoded rows decoded back to floats ({@code rows × cols}): the very values the integer dot
+     * sees, for the float GEMM of prompt processing. Computed once per encoding, split over the pool.
+     */
+    float[] decoded(ComputePool pool) {
+        if (decodedValid) return decoded;
+        if (decoded.length < rows * cols) decoded = new float[rows * cols];
+        TypeOps ops = TypeOps.of(type);
+        MemorySegment buf = buffer;
+        float[] out = decoded;
+        int n = rows, c = cols;
+        long rb = rowBytes;
+        pool.run((t, nt) -> {
+            for (int r = ComputePool.split(n, t, nt), end = ComputePool.split(n, t + 1, nt); r < end; r++)
+                ops.decodeForGemm(buf, r * rb, out, r * c, c);
+        });
+        decodedValid = true;
+        return decoded;
     }
 
     public MemorySegment segment() { return buffer; }

@@ -27,6 +27,10 @@ public final class MatMul {
         int tokens = x.rows();
         long rowBytes = w.rowBytes();
         MemorySegment wd = w.data();
+        if (tokens >= GEMM_MIN_TOKENS) {
+            gemm(pool, ops, w, x.decoded(pool), tokens, y, yOffset, ldy);
+            return;
+        }
         MemorySegment xd = x.segment();
         pool.run((t, nt) -> {
             int start = ComputePool.split(rows, t, nt), end = ComputePool.split(rows, t + 1, nt);
@@ -34,6 +38,32 @@ public final class MatMul {
                 long wo = r * rowBytes;
                 for (int k = 0; k < tokens; k++)
                     y[k * ldy + yOffset + r] = ops.dot(wd, wo, xd, x.rowOffset(k), cols);
+            }
+        });
+    }
+
+    /**
+     * From this many tokens on, weights are decoded to float once per block of rows and multiplied with
+     * the decoded activations by a register-blocked float kernel: decoding is then amortized over the
+     * tokens, and FMAs on floats beat widening integer multiplies. Below it, the integer dot streams the
+     * quantized weights, which is what matters when reading the weights is the bottleneck.
+     */
+    static final int GEMM_MIN_TOKENS = 8;
+    private static final int GEMM_ROWS = 16;
+    private static final ThreadLocal<float[]> ROW_BLOCK = ThreadLocal.withInitial(() -> new float[0]);
+
+    private static void gemm(ComputePool pool, TypeOps ops, Tensor w, float[] a, int tokens, float[] y, int yOffset, int ldy) {
+        int rows = w.rowCount(), cols = w.rowLength();
+        long rowBytes = w.rowBytes();
+        MemorySegment wd = w.data();
+        int blocks = (rows + GEMM_ROWS - 1) / GEMM_ROWS;
+        pool.run((t, nt) -> {
+            float[] buf = ROW_BLOCK.get();
+            if (buf.length < GEMM_ROWS * cols) ROW_BLOCK.set(buf = new float[GEMM_ROWS * cols]);
+            for (int b = ComputePool.split(blocks, t, nt), end = ComputePool.split(blocks, t + 1, nt); b < end; b++) {
+                int r0 = b * GEMM_ROWS, n = Math.min(GEMM_ROWS, rows - r0);
+                ops.decodeForGemm(wd, r0 * rowBytes, buf, 0, n * cols);
+                FloatGemm.multiply(buf, n, a, tokens, cols, y, yOffset + r0, ldy);
             }
         });
     }

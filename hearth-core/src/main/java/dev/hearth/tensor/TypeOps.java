@@ -33,6 +33,15 @@ public interface TypeOps {
         quantize(src, srcOffset, dst, dstOffset, n);
     }
 
+    /**
+     * Decodes rows for the float GEMM of prompt processing ({@code FloatGemm}): the values of
+     * {@link #dequantize}, in an order chosen so that the GEMM's sums match llama.cpp's. By default the
+     * natural order; BF16 interleaves pairs as {@code vdpbf16ps} consumes them.
+     */
+    default void decodeForGemm(MemorySegment src, long srcOffset, float[] dst, int dstOffset, int n) {
+        dequantize(src, srcOffset, dst, dstOffset, n);
+    }
+
     /** Dot product of a weight row of this type with an activation row encoded as {@link #dotType()}. */
     float dot(MemorySegment w, long wOffset, MemorySegment a, long aOffset, int n);
 
