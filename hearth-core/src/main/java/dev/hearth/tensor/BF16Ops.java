@@ -49,10 +49,15 @@ class BF16Ops extends BlockOps {
             FloatVector acc0 = FloatVector.zero(Simd.F512), acc1 = acc0;
             int i = 0;
             for (; i + 32 <= n; i += 32) {
-                ShortVector wh = Simd.loadHalves(w, wOffset + 2L * i);
-                ShortVector ah = Simd.loadHalves(a, aOffset + 2L * i);
-                acc0 = Simd.bf16ToFloat(wh, 0).fma(Simd.bf16ToFloat(ah, 0), acc0);
-                acc1 = Simd.bf16ToFloat(wh, 1).fma(Simd.bf16ToFloat(ah, 1), acc1);
+                // widening spelled out (see Simd on why kernels do not call vector helpers)
+                ShortVector wh = ShortVector.fromMemorySegment(Simd.S512, w, wOffset + 2L * i, Simd.ORDER);
+                ShortVector ah = ShortVector.fromMemorySegment(Simd.S512, a, aOffset + 2L * i, Simd.ORDER);
+                FloatVector w0 = ((IntVector) wh.convertShape(VectorOperators.S2I, Simd.I512, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+                FloatVector w1 = ((IntVector) wh.convertShape(VectorOperators.S2I, Simd.I512, 1)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+                FloatVector a0 = ((IntVector) ah.convertShape(VectorOperators.S2I, Simd.I512, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+                FloatVector a1 = ((IntVector) ah.convertShape(VectorOperators.S2I, Simd.I512, 1)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+                acc0 = w0.fma(a0, acc0);
+                acc1 = w1.fma(a1, acc1);
             }
             float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
             for (; i < n; i++) {
