@@ -152,9 +152,14 @@ class Q2KOps extends BlockOps {
             long scalesLo = w.get(LONG_LE, wo + SCALES);     // sub-blocks 0..7: scale low nibble, min high
             long scalesHi = w.get(LONG_LE, wo + SCALES + 8); // 8..15
             int summs = 0;
-            for (int j = 0; j < 16; j++) {
-                long sc = j < 8 ? scalesLo : scalesHi;
-                summs += i16(a, ao + Q8KOps.BSUMS + 2 * j) * ((int) (sc >>> (8 * (j & 7) + 4)) & 0xF);
+            for (int k = 0; k < 4; k++) { // bsums read four at a time: scalar segment reads are not free
+                long four = a.get(LONG_LE, ao + Q8KOps.BSUMS + 8L * k);
+                long sc = k < 2 ? scalesLo : scalesHi;
+                int base = 32 * (k & 1); // bit offset of sub-block 4k's byte in sc
+                summs += (short) four * ((int) (sc >>> (base + 4)) & 0xF)
+                        + (short) (four >>> 16) * ((int) (sc >>> (base + 12)) & 0xF)
+                        + (short) (four >>> 32) * ((int) (sc >>> (base + 20)) & 0xF)
+                        + (short) (four >>> 48) * ((int) (sc >>> (base + 28)) & 0xF);
             }
             IntVector isum = IntVector.zero(I512);
             for (int h = 0; h < 2; h++) {

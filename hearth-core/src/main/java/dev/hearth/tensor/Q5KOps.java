@@ -106,11 +106,7 @@ class Q5KOps extends BlockOps {
             float dmin = half(w, wo + DMIN) * da;
             long scales = KScales.scalesK4(w, wo + SCALES);
             long mins = KScales.minsK4(w, wo + SCALES);
-            int summs = 0;
-            for (int j = 0; j < 8; j++) {
-                long bs = ao + Q8KOps.BSUMS + 4 * j;
-                summs += ((int) (mins >>> (8 * j)) & 0xFF) * (i16(a, bs) + i16(a, bs + 2));
-            }
+            int summs = Q8KOps.minTerm(a, ao, mins);
             // fields widened to shorts once and cut with short shifts (x86 has no byte shifts)
             ShortVector qh = (ShortVector) ByteVector.fromMemorySegment(B256, w, wo + QH, ORDER).convertShape(B2S, S512, 0);
             IntVector isum = IntVector.zero(I512);
