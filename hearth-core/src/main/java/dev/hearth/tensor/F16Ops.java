@@ -47,15 +47,27 @@ class F16Ops extends BlockOps {
     static final class Vectorized extends F16Ops {
         @Override
         public float dot(MemorySegment w, long wOffset, MemorySegment a, long aOffset, int n) {
-            FloatVector acc0 = FloatVector.zero(Simd.F512), acc1 = acc0;
+            FloatVector acc = FloatVector.zero(Simd.F512);
             int i = 0;
-            for (; i + 32 <= n; i += 32) {
-                ShortVector wh = Simd.loadHalves(w, wOffset + 2L * i);
-                ShortVector ah = Simd.loadHalves(a, aOffset + 2L * i);
-                acc0 = Simd.halfToFloat(wh, 0).fma(Simd.halfToFloat(ah, 0), acc0);
-                acc1 = Simd.halfToFloat(wh, 1).fma(Simd.halfToFloat(ah, 1), acc1);
+            for (; i + 16 <= n; i += 16) {
+                // Simd.halfToFloat spelled out for both operands (see Simd on why kernels do not call it)
+                IntVector wx = (IntVector) ShortVector.fromMemorySegment(Simd.S256, w, wOffset + 2L * i, Simd.ORDER)
+                        .convertShape(VectorOperators.S2I, Simd.I512, 0);
+                IntVector ax = (IntVector) ShortVector.fromMemorySegment(Simd.S256, a, aOffset + 2L * i, Simd.ORDER)
+                        .convertShape(VectorOperators.S2I, Simd.I512, 0);
+                FloatVector wm = wx.and(0x7fff).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f);
+                FloatVector am = ax.and(0x7fff).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f);
+                IntVector wb = wm.reinterpretAsInts()
+                        .lanewise(VectorOperators.OR, 0x7f800000, wm.compare(VectorOperators.GE, 65536f).cast(Simd.I512))
+                        .lanewise(VectorOperators.OR, 0x00400000, wx.and(0x7fff).compare(VectorOperators.GT, 0x7c00))
+                        .or(wx.and(0x8000).lanewise(VectorOperators.LSHL, 16));
+                IntVector ab = am.reinterpretAsInts()
+                        .lanewise(VectorOperators.OR, 0x7f800000, am.compare(VectorOperators.GE, 65536f).cast(Simd.I512))
+                        .lanewise(VectorOperators.OR, 0x00400000, ax.and(0x7fff).compare(VectorOperators.GT, 0x7c00))
+                        .or(ax.and(0x8000).lanewise(VectorOperators.LSHL, 16));
+                acc = wb.reinterpretAsFloats().fma(ab.reinterpretAsFloats(), acc);
             }
-            float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+            float sum = acc.reduceLanes(VectorOperators.ADD);
             for (; i < n; i++) sum += half(w, wOffset + 2L * i) * half(a, aOffset + 2L * i);
             return sum;
         }

@@ -51,19 +51,23 @@ class F32Ops extends BlockOps {
             int i = 0;
             for (; i + 4 * len <= n; i += 4 * len) {
                 long wo = wOffset + 4L * i, ao = aOffset + 4L * i;
-                acc0 = load(w, wo).fma(load(a, ao), acc0);
-                acc1 = load(w, wo + 4L * len).fma(load(a, ao + 4L * len), acc1);
-                acc2 = load(w, wo + 8L * len).fma(load(a, ao + 8L * len), acc2);
-                acc3 = load(w, wo + 12L * len).fma(load(a, ao + 12L * len), acc3);
+                // loads spelled out: see Simd on why kernels do not call vector helpers
+                acc0 = FloatVector.fromMemorySegment(F, w, wo, Simd.ORDER)
+                        .fma(FloatVector.fromMemorySegment(F, a, ao, Simd.ORDER), acc0);
+                acc1 = FloatVector.fromMemorySegment(F, w, wo + 4L * len, Simd.ORDER)
+                        .fma(FloatVector.fromMemorySegment(F, a, ao + 4L * len, Simd.ORDER), acc1);
+                acc2 = FloatVector.fromMemorySegment(F, w, wo + 8L * len, Simd.ORDER)
+                        .fma(FloatVector.fromMemorySegment(F, a, ao + 8L * len, Simd.ORDER), acc2);
+                acc3 = FloatVector.fromMemorySegment(F, w, wo + 12L * len, Simd.ORDER)
+                        .fma(FloatVector.fromMemorySegment(F, a, ao + 12L * len, Simd.ORDER), acc3);
             }
-            for (; i + len <= n; i += len) acc0 = load(w, wOffset + 4L * i).fma(load(a, aOffset + 4L * i), acc0);
+            for (; i + len <= n; i += len) {
+                acc0 = FloatVector.fromMemorySegment(F, w, wOffset + 4L * i, Simd.ORDER)
+                        .fma(FloatVector.fromMemorySegment(F, a, aOffset + 4L * i, Simd.ORDER), acc0);
+            }
             float sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
             for (; i < n; i++) sum += f32(w, wOffset + 4L * i) * f32(a, aOffset + 4L * i);
             return sum;
-        }
-
-        private static FloatVector load(MemorySegment s, long off) {
-            return FloatVector.fromMemorySegment(F, s, off, Simd.ORDER);
         }
     }
 }

@@ -152,19 +152,28 @@ class Q2KOps extends BlockOps {
             long scalesLo = w.get(LONG_LE, wo + SCALES);     // sub-blocks 0..7: scale low nibble, min high
             long scalesHi = w.get(LONG_LE, wo + SCALES + 8); // 8..15
             int summs = 0;
-            for (int j = 0; j < 16; j++) {
-                long sc = j < 8 ? scalesLo : scalesHi;
-                summs += i16(a, ao + Q8KOps.BSUMS + 2 * j) * ((int) (sc >>> (8 * (j & 7) + 4)) & 0xF);
+            for (int k = 0; k < 4; k++) { // bsums read four at a time: scalar segment reads are not free
+                long four = a.get(LONG_LE, ao + Q8KOps.BSUMS + 8L * k);
+                long sc = k < 2 ? scalesLo : scalesHi;
+                int base = 32 * (k & 1); // bit offset of sub-block 4k's byte in sc
+                summs += (short) four * ((int) (sc >>> (base + 4)) & 0xF)
+                        + (short) (four >>> 16) * ((int) (sc >>> (base + 12)) & 0xF)
+                        + (short) (four >>> 32) * ((int) (sc >>> (base + 20)) & 0xF)
+                        + (short) (four >>> 48) * ((int) (sc >>> (base + 28)) & 0xF);
             }
             IntVector isum = IntVector.zero(I512);
-            for (int s = 0; s < 8; s++) {
-                ByteVector q = ByteVector.fromMemorySegment(B256, w, wo + QS + 32 * (s >> 2), ORDER);
-                long sc = s < 4 ? scalesLo : scalesHi;
-                int shift = 16 * (s & 3);
-                ShortVector p0 = ((ShortVector) q.lanewise(LSHR, 2 * (s & 3)).and((byte) 3).convertShape(B2S, S512, 0))
-                        .mul((ShortVector) ByteVector.fromMemorySegment(B256, a, ao + Q8KOps.QS + 32 * s, ORDER).convertShape(B2S, S512, 0));
-                isum = isum.add(((IntVector) p0.convertShape(S2I, I512, 0)).mul((int) (sc >>> shift) & 0xF))
-                        .add(((IntVector) p0.convertShape(S2I, I512, 1)).mul((int) (sc >>> (shift + 8)) & 0xF));
+            for (int h = 0; h < 2; h++) {
+                // widened once per 32 bytes; the 2-bit fields are then cut with short shifts, which
+                // x86 has (byte shifts it does not, the JIT emulates them)
+                ShortVector q = (ShortVector) ByteVector.fromMemorySegment(B256, w, wo + QS + 32 * h, ORDER)
+                        .convertShape(B2S, S512, 0);
+                long sc = h == 0 ? scalesLo : scalesHi;
+                for (int j = 0; j < 4; j++) {
+                    ShortVector p0 = q.lanewise(ASHR, 2 * j).and((short) 3)
+                            .mul((ShortVector) ByteVector.fromMemorySegment(B256, a, ao + Q8KOps.QS + 128 * h + 32 * j, ORDER).convertShape(B2S, S512, 0));
+                    isum = isum.add(((IntVector) p0.convertShape(S2I, I512, 0)).mul((int) (sc >>> (16 * j)) & 0xF))
+                            .add(((IntVector) p0.convertShape(S2I, I512, 1)).mul((int) (sc >>> (16 * j + 8)) & 0xF));
+                }
             }
             int total = isum.reduceLanes(ADD);
             return dall * total - dmin * summs;

@@ -146,18 +146,20 @@ class Q3KOps extends BlockOps {
             float d = half(w, wo + D) * f32(a, ao);
             long scalesLo = KScales.q3Scales(w, wo + SCALES, false); // sub-blocks 0..7, offset by +32
             long scalesHi = KScales.q3Scales(w, wo + SCALES, true);  // 8..15
-            ByteVector hm = ByteVector.fromMemorySegment(B256, w, wo + HMASK, ORDER);
+            // fields widened to shorts once and cut with short shifts (x86 has no byte shifts)
+            ShortVector hm = (ShortVector) ByteVector.fromMemorySegment(B256, w, wo + HMASK, ORDER).convertShape(B2S, S512, 0);
             IntVector isum = IntVector.zero(I512);
-            for (int s = 0; s < 8; s++) {
-                ByteVector q = ByteVector.fromMemorySegment(B256, w, wo + QS + 32 * (s >> 2), ORDER);
-                ByteVector level = q.lanewise(LSHR, 2 * (s & 3)).and((byte) 3)
-                        .sub((byte) 4, hm.and((byte) (1 << s)).compare(EQ, (byte) 0));
-                long sc = s < 4 ? scalesLo : scalesHi;
-                int shift = 16 * (s & 3);
-                ShortVector p0 = ((ShortVector) level.convertShape(B2S, S512, 0))
-                        .mul((ShortVector) ByteVector.fromMemorySegment(B256, a, ao + Q8KOps.QS + 32 * s, ORDER).convertShape(B2S, S512, 0));
-                isum = isum.add(((IntVector) p0.convertShape(S2I, I512, 0)).mul(((int) (sc >>> shift) & 0xFF) - 32))
-                        .add(((IntVector) p0.convertShape(S2I, I512, 1)).mul(((int) (sc >>> (shift + 8)) & 0xFF) - 32));
+            for (int h = 0; h < 2; h++) {
+                ShortVector q = (ShortVector) ByteVector.fromMemorySegment(B256, w, wo + QS + 32 * h, ORDER).convertShape(B2S, S512, 0);
+                long sc = h == 0 ? scalesLo : scalesHi;
+                for (int j = 0; j < 4; j++) {
+                    int s = 4 * h + j;
+                    ShortVector level = q.lanewise(ASHR, 2 * j).and((short) 3)
+                            .sub((short) 4, hm.and((short) (1 << s)).compare(EQ, (short) 0));
+                    ShortVector p0 = level.mul((ShortVector) ByteVector.fromMemorySegment(B256, a, ao + Q8KOps.QS + 32 * s, ORDER).convertShape(B2S, S512, 0));
+                    isum = isum.add(((IntVector) p0.convertShape(S2I, I512, 0)).mul(((int) (sc >>> (16 * j)) & 0xFF) - 32))
+                            .add(((IntVector) p0.convertShape(S2I, I512, 1)).mul(((int) (sc >>> (16 * j + 8)) & 0xFF) - 32));
+                }
             }
             int total = isum.reduceLanes(ADD);
             return d * total;

@@ -101,19 +101,14 @@ class Q4KOps extends BlockOps {
             float dmin = half(w, wo + DMIN) * da;
             long scales = KScales.scalesK4(w, wo + SCALES);
             long mins = KScales.minsK4(w, wo + SCALES);
-            int summs = 0;
-            for (int j = 0; j < 8; j++) {
-                long bs = ao + Q8KOps.BSUMS + 4 * j;
-                summs += ((int) (mins >>> (8 * j)) & 0xFF) * (i16(a, bs) + i16(a, bs + 2));
-            }
+            int summs = Q8KOps.minTerm(a, ao, mins);
             IntVector isum = IntVector.zero(I512);
             for (int c = 0; c < 4; c++) {
-                ByteVector q = ByteVector.fromMemorySegment(B256, w, wo + QS + 32 * c, ORDER);
+                // widened once, nibbles cut with short shifts (x86 has no byte shifts)
+                ShortVector q = (ShortVector) ByteVector.fromMemorySegment(B256, w, wo + QS + 32 * c, ORDER).convertShape(B2S, S512, 0);
                 long a8 = ao + Q8KOps.QS + 64 * c;
-            ShortVector p0 = ((ShortVector) q.and((byte) 0xF).convertShape(B2S, S512, 0))
-                    .mul((ShortVector) ByteVector.fromMemorySegment(B256, a, a8, ORDER).convertShape(B2S, S512, 0));
-            ShortVector p1 = ((ShortVector) q.lanewise(LSHR, 4).convertShape(B2S, S512, 0))
-                    .mul((ShortVector) ByteVector.fromMemorySegment(B256, a, a8 + 32, ORDER).convertShape(B2S, S512, 0));
+                ShortVector p0 = q.and((short) 0xF).mul((ShortVector) ByteVector.fromMemorySegment(B256, a, a8, ORDER).convertShape(B2S, S512, 0));
+                ShortVector p1 = q.lanewise(ASHR, 4).and((short) 0xF).mul((ShortVector) ByteVector.fromMemorySegment(B256, a, a8 + 32, ORDER).convertShape(B2S, S512, 0));
                 isum = isum.add(((IntVector) p0.convertShape(S2I, I512, 0)).add((IntVector) p0.convertShape(S2I, I512, 1)).mul((int) (scales >>> (16 * c)) & 0xFF))
                         .add(((IntVector) p1.convertShape(S2I, I512, 0)).add((IntVector) p1.convertShape(S2I, I512, 1)).mul((int) (scales >>> (16 * c + 8)) & 0xFF));
             }

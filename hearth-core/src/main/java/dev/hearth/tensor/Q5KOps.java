@@ -106,25 +106,20 @@ class Q5KOps extends BlockOps {
             float dmin = half(w, wo + DMIN) * da;
             long scales = KScales.scalesK4(w, wo + SCALES);
             long mins = KScales.minsK4(w, wo + SCALES);
-            int summs = 0;
-            for (int j = 0; j < 8; j++) {
-                long bs = ao + Q8KOps.BSUMS + 4 * j;
-                summs += ((int) (mins >>> (8 * j)) & 0xFF) * (i16(a, bs) + i16(a, bs + 2));
-            }
-            ByteVector qh = ByteVector.fromMemorySegment(B256, w, wo + QH, ORDER);
+            int summs = Q8KOps.minTerm(a, ao, mins);
+            // fields widened to shorts once and cut with short shifts (x86 has no byte shifts)
+            ShortVector qh = (ShortVector) ByteVector.fromMemorySegment(B256, w, wo + QH, ORDER).convertShape(B2S, S512, 0);
             IntVector isum = IntVector.zero(I512);
             for (int c = 0; c < 4; c++) {
-                ByteVector q = ByteVector.fromMemorySegment(B256, w, wo + QS + 32 * c, ORDER);
+                ShortVector q = (ShortVector) ByteVector.fromMemorySegment(B256, w, wo + QS + 32 * c, ORDER).convertShape(B2S, S512, 0);
                 // value e's fifth bit is bit e/32 of qh[e%32]: bit 2c for the low nibbles, 2c+1 for the high
-                ByteVector lo = q.and((byte) 0xF)
-                        .add((byte) 16, qh.and((byte) (1 << (2 * c))).compare(NE, (byte) 0));
-                ByteVector hi = q.lanewise(LSHR, 4)
-                        .add((byte) 16, qh.and((byte) (2 << (2 * c))).compare(NE, (byte) 0));
+                ShortVector lo = q.and((short) 0xF)
+                        .add((short) 16, qh.and((short) (1 << (2 * c))).compare(NE, (short) 0));
+                ShortVector hi = q.lanewise(ASHR, 4).and((short) 0xF)
+                        .add((short) 16, qh.and((short) (2 << (2 * c))).compare(NE, (short) 0));
                 long a8 = ao + Q8KOps.QS + 64 * c;
-                ShortVector p0 = ((ShortVector) lo.convertShape(B2S, S512, 0))
-                        .mul((ShortVector) ByteVector.fromMemorySegment(B256, a, a8, ORDER).convertShape(B2S, S512, 0));
-                ShortVector p1 = ((ShortVector) hi.convertShape(B2S, S512, 0))
-                        .mul((ShortVector) ByteVector.fromMemorySegment(B256, a, a8 + 32, ORDER).convertShape(B2S, S512, 0));
+                ShortVector p0 = lo.mul((ShortVector) ByteVector.fromMemorySegment(B256, a, a8, ORDER).convertShape(B2S, S512, 0));
+                ShortVector p1 = hi.mul((ShortVector) ByteVector.fromMemorySegment(B256, a, a8 + 32, ORDER).convertShape(B2S, S512, 0));
                 isum = isum.add(((IntVector) p0.convertShape(S2I, I512, 0)).add((IntVector) p0.convertShape(S2I, I512, 1)).mul((int) (scales >>> (16 * c)) & 0xFF))
                         .add(((IntVector) p1.convertShape(S2I, I512, 0)).add((IntVector) p1.convertShape(S2I, I512, 1)).mul((int) (scales >>> (16 * c + 8)) & 0xFF));
             }

@@ -131,18 +131,21 @@ class Q6KOps extends BlockOps {
             long scalesLo = w.get(LONG_LE, wo + SCALES);     // int8 scales 0..7
             long scalesHi = w.get(LONG_LE, wo + SCALES + 8); // 8..15
             IntVector isum = IntVector.zero(I512);
-            for (int s = 0; s < 8; s++) {
-                int h = s >> 2, k = s & 3;
-                ByteVector ql = ByteVector.fromMemorySegment(B256, w, wo + QL + 64 * h + 32 * (k & 1), ORDER);
-                ByteVector qh = ByteVector.fromMemorySegment(B256, w, wo + QH + 32 * h, ORDER);
-                ByteVector level = ql.lanewise(LSHR, 4 * (k >> 1)).and((byte) 0xF)
-                        .or(qh.lanewise(LSHR, 2 * k).and((byte) 3).lanewise(LSHL, 4))
-                        .sub((byte) 32);
+            for (int h = 0; h < 2; h++) {
+                // each 32-byte field widened once; bit fields cut with short shifts (x86 has no byte shifts)
+                ShortVector ql0 = (ShortVector) ByteVector.fromMemorySegment(B256, w, wo + QL + 64 * h, ORDER).convertShape(B2S, S512, 0);
+                ShortVector ql1 = (ShortVector) ByteVector.fromMemorySegment(B256, w, wo + QL + 64 * h + 32, ORDER).convertShape(B2S, S512, 0);
+                ShortVector qh = (ShortVector) ByteVector.fromMemorySegment(B256, w, wo + QH + 32 * h, ORDER).convertShape(B2S, S512, 0);
                 long sc = h == 0 ? scalesLo : scalesHi;
-                ShortVector p0 = ((ShortVector) level.convertShape(B2S, S512, 0))
-                        .mul((ShortVector) ByteVector.fromMemorySegment(B256, a, ao + Q8KOps.QS + 32 * s, ORDER).convertShape(B2S, S512, 0));
-                isum = isum.add(((IntVector) p0.convertShape(S2I, I512, 0)).mul((byte) (sc >>> (16 * k))))
-                        .add(((IntVector) p0.convertShape(S2I, I512, 1)).mul((byte) (sc >>> (16 * k + 8))));
+                for (int k = 0; k < 4; k++) {
+                    ShortVector ql = (k & 1) == 0 ? ql0 : ql1;
+                    ShortVector level = ql.lanewise(ASHR, 4 * (k >> 1)).and((short) 0xF)
+                            .or(qh.lanewise(ASHR, 2 * k).and((short) 3).lanewise(LSHL, 4))
+                            .sub((short) 32);
+                    ShortVector p0 = level.mul((ShortVector) ByteVector.fromMemorySegment(B256, a, ao + Q8KOps.QS + 128 * h + 32 * k, ORDER).convertShape(B2S, S512, 0));
+                    isum = isum.add(((IntVector) p0.convertShape(S2I, I512, 0)).mul((byte) (sc >>> (16 * k))))
+                            .add(((IntVector) p0.convertShape(S2I, I512, 1)).mul((byte) (sc >>> (16 * k + 8))));
+                }
             }
             int total = isum.reduceLanes(ADD);
             return d * total;

@@ -26,6 +26,22 @@ class Q8KOps extends BlockOps {
         super(GgmlType.Q8_K, GgmlType.Q8_K);
     }
 
+    /**
+     * Σ_j mins_j·(bsums[2j] + bsums[2j+1]) for the block at {@code off}, byte j of {@code mins} being
+     * min j (the K-quants' 32-value sub-blocks): the min term of their dots. Reads the bsums four at a
+     * time; scalar segment reads cost bounds and liveness checks each.
+     */
+    static int minTerm(MemorySegment a, long off, long mins) {
+        int sum = 0;
+        for (int k = 0; k < 4; k++) {
+            long four = a.get(LONG_LE, off + BSUMS + 8L * k);
+            int pair0 = (short) four + (short) (four >>> 16);
+            int pair1 = (short) (four >>> 32) + (short) (four >>> 48);
+            sum += ((int) (mins >>> (16 * k)) & 0xFF) * pair0 + ((int) (mins >>> (16 * k + 8)) & 0xFF) * pair1;
+        }
+        return sum;
+    }
+
     @Override
     void dequantizeBlock(MemorySegment src, long off, float[] dst, int dstOff) {
         float d = f32(src, off);

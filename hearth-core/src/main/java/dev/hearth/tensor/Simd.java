@@ -42,15 +42,6 @@ final class Simd {
     static final VectorSpecies<Float> F512 = FloatVector.SPECIES_512;
     static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
 
-    static ByteVector load32(MemorySegment s, long offset) {
-        return ByteVector.fromMemorySegment(B256, s, offset, ORDER);
-    }
-
-    /** 32 short products summed pairwise (lane i + lane i+16) into 16 int lanes (exact). */
-    static IntVector sumPairs(ShortVector p) {
-        return ((IntVector) p.convertShape(S2I, I512, 0)).add((IntVector) p.convertShape(S2I, I512, 1));
-    }
-
     /** Two vectors of 16 ints narrowed (truncated) to bytes: lanes 0..15 from lo, 16..31 from hi. */
     static ByteVector narrowToBytes(IntVector lo, IntVector hi) {
         return ((ByteVector) lo.convertShape(I2B, B256, 0)).or((ByteVector) hi.convertShape(I2B, B256, -1));
@@ -59,32 +50,6 @@ final class Simd {
     /** Two vectors of 16 ints narrowed (truncated) to shorts: lanes 0..15 from lo, 16..31 from hi. */
     static ShortVector narrowToShorts(IntVector lo, IntVector hi) {
         return ((ShortVector) lo.convertShape(I2S, S512, 0)).or((ShortVector) hi.convertShape(I2S, S512, -1));
-    }
-
-    static ShortVector widen32(ByteVector v32) {
-        return (ShortVector) v32.convertShape(B2S, S512, 0);
-    }
-
-    /** Σ over 32 lanes of w·a as 16 int lanes, lane i = w_i·a_i + w_{i+16}·a_{i+16} (exact). */
-    static IntVector dot32(ByteVector w, ByteVector a) {
-        ShortVector p = widen32(w).mul(widen32(a));
-        return ((IntVector) p.convertShape(S2I, I512, 0)).add((IntVector) p.convertShape(S2I, I512, 1));
-    }
-
-    /**
-     * acc + scaleLo·(w·a over lanes 0..15) + scaleHi·(w·a over lanes 16..31), lanewise in int:
-     * for K-quants whose sub-blocks are 16 values, where the two halves carry different scales.
-     */
-    static IntVector dot32Scaled(ByteVector w, ByteVector a, int scaleLo, int scaleHi, IntVector acc) {
-        ShortVector p = widen32(w).mul(widen32(a));
-        IntVector lo = (IntVector) p.convertShape(S2I, I512, 0);
-        IntVector hi = (IntVector) p.convertShape(S2I, I512, 1);
-        return acc.add(lo.mul(scaleLo)).add(hi.mul(scaleHi));
-    }
-
-    /** Σ over 16 shorts as 16 int lanes converted to float, scaled and added: acc + d·v. */
-    static FloatVector scaleAdd(IntVector v, float d, FloatVector acc) {
-        return ((FloatVector) v.convert(I2F, 0)).fma(FloatVector.broadcast(F512, d), acc);
     }
 
     /** C roundf per lane (ties away from zero), for |v| < 2^23: truncate, then fix by the exact fraction. */

@@ -62,10 +62,7 @@ public interface TypeOps {
      *
      * @throws IllegalArgumentException when Hearth has no kernels for {@code type}
      */
-    /** {@code -Dhearth.scalar=true} runs every kernel on the scalar reference (to tell kernel bugs from model bugs). */
-    boolean SCALAR_ONLY = Boolean.getBoolean("hearth.scalar");
-
     static TypeOps of(GgmlType type) {
-        return SCALAR_ONLY ? ScalarTypeOps.of(type) : VectorTypeOps.of(type);
+        return VectorTypeOps.of(type);
     }
 }

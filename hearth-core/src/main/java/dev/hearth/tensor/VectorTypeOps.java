@@ -1,8 +1,18 @@
 package dev.hearth.tensor;
 
-/** Registry of the vectorized implementations, one shared instance per type. */
+/**
+ * Registry of the vectorized implementations, one shared instance per type.
+ *
+ * <p>The kernels are written for 512-bit vectors. Where the CPU's preferred vectors are narrower
+ * (no AVX-512) the Vector API would emulate them in Java, far slower than plain scalar code, so the
+ * scalar reference is used instead; {@code -Dhearth.tensor.scalar=true} forces that too (for
+ * debugging a suspected kernel bug).
+ */
 final class VectorTypeOps {
     private VectorTypeOps() {}
+
+    static final boolean USE_VECTORS = !Boolean.getBoolean("hearth.tensor.scalar")
+            && jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
 
     private static final TypeOps[] BY_ID = new TypeOps[64];
 
@@ -23,6 +33,7 @@ final class VectorTypeOps {
     }
 
     private static TypeOps create(GgmlType type) {
+        if (!USE_VECTORS) return ScalarTypeOps.of(type);
         return switch (type) {
             case F32 -> new F32Ops.Vectorized();
             case F16 -> new F16Ops.Vectorized();
