@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""Render every chat template in templates/ with every conversation in conversations.json
+exactly the way Hugging Face transformers does (see chat_template_utils._compile_jinja_template),
+and write the results to expected/<template>/<conversation>.txt, or, when the template raises,
+expected/<template>/<conversation>.error holding "<ExceptionType>: <message>".
+
+The JUnit test ChatTemplateConformanceTest compares Hearth's output with these files byte for byte.
+Run from anywhere:  python3 render_expected.py   (needs jinja2 3.x; made with jinja2 3.1.6)
+"""
+import json
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+import jinja2
+import jinja2.ext
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+HERE = Path(__file__).resolve().parent
+# strftime_now must be deterministic; the Java test injects the same instant.
+FIXED_NOW = datetime(2025, 3, 7, 9, 5, 3)
+BOS, EOS = "<s>", "</s>"
+
+
+class GenerationTracker(jinja2.ext.Extension):
+    """HF's AssistantTracker adds {% generation %}...{% endgeneration %}; without
+    return_assistant_tokens_mask it only renders its body, which is all we need."""
+    tags = {"generation"}
+
+    def parse(self, parser):
+        lineno = next(parser.stream).lineno
+        body = parser.parse_statements(("name:endgeneration",), drop_needle=True)
+        return jinja2.nodes.CallBlock(self.call_method("_render", []), [], [], body).set_lineno(lineno)
+
+    def _render(self, caller):
+        return caller()
+
+
+def raise_exception(message):
+    raise jinja2.exceptions.TemplateError(message)
+
+
+def tojson(x, ensure_ascii=False, indent=None, separators=None, sort_keys=False):
+    # transformers overrides jinja2's tojson (which HTML-escapes and sorts keys)
+    return json.dumps(x, ensure_ascii=ensure_ascii, indent=indent, separators=separators, sort_keys=sort_keys)
+
+
+def strftime_now(fmt):
+    return FIXED_NOW.strftime(fmt)
+
+
+def make_env():
+    env = ImmutableSandboxedEnvironment(
+        trim_blocks=True, lstrip_blocks=True, extensions=[GenerationTracker, jinja2.ext.loopcontrols])
+    env.filters["tojson"] = tojson
+    env.globals["raise_exception"] = raise_exception
+    env.globals["strftime_now"] = strftime_now
+    return env
+
+
+def main():
+    conversations = json.loads((HERE / "conversations.json").read_text(encoding="utf-8"))
+    out_root = HERE / "expected"
+    if out_root.exists():
+        shutil.rmtree(out_root)
+    env = make_env()
+    counts = {"ok": 0, "error": 0}
+    for path in sorted((HERE / "templates").glob("*.jinja")):
+        source = path.read_text(encoding="utf-8")
+        out_dir = out_root / path.stem
+        out_dir.mkdir(parents=True)
+        try:
+            template = env.from_string(source)
+            compile_error = None
+        except Exception as e:  # a template jinja2 cannot even parse
+            template, compile_error = None, e
+        for name, conv in conversations.items():
+            context = dict(conv)
+            context.setdefault("bos_token", BOS)
+            context.setdefault("eos_token", EOS)
+            try:
+                if compile_error is not None:
+                    raise compile_error
+                text = template.render(**context)
+                (out_dir / f"{name}.txt").write_bytes(text.encode("utf-8"))
+                counts["ok"] += 1
+            except Exception as e:
+                (out_dir / f"{name}.error").write_bytes(f"{type(e).__name__}: {e}".encode("utf-8"))
+                counts["error"] += 1
+    print(f"jinja2 {jinja2.__version__}: {counts['ok']} rendered, {counts['error']} raised")
+
+
+if __name__ == "__main__":
+    main()
