@@ -28,7 +28,13 @@ final class Filters {
 
     static boolean exists(String name) { return NAMES.contains(name); }
 
+    /** Filters that start with jinja2's {@code if value:}, so none and empty inputs give nothing. */
+    private static final Set<String> SKIP_FALSY = Set.of("map", "select", "reject", "selectattr", "rejectattr");
+
     static Object apply(String name, Object v, Args a) {
+        if (SKIP_FALSY.contains(name) && !PyOps.truthy(v) && !(v instanceof Undefined)) {
+            return new PyIterator(java.util.Collections.emptyIterator()); // jinja2 checks "if seq:" first
+        }
         return switch (name) {
             case "length", "count" -> PyOps.len(v);
             case "string" -> PyFormat.str(v);
@@ -312,7 +318,7 @@ final class Filters {
                     }
                 }
             }
-            default -> fallback;
+            case null, default -> fallback;
         };
     }
 
@@ -334,7 +340,7 @@ final class Filters {
                     yield fallback;
                 }
             }
-            default -> fallback;
+            case null, default -> fallback;
         };
     }
 

@@ -119,7 +119,7 @@ final class Interpreter {
     private Flow exec(Stmt stmt, Scope scope, StringBuilder out) {
         switch (stmt) {
             case Stmt.Text t -> out.append(t.text());
-            case Stmt.Output o -> out.append(PyFormat.str(eval(o.expr(), scope)));
+            case Stmt.Output o -> out.append(PyFormat.str(evalRaw(o.expr(), scope)));
             case Stmt.If i -> {
                 for (int k = 0; k < i.conditions().size(); k++) {
                     if (PyOps.truthy(eval(i.conditions().get(k), scope))) return exec(i.bodies().get(k), scope, out);
@@ -287,7 +287,10 @@ final class Interpreter {
                 evalArgs(c.args(), scope, args, kwargs);
                 yield call(fn, args, kwargs);
             }
-            case Expr.Filter f -> applyFilter(f, eval(f.value(), scope), scope);
+            case Expr.Filter f -> {
+                if (MARKUP_FILTERS.contains(f.name())) yield unwrap(evalRaw(f, scope));
+                yield applyFilter(f, eval(f.value(), scope), scope);
+            }
             case Expr.Test t -> {
                 if (!Tests.exists(t.name())) throw TemplateException.type("No test named '" + t.name() + "' found.");
                 boolean r = Tests.apply(t.name(), eval(t.value(), scope), evalArgs(t.args(), scope));
@@ -313,6 +316,7 @@ final class Interpreter {
                     yield PyOps.truthy(left) ? left : eval(b.right(), scope);
                 }
                 case "~" -> PyFormat.str(eval(b.left(), scope)) + PyFormat.str(eval(b.right(), scope));
+                case "+" -> unwrap(evalRaw(b, scope));
                 default -> PyOps.binary(b.op(), eval(b.left(), scope), eval(b.right(), scope));
             };
             case Expr.Compare c -> {
@@ -331,6 +335,35 @@ final class Interpreter {
                         : eval(c.otherwise(), scope);
             }
         };
+    }
+
+    /** Filters whose result is {@link Markup}. */
+    private static final java.util.Set<String> MARKUP_FILTERS = java.util.Set.of("safe", "e", "escape", "forceescape");
+
+    /**
+     * Like {@link #eval} but keeps {@link Markup} results, for the places where Python would see
+     * the difference: the operands of {@code +} and printed output. Everywhere else Markup is
+     * plain text (a {@code set} stores the text; see Markup for why this is enough).
+     */
+    Object evalRaw(Expr expr, Scope scope) {
+        return switch (expr) {
+            case Expr.Filter f when MARKUP_FILTERS.contains(f.name()) -> {
+                Object in = evalRaw(f.value(), scope);
+                if (in instanceof Markup && !f.name().equals("forceescape")) yield in;
+                String text = PyFormat.str(unwrap(in));
+                yield new Markup(f.name().equals("safe") ? text : Filters.escape(text));
+            }
+            case Expr.Binary b when b.op().equals("+") -> {
+                Object left = evalRaw(b.left(), scope), right = evalRaw(b.right(), scope);
+                if (left instanceof Markup || right instanceof Markup) yield Markup.concat(left, right);
+                yield PyOps.binary("+", left, right);
+            }
+            default -> eval(expr, scope);
+        };
+    }
+
+    private static Object unwrap(Object v) {
+        return v instanceof Markup m ? m.text() : v;
     }
 
     private static boolean compare(String op, Object a, Object b) {
@@ -352,7 +385,7 @@ final class Interpreter {
             case PyCallable c -> c.call(args, kwargs);
             case LoopContext loop -> loop.recursion().call(args, kwargs);
             case Undefined u -> throw u.fail();
-            default -> throw TemplateException.type("'" + PyFormat.typeName(fn) + "' object is not callable");
+            case null, default -> throw TemplateException.type("'" + PyFormat.typeName(fn) + "' object is not callable");
         };
     }
 

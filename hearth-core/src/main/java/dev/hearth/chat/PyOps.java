@@ -119,7 +119,7 @@ final class PyOps {
             }
             case Map<?, ?> m -> hasKey(m, item);
             case Undefined u -> false;
-            default -> {
+            case null, default -> {
                 if (container == null || isNumber(container)) {
                     throw TemplateException.type("argument of type '" + PyFormat.typeName(container) + "' is not iterable");
                 }
@@ -303,7 +303,7 @@ final class PyOps {
                     return new Undefined(PyFormat.objectDescription(obj) + " has no element " + PyFormat.repr(key));
                 }
             }
-            default -> { }
+            case null, default -> { }
         }
         if (key instanceof String name) {
             if (obj instanceof Map<?, ?>) {
