@@ -4,7 +4,11 @@ exactly the way Hugging Face transformers does (see chat_template_utils._compile
 and write the results to expected/<template>/<conversation>.txt, or, when the template raises,
 expected/<template>/<conversation>.error holding "<ExceptionType>: <message>".
 
-The JUnit test ChatTemplateConformanceTest compares Hearth's output with these files byte for byte.
+Also renders the small feature cases in snippets.json (one Jinja feature each) into
+expected/snippets.json: {name: {"output": text} or {"error": "<ExceptionType>: <message>"}}.
+
+The JUnit tests ChatTemplateConformanceTest and SnippetConformanceTest compare Hearth's output
+with these files byte for byte.
 Run from anywhere:  python3 render_expected.py   (needs jinja2 3.x; made with jinja2 3.1.6)
 """
 import json
@@ -88,6 +92,22 @@ def main():
                 (out_dir / f"{name}.error").write_bytes(f"{type(e).__name__}: {e}".encode("utf-8"))
                 counts["error"] += 1
     print(f"jinja2 {jinja2.__version__}: {counts['ok']} rendered, {counts['error']} raised")
+    render_snippets(env, out_root)
+
+
+def render_snippets(env, out_root):
+    snippets = json.loads((HERE / "snippets.json").read_text(encoding="utf-8"))
+    results = {}
+    for case in snippets:
+        try:
+            text = env.from_string(case["template"]).render(**case["context"])
+            results[case["name"]] = {"output": text}
+        except Exception as e:
+            results[case["name"]] = {"error": f"{type(e).__name__}: {e}"}
+    (out_root / "snippets.json").write_text(
+        json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    errors = sum(1 for r in results.values() if "error" in r)
+    print(f"snippets: {len(results) - errors} rendered, {errors} raised")
 
 
 if __name__ == "__main__":

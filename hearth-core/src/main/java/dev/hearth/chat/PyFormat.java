@@ -71,6 +71,11 @@ final class PyFormat {
         String sign = (d < 0 || (d == 0 && 1 / d < 0)) ? "-" : "";
         // Since JDK 19, Double.toString yields the shortest decimal that round-trips, as Python does.
         BigDecimal bd = new BigDecimal(Double.toString(Math.abs(d))).stripTrailingZeros();
+        if (bd.precision() == 2) {
+            // Java always prints two significant digits ("4.9E-324"); Python prefers one when it round-trips.
+            BigDecimal one = bd.round(new java.math.MathContext(1, java.math.RoundingMode.HALF_EVEN));
+            if (Double.parseDouble(one.toString()) == Math.abs(d)) bd = one.stripTrailingZeros();
+        }
         String digits = bd.unscaledValue().toString();
         int exp = digits.length() - 1 - bd.scale();
         if (bd.signum() == 0) return sign + "0.0";
