@@ -12,6 +12,7 @@ with these files byte for byte.
 Run from anywhere:  python3 render_expected.py   (needs jinja2 3.x; made with jinja2 3.1.6)
 """
 import json
+import random
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -93,6 +94,7 @@ def main():
                 counts["error"] += 1
     print(f"jinja2 {jinja2.__version__}: {counts['ok']} rendered, {counts['error']} raised")
     render_snippets(env, out_root)
+    render_generated(env, out_root)
 
 
 def render_snippets(env, out_root):
@@ -108,6 +110,88 @@ def render_snippets(env, out_root):
         json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     errors = sum(1 for r in results.values() if "error" in r)
     print(f"snippets: {len(results) - errors} rendered, {errors} raised")
+
+
+# ---- generated cases: random templates that stress whitespace control and Python semantics ----
+
+TEXTS = ["a", "b", " ", "  ", "\t", "\n", "\n  ", " \n", "x\n", "\n\n", "  y  ", "\t\n\t"]
+
+
+def gen_body(rng, depth):
+    parts = []
+    for _ in range(rng.randint(1, 5)):
+        parts.append(gen_item(rng, depth))
+    return "".join(parts)
+
+
+def mod(rng, allow_plus=True):
+    return rng.choice(["", "", "-", "+"] if allow_plus else ["", "", "-"])
+
+
+def gen_item(rng, depth):
+    kind = rng.choice(["text", "text", "text", "var", "comment", "if", "for", "set"] if depth < 3 else ["text", "var"])
+    if kind == "text":
+        return rng.choice(TEXTS)
+    if kind == "var":
+        return "{{" + mod(rng, False) + " v " + mod(rng, False) + "}}"
+    if kind == "comment":
+        return "{#" + mod(rng) + " c " + mod(rng) + "#}"
+    if kind == "set":
+        return "{%" + mod(rng) + " set v = v ~ 'S' " + mod(rng) + "%}"
+    head = "if v" if kind == "if" else "for i in 'ab'"
+    end = "endif" if kind == "if" else "endfor"
+    out = "{%" + mod(rng) + " " + head + " " + mod(rng) + "%}" + gen_body(rng, depth + 1)
+    if kind == "if" and rng.random() < 0.4:
+        out += rng.choice(TEXTS) + "{%" + mod(rng) + " else " + mod(rng) + "%}" + gen_body(rng, depth + 1)
+    return out + rng.choice(TEXTS + [""]) + "{%" + mod(rng) + " " + end + " " + mod(rng) + "%}"
+
+
+LITERALS = ["0", "1", "2", "3", "-4", "7", "0.5", "-2.25", "1e20", "3.0", "'a'", "'B c'", "''", "none",
+            "true", "false", "[1, 2]", "['x']", "[]", "(1,)", "{'k': 1}", "n", "s", "l", "d", "u"]
+BINOPS = ["+", "-", "*", "/", "//", "%", "~", "==", "!=", "<", ">", "<=", ">=", "and", "or", "in", "not in"]
+FILTERS = ["length", "string", "upper", "first", "last", "abs", "int", "float", "round", "tojson", "list",
+           "default('D')", "join('-')", "trim", "title", "capitalize", "lower", "sort", "unique|list",
+           "reverse|list", "sum", "max", "min", "count", "e", "indent(2)", "replace('a', 'Z')", "items|list",
+           "dictsort", "select|list", "map('string')|list", "batch(2)|list", "wordcount", "center(6)"]
+TESTS = ["defined", "none", "string", "number", "integer", "float", "mapping", "iterable", "sequence",
+         "boolean", "true", "false", "odd", "even", "divisibleby 2", "in [1, 'a']", "eq 1", "lower", "upper"]
+
+
+def gen_expr(rng, depth):
+    r = rng.random()
+    if depth >= 3 or r < 0.3:
+        return rng.choice(LITERALS)
+    if r < 0.6:
+        op = rng.choice(BINOPS)
+        return "(" + gen_expr(rng, depth + 1) + " " + op + " " + gen_expr(rng, depth + 1) + ")"
+    if r < 0.65:
+        return "(" + gen_expr(rng, depth + 1) + " ** " + rng.choice(["0", "1", "2", "3"]) + ")"
+    if r < 0.8:
+        return "(" + gen_expr(rng, depth + 1) + "|" + rng.choice(FILTERS) + ")"
+    if r < 0.88:
+        return "(" + gen_expr(rng, depth + 1) + " is " + rng.choice(["", "not "]) + rng.choice(TESTS) + ")"
+    if r < 0.94:
+        return "(" + gen_expr(rng, depth + 1) + " if " + gen_expr(rng, depth + 1) + " else " + gen_expr(rng, depth + 1) + ")"
+    return "(not " + gen_expr(rng, depth + 1) + ")"
+
+
+def render_generated(env, out_root):
+    rng = random.Random(20250307)
+    cases = []
+    for _ in range(400):
+        cases.append({"template": gen_body(rng, 0), "context": {"v": "V"}})
+    for _ in range(600):
+        cases.append({"template": "{{ " + gen_expr(rng, 0) + " }}",
+                      "context": {"n": 5, "s": "str", "l": [3, 1, 2], "d": {"b": 1, "a": 2}}})
+    for case in cases:
+        try:
+            case["output"] = env.from_string(case["template"]).render(**case["context"])
+        except Exception as e:
+            case["error"] = f"{type(e).__name__}: {e}"
+    (out_root / "generated.json").write_text(
+        json.dumps(cases, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    errors = sum(1 for c in cases if "error" in c)
+    print(f"generated: {len(cases) - errors} rendered, {errors} raised")
 
 
 if __name__ == "__main__":

@@ -188,7 +188,14 @@ final class Filters {
                 int total = width - len, left = total / 2 + (total & width & 1);
                 yield " ".repeat(left) + s + " ".repeat(total - left);
             }
-            case "indent" -> indent(PyFormat.str(v), a);
+            case "indent" -> {
+                // jinja2 does `s += "\n"` first, so only strings can be indented
+                if (!(v instanceof String s)) {
+                    if (v instanceof Undefined u) throw u.fail();
+                    throw TemplateException.type("unsupported operand type(s) for +=: '" + PyFormat.typeName(v) + "' and 'str'");
+                }
+                yield indent(s, a);
+            }
             case "format" -> PercentFormat.format(PyFormat.str(v), new PyTuple(a.positional()));
             case "attr" -> PyOps.getAttr(v, PyFormat.str(a.require(0, "name", name)));
             case "pprint" -> PyFormat.repr(v);

@@ -193,8 +193,9 @@ final class PyOps {
             }
             case "*" -> {
                 if (nums) return floats ? (Object) (asDouble(a) * asDouble(b)) : (Object) Math.multiplyExact(asLong(a), asLong(b));
-                if ((a instanceof String || a instanceof List) && b instanceof Long n) return repeat(a, n);
-                if ((b instanceof String || b instanceof List) && a instanceof Long n) return repeat(b, n);
+                boolean intB = b instanceof Long || b instanceof Boolean, intA = a instanceof Long || a instanceof Boolean;
+                if ((a instanceof String || a instanceof List) && intB) return repeat(a, asLong(b));
+                if ((b instanceof String || b instanceof List) && intA) return repeat(b, asLong(a));
             }
             case "/" -> {
                 if (nums) {

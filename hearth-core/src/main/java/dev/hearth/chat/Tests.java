@@ -37,9 +37,10 @@ final class Tests {
             case "iterable" -> v instanceof String || v instanceof List || v instanceof PyTuple || v instanceof Map
                     || v instanceof Undefined || v instanceof Iterator;
             case "callable" -> v instanceof PyCallable;
-            case "odd" -> integer(v) % 2 != 0;
-            case "even" -> integer(v) % 2 == 0;
-            case "divisibleby" -> integer(v) % a.integer(0, "num", 1) == 0;
+            // Python: value % 2 == 1, so floats work too (1e20 is even, 2.5 is neither)
+            case "odd" -> PyOps.eq(PyOps.binary("%", v, 2L), 1L);
+            case "even" -> PyOps.eq(PyOps.binary("%", v, 2L), 0L);
+            case "divisibleby" -> PyOps.eq(PyOps.binary("%", v, a.require(0, "num", name)), 0L);
             case "lower" -> { String s = PyFormat.str(v); yield s.equals(PyStrings.lower(s)) && !s.equals(PyStrings.upper(s)); }
             case "upper" -> { String s = PyFormat.str(v); yield s.equals(PyStrings.upper(s)) && !s.equals(PyStrings.lower(s)); }
             case "escaped" -> false;
@@ -58,13 +59,5 @@ final class Tests {
             case "test" -> v instanceof String s && exists(s);
             default -> throw TemplateException.type("No test named '" + name + "' found.");
         };
-    }
-
-    private static long integer(Object v) {
-        if (v instanceof Undefined u) throw u.fail();
-        if (v instanceof Long l) return l;
-        if (v instanceof Boolean b) return b ? 1 : 0;
-        if (v instanceof Double d) return d.longValue();
-        throw TemplateException.type("not all arguments converted during string formatting");
     }
 }
