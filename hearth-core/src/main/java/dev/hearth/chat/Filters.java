@@ -180,7 +180,7 @@ final class Filters {
                 }
                 yield new PyIterator(out.iterator());
             }
-            case "wordcount" -> (long) PyStrings.split(PyFormat.str(v), null, -1).size();
+            case "wordcount" -> wordcount(PyFormat.str(v));
             case "center" -> {
                 String s = PyFormat.str(v);
                 int width = (int) a.integer(0, "width", 80), len = PyStrings.length(s);
@@ -203,6 +203,20 @@ final class Filters {
             case "truncate" -> truncate(PyFormat.str(v), a);
             default -> throw TemplateException.type("No filter named '" + name + "' found.");
         };
+    }
+
+    /** jinja2 counts matches of the regex \w+ (letters, digits, underscore), not whitespace-split words. */
+    private static long wordcount(String s) {
+        long words = 0;
+        boolean inWord = false;
+        for (int i = 0; i < s.length(); ) {
+            int c = s.codePointAt(i);
+            i += Character.charCount(c);
+            boolean w = Character.isLetterOrDigit(c) || c == '_';
+            if (w && !inWord) words++;
+            inWord = w;
+        }
+        return words;
     }
 
     @SuppressWarnings("unchecked")
@@ -307,12 +321,18 @@ final class Filters {
     }
 
     private static Object toInt(Object v, Args a) {
+        if (v instanceof Undefined u) throw u.fail(); // int(Undefined) is an UndefinedError, not the default
         Object fallback = a.get(0, "default", 0L);
         long base = a.integer(1, "base", 10);
         return switch (v) {
             case Long l -> l;
             case Boolean b -> b ? 1L : 0L;
-            case Double d -> Double.isFinite(d) ? (Object) (long) d.doubleValue() : fallback;
+            case Double d -> {
+                if (!Double.isFinite(d)) yield fallback;
+                // Python would return a big int; we have 64 bits, and a wrong number is worse than an error
+                if (Math.abs(d) >= 0x1p63) throw TemplateException.type("integer too large: " + PyFormat.repr(d));
+                yield (long) d.doubleValue();
+            }
             case String s -> {
                 String t = PyStrings.strip(s, null).replace("_", "");
                 try {
@@ -330,6 +350,7 @@ final class Filters {
     }
 
     private static Object toFloat(Object v, Args a) {
+        if (v instanceof Undefined u) throw u.fail();
         Object fallback = a.get(0, "default", 0.0);
         return switch (v) {
             case Long l -> (double) l;

@@ -36,7 +36,10 @@ final class PercentFormat {
             }
             out.append(body);
         }
-        if (next < args.size()) throw TemplateException.type("not all arguments converted during string formatting");
+        // Python skips this check for mappings and other subscriptable non-tuples (lists): "%%" % [1] is fine
+        boolean subscriptable = argsValue instanceof java.util.Map || argsValue instanceof List
+                || argsValue instanceof Undefined;
+        if (next < args.size() && !subscriptable) throw TemplateException.type("not all arguments converted during string formatting");
         return out.toString();
     }
 

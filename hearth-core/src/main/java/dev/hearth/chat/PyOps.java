@@ -117,7 +117,12 @@ final class PyOps {
                 if (item instanceof String sub) yield s.contains(sub);
                 throw TemplateException.type("'in <string>' requires string as left operand, not " + PyFormat.typeName(item));
             }
-            case Map<?, ?> m -> hasKey(m, item);
+            case Map<?, ?> m -> {
+                if (item instanceof List || item instanceof Map) {
+                    throw TemplateException.type("unhashable type: '" + PyFormat.typeName(item) + "'");
+                }
+                yield hasKey(m, item);
+            }
             case Undefined u -> false;
             case null, default -> {
                 if (container == null || isNumber(container)) {
@@ -165,6 +170,7 @@ final class PyOps {
     // ---- arithmetic ----
 
     static Object binary(String op, Object a, Object b) {
+        if (op.equals("%") && a instanceof String fmt) return PercentFormat.format(fmt, b); // str.__mod__ goes first
         if (a instanceof Undefined u) throw u.fail();
         if (b instanceof Undefined u) throw u.fail();
         boolean nums = isNumber(a) && isNumber(b);
@@ -194,8 +200,8 @@ final class PyOps {
             case "*" -> {
                 if (nums) return floats ? (Object) (asDouble(a) * asDouble(b)) : (Object) Math.multiplyExact(asLong(a), asLong(b));
                 boolean intB = b instanceof Long || b instanceof Boolean, intA = a instanceof Long || a instanceof Boolean;
-                if ((a instanceof String || a instanceof List) && intB) return repeat(a, asLong(b));
-                if ((b instanceof String || b instanceof List) && intA) return repeat(b, asLong(a));
+                if ((a instanceof String || a instanceof List || a instanceof PyTuple) && intB) return repeat(a, asLong(b));
+                if ((b instanceof String || b instanceof List || b instanceof PyTuple) && intA) return repeat(b, asLong(a));
             }
             case "/" -> {
                 if (nums) {
@@ -216,7 +222,8 @@ final class PyOps {
                     if (floats) {
                         double x = asDouble(a), y = asDouble(b);
                         double r = x % y;
-                        return (r != 0 && (r < 0) != (y < 0)) ? r + y : r;
+                        if (r == 0) return Math.copySign(0.0, y); // Python: a zero remainder takes the divisor's sign
+                        return (r < 0) != (y < 0) ? r + y : r;
                     }
                     return Math.floorMod(asLong(a), asLong(b));
                 }
@@ -240,9 +247,10 @@ final class PyOps {
 
     private static Object repeat(Object seq, long n) {
         if (seq instanceof String s) return n <= 0 ? "" : s.repeat((int) n);
+        List<?> items = seq instanceof PyTuple t ? t.items() : (List<?>) seq;
         List<Object> r = new ArrayList<>();
-        for (long i = 0; i < n; i++) r.addAll((List<?>) seq);
-        return r;
+        for (long i = 0; i < n; i++) r.addAll(items);
+        return seq instanceof PyTuple ? new PyTuple(r) : r;
     }
 
     static Object negate(Object v) {
