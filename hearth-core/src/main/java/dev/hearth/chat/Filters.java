@@ -119,6 +119,9 @@ final class Filters {
                 List<Object> seen = new ArrayList<>();
                 for (Object item : PyOps.iterate(v)) {
                     Object key = sortKey(attribute == null ? item : attributeOf(item, attribute), caseSensitive);
+                    if (key instanceof Map || key instanceof List) {
+                        throw TemplateException.type("unhashable type: '" + PyFormat.typeName(key) + "'");
+                    }
                     if (seen.stream().noneMatch(s -> PyOps.eq(s, key))) {
                         seen.add(key);
                         out.add(item);
@@ -130,9 +133,18 @@ final class Filters {
                 List<Object> items = PyOps.iterate(v);
                 boolean reverse = a.bool(0, "reverse", false), caseSensitive = a.bool(1, "case_sensitive", false);
                 Object attribute = a.get(2, "attribute", null);
-                Comparator<Object> cmp = (x, y) -> PyOps.compare(
-                        sortKey(attribute == null ? x : attributeOf(x, attribute), caseSensitive),
-                        sortKey(attribute == null ? y : attributeOf(y, attribute), caseSensitive), "<");
+                // jinja2 sorts by a list of keys ("a,b" sorts by a then b); lists compare with == before <,
+                // so equal keys never reach <, which would fail on undefined values
+                List<String> parts = attribute instanceof String s ? List.of(s.split(",")) : null;
+                Comparator<Object> cmp = (x, y) -> {
+                    int n = parts == null ? 1 : parts.size();
+                    for (int i = 0; i < n; i++) {
+                        Object kx = sortKey(parts == null ? (attribute == null ? x : attributeOf(x, attribute)) : attributeOf(x, parts.get(i)), caseSensitive);
+                        Object ky = sortKey(parts == null ? (attribute == null ? y : attributeOf(y, attribute)) : attributeOf(y, parts.get(i)), caseSensitive);
+                        if (!PyOps.eq(kx, ky)) return PyOps.compare(kx, ky, "<");
+                    }
+                    return 0;
+                };
                 items.sort(reverse ? cmp.reversed() : cmp);
                 yield items;
             }
@@ -375,17 +387,21 @@ final class Filters {
     private static Object round(Object v, Args a) {
         long precision = a.integer(0, "precision", 0);
         String method = a.string(1, "method", "common");
-        if (v instanceof Long || v instanceof Boolean) {
-            return method.equals("common") ? (Object) (v instanceof Boolean b ? (b ? 1L : 0L) : v) : (Object) ((Long) v).doubleValue();
+        if (!method.equals("common") && !method.equals("ceil") && !method.equals("floor")) {
+            throw TemplateException.type("method must be common, ceil or floor");
         }
-        if (!(v instanceof Double d)) throw TemplateException.type("type " + PyFormat.typeName(v) + " doesn't define __round__ method");
-        java.math.BigDecimal bd = new java.math.BigDecimal(d); // exact binary value, like Python's round
-        java.math.RoundingMode mode = switch (method) {
-            case "ceil" -> java.math.RoundingMode.CEILING;
-            case "floor" -> java.math.RoundingMode.FLOOR;
-            default -> java.math.RoundingMode.HALF_EVEN;
-        };
-        return bd.setScale((int) precision, mode).doubleValue();
+        if (v instanceof Undefined u) throw u.fail();
+        if (!PyOps.isNumber(v)) throw TemplateException.type("type " + PyFormat.typeName(v) + " doesn't define __round__ method");
+        if (!method.equals("common")) {
+            // jinja2: math.ceil/floor(value * 10 ** precision) / 10 ** precision, in floats
+            double scale = Math.pow(10, precision);
+            double x = (v instanceof Double d ? d : ((Number) (v instanceof Boolean b ? (b ? 1L : 0L) : v)).doubleValue()) * scale;
+            return (method.equals("ceil") ? Math.ceil(x) : Math.floor(x)) / scale;
+        }
+        if (!(v instanceof Double d)) return v instanceof Boolean b ? (Object) (b ? 1L : 0L) : v; // round(int, n) is an int
+        if (!Double.isFinite(d)) return d;
+        // Python's round(): the exact binary value rounded half-to-even at the decimal position
+        return new java.math.BigDecimal(d).setScale((int) precision, java.math.RoundingMode.HALF_EVEN).doubleValue();
     }
 
     private static Object dictsort(Object v, Args a) {

@@ -69,7 +69,7 @@ final class Interpreter {
         });
     }
 
-    private static List<Object> range(List<Object> args) {
+    private static PyRange range(List<Object> args) {
         long start = 0, stop, step = 1;
         if (args.isEmpty()) throw TemplateException.type("range expected at least 1 argument, got 0");
         for (Object a : args) {
@@ -85,14 +85,12 @@ final class Interpreter {
             if (args.size() > 2) step = num(args.get(2));
         }
         if (step == 0) throw TemplateException.type("range() arg 3 must not be zero");
-        List<Object> out = new ArrayList<>();
-        for (long i = start; step > 0 ? i < stop : i > stop; i += step) {
-            if (out.size() >= MAX_RANGE) {
-                throw new TemplateException(TemplateException.Kind.SECURITY, "Range too big. The sandbox blocks ranges larger than MAX_RANGE (100000).");
-            }
-            out.add(i);
+        PyRange r = new PyRange(start, stop, step);
+        if (r.size() > MAX_RANGE) {
+            throw new TemplateException(TemplateException.Kind.SECURITY,
+                    "Range too big. The sandbox blocks ranges larger than MAX_RANGE (100000).");
         }
-        return out;
+        return r;
     }
 
     private static long num(Object v) {

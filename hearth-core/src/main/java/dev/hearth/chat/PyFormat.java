@@ -28,7 +28,8 @@ final class PyFormat {
             case Double d -> reprFloat(d);
             case Float f -> reprFloat(f.doubleValue());
             case Number n -> n.toString();
-            case Undefined u -> "";
+            case Undefined u -> "Undefined"; // str() is "", but inside a printed list it shows
+            case PyRange r -> r.toString();
             case PyTuple t -> {
                 StringBuilder sb = new StringBuilder("(");
                 appendItems(sb, t.items());
@@ -127,6 +128,7 @@ final class PyFormat {
             case Double d -> "float";
             case Number n -> "int";
             case PyTuple t -> "tuple";
+            case PyRange r -> "range";
             case List<?> l -> "list";
             case Map<?, ?> m -> "dict";
             case Undefined u -> "Undefined";

@@ -58,6 +58,7 @@ final class PyOps {
             return asLong(a) == asLong(b);
         }
         if (a instanceof String s) return s.equals(b);
+        if (a instanceof PyRange != b instanceof PyRange) return false; // range(3) != [0, 1, 2]
         if (a instanceof List<?> x && b instanceof List<?> y) return seqEq(x, y);
         if (a instanceof PyTuple x && b instanceof PyTuple y) return seqEq(x.items(), y.items());
         if (a instanceof Map<?, ?> x && b instanceof Map<?, ?> y) {
@@ -179,7 +180,7 @@ final class PyOps {
             case "+" -> {
                 if (nums) return floats ? (Object) (asDouble(a) + asDouble(b)) : (Object) Math.addExact(asLong(a), asLong(b));
                 if (a instanceof String x && b instanceof String y) return x + y;
-                if (a instanceof List<?> x && b instanceof List<?> y) {
+                if (a instanceof List<?> x && b instanceof List<?> y && !(a instanceof PyRange) && !(b instanceof PyRange)) {
                     List<Object> r = new ArrayList<>(x);
                     r.addAll(y);
                     return r;
@@ -189,7 +190,7 @@ final class PyOps {
                     r.addAll(y.items());
                     return new PyTuple(r);
                 }
-                if (a instanceof String || a instanceof List || a instanceof PyTuple) {
+                if (a instanceof String || (a instanceof List && !(a instanceof PyRange)) || a instanceof PyTuple) {
                     throw TemplateException.type("can only concatenate " + PyFormat.typeName(a) + " (not \""
                             + PyFormat.typeName(b) + "\") to " + PyFormat.typeName(a));
                 }
@@ -334,7 +335,10 @@ final class PyOps {
             items = l;
         } else if (obj instanceof PyTuple t) {
             items = t.items();
+        } else if (obj instanceof Map) {
+            throw TemplateException.type("unhashable type: 'slice'");
         } else {
+            // unlike x[i], jinja2 compiles x[a:b] to a plain Python subscript, so this is a TypeError
             throw TemplateException.type("'" + PyFormat.typeName(obj) + "' object is not subscriptable");
         }
         int n = cps != null ? cps.length : items.size();
