@@ -178,10 +178,6 @@ final class Interpreter {
                 }
                 items = kept;
             }
-            if (items.isEmpty()) {
-                exec(f.orElse(), scope, out);
-                return;
-            }
             final LoopContext[] self = new LoopContext[1];
             PyCallable recurse = !f.recursive() ? null : (args, kw) -> {
                 StringBuilder sub = new StringBuilder();
@@ -190,13 +186,19 @@ final class Interpreter {
             };
             LoopContext loop = new LoopContext(items, outer, recurse);
             self[0] = loop;
+            // jinja2 clears its "run the else block" flag at the end of the body, so the else block
+            // runs unless some iteration reached the end of the body without break or continue.
+            boolean bodyCompleted = false;
             for (int i = 0; i < items.size(); i++) {
                 loop.index0 = i;
                 Scope iter = new Scope(scope);
                 assign(f.target(), items.get(i), iter);
                 iter.set("loop", loop);
-                if (exec(f.body(), iter, out) == Flow.BREAK) break;
+                Flow flow = exec(f.body(), iter, out);
+                if (flow == Flow.NORMAL) bodyCompleted = true;
+                if (flow == Flow.BREAK) break;
             }
+            if (!bodyCompleted) exec(f.orElse(), scope, out);
         } finally {
             depth--;
         }
@@ -240,8 +242,8 @@ final class Interpreter {
                 scope.set(p, v);
             }
             if (rest.containsKey("caller")) scope.set("caller", rest.remove("caller"));
-            scope.set("varargs", args.size() > def.params().size()
-                    ? new ArrayList<>(args.subList(def.params().size(), args.size())) : new ArrayList<>());
+            scope.set("varargs", new PyTuple(args.size() > def.params().size()
+                    ? new ArrayList<>(args.subList(def.params().size(), args.size())) : new ArrayList<>()));
             scope.set("kwargs", new LinkedHashMap<Object, Object>(rest));
             StringBuilder out = new StringBuilder();
             exec(def.body(), scope, out);

@@ -18,6 +18,8 @@ final class Parser {
 
     private final List<Token> tokens;
     private int pos;
+    /** How many for-loop bodies enclose the current position (macros start again at 0). */
+    private int loopDepth;
 
     private Parser(List<Token> tokens) {
         this.tokens = tokens;
@@ -126,8 +128,11 @@ final class Parser {
             case "call" -> parseCallBlock(line);
             case "filter" -> parseFilterBlock(line);
             case "with" -> parseWith(line);
-            case "break" -> { expectBlockEnd(); yield new Stmt.Break(line); }
-            case "continue" -> { expectBlockEnd(); yield new Stmt.Continue(line); }
+            case "break", "continue" -> {
+                if (loopDepth == 0) throw error("'" + t.text() + "' outside of a for loop", t);
+                expectBlockEnd();
+                yield t.text().equals("break") ? new Stmt.Break(line) : new Stmt.Continue(line);
+            }
             case "generation" -> {
                 expectBlockEnd();
                 List<Stmt> body = parseBody(Set.of("endgeneration"));
@@ -171,7 +176,9 @@ final class Parser {
         if (skipName("if")) filter = parseExpression(true);
         boolean recursive = skipName("recursive");
         expectBlockEnd();
+        loopDepth++;
         List<Stmt> body = parseBody(Set.of("endfor", "else"));
+        loopDepth--;
         List<Stmt> orElse = List.of();
         if (next().text().equals("else")) {
             expectBlockEnd();
@@ -203,7 +210,10 @@ final class Parser {
         List<Expr> defaults = new ArrayList<>();
         parseSignature(params, defaults);
         expectBlockEnd();
+        int outerLoops = loopDepth;
+        loopDepth = 0; // a macro body is its own function: break there cannot leave the caller's loop
         List<Stmt> body = parseBody(Set.of("endmacro"));
+        loopDepth = outerLoops;
         pos++;
         if (peek().type() == Type.NAME) pos++; // {% endmacro name %}
         expectBlockEnd();
@@ -229,7 +239,10 @@ final class Parser {
         Expr call = parseExpression(true);
         if (!(call instanceof Expr.Call c)) throw error("expected call", peek());
         expectBlockEnd();
+        int outerLoops = loopDepth;
+        loopDepth = 0;
         List<Stmt> body = parseBody(Set.of("endcall"));
+        loopDepth = outerLoops;
         endTag("endcall");
         return new Stmt.CallBlock(c, params, defaults, body, line);
     }
