@@ -209,7 +209,15 @@ final class Filters {
                 yield indent(s, a);
             }
             case "format" -> PercentFormat.format(PyFormat.str(v), new PyTuple(a.positional()));
-            case "attr" -> PyOps.getAttr(v, PyFormat.str(a.require(0, "name", name)));
+            case "attr" -> {
+                // Python getattr only: unlike x.name, a dict's keys are not attributes here
+                String attr = PyFormat.str(a.require(0, "name", name));
+                if (v instanceof Map<?, ?>) {
+                    PyCallable method = Methods.bind(v, attr);
+                    yield method != null ? method : Undefined.attribute(v, attr);
+                }
+                yield PyOps.getAttr(v, attr);
+            }
             case "pprint" -> PyFormat.repr(v);
             case "striptags" -> PyStrings.strip(PyFormat.str(v).replaceAll("<[^>]*>", "").replaceAll("\\s+", " "), null);
             case "truncate" -> truncate(PyFormat.str(v), a);

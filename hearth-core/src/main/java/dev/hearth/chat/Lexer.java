@@ -64,6 +64,7 @@ final class Lexer {
             }
             addText(text, pos);
             int inner = tag + 2 + (marker == '-' || marker == '+' ? 1 : 0);
+            if (kind == '%' && rawBlock(tag, inner)) continue;
             switch (kind) {
                 case '#' -> skipComment(tag, inner);
                 case '%' -> lexTag(tag, inner, Token.Type.BLOCK_BEGIN, Token.Type.BLOCK_END, '%');
@@ -96,6 +97,31 @@ final class Lexer {
 
     private void addText(String text, int at) {
         if (!text.isEmpty()) tokens.add(new Token(Token.Type.TEXT, text, lineOf(at), 0));
+    }
+
+    private static final java.util.regex.Pattern RAW_BEGIN =
+            java.util.regex.Pattern.compile("\\s*raw\\s*(?:-%\\}\\s*|%\\})");
+    private static final java.util.regex.Pattern RAW_END =
+            java.util.regex.Pattern.compile("\\{%([-+]?)\\s*endraw\\s*(\\+%\\}|-%\\}\\s*|%\\}\\n?)");
+
+    /**
+     * {@code {% raw %}...{% endraw %}}: the inside is text, even if it looks like tags. The end tag
+     * gets the usual whitespace handling; the begin tag is not followed by trim_blocks (as in jinja2).
+     */
+    private boolean rawBlock(int tagStart, int inner) {
+        java.util.regex.Matcher begin = RAW_BEGIN.matcher(src).region(inner, src.length());
+        if (!begin.lookingAt()) return false;
+        java.util.regex.Matcher end = RAW_END.matcher(src);
+        if (!end.find(begin.end())) throw error("Missing end of raw directive", tagStart);
+        String text = src.substring(begin.end(), end.start());
+        if (end.group(1).equals("-")) {
+            text = PyStrings.rstrip(text, null);
+        } else if (end.group(1).isEmpty()) {
+            text = lstripBlock(text, begin.end() > 0 && src.charAt(begin.end() - 1) == '\n');
+        }
+        addText(text, begin.end());
+        pos = end.end();
+        return true;
     }
 
     private void skipComment(int tagStart, int inner) {
