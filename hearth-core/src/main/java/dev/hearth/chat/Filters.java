@@ -2,9 +2,7 @@ package dev.hearth.chat;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -468,8 +466,4 @@ final class Filters {
         }
         return cur;
     }
-
-    static Map<Object, Object> newDict() { return new LinkedHashMap<>(); }
-
-    static Set<Object> newSet() { return new HashSet<>(); }
 }

@@ -1,7 +1,6 @@
 package dev.hearth.chat;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -125,10 +124,5 @@ final class Json {
             }
         }
         out.append('"');
-    }
-
-    /** Unused by templates but handy: whether v can be dumped at all. */
-    static boolean serializable(Object v) {
-        return !(v instanceof Undefined || v instanceof Iterator<?> || v instanceof Namespace);
     }
 }

@@ -31,6 +31,7 @@ final class Parser {
         if (p.peek().type() != Type.EOF) {
             throw p.error("Unexpected '" + p.peek(1).value() + "' tag outside of any block", p.peek());
         }
+        NameCheck.check(body);
         return body;
     }
 

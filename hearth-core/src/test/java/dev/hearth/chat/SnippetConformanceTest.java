@@ -56,7 +56,7 @@ class SnippetConformanceTest {
         String message = error.substring(error.indexOf(':') + 2);
         TemplateException.Kind kind = switch (type) {
             // SyntaxError: jinja2 found it only when compiling its generated Python (break outside a loop)
-            case "TemplateSyntaxError", "SyntaxError" -> TemplateException.Kind.SYNTAX;
+            case "TemplateSyntaxError", "TemplateAssertionError", "SyntaxError" -> TemplateException.Kind.SYNTAX;
             case "TemplateError" -> TemplateException.Kind.RAISED;
             case "UndefinedError" -> TemplateException.Kind.UNDEFINED;
             case "SecurityError" -> TemplateException.Kind.SECURITY;
