@@ -201,8 +201,8 @@ final class PyOps {
             case "*" -> {
                 if (nums) return floats ? (Object) (asDouble(a) * asDouble(b)) : (Object) Math.multiplyExact(asLong(a), asLong(b));
                 boolean intB = b instanceof Long || b instanceof Boolean, intA = a instanceof Long || a instanceof Boolean;
-                if ((a instanceof String || a instanceof List || a instanceof PyTuple) && intB) return repeat(a, asLong(b));
-                if ((b instanceof String || b instanceof List || b instanceof PyTuple) && intA) return repeat(b, asLong(a));
+                if (repeatable(a) && intB) return repeat(a, asLong(b));
+                if (repeatable(b) && intA) return repeat(b, asLong(a));
             }
             case "/" -> {
                 if (nums) {
@@ -244,6 +244,10 @@ final class PyOps {
         }
         throw TemplateException.type("unsupported operand type(s) for " + op + ": '" + PyFormat.typeName(a)
                 + "' and '" + PyFormat.typeName(b) + "'");
+    }
+
+    private static boolean repeatable(Object v) {
+        return v instanceof String || v instanceof PyTuple || (v instanceof List && !(v instanceof PyRange));
     }
 
     private static Object repeat(Object seq, long n) {

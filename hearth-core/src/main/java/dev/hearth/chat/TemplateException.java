@@ -7,6 +7,8 @@ package dev.hearth.chat;
  */
 public class TemplateException extends RuntimeException {
 
+    private static final long serialVersionUID = 1L;
+
     /** What went wrong, in jinja2's terms. */
     public enum Kind {
         /** The template source is not valid Jinja (TemplateSyntaxError). */
