@@ -74,10 +74,10 @@ class ChatTemplateConformanceTest {
                             .isNotEqualTo(expected);
                     return;
                 }
-                assertThat(actual).isEqualTo(expected);
+                assertThat(actual).as(id).isEqualTo(expected);
             } else {
                 String expected = Files.readString(err, StandardCharsets.UTF_8);
-                assertThatThrownBy(() -> ChatTemplate.parse(source).render(context, FIXED_CLOCK))
+                assertThatThrownBy(() -> ChatTemplate.parse(source).render(context, FIXED_CLOCK)).as(id + " must raise like jinja2: " + expected)
                         .isInstanceOf(TemplateException.class)
                         .satisfies(e -> {
                             if (expected.startsWith("TemplateError: ")) {
