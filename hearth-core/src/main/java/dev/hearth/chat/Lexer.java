@@ -304,8 +304,7 @@ final class Lexer {
     }
 
     private int columnOf(int offset) {
-        int nl = src.lastIndexOf('\n', Math.max(0, offset - 1));
-        return offset - nl;
+        return offset - lineStarts.get(lineOf(offset) - 1) + 1;
     }
 
     private TemplateException error(String message, int offset) {
