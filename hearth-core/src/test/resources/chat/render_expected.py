@@ -146,7 +146,7 @@ def gen_item(rng, depth):
     return out + rng.choice(TEXTS + [""]) + "{%" + mod(rng) + " " + end + " " + mod(rng) + "%}"
 
 
-LITERALS = ["0", "1", "2", "3", "-4", "7", "0.5", "-2.25", "1e20", "3.0", "'a'", "'B c'", "''", "none",
+LITERALS = ["0", "1", "2", "3", "-4", "7", "0.5", "-2.25", "1e15", "3.0", "'a'", "'B c'", "''", "none",
             "true", "false", "[1, 2]", "['x']", "[]", "(1,)", "{'k': 1}", "n", "s", "l", "d", "u"]
 BINOPS = ["+", "-", "*", "/", "//", "%", "~", "==", "!=", "<", ">", "<=", ">=", "and", "or", "in", "not in"]
 FILTERS = ["length", "string", "upper", "first", "last", "abs", "int", "float", "round", "tojson", "list",
@@ -175,6 +175,73 @@ def gen_expr(rng, depth):
     return "(not " + gen_expr(rng, depth + 1) + ")"
 
 
+SEQUENCES = ["s", "l", "ms", "m", "d", "'  Hello, World  '", "'a,b,,c'", "'x\\ny\\r\\nz'", "'ÉtÉ 😀'",
+             "[1, 'a', none]", "{'a': [1, {'b': 2}], 'c': none}", "(1, 'a')", "'%s'", "'{}-{}'"]
+METHODS = [".strip()", ".strip(' ,')", ".lstrip('H ')", ".rstrip()", ".split()", ".split(',')", ".split(',', 1)",
+           ".rsplit(',', 1)", ".startswith('a')", ".startswith(('  ', 'x'))", ".endswith('d  ')", ".upper()", ".lower()",
+           ".title()", ".capitalize()", ".replace('l', 'L')", ".replace('l', '', 1)", ".find('o')", ".count('l')",
+           ".splitlines()", ".format(1, 2)", ".items()|list", ".keys()|list", ".values()|list", ".get('a')",
+           ".get('zz', 'dflt')", "[0]", "[-1]", "[1:]", "[::-1]", "[:2]", "[::2]", ".a", "['a']", ".role", "['content']",
+           "[0].role", "|selectattr('role', 'equalto', 'user')|list", "|map(attribute='role')|join(',')",
+           "|rejectattr('content')|list", "|selectattr('content', 'defined')|list|length",
+           "|map(attribute='content', default='-')|list", "|sort(attribute='role')|map(attribute='role')|list",
+           "|tojson(indent=2)", "|tojson(indent=0)", "|dictsort(by='value')", "|join(', ', attribute='role')",
+           "|unique(attribute='role')|list", "|batch(2, 'F')|list", "|first|string", "|last|default('L')",
+           "|list|reverse|list", "|trim('H ')", "|int(7)", "|float(1.5)", "|string|length", "|items|list",
+           "|e|safe", "|center(9)", "|capitalize", " is string", " is not mapping", " is sequence", " % 1",
+           "|indent(3, true)", "|wordcount", "|length", "|sum(attribute='b')", "|min", "|max", "|tojson(sort_keys=true)"]
+
+
+def gen_method_expr(rng):
+    expr = rng.choice(SEQUENCES)
+    # jinja2 constant-folds slices of literals (a failing one becomes undefined instead of a TypeError),
+    # a compile-time quirk no chat template depends on: slice only expressions that involve a variable
+    methods = METHODS if expr.isidentifier() else [m for m in METHODS if not m.startswith("[") or ":" not in m]
+    for _ in range(rng.randint(1, 2)):
+        expr = "(" + expr + rng.choice(methods) + ")"
+    if rng.random() < 0.3:
+        expr = "(" + expr + " " + rng.choice(BINOPS) + " " + gen_expr(rng, 2) + ")"
+    return expr
+
+
+STMT_VARS = ["x", "ns.t", "loop.index", "loop.index0", "loop.first", "loop.last", "loop.length", "loop.revindex",
+             "loop.previtem", "loop.nextitem", "loop.cycle('a', 'b')", "y", "m(x)", "m(x, 2)", "m(b=x)", "acc", "k", "v"]
+STMT_ITERS = ["[1, 2, 3]", "'ab'", "d", "d.items()", "[]", "range(3)", "xs", "xs|reverse", "xs|select('odd')",
+              "[[1, 2], [3, 4]]"]
+
+
+def gen_statements(rng, depth):
+    def m():
+        return rng.choice(["", "", "-"])
+    out = []
+    for _ in range(rng.randint(1, 4)):
+        r = rng.random()
+        if r < 0.3 or depth > 2:
+            out.append("{{" + m() + " " + rng.choice(STMT_VARS) + " " + m() + "}}" + rng.choice(["", ",", "\n", " "]))
+        elif r < 0.5:
+            it = rng.choice(STMT_ITERS)
+            tgt = "k, v" if it in ("d.items()", "[[1, 2], [3, 4]]") else "x"
+            cond = rng.choice(["", "", " if x", " if loop is defined"]) if tgt == "x" else ""
+            loop = "{%" + m() + " for " + tgt + " in " + it + cond + " " + m() + "%}" + gen_statements(rng, depth + 1)
+            if rng.random() < 0.3:
+                loop += "{% else %}E"
+            out.append(loop + "{%" + m() + " endfor " + m() + "%}\n")
+        elif r < 0.6:
+            out.append("{% set y = " + rng.choice(STMT_VARS) + " %}")
+        elif r < 0.7:
+            out.append("{% set ns.t = ns.t ~ " + rng.choice(STMT_VARS) + " %}")
+        elif r < 0.78:
+            out.append("{% if " + rng.choice(STMT_VARS) + " %}" + gen_statements(rng, depth + 1) + "{% elif "
+                       + rng.choice(STMT_VARS) + " %}B{% else %}" + gen_statements(rng, depth + 1) + "{% endif %}")
+        elif r < 0.86:
+            out.append("{% if " + rng.choice(STMT_VARS) + " %}{% " + rng.choice(["break", "continue"]) + " %}{% endif %}")
+        elif r < 0.92:
+            out.append("{% set acc = (acc or []) + [" + rng.choice(STMT_VARS) + "] %}")
+        else:
+            out.append("{% macro m(a, b=1) %}[{{ a }}|{{ b }}|{{ x }}]{% endmacro %}")
+    return "".join(out)
+
+
 def render_generated(env, out_root):
     rng = random.Random(20250307)
     cases = []
@@ -183,6 +250,16 @@ def render_generated(env, out_root):
     for _ in range(600):
         cases.append({"template": "{{ " + gen_expr(rng, 0) + " }}",
                       "context": {"n": 5, "s": "str", "l": [3, 1, 2], "d": {"b": 1, "a": 2}}})
+    for _ in range(400):
+        cases.append({"template": "{{ " + gen_method_expr(rng) + " }}",
+                      "context": {"n": 5, "s": "str", "l": [3, 1, 2], "d": {"b": 1, "a": 2},
+                                  "m": {"role": "tool", "content": "c", "a": 1},
+                                  "ms": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": None},
+                                         {"role": "user"}, {"role": "system", "content": "s"}]}})
+    for _ in range(400):
+        template = ("{% set ns = namespace(t='') %}{% macro m(a, b=1) %}<{{ a }}:{{ b }}>{% endmacro %}"
+                    "{% for x in [7, 8] %}" + gen_statements(rng, 0) + "{% endfor %}|{{ ns.t }}|{{ y }}|{{ acc }}")
+        cases.append({"template": template, "context": {"xs": [3, 1, 2], "d": {"p": 1, "q": "w"}}})
     for case in cases:
         try:
             case["output"] = env.from_string(case["template"]).render(**case["context"])
@@ -192,7 +269,6 @@ def render_generated(env, out_root):
         json.dumps(cases, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     errors = sum(1 for c in cases if "error" in c)
     print(f"generated: {len(cases) - errors} rendered, {errors} raised")
-
 
 if __name__ == "__main__":
     main()

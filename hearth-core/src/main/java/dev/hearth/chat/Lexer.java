@@ -146,7 +146,7 @@ final class Lexer {
         int p = inner;
         int depth = 0; // brackets must balance before '}}' or '%}' can close the tag
         while (true) {
-            while (p < src.length() && Character.isWhitespace(src.charAt(p))) p++;
+            while (p < src.length() && PyStrings.isSpace(src.charAt(p))) p++; // jinja2 skips \s+ here
             if (p >= src.length()) throw error("Unexpected end of template, tag was not closed", tagStart);
             if (depth == 0) {
                 int close = closeAt(p, closer);
