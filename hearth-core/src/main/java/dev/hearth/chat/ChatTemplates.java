@@ -2,17 +2,20 @@ package dev.hearth.chat;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
  * What the server needs around {@link ChatTemplate}: a built-in ChatML template for models whose
- * GGUF has no {@code tokenizer.chat_template}, and llama.cpp's workaround for templates that refuse
- * a system message (Gemma's {@code raise_exception('System role not supported')}): the system
- * prompt is merged into the next message, joined by a newline, and the render is retried
- * (llama.cpp {@code common/chat.cpp}, {@code workaround::system_message_not_supported}).
+ * GGUF has no {@code tokenizer.chat_template}, and llama.cpp's workaround for templates without a
+ * system role (Gemma raises {@code 'System role not supported'}; others silently drop it). Like
+ * llama.cpp, we probe the template once: render a system message holding a needle plus a user turn,
+ * and if the needle does not come out, the system prompt is merged into the next message, joined
+ * by a newline (llama.cpp {@code common/chat.cpp}, {@code workaround::system_message_not_supported},
+ * probe from minja's {@code chat_template} capabilities).
  */
 public final class ChatTemplates {
 
@@ -45,24 +48,37 @@ public final class ChatTemplates {
     }
 
     /**
-     * Renders; if the template raises an error about the system role while the conversation
-     * starts with a system message, renders again with that message merged into the next one.
+     * Renders; when the conversation starts with a system message and the template has no system
+     * role ({@link #supportsSystemRole}), renders with that message merged into the next one.
      */
     public static String render(ChatTemplate template, Map<String, ?> context, Clock clock) {
-        try {
-            return template.render(context, clock);
-        } catch (TemplateException e) {
-            if (!rejectsSystemRole(e) || !startsWithSystem(context.get("messages"))) throw e;
-            Map<String, Object> retry = new LinkedHashMap<>(context);
-            retry.put("messages", mergeSystemMessage((List<?>) context.get("messages")));
-            return template.render(retry, clock);
+        if (startsWithSystem(context.get("messages")) && !supportsSystemRole(template)) {
+            Map<String, Object> merged = new LinkedHashMap<>(context);
+            merged.put("messages", mergeSystemMessage((List<?>) context.get("messages")));
+            return template.render(merged, clock);
         }
+        return template.render(context, clock);
     }
 
-    /** A raise_exception() from the template whose message is about the system role. */
-    static boolean rejectsSystemRole(TemplateException e) {
-        return e.kind() == TemplateException.Kind.RAISED
-                && e.getMessage() != null && e.getMessage().toLowerCase(Locale.ROOT).contains("system");
+    private static final String SYSTEM_NEEDLE = "<System Needle>";
+    private static final Map<ChatTemplate, Boolean> SYSTEM_ROLE = Collections.synchronizedMap(new WeakHashMap<>());
+
+    /**
+     * Whether a system message's text reaches the output: llama.cpp's probe renders
+     * [system "&lt;System Needle&gt;", user "Hey"] and looks for the needle; a template that raises
+     * does not support it. Computed once per template.
+     */
+    public static boolean supportsSystemRole(ChatTemplate template) {
+        return SYSTEM_ROLE.computeIfAbsent(template, t -> {
+            Map<String, Object> probe = Map.of(
+                    "messages", List.of(Map.of("role", "system", "content", SYSTEM_NEEDLE), Map.of("role", "user", "content", "Hey")),
+                    "add_generation_prompt", false, "bos_token", "", "eos_token", "");
+            try {
+                return t.render(probe).contains(SYSTEM_NEEDLE);
+            } catch (TemplateException e) {
+                return false;
+            }
+        });
     }
 
     private static boolean startsWithSystem(Object messages) {
@@ -86,7 +102,17 @@ public final class ChatTemplates {
         return out;
     }
 
+    /** A message's content as text; content parts contribute their "text" fields, in order. */
     private static String text(Object content) {
+        if (content instanceof List<?> parts) {
+            StringBuilder sb = new StringBuilder();
+            for (Object p : parts) {
+                if (p instanceof Map<?, ?> part && "text".equals(part.get("type")) && part.get("text") != null) {
+                    sb.append(part.get("text"));
+                }
+            }
+            return sb.toString();
+        }
         return content == null ? "" : content.toString();
     }
 }

@@ -46,6 +46,20 @@ class ChatTemplatesTest {
     }
 
     @Test
+    void probesTheSystemRoleLikeLlamaCpp() throws IOException {
+        assertThat(ChatTemplates.supportsSystemRole(ChatTemplate.parse(gemma2()))).isFalse(); // raises
+        assertThat(ChatTemplates.supportsSystemRole(ChatTemplates.chatml())).isTrue();
+        ChatTemplate dropsSystem = ChatTemplate.parse(
+                "{% for m in messages if m.role != 'system' %}[{{ m.role }}] {{ m.content }}\n{% endfor %}");
+        assertThat(ChatTemplates.supportsSystemRole(dropsSystem)).isFalse();
+        assertThat(ChatTemplates.render(dropsSystem, Map.of("messages", List.of(SYSTEM, USER))))
+                .isEqualTo("[user] You are a helpful assistant.\nHello! What's 2+2?\n");
+        // templates with a system role are left alone
+        assertThat(ChatTemplates.render(ChatTemplates.chatml(), Map.of("messages", List.of(SYSTEM, USER))))
+                .startsWith("<|im_start|>system\nYou are a helpful assistant.<|im_end|>");
+    }
+
+    @Test
     void otherTemplateErrorsAreNotRetried() throws IOException {
         ChatTemplate gemma = ChatTemplate.parse(gemma2());
         Map<String, Object> context = Map.of("messages", List.of(USER, USER));
@@ -59,5 +73,9 @@ class ChatTemplatesTest {
                 .containsExactly(Map.of("role", "user", "content", "You are a helpful assistant.\nHello! What's 2+2?"));
         assertThat(ChatTemplates.mergeSystemMessage(List.of(SYSTEM))).isEmpty();
         assertThat(ChatTemplates.mergeSystemMessage(List.of(USER))).containsExactly(USER);
+        Map<String, Object> parts = Map.of("role", "system", "content", List.of(Map.of("type", "text", "text", "A"),
+                Map.of("type", "image"), Map.of("type", "text", "text", "B")));
+        assertThat(ChatTemplates.mergeSystemMessage(List.of(parts, USER)))
+                .containsExactly(Map.of("role", "user", "content", "AB\nHello! What's 2+2?"));
     }
 }
