@@ -47,6 +47,16 @@ public final class ChatTemplate {
     public String render(Map<String, ?> context, Clock clock) {
         @SuppressWarnings("unchecked")
         Map<String, Object> values = (Map<String, Object>) Values.fromJava(context);
-        return new Interpreter(clock).render(body, values);
+        try {
+            return new Interpreter(clock).render(body, values);
+        } catch (TemplateException e) {
+            throw e;
+        } catch (RuntimeException | StackOverflowError e) {
+            // a bug of ours, not the template's; the caller still gets the one error type it handles
+            TemplateException wrapped = new TemplateException(TemplateException.Kind.TYPE,
+                    "internal error while rendering the chat template: " + e);
+            wrapped.initCause(e);
+            throw wrapped;
+        }
     }
 }
