@@ -402,7 +402,8 @@ final class Filters {
             // jinja2: math.ceil/floor(value * 10 ** precision) / 10 ** precision, in floats
             double scale = Math.pow(10, precision);
             double x = (v instanceof Double d ? d : ((Number) (v instanceof Boolean b ? (b ? 1L : 0L) : v)).doubleValue()) * scale;
-            return (method.equals("ceil") ? Math.ceil(x) : Math.floor(x)) / scale;
+            // math.ceil/floor return ints in Python, so -0.0 becomes 0 before the division
+            return (double) (long) (method.equals("ceil") ? Math.ceil(x) : Math.floor(x)) / scale;
         }
         if (!(v instanceof Double d)) return v instanceof Boolean b ? (Object) (b ? 1L : 0L) : v; // round(int, n) is an int
         if (!Double.isFinite(d)) return d;

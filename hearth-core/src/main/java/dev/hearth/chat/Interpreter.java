@@ -367,6 +367,11 @@ final class Interpreter {
     }
 
     private static boolean compare(String op, Object a, Object b) {
+        if ((a instanceof Double x && x.isNaN()) || (b instanceof Double y && y.isNaN())) {
+            if (PyOps.isNumber(a) && PyOps.isNumber(b) && !op.equals("in") && !op.equals("not in")) {
+                return op.equals("!="); // every ordering and equality with NaN is false
+            }
+        }
         return switch (op) {
             case "==" -> PyOps.eq(a, b);
             case "!=" -> !PyOps.eq(a, b);

@@ -49,6 +49,7 @@ final class Json {
             case String s -> string(s);
             case PyTuple t -> list(t.items(), level);
             case PyRange r -> throw TemplateException.type("Object of type range is not JSON serializable");
+            case PyDictView dv -> throw TemplateException.type("Object of type " + dv.kind.pythonName + " is not JSON serializable");
             case List<?> l -> list(l, level);
             case Map<?, ?> m -> map(m, level);
             default -> throw TemplateException.type("Object of type " + PyFormat.typeName(v) + " is not JSON serializable");

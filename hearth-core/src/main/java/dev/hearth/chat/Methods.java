@@ -33,7 +33,7 @@ final class Methods {
             if (DICT.contains(name)) return (args, kw) -> callDict(m, name, new Args(args, kw));
             if (DICT_MUTATORS.contains(name)) return unsafe(obj, name);
         }
-        if (obj instanceof List<?> l) {
+        if (obj instanceof List<?> l && !(obj instanceof PyDictView)) {
             if (LIST.contains(name)) return (args, kw) -> callList(l, name, new Args(args, kw));
             if (LIST_MUTATORS.contains(name)) return unsafe(obj, name);
         }
@@ -189,12 +189,12 @@ final class Methods {
 
     private static Object callDict(Map<?, ?> m, String name, Args a) {
         return switch (name) {
-            case "keys" -> new ArrayList<Object>(m.keySet());
-            case "values" -> new ArrayList<Object>(m.values());
+            case "keys" -> new PyDictView(PyDictView.Kind.KEYS, new ArrayList<Object>(m.keySet()));
+            case "values" -> new PyDictView(PyDictView.Kind.VALUES, new ArrayList<Object>(m.values()));
             case "items" -> {
                 List<Object> items = new ArrayList<>();
                 for (Map.Entry<?, ?> e : m.entrySet()) items.add(PyTuple.of(e.getKey(), e.getValue()));
-                yield items;
+                yield new PyDictView(PyDictView.Kind.ITEMS, items);
             }
             case "get" -> {
                 Object key = a.require(0, "key", name);

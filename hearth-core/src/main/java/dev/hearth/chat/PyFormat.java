@@ -30,6 +30,11 @@ final class PyFormat {
             case Number n -> n.toString();
             case Undefined u -> "Undefined"; // str() is "", but inside a printed list it shows
             case PyRange r -> r.toString();
+            case PyDictView view -> {
+                StringBuilder sb = new StringBuilder(view.kind.pythonName).append("([");
+                appendItems(sb, view);
+                yield sb.append("])").toString();
+            }
             case PyTuple t -> {
                 StringBuilder sb = new StringBuilder("(");
                 appendItems(sb, t.items());
@@ -129,6 +134,7 @@ final class PyFormat {
             case Number n -> "int";
             case PyTuple t -> "tuple";
             case PyRange r -> "range";
+            case PyDictView view -> view.kind.pythonName;
             case List<?> l -> "list";
             case Map<?, ?> m -> "dict";
             case Undefined u -> "Undefined";

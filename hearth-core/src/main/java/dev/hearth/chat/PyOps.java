@@ -59,6 +59,8 @@ final class PyOps {
         }
         if (a instanceof String s) return s.equals(b);
         if (a instanceof PyRange != b instanceof PyRange) return false; // range(3) != [0, 1, 2]
+        if (a instanceof PyDictView v) return v.pyEquals(b);
+        if (b instanceof PyDictView v) return v.pyEquals(a);
         if (a instanceof List<?> x && b instanceof List<?> y) return seqEq(x, y);
         if (a instanceof PyTuple x && b instanceof PyTuple y) return seqEq(x.items(), y.items());
         if (a instanceof Map<?, ?> x && b instanceof Map<?, ?> y) {
@@ -95,12 +97,15 @@ final class PyOps {
         if (a instanceof Undefined u) throw u.fail();
         if (b instanceof Undefined u) throw u.fail();
         if (isNumber(a) && isNumber(b)) {
-            if (a instanceof Double || b instanceof Double) return Double.compare(asDouble(a), asDouble(b));
+            if (a instanceof Double || b instanceof Double) {
+                double x = asDouble(a), y = asDouble(b); // not Double.compare: -0.0 == 0.0 in Python
+                return x < y ? -1 : x > y ? 1 : 0;
+            }
             return Long.compare(asLong(a), asLong(b));
         }
         if (a instanceof String x && b instanceof String y) return PyStrings.compare(x, y);
-        List<?> la = a instanceof PyTuple t ? t.items() : a instanceof List<?> l ? l : null;
-        List<?> lb = b instanceof PyTuple t ? t.items() : b instanceof List<?> l ? l : null;
+        List<?> la = a instanceof PyTuple t ? t.items() : isList(a) ? (List<?>) a : null;
+        List<?> lb = b instanceof PyTuple t ? t.items() : isList(b) ? (List<?>) b : null;
         if (la != null && lb != null && (a instanceof PyTuple) == (b instanceof PyTuple)) {
             for (int i = 0; i < Math.min(la.size(), lb.size()); i++) {
                 if (!eq(la.get(i), lb.get(i))) return compare(la.get(i), lb.get(i), op);
@@ -119,7 +124,7 @@ final class PyOps {
                 throw TemplateException.type("'in <string>' requires string as left operand, not " + PyFormat.typeName(item));
             }
             case Map<?, ?> m -> {
-                if (item instanceof List || item instanceof Map) {
+                if (isList(item) || item instanceof Map || item instanceof PyDictView) {
                     throw TemplateException.type("unhashable type: '" + PyFormat.typeName(item) + "'");
                 }
                 yield hasKey(m, item);
@@ -180,7 +185,7 @@ final class PyOps {
             case "+" -> {
                 if (nums) return floats ? (Object) (asDouble(a) + asDouble(b)) : (Object) Math.addExact(asLong(a), asLong(b));
                 if (a instanceof String x && b instanceof String y) return x + y;
-                if (a instanceof List<?> x && b instanceof List<?> y && !(a instanceof PyRange) && !(b instanceof PyRange)) {
+                if (a instanceof List<?> x && b instanceof List<?> y && isList(a) && isList(b)) {
                     List<Object> r = new ArrayList<>(x);
                     r.addAll(y);
                     return r;
@@ -190,7 +195,7 @@ final class PyOps {
                     r.addAll(y.items());
                     return new PyTuple(r);
                 }
-                if (a instanceof String || (a instanceof List && !(a instanceof PyRange)) || a instanceof PyTuple) {
+                if (a instanceof String || isList(a) || a instanceof PyTuple) {
                     throw TemplateException.type("can only concatenate " + PyFormat.typeName(a) + " (not \""
                             + PyFormat.typeName(b) + "\") to " + PyFormat.typeName(a));
                 }
@@ -213,7 +218,7 @@ final class PyOps {
             case "//" -> {
                 if (nums) {
                     if (asDouble(b) == 0) throw TemplateException.type("integer division or modulo by zero");
-                    if (floats) return Math.floor(asDouble(a) / asDouble(b));
+                    if (floats) return floorDiv(asDouble(a), asDouble(b));
                     return Math.floorDiv(asLong(a), asLong(b));
                 }
             }
@@ -246,8 +251,23 @@ final class PyOps {
                 + "' and '" + PyFormat.typeName(b) + "'");
     }
 
+    /** CPython's float floor division: derived from fmod, so 7 // 1e-5 is 699999.0, not floor(7 / 1e-5). */
+    private static double floorDiv(double x, double y) {
+        double mod = x % y;
+        double div = (x - mod) / y;
+        if (mod != 0 && (y < 0) != (mod < 0)) div -= 1.0;
+        if (div == 0) return Math.copySign(0.0, x / y);
+        double floor = Math.floor(div);
+        return div - floor > 0.5 ? floor + 1.0 : floor;
+    }
+
     private static boolean repeatable(Object v) {
-        return v instanceof String || v instanceof PyTuple || (v instanceof List && !(v instanceof PyRange));
+        return v instanceof String || v instanceof PyTuple || isList(v);
+    }
+
+    /** A real Python list, not one of the list-backed range or dict view objects. */
+    static boolean isList(Object v) {
+        return v instanceof List && !(v instanceof PyRange) && !(v instanceof PyDictView);
     }
 
     private static Object repeat(Object seq, long n) {
@@ -292,6 +312,7 @@ final class PyOps {
                 Object k = findKey(m, key);
                 if (k != NO_KEY) return m.get(k);
             }
+            case PyDictView v -> { } // not subscriptable: jinja2 turns the TypeError into undefined
             case List<?> l -> {
                 if (key instanceof Long || key instanceof Boolean) {
                     long i = asLong(key);
@@ -335,7 +356,7 @@ final class PyOps {
         if (obj instanceof String str) {
             cps = PyStrings.codePoints(str);
             items = null;
-        } else if (obj instanceof List<?> l) {
+        } else if (obj instanceof List<?> l && !(obj instanceof PyDictView)) {
             items = l;
         } else if (obj instanceof PyTuple t) {
             items = t.items();

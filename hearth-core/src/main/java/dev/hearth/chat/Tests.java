@@ -32,8 +32,8 @@ final class Tests {
             case "integer" -> v instanceof Long;
             case "float" -> v instanceof Double;
             case "mapping" -> v instanceof Map;
-            case "sequence" -> v instanceof String || v instanceof List || v instanceof PyTuple || v instanceof Map
-                    || v instanceof Undefined;
+            case "sequence" -> v instanceof String || (v instanceof List && !(v instanceof PyDictView))
+                    || v instanceof PyTuple || v instanceof Map || v instanceof Undefined;
             case "iterable" -> v instanceof String || v instanceof List || v instanceof PyTuple || v instanceof Map
                     || v instanceof Undefined || v instanceof Iterator;
             case "callable" -> v instanceof PyCallable;

@@ -22,9 +22,11 @@
  * {@code Json} (json.dumps for tojson), {@code StrFormat}/{@code PercentFormat} and {@code Strftime}.
  *
  * <p>Known differences from jinja2, all outside what chat templates do: integers are 64-bit (Python's
- * are unbounded; overflow is an error, never a wrong number); {@code dict.keys()/values()/items()}
- * return lists, so printing them directly shows {@code [..]} instead of {@code dict_keys([..])};
- * slicing a range gives a list; Markup is plain text except for {@code +} and printing; jinja2
- * constant-folds slices of literals that are not sequences into undefined values, we raise.
+ * are unbounded; overflow is an error, never a wrong number); slicing a range gives a list; Markup
+ * is plain text except for {@code +} and printing (so its str methods return plain strings and a
+ * Markup stored with {@code set} loses its escaping effect); jinja2 constant-folds slices of
+ * literals that are not sequences (e.g. {@code true[1:]}) into undefined values, we raise.
+ * ({@code PyDictView} and {@code PyRange} exist so that printing and tojson of
+ * {@code d.keys()}/{@code range(n)} match.)
  */
 package dev.hearth.chat;
