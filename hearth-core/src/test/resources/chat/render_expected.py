@@ -265,8 +265,8 @@ def render_generated(env, out_root):
             case["output"] = env.from_string(case["template"]).render(**case["context"])
         except Exception as e:
             case["error"] = f"{type(e).__name__}: {e}"
-    (out_root / "generated.json").write_text(
-        json.dumps(cases, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    lines = ",\n".join(json.dumps(case, ensure_ascii=False) for case in cases)  # one case per line
+    (out_root / "generated.json").write_text("[\n" + lines + "\n]\n", encoding="utf-8")
     errors = sum(1 for c in cases if "error" in c)
     print(f"generated: {len(cases) - errors} rendered, {errors} raised")
 
