@@ -4,7 +4,10 @@ import java.time.LocalDateTime;
 import java.time.format.TextStyle;
 import java.util.Locale;
 
-/** Python's {@code datetime.strftime} in the C locale, for the {@code strftime_now} global. */
+/**
+ * Python's {@code datetime.strftime} in the C locale, for the {@code strftime_now} global,
+ * including glibc's {@code %-d} (no padding) flag that Linux Python passes through.
+ */
 final class Strftime {
 
     private Strftime() { }
@@ -15,6 +18,9 @@ final class Strftime {
             char c = fmt.charAt(i);
             if (c != '%' || i + 1 >= fmt.length()) { sb.append(c); continue; }
             char d = fmt.charAt(++i);
+            boolean noPad = d == '-' && i + 1 < fmt.length();
+            if (noPad) d = fmt.charAt(++i);
+            int mark = sb.length();
             switch (d) {
                 case 'Y' -> sb.append(t.getYear());
                 case 'y' -> sb.append(two(t.getYear() % 100));
@@ -42,11 +48,24 @@ final class Strftime {
                         .append(format(t, " %H:%M:%S %Y"));
                 case 'x' -> sb.append(format(t, "%m/%d/%y"));
                 case 'X' -> sb.append(format(t, "%H:%M:%S"));
+                case 'k' -> sb.append(String.format("%2d", t.getHour()));
+                case 'l' -> sb.append(String.format("%2d", t.getHour() % 12 == 0 ? 12 : t.getHour() % 12));
+                case 'P' -> sb.append(t.getHour() < 12 ? "am" : "pm");
+                case 'C' -> sb.append(two(t.getYear() / 100));
+                case 'G' -> sb.append(t.get(java.time.temporal.IsoFields.WEEK_BASED_YEAR));
+                case 'V' -> sb.append(two(t.get(java.time.temporal.IsoFields.WEEK_OF_WEEK_BASED_YEAR)));
+                case 'U' -> sb.append(two((t.getDayOfYear() + 6 - t.getDayOfWeek().getValue() % 7) / 7));
+                case 'W' -> sb.append(two((t.getDayOfYear() + 6 - (t.getDayOfWeek().getValue() + 6) % 7) / 7));
                 case 'z', 'Z' -> { } // naive datetime: empty, as in Python
                 case 'n' -> sb.append('\n');
                 case 't' -> sb.append('\t');
                 case '%' -> sb.append('%');
-                default -> sb.append('%').append(d);
+                default -> sb.append('%').append(noPad ? "-" : "").append(d);
+            }
+            if (noPad) { // drop leading zeros and spaces of a number, keeping its last digit
+                int k = mark;
+                while (k < sb.length() - 1 && (sb.charAt(k) == '0' || sb.charAt(k) == ' ')) k++;
+                sb.delete(mark, k);
             }
         }
         return sb.toString();
