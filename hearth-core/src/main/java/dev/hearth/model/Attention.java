@@ -21,7 +21,8 @@ final class Attention {
         float[] keys = s.cache.keys[layer], values = s.cache.values[layer];
         int kvK = c.kvDimK(), kvV = c.kvDimV(), qDim = c.qDim(), oDim = heads * dv;
         int work = n * heads;
-        s.pool.run((thread, threads) -> {
+        long cost = (long) n * heads * (pos + n) * (dk + dv);
+        s.pool.run(cost, (thread, threads) -> {
             float[] scores = s.scores[thread];
             float[] qh = s.qHead[thread];
             for (int w = ComputePool.split(work, thread, threads), end = ComputePool.split(work, thread + 1, threads); w < end; w++) {

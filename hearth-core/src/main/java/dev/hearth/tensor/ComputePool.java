@@ -18,7 +18,10 @@ public final class ComputePool implements AutoCloseable {
         void run(int thread, int threads);
     }
 
-    private static final int SPINS = 20_000;
+    // Waiting: spin a little (a job is often ~10-100 µs away), then yield the core (when cores are
+    // oversubscribed, the thread we wait for may need this very core), then park.
+    private static final int SPINS = 2_000;
+    private static final int YIELDS = 100;
 
     private final int threads;
     private final Thread[] workers;
@@ -45,6 +48,18 @@ public final class ComputePool implements AutoCloseable {
         return threads;
     }
 
+    /**
+     * Below this many multiply-adds a job runs on the calling thread alone: handing it to the pool costs
+     * a few microseconds when all goes well and a scheduler time slice when a worker has been preempted.
+     */
+    public static final long MIN_PARALLEL_WORK = 1 << 16;
+
+    /** Runs {@code job} on the pool, or on the calling thread alone when {@code work} (multiply-adds) is small. */
+    public void run(long work, Job job) {
+        if (work < MIN_PARALLEL_WORK) job.run(0, 1);
+        else run(job);
+    }
+
     /** Runs {@code job} on every thread of the pool and returns when all are done. Not reentrant. */
     public void run(Job job) {
         if (threads == 1) {
@@ -65,7 +80,9 @@ public final class ComputePool implements AutoCloseable {
         }
         int spins = 0;
         while (pending.get() != 0) {
-            if (++spins < SPINS) Thread.onSpinWait();
+            spins++;
+            if (spins < SPINS) Thread.onSpinWait();
+            else if (spins < SPINS + YIELDS) Thread.yield();
             else LockSupport.parkNanos(this, 50_000);
         }
         this.job = null;
@@ -85,7 +102,9 @@ public final class ComputePool implements AutoCloseable {
         while (true) {
             int spins = 0;
             while (generation == seen && !closed) {
-                if (++spins < SPINS) Thread.onSpinWait();
+                spins++;
+                if (spins < SPINS) Thread.onSpinWait();
+                else if (spins < SPINS + YIELDS) Thread.yield();
                 else LockSupport.park(this);
             }
             if (closed) return;

@@ -31,7 +31,7 @@ public final class EncodedRows {
         if (n == 1) {
             ops.quantizeActivations(x, 0, buf, 0, cols);
         } else {
-            pool.run((t, nt) -> {
+            pool.run((long) n * cols, (t, nt) -> {
                 for (int r = ComputePool.split(n, t, nt), end = ComputePool.split(n, t + 1, nt); r < end; r++)
                     ops.quantizeActivations(x, r * cols, buf, r * rb, cols);
             });
@@ -51,7 +51,7 @@ public final class EncodedRows {
         float[] out = decoded;
         int n = rows, c = cols;
         long rb = rowBytes;
-        pool.run((t, nt) -> {
+        pool.run((long) n * c, (t, nt) -> {
             for (int r = ComputePool.split(n, t, nt), end = ComputePool.split(n, t + 1, nt); r < end; r++)
                 ops.decodeForGemm(buf, r * rb, out, r * c, c);
         });

@@ -32,6 +32,11 @@ final class FloatGemm {
      * {@code y[t * ldy + yOffset + r]}.
      */
     static void multiply(float[] w, int rows, float[] a, int tokens, int k, float[] y, int yOffset, int ldy) {
+        if (k % L != 0) { // odd row lengths (stories260K's 172-wide FFN): plain dots with a scalar tail
+            for (int r = 0; r < rows; r++)
+                for (int t = 0; t < tokens; t++) y[t * ldy + yOffset + r] = dotWithTail(w, r * k, a, t * k, k);
+            return;
+        }
         int r = 0;
         for (; r + 4 <= rows; r += 4) {
             int t = 0;
@@ -72,6 +77,13 @@ final class FloatGemm {
         FloatVector c = FloatVector.zero(S);
         for (int i = 0; i < k; i += L) c = FloatVector.fromArray(S, w, wo + i).fma(FloatVector.fromArray(S, a, ao + i), c);
         return sum(c);
+    }
+
+    private static float dotWithTail(float[] w, int wo, float[] a, int ao, int k) {
+        int body = k - k % L;
+        float s = dot(w, wo, a, ao, body);
+        for (int i = body; i < k; i++) s += w[wo + i] * a[ao + i];
+        return s;
     }
 
     static float sum(FloatVector v) {

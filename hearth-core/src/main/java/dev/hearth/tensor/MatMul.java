@@ -32,7 +32,7 @@ public final class MatMul {
             return;
         }
         MemorySegment xd = x.segment();
-        pool.run((t, nt) -> {
+        pool.run((long) rows * cols * tokens, (t, nt) -> {
             int start = ComputePool.split(rows, t, nt), end = ComputePool.split(rows, t + 1, nt);
             for (int r = start; r < end; r++) {
                 long wo = r * rowBytes;
@@ -57,7 +57,7 @@ public final class MatMul {
         long rowBytes = w.rowBytes();
         MemorySegment wd = w.data();
         int blocks = (rows + GEMM_ROWS - 1) / GEMM_ROWS;
-        pool.run((t, nt) -> {
+        pool.run((long) rows * cols * tokens, (t, nt) -> {
             float[] buf = ROW_BLOCK.get();
             if (buf.length < GEMM_ROWS * cols) ROW_BLOCK.set(buf = new float[GEMM_ROWS * cols]);
             for (int b = ComputePool.split(blocks, t, nt), end = ComputePool.split(blocks, t + 1, nt); b < end; b++) {
