@@ -42,6 +42,18 @@ public final class Session {
         logits = new float[c.vocab()];
     }
 
+    /**
+     * One decoding step for several sessions of the same model: appends {@code tokens[i]} to
+     * {@code sessions[i]} and returns, for each, the logits after its last token (a fresh array per
+     * session). This is what continuous batching calls every step.
+     */
+    public static float[][] feedAll(Session[] sessions, int[][] tokens) {
+        if (sessions.length != tokens.length) throw new IllegalArgumentException("one token list per session");
+        float[][] out = new float[sessions.length][];
+        for (int i = 0; i < sessions.length; i++) out[i] = sessions[i].feed(tokens[i]).clone();
+        return out;
+    }
+
     public int position() {
         return position;
     }
