@@ -12,22 +12,23 @@ import dev.hearth.tensor.FloatOps;
 final class Attention {
     private Attention() {}
 
-    /** For each of the {@code n} new tokens (positions pos..pos+n-1), writes every head's output to {@code out}. */
-    static void attend(Session s, int layer, float[] q, int n, int pos, float[] out) {
-        ModelConfig c = s.model.config;
+    /** For each token of the batch (its cache and position in {@code b}), writes every head's output to {@code out}. */
+    static void attend(ModelConfig c, ComputePool pool, Workspace ws, Batch b, int layer, float[] q, float[] out) {
+        int n = b.size();
         int heads = c.heads(), dk = c.headDimK(), dv = c.headDimV();
         int group = heads / c.headsKv();
         float scale = (float) (1.0 / Math.sqrt(dk));
-        float[] keys = s.cache.keys[layer], values = s.cache.values[layer];
         int kvK = c.kvDimK(), kvV = c.kvDimV(), qDim = c.qDim(), oDim = heads * dv;
         int work = n * heads;
-        long cost = (long) n * heads * (pos + n) * (dk + dv);
-        s.pool.run(cost, (thread, threads) -> {
-            float[] scores = s.scores[thread];
-            float[] qh = s.qHead[thread];
+        long cost = 0;
+        for (int t = 0; t < n; t++) cost += (long) heads * (b.positions()[t] + 1) * (dk + dv);
+        pool.run(cost, (thread, threads) -> {
+            float[] scores = ws.scores[thread];
+            float[] qh = ws.qHead[thread];
             for (int w = ComputePool.split(work, thread, threads), end = ComputePool.split(work, thread + 1, threads); w < end; w++) {
                 int t = w / heads, h = w % heads, g = h / group;
-                int len = pos + t + 1; // causal: positions 0 .. pos+t
+                int len = b.positions()[t] + 1; // causal: positions 0 .. its own
+                float[] keys = b.caches()[t].keys[layer], values = b.caches()[t].values[layer];
                 System.arraycopy(q, t * qDim + h * dk, qh, 0, dk);
                 FloatOps.roundToF16(qh, 0, dk);
                 float max = Float.NEGATIVE_INFINITY;

@@ -22,12 +22,12 @@ public final class KvCache {
             throw new IllegalArgumentException("context " + capacity + " too large for one cache array");
     }
 
-    /** Stores the keys and values of {@code n} new positions starting at {@code pos} for layer {@code layer}. */
-    void store(int layer, int pos, int n, float[] k, float[] v) {
-        if (pos + n > capacity) throw new IllegalStateException("KV cache full: " + (pos + n) + " > " + capacity);
+    /** Stores one position's keys ({@code k[kOff ..]}) and values ({@code v[vOff ..]}) for layer {@code layer}. */
+    void store(int layer, int pos, float[] k, int kOff, float[] v, int vOff) {
+        if (pos >= capacity) throw new IllegalStateException("KV cache full: position " + pos + " of " + capacity);
         float[] kc = keys[layer], vc = values[layer];
-        for (int i = 0; i < n * kvDimK; i++) kc[pos * kvDimK + i] = Float.float16ToFloat(Float.floatToFloat16(k[i]));
-        for (int i = 0; i < n * kvDimV; i++) vc[pos * kvDimV + i] = Float.float16ToFloat(Float.floatToFloat16(v[i]));
+        for (int i = 0; i < kvDimK; i++) kc[pos * kvDimK + i] = Float.float16ToFloat(Float.floatToFloat16(k[kOff + i]));
+        for (int i = 0; i < kvDimV; i++) vc[pos * kvDimV + i] = Float.float16ToFloat(Float.floatToFloat16(v[vOff + i]));
     }
 
     public int capacity() {

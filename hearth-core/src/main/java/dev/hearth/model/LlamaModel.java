@@ -96,18 +96,18 @@ public final class LlamaModel {
     }
 
     /**
-     * Runs {@code n} tokens at positions {@code pos .. pos+n-1} through the model, appending their keys and
-     * values to the session's cache, and writes the logits of the last {@code logitRows} positions to
-     * {@code s.logits} (row-major, vocab per row).
+     * Runs the tokens of one step through the model: stores each token's keys and values in its cache
+     * at its position, and writes the logits of the tokens listed in {@code b.logitRows()} to
+     * {@code ws.logits} (row-major, vocab per row, in that order).
      */
-    void forward(Session s, int[] tokens, int tokOff, int n, int pos, int logitRows) {
+    void forward(ComputePool pool, Workspace ws, Batch b) {
         ModelConfig c = config;
-        ComputePool pool = s.pool;
+        int n = b.size();
         int E = c.embd();
-        float[] x = s.x, xb = s.xb, q = s.q, k = s.k, v = s.v, att = s.att, gate = s.gate, up = s.up;
-        EncodedRows enc = s.enc;
+        float[] x = ws.x, xb = ws.xb, q = ws.q, k = ws.k, v = ws.v, att = ws.att, gate = ws.gate, up = ws.up;
+        EncodedRows enc = ws.enc;
 
-        for (int t = 0; t < n; t++) MatMul.row(tokenEmbd, tokens[tokOff + t], x, t * E);
+        for (int t = 0; t < n; t++) MatMul.row(tokenEmbd, b.tokens()[t], x, t * E);
 
         for (int l = 0; l < c.layers(); l++) {
             Layer L = layers[l];
@@ -117,12 +117,12 @@ public final class LlamaModel {
             project(pool, enc, L.wk, L.bk, xb, n, E, k, c.kvDimK(), false);
             project(pool, enc, L.wv, L.bv, xb, n, E, v, c.kvDimV(), false);
             for (int t = 0; t < n; t++) {
-                rope.angles(pos + t, s.cos, s.sin);
-                rope.rotate(q, t * c.qDim(), c.heads(), c.headDimK(), s.cos, s.sin);
-                rope.rotate(k, t * c.kvDimK(), c.headsKv(), c.headDimK(), s.cos, s.sin);
+                rope.angles(b.positions()[t], ws.cos, ws.sin);
+                rope.rotate(q, t * c.qDim(), c.heads(), c.headDimK(), ws.cos, ws.sin);
+                rope.rotate(k, t * c.kvDimK(), c.headsKv(), c.headDimK(), ws.cos, ws.sin);
+                b.caches()[t].store(l, b.positions()[t], k, t * c.kvDimK(), v, t * c.kvDimV());
             }
-            s.cache.store(l, pos, n, k, v);
-            Attention.attend(s, l, q, n, pos, att);
+            Attention.attend(c, pool, ws, b, l, q, att);
             project(pool, enc, L.wo, L.bo, att, n, c.heads() * c.headDimV(), xb, E, true);
             for (int t = 0; t < n; t++) FloatOps.add(x, t * E, xb, t * E, E);
 
@@ -135,11 +135,11 @@ public final class LlamaModel {
             for (int t = 0; t < n; t++) FloatOps.add(x, t * E, xb, t * E, E);
         }
 
-        if (logitRows == 0) return;
-        int first = n - logitRows;
-        for (int t = first; t < n; t++) FloatOps.rmsNorm(xb, (t - first) * E, x, t * E, outputNorm, E, c.normEps());
-        enc.encode(pool, TypeOps.of(output.type()).dotType(), xb, logitRows, E);
-        MatMul.multiply(pool, output, enc, s.logits, 0, c.vocab());
+        int rows = b.logitRows().length;
+        if (rows == 0) return;
+        for (int i = 0; i < rows; i++) FloatOps.rmsNorm(xb, i * E, x, b.logitRows()[i] * E, outputNorm, E, c.normEps());
+        enc.encode(pool, TypeOps.of(output.type()).dotType(), xb, rows, E);
+        MatMul.multiply(pool, output, enc, ws.logits(rows, c.vocab()), 0, c.vocab());
     }
 
     /**

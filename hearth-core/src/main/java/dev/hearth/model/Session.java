@@ -1,57 +1,35 @@
 package dev.hearth.model;
 
 import dev.hearth.tensor.ComputePool;
-import dev.hearth.tensor.EncodedRows;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
- * One conversation with a model: its KV cache, the number of positions filled, and the scratch
- * buffers of the forward pass (allocated once, sized for {@link #maxBatch} tokens per step).
+ * One conversation with a model: its KV cache and the number of positions filled. Feeding tokens
+ * runs them through the model in steps of at most {@code maxBatch} tokens; several sessions can be
+ * fed in one step ({@link #feedAll}), sharing every weight read.
  */
 public final class Session {
     final LlamaModel model;
     final ComputePool pool;
     final KvCache cache;
-    final int maxBatch;
+    private final int maxBatch;
+    private Workspace workspace; // allocated on first use: idle server slots hold only their cache
     private int position;
 
-    final float[] x, xb, q, k, v, att, gate, up;
-    final float[] cos, sin;
-    final float[][] scores, qHead;
-    final EncodedRows enc = new EncodedRows();
-    float[] logits;
-
     public Session(LlamaModel model, ComputePool pool, int contextSize, int maxBatch) {
-        ModelConfig c = model.config;
+        if (contextSize < 1) throw new IllegalArgumentException("context size must be at least 1, got " + contextSize);
+        if (maxBatch < 1) throw new IllegalArgumentException("batch size must be at least 1, got " + maxBatch);
         this.model = model;
         this.pool = pool;
-        this.cache = new KvCache(c, contextSize);
+        this.cache = new KvCache(model.config, contextSize);
         this.maxBatch = maxBatch;
-        int B = maxBatch;
-        x = new float[B * c.embd()];
-        xb = new float[B * Math.max(c.embd(), c.vocab() > 0 ? c.embd() : 0)];
-        q = new float[B * c.qDim()];
-        k = new float[B * c.kvDimK()];
-        v = new float[B * c.kvDimV()];
-        att = new float[B * c.heads() * c.headDimV()];
-        gate = new float[B * c.ffn()];
-        up = new float[B * c.ffn()];
-        cos = new float[c.ropeDim() / 2];
-        sin = new float[c.ropeDim() / 2];
-        scores = new float[pool.threads()][contextSize];
-        qHead = new float[pool.threads()][c.headDimK()];
-        logits = new float[c.vocab()];
     }
 
-    /**
-     * One decoding step for several sessions of the same model: appends {@code tokens[i]} to
-     * {@code sessions[i]} and returns, for each, the logits after its last token (a fresh array per
-     * session). This is what continuous batching calls every step.
-     */
-    public static float[][] feedAll(Session[] sessions, int[][] tokens) {
-        if (sessions.length != tokens.length) throw new IllegalArgumentException("one token list per session");
-        float[][] out = new float[sessions.length][];
-        for (int i = 0; i < sessions.length; i++) out[i] = sessions[i].feed(tokens[i]).clone();
-        return out;
+    private Workspace workspace() {
+        if (workspace == null) workspace = new Workspace(model.config, pool.threads(), maxBatch, cache.capacity());
+        return workspace;
     }
 
     public int position() {
@@ -69,8 +47,8 @@ public final class Session {
     }
 
     /**
-     * Feeds {@code tokens} (in batches of at most maxBatch) and returns the logits after the last one.
-     * The returned array is owned by the session and overwritten by the next call.
+     * Feeds {@code tokens} and returns the logits after the last one. The returned array is owned by
+     * the session and overwritten by the next call.
      */
     public float[] feed(int[] tokens) {
         return feed(tokens, false);
@@ -78,24 +56,88 @@ public final class Session {
 
     /**
      * Feeds {@code tokens}; with {@code allLogits} returns the logits of every fed position
-     * ({@code tokens.length × vocab}, row-major), else only of the last one.
+     * ({@code tokens.length × vocab}, row-major, a new array), else only of the last one.
      */
     public float[] feed(int[] tokens, boolean allLogits) {
+        check(tokens);
+        int vocab = model.config.vocab();
+        Workspace ws = workspace();
+        float[] all = allLogits ? new float[tokens.length * vocab] : null;
+        for (int off = 0; off < tokens.length; off += maxBatch) {
+            int n = Math.min(maxBatch, tokens.length - off);
+            boolean last = off + n == tokens.length;
+            int[] rows = allLogits ? range(n) : last ? new int[] {n - 1} : new int[0];
+            KvCache[] caches = new KvCache[n];
+            Arrays.fill(caches, cache);
+            int[] positions = new int[n];
+            for (int i = 0; i < n; i++) positions[i] = position + i;
+            model.forward(pool, ws, new Batch(Arrays.copyOfRange(tokens, off, off + n), caches, positions, rows));
+            position += n;
+            if (allLogits) System.arraycopy(ws.logits, 0, all, off * vocab, n * vocab);
+        }
+        return allLogits ? all : ws.logits.length == vocab ? ws.logits : Arrays.copyOf(ws.logits, vocab);
+    }
+
+    /**
+     * One decoding step for several sessions of the same model, sharing every weight read: appends
+     * {@code tokens[i]} to {@code sessions[i]} and returns, for each, the logits after its last token
+     * (a fresh array per session). This is what continuous batching calls every step. Sessions may be
+     * given no tokens (an empty array): they are skipped and get null.
+     */
+    public static float[][] feedAll(Session[] sessions, int[][] tokens) {
+        if (sessions.length != tokens.length) throw new IllegalArgumentException("one token list per session");
+        if (sessions.length == 0) return new float[0][];
+        Session lead = sessions[0];
+        int maxContext = 0;
+        for (int i = 0; i < sessions.length; i++) {
+            if (sessions[i].model != lead.model || sessions[i].pool != lead.pool)
+                throw new IllegalArgumentException("sessions of one step must share the model and the compute pool");
+            if (tokens[i].length > 0) sessions[i].check(tokens[i]);
+            maxContext = Math.max(maxContext, sessions[i].contextSize());
+        }
+        Workspace ws = lead.workspace();
+        ws.ensureContext(maxContext);
+        int vocab = lead.model.config.vocab();
+        float[][] out = new float[sessions.length][];
+
+        // flatten (session, token) in session order, then run in steps of at most maxBatch tokens
+        List<int[]> items = new ArrayList<>(); // {session, index in its tokens}
+        for (int i = 0; i < sessions.length; i++)
+            for (int j = 0; j < tokens[i].length; j++) items.add(new int[] {i, j});
+        for (int off = 0; off < items.size(); off += lead.maxBatch) {
+            int n = Math.min(lead.maxBatch, items.size() - off);
+            int[] toks = new int[n], positions = new int[n];
+            KvCache[] caches = new KvCache[n];
+            List<Integer> rows = new ArrayList<>(), rowSession = new ArrayList<>();
+            for (int t = 0; t < n; t++) {
+                int[] it = items.get(off + t);
+                Session s = sessions[it[0]];
+                toks[t] = tokens[it[0]][it[1]];
+                caches[t] = s.cache;
+                positions[t] = s.position + it[1];
+                if (it[1] == tokens[it[0]].length - 1) {
+                    rows.add(t);
+                    rowSession.add(it[0]);
+                }
+            }
+            lead.model.forward(lead.pool, ws, new Batch(toks, caches, positions, rows.stream().mapToInt(Integer::intValue).toArray()));
+            for (int r = 0; r < rows.size(); r++) out[rowSession.get(r)] = Arrays.copyOfRange(ws.logits, r * vocab, (r + 1) * vocab);
+        }
+        for (int i = 0; i < sessions.length; i++) sessions[i].position += tokens[i].length;
+        return out;
+    }
+
+    private void check(int[] tokens) {
         if (tokens.length == 0) throw new IllegalArgumentException("no tokens to feed");
         if (position + tokens.length > contextSize())
             throw new IllegalArgumentException("context full: " + (position + tokens.length) + " tokens do not fit in a context of " + contextSize());
         int vocab = model.config.vocab();
         for (int t : tokens) if (t < 0 || t >= vocab) throw new IllegalArgumentException("token id " + t + " is outside the vocabulary (0.." + (vocab - 1) + ")");
-        float[] all = allLogits ? new float[tokens.length * vocab] : null;
-        for (int off = 0; off < tokens.length; off += maxBatch) {
-            int n = Math.min(maxBatch, tokens.length - off);
-            int rows = allLogits ? n : (off + n == tokens.length ? 1 : 0);
-            if (rows > 0 && logits.length < rows * vocab) logits = new float[rows * vocab];
-            model.forward(this, tokens, off, n, position, rows);
-            position += n;
-            if (allLogits) System.arraycopy(logits, 0, all, off * vocab, n * vocab);
-        }
-        if (allLogits) return all;
-        return logits.length == vocab ? logits : java.util.Arrays.copyOf(logits, vocab);
+    }
+
+    private static int[] range(int n) {
+        int[] r = new int[n];
+        for (int i = 0; i < n; i++) r[i] = i;
+        return r;
     }
 }

@@ -63,7 +63,7 @@ class BF16Ops extends BlockOps {
                 FloatVector aEven = ai.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
                 acc = acc.add(wOdd.mul(aOdd)).add(wEven.mul(aEven));
             }
-            float sum = reduceLikeGcc(acc);
+            float sum = LaneSum.of(acc);
             for (; i < n; i++) {
                 sum += BFloat16.toFloat(w.get(SHORT_LE, wOffset + 2L * i)) * BFloat16.toFloat(a.get(SHORT_LE, aOffset + 2L * i));
             }
@@ -88,15 +88,6 @@ class BF16Ops extends BlockOps {
             }
         }
 
-        /** GCC's _mm512_reduce_add_ps: halves 8+8, then 4+4, then (0+2, 1+3), then the two. */
-        private static float reduceLikeGcc(FloatVector v) {
-            float[] l = v.toArray();
-            float t0 = (l[0] + l[8]) + (l[4] + l[12]);
-            float t1 = (l[1] + l[9]) + (l[5] + l[13]);
-            float t2 = (l[2] + l[10]) + (l[6] + l[14]);
-            float t3 = (l[3] + l[11]) + (l[7] + l[15]);
-            return (t0 + t2) + (t1 + t3);
-        }
 
         @Override
         public void dequantize(MemorySegment src, long srcOffset, float[] dst, int dstOffset, int n) {

@@ -67,7 +67,7 @@ class F16Ops extends BlockOps {
                         .or(ax.and(0x8000).lanewise(VectorOperators.LSHL, 16));
                 acc = wb.reinterpretAsFloats().fma(ab.reinterpretAsFloats(), acc);
             }
-            float sum = acc.reduceLanes(VectorOperators.ADD);
+            float sum = LaneSum.of(acc);
             for (; i < n; i++) sum += half(w, wOffset + 2L * i) * half(a, aOffset + 2L * i);
             return sum;
         }

@@ -65,7 +65,7 @@ class F32Ops extends BlockOps {
                 acc0 = FloatVector.fromMemorySegment(F, w, wOffset + 4L * i, Simd.ORDER)
                         .fma(FloatVector.fromMemorySegment(F, a, aOffset + 4L * i, Simd.ORDER), acc0);
             }
-            float sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+            float sum = LaneSum.of(acc0.add(acc1).add(acc2.add(acc3)));
             for (; i < n; i++) sum += f32(w, wOffset + 4L * i) * f32(a, aOffset + 4L * i);
             return sum;
         }

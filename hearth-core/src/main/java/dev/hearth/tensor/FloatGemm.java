@@ -1,7 +1,6 @@
 package dev.hearth.tensor;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -19,10 +18,6 @@ import jdk.incubator.vector.VectorSpecies;
 final class FloatGemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
     private static final int L = S.length();
-    // _mm512_reduce_add_ps: (upper 8 + lower 8), then (upper 4 + lower 4), then lanes {2,3} onto {0,1}, then 1 onto 0
-    private static final VectorShuffle<Float> HALF8 = VectorShuffle.fromOp(S, i -> (i + 8) % 16);
-    private static final VectorShuffle<Float> HALF4 = VectorShuffle.fromOp(S, i -> (i + 4) % 16);
-    private static final VectorShuffle<Float> HALF2 = VectorShuffle.fromOp(S, i -> (i + 2) % 16);
 
     private FloatGemm() {}
 
@@ -86,10 +81,7 @@ final class FloatGemm {
         return s;
     }
 
-    static float sum(FloatVector v) {
-        v = v.add(v.rearrange(HALF8));
-        v = v.add(v.rearrange(HALF4));
-        v = v.add(v.rearrange(HALF2));
-        return v.lane(0) + v.lane(1);
+    private static float sum(FloatVector v) {
+        return LaneSum.of(v);
     }
 }

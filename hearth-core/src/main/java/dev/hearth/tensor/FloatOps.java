@@ -57,7 +57,7 @@ public final class FloatOps {
         int i = 0;
         for (int upper = S.loopBound(n); i < upper; i += S.length())
             acc = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc);
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = LaneSum.of(acc);
         for (; i < n; i++) s += a[aOff + i] * b[bOff + i];
         return s;
     }

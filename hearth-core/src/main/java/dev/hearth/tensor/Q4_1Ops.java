@@ -90,7 +90,7 @@ class Q4_1Ops extends BlockOps {
                 IntVector s = (IntVector) lo.mul(a0).add(hi.mul(a1)).convertShape(S2I, I512, 0);
                 acc = ((FloatVector) s.convert(I2F, 0)).fma(FloatVector.broadcast(F512, d), acc);
             }
-            return acc.reduceLanes(ADD) + mins;
+            return LaneSum.of(acc) + mins;
         }
     }
 }

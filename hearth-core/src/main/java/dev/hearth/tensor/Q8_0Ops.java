@@ -76,7 +76,7 @@ class Q8_0Ops extends BlockOps {
                 IntVector s = ((IntVector) p.convertShape(S2I, I512, 0)).add((IntVector) p.convertShape(S2I, I512, 1));
                 acc = ((FloatVector) s.convert(I2F, 0)).fma(FloatVector.broadcast(F512, d), acc);
             }
-            return acc.reduceLanes(ADD);
+            return LaneSum.of(acc);
         }
 
         @Override

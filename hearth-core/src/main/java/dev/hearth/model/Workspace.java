@@ -1,0 +1,46 @@
+package dev.hearth.model;
+
+import dev.hearth.tensor.EncodedRows;
+
+/**
+ * The scratch memory of a forward pass, allocated once for up to {@link #maxBatch} tokens and reused
+ * for every step: activations, projections, per-thread attention scores, logits.
+ */
+final class Workspace {
+    final int maxBatch;
+    final float[] x, xb, q, k, v, att, gate, up;
+    final float[] cos, sin;
+    float[][] scores;
+    final float[][] qHead;
+    final EncodedRows enc = new EncodedRows();
+    float[] logits;
+
+    Workspace(ModelConfig c, int threads, int maxBatch, int maxContext) {
+        this.maxBatch = maxBatch;
+        int B = maxBatch;
+        x = new float[B * c.embd()];
+        xb = new float[B * c.embd()];
+        q = new float[B * c.qDim()];
+        k = new float[B * c.kvDimK()];
+        v = new float[B * c.kvDimV()];
+        att = new float[B * c.heads() * c.headDimV()];
+        gate = new float[B * c.ffn()];
+        up = new float[B * c.ffn()];
+        cos = new float[c.ropeDim() / 2];
+        sin = new float[c.ropeDim() / 2];
+        scores = new float[threads][maxContext];
+        qHead = new float[threads][c.headDimK()];
+        logits = new float[c.vocab()];
+    }
+
+    /** Makes the attention score rows long enough for a context of {@code n} positions. */
+    void ensureContext(int n) {
+        if (scores[0].length < n) for (int i = 0; i < scores.length; i++) scores[i] = new float[n];
+    }
+
+    /** Logits space for {@code rows} rows. */
+    float[] logits(int rows, int vocab) {
+        if (logits.length < rows * vocab) logits = new float[rows * vocab];
+        return logits;
+    }
+}
