@@ -6,8 +6,10 @@ import dev.hearth.gguf.Tensor;
 import dev.hearth.tensor.ComputePool;
 import dev.hearth.tensor.EncodedRows;
 import dev.hearth.tensor.FloatOps;
+import dev.hearth.tensor.GgmlType;
 import dev.hearth.tensor.MatMul;
 import dev.hearth.tensor.TypeOps;
+import java.util.Arrays;
 
 /**
  * The Llama transformer (llama.cpp's {@code LLM_ARCH_LLAMA}): token embedding, then per layer
@@ -113,9 +115,7 @@ public final class LlamaModel {
             Layer L = layers[l];
             // attention
             for (int t = 0; t < n; t++) FloatOps.rmsNorm(xb, t * E, x, t * E, L.attnNorm, E, c.normEps());
-            project(pool, enc, L.wq, L.bq, xb, n, E, q, c.qDim(), true);
-            project(pool, enc, L.wk, L.bk, xb, n, E, k, c.kvDimK(), false);
-            project(pool, enc, L.wv, L.bv, xb, n, E, v, c.kvDimV(), false);
+            project(pool, enc, xb, n, E, new Tensor[] {L.wq, L.wk, L.wv}, new float[][] {L.bq, L.bk, L.bv}, new float[][] {q, k, v});
             for (int t = 0; t < n; t++) {
                 rope.angles(b.positions()[t], ws.cos, ws.sin);
                 rope.rotate(q, t * c.qDim(), c.heads(), c.headDimK(), ws.cos, ws.sin);
@@ -123,15 +123,14 @@ public final class LlamaModel {
                 b.caches()[t].store(l, b.positions()[t], k, t * c.kvDimK(), v, t * c.kvDimV());
             }
             Attention.attend(c, pool, ws, b, l, q, att);
-            project(pool, enc, L.wo, L.bo, att, n, c.heads() * c.headDimV(), xb, E, true);
+            project(pool, enc, att, n, c.heads() * c.headDimV(), new Tensor[] {L.wo}, new float[][] {L.bo}, new float[][] {xb});
             for (int t = 0; t < n; t++) FloatOps.add(x, t * E, xb, t * E, E);
 
             // feed-forward
             for (int t = 0; t < n; t++) FloatOps.rmsNorm(xb, t * E, x, t * E, L.ffnNorm, E, c.normEps());
-            project(pool, enc, L.gate, null, xb, n, E, gate, c.ffn(), true);
-            project(pool, enc, L.up, null, xb, n, E, up, c.ffn(), false);
+            project(pool, enc, xb, n, E, new Tensor[] {L.gate, L.up}, new float[][] {null, null}, new float[][] {gate, up});
             for (int t = 0; t < n; t++) FloatOps.swiglu(gate, t * c.ffn(), up, t * c.ffn(), c.ffn());
-            project(pool, enc, L.down, null, gate, n, c.ffn(), xb, E, true);
+            project(pool, enc, gate, n, c.ffn(), new Tensor[] {L.down}, new float[][] {null}, new float[][] {xb});
             for (int t = 0; t < n; t++) FloatOps.add(x, t * E, xb, t * E, E);
         }
 
@@ -143,14 +142,26 @@ public final class LlamaModel {
     }
 
     /**
-     * out = W · in (+ bias) for n rows. {@code encode} is false when {@code in} was already encoded for a
-     * weight of the same dot type by the previous call (Q, K and V share one input).
+     * outs[i] = ws[i] · in (+ biases[i]) for {@code n} rows of {@code inDim}: the input is encoded once for
+     * the weights' dot type, and matrices that share it (Q/K/V, gate/up) run in one dispatch.
      */
-    private static void project(ComputePool pool, EncodedRows enc, Tensor w, float[] bias, float[] in, int n, int inDim,
-                                float[] out, int outDim, boolean encode) {
-        var dotType = TypeOps.of(w.type()).dotType();
-        if (encode || enc.type() != dotType) enc.encode(pool, dotType, in, n, inDim);
-        MatMul.multiply(pool, w, enc, out, 0, outDim);
-        if (bias != null) for (int t = 0; t < n; t++) FloatOps.add(out, t * outDim, bias, 0, outDim);
+    private static void project(ComputePool pool, EncodedRows enc, float[] in, int n, int inDim,
+                                Tensor[] ws, float[][] biases, float[][] outs) {
+        int i = 0;
+        while (i < ws.length) {
+            GgmlType dotType = TypeOps.of(ws[i].type()).dotType();
+            int j = i + 1;
+            while (j < ws.length && TypeOps.of(ws[j].type()).dotType() == dotType) j++;
+            if (enc.type() != dotType || i == 0) enc.encode(pool, dotType, in, n, inDim);
+            int[] offsets = new int[j - i], ldys = new int[j - i];
+            for (int m = i; m < j; m++) ldys[m - i] = ws[m].rowCount();
+            MatMul.multiply(pool, Arrays.copyOfRange(ws, i, j), enc, Arrays.copyOfRange(outs, i, j), offsets, ldys);
+            i = j;
+        }
+        for (int m = 0; m < ws.length; m++) {
+            if (biases[m] == null) continue;
+            int outDim = ws[m].rowCount();
+            for (int t = 0; t < n; t++) FloatOps.add(outs[m], t * outDim, biases[m], 0, outDim);
+        }
     }
 }

@@ -19,25 +19,58 @@ public final class MatMul {
      * {@code x} must be encoded as {@code TypeOps.of(w.type()).dotType()}.
      */
     public static void multiply(ComputePool pool, Tensor w, EncodedRows x, float[] y, int yOffset, int ldy) {
-        TypeOps ops = TypeOps.of(w.type());
-        if (x.type() != ops.dotType()) throw new IllegalArgumentException(w.name() + ": activations are " + x.type() + ", need " + ops.dotType());
-        int cols = w.rowLength();
-        if (x.cols() != cols) throw new IllegalArgumentException(w.name() + ": " + cols + " columns, activations have " + x.cols());
-        int rows = w.rowCount();
-        int tokens = x.rows();
-        long rowBytes = w.rowBytes();
-        MemorySegment wd = w.data();
+        multiply(pool, new Tensor[] {w}, x, new float[][] {y}, new int[] {yOffset}, new int[] {ldy});
+    }
+
+    /**
+     * Several matrices times the same activations in one dispatch to the pool (Q, K and V; gate and up):
+     * one wait instead of several per layer, and the threads' shares balance over all the rows.
+     * Output of matrix i: {@code ys[i][t * ldys[i] + offsets[i] + r]}. All must share one dot type.
+     */
+    public static void multiply(ComputePool pool, Tensor[] ws, EncodedRows x, float[][] ys, int[] offsets, int[] ldys) {
+        int m = ws.length;
+        TypeOps[] ops = new TypeOps[m];
+        int[] firstRow = new int[m + 1];
+        long work = 0;
+        for (int i = 0; i < m; i++) {
+            Tensor w = ws[i];
+            ops[i] = TypeOps.of(w.type());
+            if (x.type() != ops[i].dotType()) throw new IllegalArgumentException(w.name() + ": activations are " + x.type() + ", need " + ops[i].dotType());
+            if (x.cols() != w.rowLength()) throw new IllegalArgumentException(w.name() + ": " + w.rowLength() + " columns, activations have " + x.cols());
+            firstRow[i + 1] = firstRow[i] + w.rowCount();
+            work += (long) w.rowCount() * w.rowLength() * x.rows();
+        }
+        int cols = x.cols(), tokens = x.rows(), totalRows = firstRow[m];
         if (tokens >= GEMM_MIN_TOKENS) {
-            gemm(pool, ops, w, x.decoded(pool), tokens, y, yOffset, ldy);
+            float[] a = x.decoded(pool);
+            // row blocks never straddle two matrices: block b of matrix i covers rows [16b, 16b+16) of it
+            int[] firstBlock = new int[m + 1];
+            for (int i = 0; i < m; i++) firstBlock[i + 1] = firstBlock[i] + (ws[i].rowCount() + GEMM_ROWS - 1) / GEMM_ROWS;
+            pool.run(work, (t, nt) -> {
+                float[] buf = ROW_BLOCK.get();
+                if (buf.length < GEMM_ROWS * cols) ROW_BLOCK.set(buf = new float[GEMM_ROWS * cols]);
+                int i = 0;
+                for (int b = ComputePool.split(firstBlock[m], t, nt), end = ComputePool.split(firstBlock[m], t + 1, nt); b < end; b++) {
+                    while (b >= firstBlock[i + 1]) i++;
+                    Tensor w = ws[i];
+                    int r0 = (b - firstBlock[i]) * GEMM_ROWS, n = Math.min(GEMM_ROWS, w.rowCount() - r0);
+                    ops[i].decodeForGemm(w.data(), r0 * w.rowBytes(), buf, 0, n * cols);
+                    FloatGemm.multiply(buf, n, a, tokens, cols, ys[i], offsets[i] + r0, ldys[i]);
+                }
+            });
             return;
         }
         MemorySegment xd = x.segment();
-        pool.run((long) rows * cols * tokens, (t, nt) -> {
-            int start = ComputePool.split(rows, t, nt), end = ComputePool.split(rows, t + 1, nt);
-            for (int r = start; r < end; r++) {
-                long wo = r * rowBytes;
+        pool.run(work, (t, nt) -> {
+            int i = 0;
+            for (int g = ComputePool.split(totalRows, t, nt), end = ComputePool.split(totalRows, t + 1, nt); g < end; g++) {
+                while (g >= firstRow[i + 1]) i++;
+                Tensor w = ws[i];
+                int r = g - firstRow[i];
+                long wo = r * w.rowBytes();
+                float[] y = ys[i];
                 for (int k = 0; k < tokens; k++)
-                    y[k * ldy + yOffset + r] = ops.dot(wd, wo, xd, x.rowOffset(k), cols);
+                    y[k * ldys[i] + offsets[i] + r] = ops[i].dot(w.data(), wo, xd, x.rowOffset(k), cols);
             }
         });
     }
@@ -51,22 +84,6 @@ public final class MatMul {
     static final int GEMM_MIN_TOKENS = 8;
     private static final int GEMM_ROWS = 16;
     private static final ThreadLocal<float[]> ROW_BLOCK = ThreadLocal.withInitial(() -> new float[0]);
-
-    private static void gemm(ComputePool pool, TypeOps ops, Tensor w, float[] a, int tokens, float[] y, int yOffset, int ldy) {
-        int rows = w.rowCount(), cols = w.rowLength();
-        long rowBytes = w.rowBytes();
-        MemorySegment wd = w.data();
-        int blocks = (rows + GEMM_ROWS - 1) / GEMM_ROWS;
-        pool.run((long) rows * cols * tokens, (t, nt) -> {
-            float[] buf = ROW_BLOCK.get();
-            if (buf.length < GEMM_ROWS * cols) ROW_BLOCK.set(buf = new float[GEMM_ROWS * cols]);
-            for (int b = ComputePool.split(blocks, t, nt), end = ComputePool.split(blocks, t + 1, nt); b < end; b++) {
-                int r0 = b * GEMM_ROWS, n = Math.min(GEMM_ROWS, rows - r0);
-                ops.decodeForGemm(wd, r0 * rowBytes, buf, 0, n * cols);
-                FloatGemm.multiply(buf, n, a, tokens, cols, y, yOffset + r0, ldy);
-            }
-        });
-    }
 
     /** Decodes row {@code row} of {@code w} into {@code dst[dstOffset ..]} (embedding lookup). */
     public static void row(Tensor w, int row, float[] dst, int dstOffset) {
