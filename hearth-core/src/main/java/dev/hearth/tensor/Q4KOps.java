@@ -87,6 +87,12 @@ class Q4KOps extends BlockOps {
      */
     static final class Vectorized extends Q4KOps {
         @Override
+        public void dequantize(MemorySegment src, long srcOffset, float[] dst, int dstOffset, int n) {
+            Blocks.checkLength(type(), n);
+            FastDecode.q4_k(src, srcOffset, dst, dstOffset, n);
+        }
+
+        @Override
         public float dot(MemorySegment w, long wOffset, MemorySegment a, long aOffset, int n) {
             checkLength(GgmlType.Q4_K, n);
             float sum = 0;

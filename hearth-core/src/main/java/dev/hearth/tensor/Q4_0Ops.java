@@ -80,6 +80,12 @@ class Q4_0Ops extends BlockOps {
      */
     static final class Vectorized extends Q4_0Ops {
         @Override
+        public void dequantize(MemorySegment src, long srcOffset, float[] dst, int dstOffset, int n) {
+            Blocks.checkLength(type(), n);
+            FastDecode.q4_0(src, srcOffset, dst, dstOffset, n);
+        }
+
+        @Override
         public float dot(MemorySegment w, long wOffset, MemorySegment a, long aOffset, int n) {
             checkLength(GgmlType.Q4_0, n);
             FloatVector acc = FloatVector.zero(F512);

@@ -117,6 +117,12 @@ class Q6KOps extends BlockOps {
      */
     static final class Vectorized extends Q6KOps {
         @Override
+        public void dequantize(MemorySegment src, long srcOffset, float[] dst, int dstOffset, int n) {
+            Blocks.checkLength(type(), n);
+            FastDecode.q6_k(src, srcOffset, dst, dstOffset, n);
+        }
+
+        @Override
         public float dot(MemorySegment w, long wOffset, MemorySegment a, long aOffset, int n) {
             checkLength(GgmlType.Q6_K, n);
             float sum = 0;

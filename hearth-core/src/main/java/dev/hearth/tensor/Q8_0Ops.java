@@ -64,6 +64,12 @@ class Q8_0Ops extends BlockOps {
      */
     static final class Vectorized extends Q8_0Ops {
         @Override
+        public void dequantize(MemorySegment src, long srcOffset, float[] dst, int dstOffset, int n) {
+            Blocks.checkLength(type(), n);
+            FastDecode.q8_0(src, srcOffset, dst, dstOffset, n);
+        }
+
+        @Override
         public float dot(MemorySegment w, long wOffset, MemorySegment a, long aOffset, int n) {
             checkLength(GgmlType.Q8_0, n);
             FloatVector acc = FloatVector.zero(F512);
