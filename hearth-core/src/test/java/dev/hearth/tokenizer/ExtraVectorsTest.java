@@ -1,0 +1,50 @@
+package dev.hearth.tokenizer;
+
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Strings beyond llama.cpp's own vectors (code, emoji, CJK, numbers, whitespace runs, scripts with
+ * combining marks, special-token texts), tokenized by llama.cpp's {@code llama-tokenize}; see
+ * {@code tools/gen-extra-vectors.py} for the exact commands. {@code .extra}: add_special = false,
+ * parse_special = false. {@code .extra-special}: add_special = the vocabulary's add_bos, parse_special = true.
+ */
+class ExtraVectorsTest {
+    static final List<String> VOCABS = List.of("llama-spm", "phi-3", "llama-bpe", "qwen2", "gpt-2",
+            "deepseek-coder", "starcoder", "refact", "mpt", "gpt-neox", "baichuan");
+
+    @TestFactory
+    Stream<DynamicTest> extraVectors() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (String vocab : VOCABS) {
+            tests.add(DynamicTest.dynamicTest(vocab + " plain", () -> check(vocab, "extra", false)));
+            tests.add(DynamicTest.dynamicTest(vocab + " special", () -> check(vocab, "extra-special", true)));
+        }
+        return tests.stream();
+    }
+
+    private static void check(String name, String suffix, boolean special) {
+        assumeTrue(TestVocabs.gguf(name) != null, "vocabulary " + name + " is not available");
+        Tokenizer tok = TestVocabs.tokenizer(name);
+        List<String> inputs = TestVocabs.splitVectors(TestVocabs.read("ggml-vocab-" + name + ".gguf." + suffix + ".inp"));
+        String[] outLines = TestVocabs.read("ggml-vocab-" + name + ".gguf." + suffix + ".out").split("\n", -1);
+        List<String> failures = new ArrayList<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            String input = inputs.get(i);
+            int[] expected = TestVocabs.parseIds(outLines[i]);
+            int[] actual = special ? tok.encode(input, tok.vocabulary().addBos(), true) : tok.encode(input, false, false);
+            if (!Arrays.equals(expected, actual)) {
+                failures.add(VocabVectorsTest.show(input) + "\n   expected " + Arrays.toString(expected) + "\n   actual   " + Arrays.toString(actual));
+            }
+        }
+        assertThat(failures).as(name + " " + suffix + ": " + failures.size() + " failures of " + inputs.size()).isEmpty();
+    }
+}
