@@ -224,19 +224,20 @@ public final class Vocabulary {
 
     // Text-based recognition of EOT/EOM/FIM tokens when the GGUF does not name them (llama.cpp's lists,
     // "auto-detect special tokens by text"). llama.cpp walks an unordered_map, so when several texts of one
-    // list are present which one it picks is unspecified; Hearth takes the lowest id.
-    private static final Set<String> EOT_TEXTS = Set.of("<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>", "<|endoftext|>",
+    // list are present which one it picks depends on hashing; Hearth takes the first text in list order,
+    // which agrees with llama.cpp on the vocabularies tested (e.g. Qwen2: <|im_end|>, not <|endoftext|>).
+    private static final List<String> EOT_TEXTS = List.of("<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>", "<|endoftext|>",
             "<|end_of_text|>", "<EOT>", "_<EOT>", "[EOT]", "<｜end▁of▁sentence｜>", "<end_of_utterance>");
-    private static final Set<String> EOM_TEXTS = Set.of("<|eom_id|>");
-    private static final Set<String> FIM_PRE_TEXTS = Set.of("<|fim_prefix|>", "<fim-prefix>", "<fim_prefix>", "<｜fim▁begin｜>",
+    private static final List<String> EOM_TEXTS = List.of("<|eom_id|>");
+    private static final List<String> FIM_PRE_TEXTS = List.of("<|fim_prefix|>", "<fim-prefix>", "<fim_prefix>", "<｜fim▁begin｜>",
             "<PRE>", "▁<PRE>", "<|code_prefix|>", "<|prefix|>");
-    private static final Set<String> FIM_SUF_TEXTS = Set.of("<|fim_suffix|>", "<fim-suffix>", "<fim_suffix>", "<｜fim▁hole｜>",
+    private static final List<String> FIM_SUF_TEXTS = List.of("<|fim_suffix|>", "<fim-suffix>", "<fim_suffix>", "<｜fim▁hole｜>",
             "<SUF>", "▁<SUF>", "<|code_suffix|>", "<|suffix|>");
-    private static final Set<String> FIM_MID_TEXTS = Set.of("<|fim_middle|>", "<fim-middle>", "<fim_middle>", "<｜fim▁end｜>",
+    private static final List<String> FIM_MID_TEXTS = List.of("<|fim_middle|>", "<fim-middle>", "<fim_middle>", "<｜fim▁end｜>",
             "<MID>", "▁<MID>", "<|code_middle|>", "<|middle|>");
-    private static final Set<String> FIM_PAD_TEXTS = Set.of("<|fim_pad|>", "<fim-pad>", "<fim_pad>", "<PAD>", "[PAD]");
-    private static final Set<String> FIM_REP_TEXTS = Set.of("<|fim_repo|>", "<|repo_name|>", "<fim-repo>", "<REPO>", "<reponame>");
-    private static final Set<String> FIM_SEP_TEXTS = Set.of("<|file_sep|>");
+    private static final List<String> FIM_PAD_TEXTS = List.of("<|fim_pad|>", "<fim-pad>", "<fim_pad>", "<PAD>", "[PAD]");
+    private static final List<String> FIM_REP_TEXTS = List.of("<|fim_repo|>", "<|repo_name|>", "<fim-repo>", "<REPO>", "<reponame>");
+    private static final List<String> FIM_SEP_TEXTS = List.of("<|file_sep|>");
     /** Texts that end generation (llama.cpp's special_eog_ids list). */
     private static final Set<String> EOG_TEXTS = Set.of("<|eot_id|>", "<|im_end|>", "<|end|>", "<|return|>", "<|call|>", "<|flush|>",
             "<|calls|>", "<end_of_turn>", "<|endoftext|>", "</s>", "<|eom_id|>", "<EOT>", "_<EOT>", "[EOT]", "[EOS]",
@@ -253,12 +254,13 @@ public final class Vocabulary {
         if (fimSep == NONE) fimSep = findByText(FIM_SEP_TEXTS);
     }
 
-    /** The lowest id whose text is in {@code texts}, marked CONTROL (llama.cpp overrides the type of such tokens). */
-    private int findByText(Set<String> texts) {
-        for (int i = 0; i < tokens.length; i++) {
-            if (texts.contains(tokens[i]) && tokenToId.get(tokens[i]) == i) {
-                attrs[i] |= TokenAttr.CONTROL;
-                return i;
+    /** The token of the first text of {@code texts} in the vocabulary, marked CONTROL (llama.cpp overrides the type of such tokens). */
+    private int findByText(List<String> texts) {
+        for (String t : texts) {
+            Integer id = tokenToId.get(t);
+            if (id != null) {
+                attrs[id] |= TokenAttr.CONTROL;
+                return id;
             }
         }
         return NONE;
@@ -275,10 +277,11 @@ public final class Vocabulary {
         if (fimPad != NONE) eog.add(fimPad);
         if (fimRep != NONE) eog.add(fimRep);
         if (fimSep != NONE) eog.add(fimSep);
-        for (int i = 0; i < tokens.length; i++) {
-            if (EOG_TEXTS.contains(tokens[i]) && tokenToId.get(tokens[i]) == i) {
-                eog.add(i);
-                attrs[i] |= TokenAttr.CONTROL;
+        for (String t : EOG_TEXTS) {
+            Integer id = tokenToId.get(t);
+            if (id != null) {
+                eog.add(id);
+                attrs[id] |= TokenAttr.CONTROL;
             }
         }
         // gpt-oss: these are always rendered (llama.cpp sets them USER_DEFINED)
