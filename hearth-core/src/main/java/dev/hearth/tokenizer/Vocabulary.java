@@ -43,10 +43,10 @@ public final class Vocabulary {
     private final int[] specialTokensByLength;
     private final int maxTokenLength;
 
-    private Vocabulary(GgufFile gguf) {
+    private Vocabulary(GgufFile gguf, String preOverride) {
         this.model = gguf.getString("tokenizer.ggml.model", null);
         if (model == null) throw new UnsupportedTokenizerException(gguf.path() + ": no tokenizer.ggml.model key; the file has no vocabulary");
-        String preName = gguf.getString("tokenizer.ggml.pre", null);
+        String preName = preOverride != null ? preOverride : gguf.getString("tokenizer.ggml.pre", null);
 
         // Tokenizer family and its default special ids (llama.cpp load(), "determine vocab type").
         switch (model) {
@@ -143,7 +143,12 @@ public final class Vocabulary {
 
     /** Reads the vocabulary of {@code gguf}; throws {@link UnsupportedTokenizerException} for tokenizers Hearth lacks. */
     public static Vocabulary load(GgufFile gguf) {
-        return new Vocabulary(gguf);
+        return new Vocabulary(gguf, null);
+    }
+
+    /** As {@link #load(GgufFile)} with another {@code tokenizer.ggml.pre}: for testing every pre-tokenizer on one vocabulary. */
+    static Vocabulary loadWithPreTokenizer(GgufFile gguf, String pre) {
+        return new Vocabulary(gguf, pre);
     }
 
     /**
