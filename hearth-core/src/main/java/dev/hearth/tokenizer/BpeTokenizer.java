@@ -39,12 +39,23 @@ final class BpeTokenizer extends AbstractTokenizer {
 
         String[] mergeLines = vocab.merges();
         this.merges = new PairMap(mergeLines.length);
+        TokenIndex index = vocab.index();
         for (int rank = 0; rank < mergeLines.length; rank++) {
             String line = mergeLines[rank];
             int space = line.indexOf(' ', 1); // as llama.cpp: a merge's left side may itself start with a space
-            String left = space < 0 ? "" : line.substring(0, space);
-            String right = space < 0 ? "" : line.substring(space + 1);
-            int l = symbolId(left), r = symbolId(right), result = symbolId(left + right);
+            int l, r, result;
+            if (space < 0) {
+                l = r = result = symbolId(""); // llama.cpp stores such a line as the pair ("", "")
+            } else {
+                int end = line.length();
+                l = index.find(line, 0, space);
+                r = index.find(line, space + 1, end);
+                result = index.findConcat(line, 0, space, space + 1, end);
+                // texts that are not tokens (rare) get extra symbol ids
+                if (l < 0) l = symbolId(line.substring(0, space));
+                if (r < 0) r = symbolId(line.substring(space + 1));
+                if (result < 0) result = symbolId(line.substring(0, space) + line.substring(space + 1));
+            }
             merges.putIfAbsent(l, r, rank, result); // the first occurrence of a pair gives its rank
         }
         for (int b = 0; b < 256; b++) {

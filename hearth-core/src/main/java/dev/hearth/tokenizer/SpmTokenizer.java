@@ -75,11 +75,11 @@ final class SpmTokenizer extends AbstractTokenizer {
         }
 
         for (int i = 0; i != -1; i = next[i]) {
-            String sym = s.substring(start[i], start[i] + len[i]);
-            int id = vocab.id(sym);
+            int id = vocab.id(s, start[i], start[i] + len[i]);
             if (id >= 0) {
                 out.add(id);
             } else {
+                String sym = s.substring(start[i], start[i] + len[i]);
                 // only single code points can fail to be tokens (merges always make tokens): write their bytes
                 for (byte b : utf8(sym)) {
                     int bt = byteTokens[b & 0xFF];
@@ -90,8 +90,7 @@ final class SpmTokenizer extends AbstractTokenizer {
     }
 
     private void tryAddBigram(String s, int[] start, int[] len, int left, int right, BigramQueue queue) {
-        String merged = s.substring(start[left], start[right] + len[right]);
-        int id = vocab.id(merged);
+        int id = vocab.id(s, start[left], start[right] + len[right]);
         if (id < 0) return;
         queue.push(left, right, vocab.score(id), len[left] + len[right]);
     }

@@ -30,7 +30,7 @@ public final class Vocabulary {
     private final String[] tokens;
     private final float[] scores;
     private final int[] attrs;
-    private final Map<String, Integer> tokenToId;
+    private final TokenIndex index;
     private final String[] merges;
 
     int bos = NONE, eos = NONE, eot = NONE, eom = NONE, unk = NONE, sep = NONE, pad = NONE, mask = NONE;
@@ -90,15 +90,14 @@ public final class Vocabulary {
         this.tokens = toks;
         this.scores = Arrays.copyOf(sc, n);
         this.attrs = new int[n];
-        this.tokenToId = new HashMap<>(n * 2);
         int maxLen = 0;
         for (int i = 0; i < n; i++) {
             if (toks[i].isEmpty()) toks[i] = "[EMPTY_" + i + "]"; // as llama.cpp, so every id has a distinct text
-            tokenToId.put(toks[i], i); // a later duplicate wins, as in llama.cpp's token_to_id[word] = i
             maxLen = Math.max(maxLen, utf8Length(toks[i]));
             attrs[i] = types == null ? TokenAttr.NORMAL : TokenAttr.fromTokenType(types[i]);
         }
         this.maxTokenLength = maxLen;
+        this.index = new TokenIndex(toks); // a later duplicate text wins, as in llama.cpp's token_to_id[word] = i
 
         if (type == Type.BPE) {
             GgufArray m = gguf.getArray("tokenizer.ggml.merges");
@@ -262,8 +261,8 @@ public final class Vocabulary {
     /** The token of the first text of {@code texts} in the vocabulary, marked CONTROL (llama.cpp overrides the type of such tokens). */
     private int findByText(List<String> texts) {
         for (String t : texts) {
-            Integer id = tokenToId.get(t);
-            if (id != null) {
+            int id = index.find(t);
+            if (id >= 0) {
                 attrs[id] |= TokenAttr.CONTROL;
                 return id;
             }
@@ -283,16 +282,16 @@ public final class Vocabulary {
         if (fimRep != NONE) eog.add(fimRep);
         if (fimSep != NONE) eog.add(fimSep);
         for (String t : EOG_TEXTS) {
-            Integer id = tokenToId.get(t);
-            if (id != null) {
+            int id = index.find(t);
+            if (id >= 0) {
                 eog.add(id);
                 attrs[id] |= TokenAttr.CONTROL;
             }
         }
         // gpt-oss: these are always rendered (llama.cpp sets them USER_DEFINED)
         for (String t : List.of("<|channel|>", "<|message|>", "<|start|>", "<|constrain|>")) {
-            Integer id = tokenToId.get(t);
-            if (id != null) attrs[id] = TokenAttr.USER_DEFINED;
+            int id = index.find(t);
+            if (id >= 0) attrs[id] = TokenAttr.USER_DEFINED;
         }
         if (eos != NONE) eog.add(eos);
         if (eot != NONE) eog.add(eot);
@@ -359,8 +358,8 @@ public final class Vocabulary {
     }
 
     private void setAttr(String text, int attr, boolean value) {
-        Integer id = tokenToId.get(text);
-        if (id == null) return;
+        int id = index.find(text);
+        if (id < 0) return;
         attrs[id] = value ? attrs[id] | attr : attrs[id] & ~attr;
     }
 
@@ -403,9 +402,15 @@ public final class Vocabulary {
     public int attr(int id) { return attrs[id]; }
     /** The id of the token whose text is exactly {@code text}, or {@link #NONE}. */
     public int id(String text) {
-        Integer id = tokenToId.get(text);
-        return id == null ? NONE : id;
+        return index.find(text);
     }
+
+    /** The id of the token whose text is {@code s[from, to)}, or {@link #NONE}. */
+    int id(String s, int from, int to) {
+        return index.find(s, from, to);
+    }
+
+    TokenIndex index() { return index; }
     String[] merges() { return merges; }
     int maxTokenLength() { return maxTokenLength; }
     int[] specialTokensByLength() { return specialTokensByLength; }
