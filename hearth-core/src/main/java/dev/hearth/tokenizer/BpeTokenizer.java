@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * word -- tokenization is a pure function of the word, so the cache changes nothing but time.
  */
 final class BpeTokenizer extends AbstractTokenizer {
-    private static final int WORD_CACHE_LIMIT = 1 << 18;
+    private static final int WORD_CACHE_LIMIT = 1 << 16; // distinct words; cleared when full
 
     private final PreTokenizer preTokenizer;
     private final boolean byteEncode;
@@ -303,7 +303,7 @@ final class BpeTokenizer extends AbstractTokenizer {
         private final int mask;
 
         PairMap(int expected) {
-            int cap = Integer.highestOneBit(Math.max(16, expected * 2 - 1)) << 1;
+            int cap = Integer.highestOneBit(Math.max(16, expected + expected / 2)) << 1; // load factor <= 2/3
             keys = new long[cap];
             values = new long[cap];
             mask = cap - 1;

@@ -38,17 +38,19 @@ class VocabularyMetadataTest {
         List<DynamicTest> tests = new ArrayList<>();
         expected.forEach((name, lines) -> tests.add(DynamicTest.dynamicTest(name, () -> {
             assumeTrue(TestVocabs.gguf(name) != null, name + " not available");
-            Vocabulary v = TestVocabs.tokenizer(name).vocabulary();
-            assertThat(describe(v)).isEqualTo(lines);
+            Tokenizer tok = TestVocabs.tokenizer(name);
+            assertThat(describe(tok)).isEqualTo(lines);
         })));
         return tests.stream();
     }
 
     /** The same lines llama.cpp's print_info writes, in its order. */
-    static List<String> describe(Vocabulary v) {
+    static List<String> describe(Tokenizer tok) {
+        Vocabulary v = tok.vocabulary();
         Map<String, Integer> ids = new LinkedHashMap<>();
         ids.put("BOS", v.bos()); ids.put("EOS", v.eos()); ids.put("EOT", v.eot()); ids.put("EOM", v.eom());
         ids.put("UNK", v.unk()); ids.put("SEP", v.sep()); ids.put("PAD", v.pad()); ids.put("MASK", v.mask());
+        ids.put("LF", tok.newlineToken());
         ids.put("FIM PRE", v.fimPre()); ids.put("FIM SUF", v.fimSuf()); ids.put("FIM MID", v.fimMid());
         ids.put("FIM PAD", v.fimPad()); ids.put("FIM REP", v.fimRep()); ids.put("FIM SEP", v.fimSep());
         List<String> out = new ArrayList<>();
