@@ -16,6 +16,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * combining marks, special-token texts), tokenized by llama.cpp's {@code llama-tokenize}; see
  * {@code tools/gen-extra-vectors.py} for the exact commands. {@code .extra}: add_special = false,
  * parse_special = false. {@code .extra-special}: add_special = the vocabulary's add_bos, parse_special = true.
+ * {@code .fuzz}: 120 seeded random mixtures of scripts, whitespace kinds, digits, emoji and special-token
+ * texts ({@code tools/gen-fuzz-vectors.py}), add_special = false, parse_special = true.
  */
 class ExtraVectorsTest {
     static final List<String> VOCABS = List.of("llama-spm", "phi-3", "llama-bpe", "qwen2", "gpt-2",
@@ -28,10 +30,14 @@ class ExtraVectorsTest {
             tests.add(DynamicTest.dynamicTest(vocab + " plain", () -> check(vocab, "extra", false)));
             tests.add(DynamicTest.dynamicTest(vocab + " special", () -> check(vocab, "extra-special", true)));
         }
+        for (String vocab : List.of("llama-bpe", "llama-spm", "qwen2", "phi-3")) {
+            tests.add(DynamicTest.dynamicTest(vocab + " fuzz", () -> check(vocab, "fuzz", null)));
+        }
         return tests.stream();
     }
 
-    private static void check(String name, String suffix, boolean special) {
+    /** {@code special}: true = the .extra-special rules, false = plain, null = the .fuzz rules (no BOS, parse specials). */
+    private static void check(String name, String suffix, Boolean special) {
         assumeTrue(TestVocabs.gguf(name) != null, "vocabulary " + name + " is not available");
         Tokenizer tok = TestVocabs.tokenizer(name);
         List<String> inputs = TestVocabs.splitVectors(TestVocabs.read("ggml-vocab-" + name + ".gguf." + suffix + ".inp"));
@@ -40,7 +46,8 @@ class ExtraVectorsTest {
         for (int i = 0; i < inputs.size(); i++) {
             String input = inputs.get(i);
             int[] expected = TestVocabs.parseIds(outLines[i]);
-            int[] actual = special ? tok.encode(input, tok.vocabulary().addBos(), true) : tok.encode(input, false, false);
+            int[] actual = special == null ? tok.encode(input, false, true)
+                    : special ? tok.encode(input, tok.vocabulary().addBos(), true) : tok.encode(input, false, false);
             if (!Arrays.equals(expected, actual)) {
                 failures.add(VocabVectorsTest.show(input) + "\n   expected " + Arrays.toString(expected) + "\n   actual   " + Arrays.toString(actual));
             }
