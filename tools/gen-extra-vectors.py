@@ -63,8 +63,8 @@ for name in sys.argv[4:]:
     gguf = f"{vocab_dir}/ggml-vocab-{name}.gguf"
     for suffix, strings, no_bos, no_ps in (("extra", EXTRA, True, True), ("extra-special", SPECIAL, False, False)):
         base = f"{out_dir}/ggml-vocab-{name}.gguf.{suffix}"
-        with open(base + ".inp", "w", encoding="utf-8") as f:
+        with open(base + ".inp", "w", encoding="utf-8", newline="") as f:
             f.write("".join(s + SEP for s in strings))
-        with open(base + ".out", "w", encoding="utf-8") as f:
+        with open(base + ".out", "w", encoding="utf-8", newline="") as f:
             f.write("".join(" " + run(tool, gguf, s, no_bos, no_ps) + "\n" for s in strings))
     print(name, "done")

@@ -40,8 +40,8 @@ strings = [gen(rng) for _ in range(int(count))]
 for name in names:
     gguf = f"{vocab_dir}/ggml-vocab-{name}.gguf"
     base = f"{out_dir}/ggml-vocab-{name}.gguf.fuzz"
-    with open(base + ".inp", "w", encoding="utf-8") as f:
+    with open(base + ".inp", "w", encoding="utf-8", newline="") as f:
         f.write("".join(s + SEP for s in strings))
-    with open(base + ".out", "w", encoding="utf-8") as f:
+    with open(base + ".out", "w", encoding="utf-8", newline="") as f:
         f.write("".join(" " + run(tool, gguf, s) + "\n" for s in strings))
     print(name, "done")

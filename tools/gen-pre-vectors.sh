@@ -13,8 +13,8 @@ import sys
 res = sys.argv[1]; sep = "\n__ggml_vocab_test__\n"
 parts = []
 for f in ("ggml-vocab-gpt-2.gguf.inp", "ggml-vocab-gpt-2.gguf.extra.inp"):
-    parts += [p for p in open(f"{res}/{f}", encoding="utf-8").read().split(sep) if p]
-sys.stdout.write("\n\n".join(parts))
+    parts += [p for p in open(f"{res}/{f}", encoding="utf-8", newline="").read().split(sep) if p]
+sys.stdout.buffer.write("\n\n".join(parts).encode("utf-8"))
 PY
 : > "$res/pre-variants.out"
 for pre in default llama3 jais-2 dbrx deepseek-llm deepseek-v3 youtu deepseek-coder falcon starcoder gpt-2 \

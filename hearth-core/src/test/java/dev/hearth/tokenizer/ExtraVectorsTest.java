@@ -33,7 +33,31 @@ class ExtraVectorsTest {
         for (String vocab : List.of("llama-bpe", "llama-spm", "qwen2", "phi-3")) {
             tests.add(DynamicTest.dynamicTest(vocab + " fuzz", () -> check(vocab, "fuzz", null)));
         }
+        for (String vocab : List.of("llama-bpe", "llama-spm", "qwen2", "phi-3", "gpt-2")) {
+            tests.add(DynamicTest.dynamicTest(vocab + " fuzz detokenize", () -> checkDetokenize(vocab)));
+        }
         return tests.stream();
+    }
+
+    /**
+     * llama.cpp's test-tokenizer-0 on the fuzz strings ({@code tools/gen-fuzz-detok.sh}): tokenize with
+     * add_special = false, parse_special = false, then common_detokenize (special rendered); {@code .fuzz.detok}
+     * holds what it printed. Covers clean_spaces (gpt-2, llama-bpe) and the SPM leading space.
+     */
+    private static void checkDetokenize(String name) {
+        assumeTrue(TestVocabs.gguf(name) != null, "vocabulary " + name + " is not available");
+        Tokenizer tok = TestVocabs.tokenizer(name);
+        List<String> inputs = TestVocabs.splitVectors(TestVocabs.read("ggml-vocab-llama-bpe.gguf.fuzz.inp"));
+        List<String> expected = TestVocabs.splitVectors(TestVocabs.read("ggml-vocab-" + name + ".gguf.fuzz.detok"));
+        assertThat(expected).hasSameSizeAs(inputs);
+        List<String> failures = new ArrayList<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            String got = tok.decode(tok.encode(inputs.get(i), false, false), false, true);
+            if (!got.equals(expected.get(i))) {
+                failures.add(VocabVectorsTest.show(inputs.get(i)) + "\n   expected " + VocabVectorsTest.show(expected.get(i)) + "\n   actual   " + VocabVectorsTest.show(got));
+            }
+        }
+        assertThat(failures).as(name + " fuzz detokenize: " + failures.size() + " failures of " + inputs.size()).isEmpty();
     }
 
     /** {@code special}: true = the .extra-special rules, false = plain, null = the .fuzz rules (no BOS, parse specials). */
