@@ -39,22 +39,31 @@ final class BpeTokenizer extends AbstractTokenizer {
 
         String[] mergeLines = vocab.merges();
         this.merges = new PairMap(mergeLines.length);
+        // Resolving the ids of each rule's halves and result is most of the setup time and is read-only
+        // on the vocabulary, so it runs in parallel; the table is then filled in rank order.
+        int n = mergeLines.length;
+        int[] lefts = new int[n], rights = new int[n], results = new int[n], spaces = new int[n];
         TokenIndex index = vocab.index();
-        for (int rank = 0; rank < mergeLines.length; rank++) {
+        java.util.stream.IntStream.range(0, n).parallel().forEach(rank -> {
             String line = mergeLines[rank];
             int space = line.indexOf(' ', 1); // as llama.cpp: a merge's left side may itself start with a space
+            spaces[rank] = space;
+            if (space < 0) return;
+            lefts[rank] = index.find(line, 0, space);
+            rights[rank] = index.find(line, space + 1, line.length());
+            results[rank] = index.findConcat(line, 0, space, space + 1, line.length());
+        });
+        for (int rank = 0; rank < n; rank++) {
+            String line = mergeLines[rank];
+            int space = spaces[rank];
             int l, r, result;
             if (space < 0) {
                 l = r = result = symbolId(""); // llama.cpp stores such a line as the pair ("", "")
             } else {
-                int end = line.length();
-                l = index.find(line, 0, space);
-                r = index.find(line, space + 1, end);
-                result = index.findConcat(line, 0, space, space + 1, end);
                 // texts that are not tokens (rare) get extra symbol ids
-                if (l < 0) l = symbolId(line.substring(0, space));
-                if (r < 0) r = symbolId(line.substring(space + 1));
-                if (result < 0) result = symbolId(line.substring(0, space) + line.substring(space + 1));
+                l = lefts[rank] >= 0 ? lefts[rank] : symbolId(line.substring(0, space));
+                r = rights[rank] >= 0 ? rights[rank] : symbolId(line.substring(space + 1));
+                result = results[rank] >= 0 ? results[rank] : symbolId(line.substring(0, space) + line.substring(space + 1));
             }
             merges.putIfAbsent(l, r, rank, result); // the first occurrence of a pair gives its rank
         }
