@@ -94,6 +94,29 @@ class StreamingDetokenizerTest {
     }
 
     @Test
+    void forSequenceMatchesDecodeForEveryFlagCombination() {
+        for (String name : List.of("llama-spm", "phi-3", "qwen2", "deepseek-coder")) { // vocabularies without clean_spaces
+            if (TestVocabs.gguf(name) == null) continue;
+            Tokenizer tok = TestVocabs.tokenizer(name);
+            assertThat(tok.vocabulary().cleanSpaces()).isFalse();
+            for (String input : TestVocabs.splitVectors(TestVocabs.read("ggml-vocab-" + name + ".gguf.inp"))) {
+                int[] ids = tok.encode(input, true, false);
+                for (boolean removeSpecial : new boolean[]{false, true}) {
+                    for (boolean unparseSpecial : new boolean[]{false, true}) {
+                        StreamingDetokenizer s = StreamingDetokenizer.forSequence(tok, removeSpecial, unparseSpecial);
+                        StringBuilder got = new StringBuilder();
+                        for (int id : ids) got.append(s.push(id));
+                        got.append(s.flush());
+                        // (none of these vocabularies adds EOS, which a stream could not drop)
+                        assertThat(got.toString()).as(name + " " + VocabVectorsTest.show(input) + " rs=" + removeSpecial + " us=" + unparseSpecial)
+                                .isEqualTo(tok.decode(ids, removeSpecial, unparseSpecial));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void completePrefixHoldsOnlyUnfinishedSequences() {
         assertThat(StreamingDetokenizer.completePrefix("ab".getBytes(StandardCharsets.UTF_8))).isEqualTo(2);
         assertThat(StreamingDetokenizer.completePrefix(new byte[]{'a', (byte) 0xE4, (byte) 0xBD})).isEqualTo(1);
