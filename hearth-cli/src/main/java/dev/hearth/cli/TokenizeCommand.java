@@ -22,6 +22,8 @@ import java.util.concurrent.Callable;
  * llama.cpp's {@code llama-tokenize} (default: one {@code id -> 'piece'} line per token; {@code --ids}:
  * {@code [1, 2, 3]}). Like llama-tokenize it adds BOS when the vocabulary asks for it, parses special
  * tokens, and interprets backslash escapes ({@code \n}, {@code \t}, {@code \xHH} ...) in the text.
+ * One difference: a piece holding part of a multi-byte character is shown as {@code \xNN} escapes
+ * rather than raw bytes.
  */
 @Command(name = "tokenize", mixinStandardHelpOptions = true,
         description = "Print the tokens of a text under a model's vocabulary (as llama-tokenize).")
@@ -89,7 +91,7 @@ public final class TokenizeCommand implements Callable<Integer> {
             out.println(sb.append(']'));
         } else {
             for (int id : tokens) {
-                String piece = new String(tok.piece(id, true), StandardCharsets.UTF_8);
+                String piece = showPiece(tok.piece(id, true));
                 if (pieces) out.println("'" + piece + "'");
                 else out.printf("%6d -> '%s'%n", id, piece);
             }
@@ -97,6 +99,23 @@ public final class TokenizeCommand implements Callable<Integer> {
         if (showCount) out.println("Total number of tokens: " + tokens.length);
         out.flush();
         return 0;
+    }
+
+    /**
+     * The piece as text; a piece that is not valid UTF-8 on its own (part of a character split over
+     * tokens) is shown with its non-ASCII bytes as {@code \xNN} (llama-tokenize writes the raw bytes).
+     */
+    static String showPiece(byte[] piece) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(piece)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            StringBuilder sb = new StringBuilder();
+            for (byte b : piece) {
+                if (b >= 0) sb.append((char) b);
+                else sb.append(String.format("\\x%02X", b & 0xFF));
+            }
+            return sb.toString();
+        }
     }
 
     /** llama.cpp's {@code string_process_escapes}: \n \r \t \' \" \\ and \xHH; other escapes stay as written. */

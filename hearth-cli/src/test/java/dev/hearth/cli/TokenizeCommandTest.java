@@ -41,6 +41,12 @@ class TokenizeCommandTest {
     }
 
     @Test
+    void partialCharactersAreShownAsByteEscapes() {
+        assertThat(TokenizeCommand.showPiece(new byte[]{(byte) 0xF0, (byte) 0x9F})).isEqualTo("\\xF0\\x9F");
+        assertThat(TokenizeCommand.showPiece("é".getBytes(java.nio.charset.StandardCharsets.UTF_8))).isEqualTo("é");
+    }
+
+    @Test
     void escapesFollowLlamaCpp() {
         assertThat(TokenizeCommand.processEscapes("a\\nb\\t\\x41\\q\\\\")).isEqualTo("a\nb\tA\\q\\");
     }
