@@ -61,6 +61,7 @@ class VocabularyMetadataTest {
 
     @Test
     void llama3TokensAreRecognisedByText() {
+        assumeTrue(TestVocabs.gguf("llama-bpe") != null, "llama-bpe not available");
         Tokenizer tok = TestVocabs.tokenizer("llama-bpe");
         Vocabulary v = tok.vocabulary();
         assertThat(v.text(v.eot())).isEqualTo("<|eot_id|>");
