@@ -89,8 +89,12 @@ final class BpeTokenizer extends AbstractTokenizer {
         }
         for (SpecialTokenPartitioner.Fragment f : fragments) {
             if (f.isText()) {
-                String raw = text.substring(f.start(), f.end());
-                tokenizeText(vocab.escapeWhitespaces() ? raw.replace(' ', '\u2581') : raw, out);
+                if (vocab.escapeWhitespaces()) {
+                    String escaped = text.substring(f.start(), f.end()).replace(' ', '\u2581');
+                    tokenizeText(escaped, 0, escaped.length(), out);
+                } else {
+                    tokenizeText(text, f.start(), f.end(), out); // no substring: the text may be megabytes
+                }
             } else {
                 out.add(f.token());
             }
@@ -101,8 +105,8 @@ final class BpeTokenizer extends AbstractTokenizer {
         }
     }
 
-    private void tokenizeText(String text, IntList out) {
-        int[] cps = codePoints(text);
+    private void tokenizeText(String text, int from, int to, IntList out) {
+        int[] cps = codePoints(text, from, to);
         int[] words = preTokenizer.split(cps);
         Scratch scratch = new Scratch();
         int start = 0;
@@ -121,14 +125,19 @@ final class BpeTokenizer extends AbstractTokenizer {
         }
     }
 
-    /** Code points of {@code text}; unpaired surrogates become U+FFFD, as llama.cpp does for invalid UTF-8. */
-    static int[] codePoints(String text) {
-        int[] cps = new int[text.length()];
+    /** Code points of {@code text[from, to)}; unpaired surrogates become U+FFFD, as llama.cpp does for invalid UTF-8. */
+    static int[] codePoints(String text, int from, int to) {
+        int[] cps = new int[to - from];
         int n = 0;
-        for (int i = 0; i < text.length(); ) {
-            int cp = text.codePointAt(i);
-            i += Character.charCount(cp);
-            cps[n++] = Character.isSurrogate((char) cp) && cp <= 0xFFFF ? 0xFFFD : cp;
+        for (int i = from; i < to; ) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < to && Character.isLowSurrogate(text.charAt(i + 1))) {
+                cps[n++] = Character.toCodePoint(c, text.charAt(i + 1));
+                i += 2;
+            } else {
+                cps[n++] = Character.isSurrogate(c) ? 0xFFFD : c;
+                i++;
+            }
         }
         return n == cps.length ? cps : java.util.Arrays.copyOf(cps, n);
     }
