@@ -8,6 +8,27 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** 100 kB of real Markdown and code (llama.cpp's docs) tokenized exactly as llama-tokenize does. */
 class LargeTextTest {
+    /** One tokenizer shared by threads (the server's case) gives every thread the single-threaded result. */
+    @org.junit.jupiter.api.Test
+    void concurrentEncodesAgree() throws Exception {
+        Tokenizer tok = Tokenizer.of(TestVocabs.tokenizer("gpt-2").vocabulary()); // fresh: empty word cache
+        String text = TestVocabs.read("large-text.txt");
+        int[] expected = TestVocabs.parseIds(TestVocabs.read("large-text.gpt-2.out"));
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(4)) {
+            var futures = new java.util.ArrayList<java.util.concurrent.Future<int[]>>();
+            for (int t = 0; t < 4; t++) {
+                int part = t;
+                futures.add(pool.submit(() -> part % 2 == 0 ? tok.encode(text, false, true)
+                        : tok.encode(text.substring(0, text.length() / 2), false, true)));
+            }
+            for (int t = 0; t < 4; t++) {
+                int[] got = futures.get(t).get();
+                if (t % 2 == 0) assertThat(got).containsExactly(expected);
+                else assertThat(got).containsExactly(tok.encode(text.substring(0, text.length() / 2), false, true));
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"llama-bpe", "qwen2", "llama-spm", "gpt-2"})
     void matchesLlamaTokenize(String name) {
