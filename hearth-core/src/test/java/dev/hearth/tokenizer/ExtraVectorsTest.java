@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class ExtraVectorsTest {
     static final List<String> VOCABS = List.of("llama-spm", "phi-3", "llama-bpe", "qwen2", "gpt-2",
-            "deepseek-coder", "starcoder", "refact", "mpt", "gpt-neox", "baichuan");
+            "deepseek-coder", "starcoder", "refact", "mpt", "gpt-neox", "baichuan",
+            "command-r", "deepseek-llm", "falcon", "qwen35", "gemma-4");
 
     @TestFactory
     Stream<DynamicTest> extraVectors() {
