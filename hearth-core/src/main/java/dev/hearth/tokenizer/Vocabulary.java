@@ -39,7 +39,6 @@ public final class Vocabulary {
     private final int[] eogIds;
     /** Ids of control, user-defined and unknown tokens, longest text first: the order llama.cpp matches them in. */
     private final int[] specialTokensByLength;
-    private final int maxTokenLength;
 
     private Vocabulary(GgufFile gguf, String preOverride) {
         this.model = gguf.getString("tokenizer.ggml.model", null);
@@ -88,13 +87,10 @@ public final class Vocabulary {
         this.tokens = toks;
         this.scores = Arrays.copyOf(sc, n);
         this.attrs = new int[n];
-        int maxLen = 0;
         for (int i = 0; i < n; i++) {
             if (toks[i].isEmpty()) toks[i] = "[EMPTY_" + i + "]"; // as llama.cpp, so every id has a distinct text
-            maxLen = Math.max(maxLen, utf8Length(toks[i]));
             attrs[i] = types == null ? TokenAttr.NORMAL : TokenAttr.fromTokenType(types[i]);
         }
-        this.maxTokenLength = maxLen;
         this.index = new TokenIndex(toks); // a later duplicate text wins, as in llama.cpp's token_to_id[word] = i
 
         if (type == Type.BPE) {
@@ -410,7 +406,6 @@ public final class Vocabulary {
 
     TokenIndex index() { return index; }
     String[] merges() { return merges; }
-    int maxTokenLength() { return maxTokenLength; }
     int[] specialTokensByLength() { return specialTokensByLength; }
 
     public boolean isControl(int id) { return (attrs[id] & TokenAttr.CONTROL) != 0; }
