@@ -56,6 +56,26 @@ final class TokenIndex {
         }
     }
 
+    /** The id of {@code chars[from, to)}, or -1 (for callers that hold text as an array, such as SPM). */
+    int find(char[] chars, int from, int to) {
+        int h = 0;
+        for (int k = from; k < to; k++) h = 31 * h + chars[k];
+        int len = to - from;
+        for (int i = spread(h) & mask; ; i = (i + 1) & mask) {
+            int e = ids[i];
+            if (e == 0) return -1;
+            if (hashes[i] == h) {
+                String t = texts[e - 1];
+                if (t.length() == len && sameChars(t, chars, from, len)) return e - 1;
+            }
+        }
+    }
+
+    private static boolean sameChars(String t, char[] chars, int from, int len) {
+        for (int k = 0; k < len; k++) if (t.charAt(k) != chars[from + k]) return false;
+        return true;
+    }
+
     /** The id of the concatenation {@code s[aFrom, aTo) + s[bFrom, bTo)}, or -1. */
     int findConcat(String s, int aFrom, int aTo, int bFrom, int bTo) {
         int h = 0;

@@ -404,6 +404,11 @@ public final class Vocabulary {
         return index.find(s, from, to);
     }
 
+    /** The id of the token whose text is {@code chars[from, to)}, or {@link #NONE}. */
+    int id(char[] chars, int from, int to) {
+        return index.find(chars, from, to);
+    }
+
     TokenIndex index() { return index; }
     String[] merges() { return merges; }
     int[] specialTokensByLength() { return specialTokensByLength; }
