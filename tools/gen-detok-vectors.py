@@ -15,7 +15,7 @@ for name in sys.argv[4:]:
     gguf = f"{vocab_dir}/ggml-vocab-{name}.gguf"
     out = subprocess.run([binary, gguf], capture_output=True, check=True).stdout.decode("utf-8", "surrogateescape")
     res = {m.group(1): m.group(2) for m in re.finditer(r"\nsrc: '(.*?)'\nres: '(.*?)'\ntok: [-0-9 ]*\n", out, re.S)}
-    raw = open(gguf + ".inp", encoding="utf-8", errors="surrogateescape").read()
+    raw = open(gguf + ".inp", encoding="utf-8", errors="surrogateescape", newline="").read()
     inputs, pos = [], 0
     while pos < len(raw):
         nxt = raw.find(SEP, pos)
@@ -25,6 +25,6 @@ for name in sys.argv[4:]:
     missing = [s for s in inputs if s not in res]
     if missing:
         sys.exit(f"{name}: no result parsed for {missing!r}")
-    with open(f"{out_dir}/ggml-vocab-{name}.gguf.detok", "w", encoding="utf-8", errors="surrogateescape") as f:
+    with open(f"{out_dir}/ggml-vocab-{name}.gguf.detok", "w", encoding="utf-8", errors="surrogateescape", newline="") as f:
         f.write(SEP.join(res[s] for s in inputs))
     print(name, len(inputs), "vectors,", sum(res[s] == s for s in inputs), "round-trip exactly")

@@ -78,6 +78,16 @@ abstract sealed class AbstractTokenizer implements Tokenizer permits SpmTokenize
 
     /** GPT-2 byte-level text back to bytes (llama.cpp {@code llama_decode_text}, including its marker for unmapped characters). */
     private static byte[] decodeByteLevel(String text) {
+        byte[] fast = new byte[text.length()];
+        for (int i = 0; i < text.length(); i++) {
+            int b = ByteUnicode.decode(text.charAt(i));
+            if (b < 0) return decodeByteLevelSlow(text);
+            fast[i] = (byte) b;
+        }
+        return fast;
+    }
+
+    private static byte[] decodeByteLevelSlow(String text) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(text.length());
         for (int i = 0; i < text.length(); ) {
             int cp = text.codePointAt(i);

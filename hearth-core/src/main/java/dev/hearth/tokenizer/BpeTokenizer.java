@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * word -- tokenization is a pure function of the word, so the cache changes nothing but time.
  */
 final class BpeTokenizer extends AbstractTokenizer {
-    private static final int WORD_CACHE_LIMIT = 1 << 18;
+    private static final int WORD_CACHE_LIMIT = 1 << 16; // distinct words; cleared when full
 
     private final PreTokenizer preTokenizer;
     private final boolean byteEncode;
@@ -39,12 +39,32 @@ final class BpeTokenizer extends AbstractTokenizer {
 
         String[] mergeLines = vocab.merges();
         this.merges = new PairMap(mergeLines.length);
-        for (int rank = 0; rank < mergeLines.length; rank++) {
+        // Resolving the ids of each rule's halves and result is most of the setup time and is read-only
+        // on the vocabulary, so it runs in parallel; the table is then filled in rank order.
+        int n = mergeLines.length;
+        int[] lefts = new int[n], rights = new int[n], results = new int[n], spaces = new int[n];
+        TokenIndex index = vocab.index();
+        java.util.stream.IntStream.range(0, n).parallel().forEach(rank -> {
             String line = mergeLines[rank];
             int space = line.indexOf(' ', 1); // as llama.cpp: a merge's left side may itself start with a space
-            String left = space < 0 ? "" : line.substring(0, space);
-            String right = space < 0 ? "" : line.substring(space + 1);
-            int l = symbolId(left), r = symbolId(right), result = symbolId(left + right);
+            spaces[rank] = space;
+            if (space < 0) return;
+            lefts[rank] = index.find(line, 0, space);
+            rights[rank] = index.find(line, space + 1, line.length());
+            results[rank] = index.findConcat(line, 0, space, space + 1, line.length());
+        });
+        for (int rank = 0; rank < n; rank++) {
+            String line = mergeLines[rank];
+            int space = spaces[rank];
+            int l, r, result;
+            if (space < 0) {
+                l = r = result = symbolId(""); // llama.cpp stores such a line as the pair ("", "")
+            } else {
+                // texts that are not tokens (rare) get extra symbol ids
+                l = lefts[rank] >= 0 ? lefts[rank] : symbolId(line.substring(0, space));
+                r = rights[rank] >= 0 ? rights[rank] : symbolId(line.substring(space + 1));
+                result = results[rank] >= 0 ? results[rank] : symbolId(line.substring(0, space) + line.substring(space + 1));
+            }
             merges.putIfAbsent(l, r, rank, result); // the first occurrence of a pair gives its rank
         }
         for (int b = 0; b < 256; b++) {
@@ -69,8 +89,12 @@ final class BpeTokenizer extends AbstractTokenizer {
         }
         for (SpecialTokenPartitioner.Fragment f : fragments) {
             if (f.isText()) {
-                String raw = text.substring(f.start(), f.end());
-                tokenizeText(vocab.escapeWhitespaces() ? raw.replace(' ', '\u2581') : raw, out);
+                if (vocab.escapeWhitespaces()) {
+                    String escaped = text.substring(f.start(), f.end()).replace(' ', '\u2581');
+                    tokenizeText(escaped, 0, escaped.length(), out);
+                } else {
+                    tokenizeText(text, f.start(), f.end(), out); // no substring: the text may be megabytes
+                }
             } else {
                 out.add(f.token());
             }
@@ -81,8 +105,8 @@ final class BpeTokenizer extends AbstractTokenizer {
         }
     }
 
-    private void tokenizeText(String text, IntList out) {
-        int[] cps = codePoints(text);
+    private void tokenizeText(String text, int from, int to, IntList out) {
+        int[] cps = codePoints(text, from, to);
         int[] words = preTokenizer.split(cps);
         Scratch scratch = new Scratch();
         int start = 0;
@@ -101,14 +125,19 @@ final class BpeTokenizer extends AbstractTokenizer {
         }
     }
 
-    /** Code points of {@code text}; unpaired surrogates become U+FFFD, as llama.cpp does for invalid UTF-8. */
-    static int[] codePoints(String text) {
-        int[] cps = new int[text.length()];
+    /** Code points of {@code text[from, to)}; unpaired surrogates become U+FFFD, as llama.cpp does for invalid UTF-8. */
+    static int[] codePoints(String text, int from, int to) {
+        int[] cps = new int[to - from];
         int n = 0;
-        for (int i = 0; i < text.length(); ) {
-            int cp = text.codePointAt(i);
-            i += Character.charCount(cp);
-            cps[n++] = Character.isSurrogate((char) cp) && cp <= 0xFFFF ? 0xFFFD : cp;
+        for (int i = from; i < to; ) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < to && Character.isLowSurrogate(text.charAt(i + 1))) {
+                cps[n++] = Character.toCodePoint(c, text.charAt(i + 1));
+                i += 2;
+            } else {
+                cps[n++] = Character.isSurrogate(c) ? 0xFFFD : c;
+                i++;
+            }
         }
         return n == cps.length ? cps : java.util.Arrays.copyOf(cps, n);
     }
@@ -292,7 +321,7 @@ final class BpeTokenizer extends AbstractTokenizer {
         private final int mask;
 
         PairMap(int expected) {
-            int cap = Integer.highestOneBit(Math.max(16, expected * 2 - 1)) << 1;
+            int cap = Integer.highestOneBit(Math.max(16, expected + expected / 2)) << 1; // load factor <= 2/3
             keys = new long[cap];
             values = new long[cap];
             mask = cap - 1;

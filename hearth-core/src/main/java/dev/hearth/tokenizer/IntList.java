@@ -24,5 +24,6 @@ final class IntList {
     int get(int i) { return a[i]; }
     int size() { return size; }
     void clear() { size = 0; }
+    void truncate(int newSize) { size = newSize; }
     int[] toArray() { return Arrays.copyOf(a, size); }
 }

@@ -50,7 +50,6 @@ abstract class PieceSplitter implements SplitStep {
         }
     }
 
-    static boolean has(int flags, int bit) { return (flags & bit) != 0; }
     static boolean isLetter(int f) { return (f & UnicodeFlags.LETTER) != 0; }
     static boolean isNumber(int f) { return (f & UnicodeFlags.NUMBER) != 0; }
     static boolean isSpace(int f) { return (f & UnicodeFlags.WHITESPACE) != 0; }

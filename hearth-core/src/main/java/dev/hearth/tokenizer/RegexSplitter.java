@@ -126,8 +126,47 @@ final class RegexSplitter implements SplitStep {
         };
     }
 
+    /** Stack for re-running a match that overflowed the caller's stack (virtual memory; touched only as used). */
+    private static final long DEEP_STACK_BYTES = 1L << 30;
+
+    /**
+     * Java's regex engine recurses per repetition of some groups (e.g. EXAONE-MoE's
+     * {@code (?:\p{L}\p{M}*(?: \p{L}\p{M}*)*)+}), so a very long word can overflow the stack. The split is then
+     * redone on a thread with a large stack rather than failing.
+     */
     @Override
     public void split(int[] cps, IntList pieces, IntList out) {
+        int mark = out.size();
+        try {
+            splitOnThisStack(cps, pieces, out);
+        } catch (StackOverflowError e) {
+            out.truncate(mark);
+            Throwable[] failure = new Throwable[1];
+            Thread t = new Thread(null, () -> {
+                try {
+                    splitOnThisStack(cps, pieces, out);
+                } catch (Throwable x) {
+                    failure[0] = x;
+                }
+            }, "hearth-regex-deep-stack", DEEP_STACK_BYTES);
+            t.start();
+            try {
+                t.join();
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while pre-tokenizing", ie);
+            }
+            if (failure[0] instanceof StackOverflowError) {
+                throw new IllegalStateException("pre-tokenizer regex too deep for this text (" + cps.length + " code points): " + pattern.pattern());
+            } else if (failure[0] instanceof RuntimeException re) {
+                throw re;
+            } else if (failure[0] != null) {
+                throw new IllegalStateException(failure[0]);
+            }
+        }
+    }
+
+    private void splitOnThisStack(int[] cps, IntList pieces, IntList out) {
         // The subject text and, for the code point form, where each code point starts in it.
         String text;
         int[] cpToChar = null;

@@ -46,12 +46,13 @@ final class SpmTokenizer extends AbstractTokenizer {
     }
 
     /** Merges within one escaped fragment. Symbols are code point spans [start, start+len) of {@code s}. */
-    void tokenize(String s, IntList out) {
-        int n = s.codePointCount(0, s.length());
+    void tokenize(String text, IntList out) {
+        char[] s = text.toCharArray(); // array access: no per-character bounds-checked String calls in the hot loops
+        int n = text.codePointCount(0, text.length());
         if (n == 0) return;
         int[] start = new int[n], len = new int[n], prev = new int[n], next = new int[n];
         for (int i = 0, pos = 0; i < n; i++) {
-            int cp = s.codePointAt(pos);
+            int cp = Character.codePointAt(s, pos);
             start[i] = pos;
             len[i] = Character.charCount(cp);
             pos += len[i];
@@ -75,11 +76,11 @@ final class SpmTokenizer extends AbstractTokenizer {
         }
 
         for (int i = 0; i != -1; i = next[i]) {
-            String sym = s.substring(start[i], start[i] + len[i]);
-            int id = vocab.id(sym);
+            int id = vocab.id(s, start[i], start[i] + len[i]);
             if (id >= 0) {
                 out.add(id);
             } else {
+                String sym = new String(s, start[i], len[i]);
                 // only single code points can fail to be tokens (merges always make tokens): write their bytes
                 for (byte b : utf8(sym)) {
                     int bt = byteTokens[b & 0xFF];
@@ -89,74 +90,89 @@ final class SpmTokenizer extends AbstractTokenizer {
         }
     }
 
-    private void tryAddBigram(String s, int[] start, int[] len, int left, int right, BigramQueue queue) {
-        String merged = s.substring(start[left], start[right] + len[right]);
-        int id = vocab.id(merged);
+    private void tryAddBigram(char[] s, int[] start, int[] len, int left, int right, BigramQueue queue) {
+        int id = vocab.id(s, start[left], start[right] + len[right]);
         if (id < 0) return;
         queue.push(left, right, vocab.score(id), len[left] + len[right]);
     }
 
     /**
-     * A max-heap of candidate merges ordered by score, then by leftmost position (llama.cpp's
-     * {@code llm_bigram_spm::comparator}). Entries live in parallel arrays; the heap holds entry indices.
+     * A priority queue of candidate merges ordered by score (highest first), then by leftmost position
+     * (llama.cpp's {@code llm_bigram_spm::comparator}). The heap holds one packed long per entry --
+     * order-preserving score bits and the left index -- so sifting touches one array only; the entry's
+     * right index and size sit in side arrays, found through a parallel array of entry numbers.
      */
     static final class BigramQueue {
-        private int[] lefts, rights, sizes, heap;
-        private float[] scores;
+        private long[] keys;
+        private int[] entryOf;
+        private int[] rights, sizes;
         private int count, heapSize;
 
         BigramQueue(int capacity) {
             int c = Math.max(8, capacity * 2);
-            lefts = new int[c]; rights = new int[c]; sizes = new int[c]; scores = new float[c]; heap = new int[c];
+            keys = new long[c]; entryOf = new int[c]; rights = new int[c]; sizes = new int[c];
         }
 
         boolean isEmpty() { return heapSize == 0; }
-        int left(int e) { return lefts[e]; }
+        int left(int e) { return leftOf[e]; }
         int right(int e) { return rights[e]; }
         int size(int e) { return sizes[e]; }
 
+        private int[] leftOf = new int[0];
+
         void push(int left, int right, float score, int size) {
-            if (count == lefts.length) {
+            if (count == rights.length) {
                 int c = count * 2;
-                lefts = java.util.Arrays.copyOf(lefts, c); rights = java.util.Arrays.copyOf(rights, c);
-                sizes = java.util.Arrays.copyOf(sizes, c); scores = java.util.Arrays.copyOf(scores, c);
-                heap = java.util.Arrays.copyOf(heap, c);
+                rights = java.util.Arrays.copyOf(rights, c);
+                sizes = java.util.Arrays.copyOf(sizes, c);
+                keys = java.util.Arrays.copyOf(keys, c);
+                entryOf = java.util.Arrays.copyOf(entryOf, c);
             }
+            if (leftOf.length < rights.length) leftOf = java.util.Arrays.copyOf(leftOf, rights.length);
             int e = count++;
-            lefts[e] = left; rights[e] = right; scores[e] = score; sizes[e] = size;
+            leftOf[e] = left; rights[e] = right; sizes[e] = size;
+            long key = key(score, left);
             int i = heapSize++;
-            heap[i] = e;
             while (i > 0) {
                 int parent = (i - 1) >>> 1;
-                if (!before(heap[i], heap[parent])) break;
-                swap(i, parent);
+                if (keys[parent] <= key) break;
+                keys[i] = keys[parent];
+                entryOf[i] = entryOf[parent];
                 i = parent;
             }
+            keys[i] = key;
+            entryOf[i] = e;
         }
 
         int pop() {
-            int top = heap[0];
-            heap[0] = heap[--heapSize];
+            int top = entryOf[0];
+            int last = --heapSize;
+            long key = keys[last];
+            int entry = entryOf[last];
             int i = 0;
             while (true) {
-                int l = 2 * i + 1, r = l + 1, best = i;
-                if (l < heapSize && before(heap[l], heap[best])) best = l;
-                if (r < heapSize && before(heap[r], heap[best])) best = r;
-                if (best == i) break;
-                swap(i, best);
-                i = best;
+                int l = 2 * i + 1;
+                if (l >= heapSize) break;
+                int r = l + 1;
+                int c = r < heapSize && keys[r] < keys[l] ? r : l;
+                if (keys[c] >= key) break;
+                keys[i] = keys[c];
+                entryOf[i] = entryOf[c];
+                i = c;
+            }
+            if (heapSize > 0) {
+                keys[i] = key;
+                entryOf[i] = entry;
             }
             return top;
         }
 
-        /** Whether entry a comes out before b: higher score, then smaller left index. */
-        private boolean before(int a, int b) {
-            if (scores[a] != scores[b]) return scores[a] > scores[b];
-            return lefts[a] < lefts[b];
-        }
-
-        private void swap(int i, int j) {
-            int t = heap[i]; heap[i] = heap[j]; heap[j] = t;
+        /** Smaller key = popped first: higher score, then smaller left index. */
+        static long key(float score, int left) {
+            if (score == 0.0f) score = 0.0f; // -0.0 and 0.0 compare equal in llama.cpp
+            int bits = Float.floatToIntBits(score);
+            int ordered = bits ^ ((bits >> 31) & 0x7FFFFFFF); // signed-int order equals float order
+            return ((long) ~ordered << 32) | (left & 0xFFFFFFFFL);
         }
     }
 }

@@ -19,6 +19,9 @@ public final class StreamingDetokenizer {
     private final AbstractTokenizer tokenizer;
     private final boolean renderSpecial;
     private boolean stripLeadingSpace;
+    /** Whether a leading BOS is still to be dropped (llama_detokenize's remove_special). */
+    private boolean dropLeadingBos;
+    private boolean first = true;
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
 
     StreamingDetokenizer(Tokenizer tokenizer, boolean renderSpecial, boolean stripLeadingSpace) {
@@ -32,8 +35,27 @@ public final class StreamingDetokenizer {
         return new StreamingDetokenizer(tokenizer, renderSpecial, tokenizer.vocabulary().addSpacePrefix());
     }
 
+    /**
+     * A stream that yields what {@code llama_detokenize(ids, removeSpecial, unparseSpecial)} yields for
+     * the whole sequence (less {@code clean_spaces}, and less a trailing EOS, which a stream cannot
+     * know is trailing): with {@code removeSpecial} a leading BOS is dropped, as llama.cpp does when the
+     * vocabulary adds one, and then -- as in llama.cpp -- the SPM leading space is kept.
+     */
+    public static StreamingDetokenizer forSequence(Tokenizer tokenizer, boolean removeSpecial, boolean unparseSpecial) {
+        StreamingDetokenizer s = fromSequenceStart(tokenizer, unparseSpecial);
+        s.dropLeadingBos = removeSpecial && tokenizer.vocabulary().addBos();
+        return s;
+    }
+
     /** Adds one token; returns the text it completes (possibly empty). */
     public String push(int id) {
+        if (first) {
+            first = false;
+            if (dropLeadingBos && id == tokenizer.vocabulary().bos()) {
+                stripLeadingSpace = false;
+                return "";
+            }
+        }
         byte[] piece = tokenizer.pieceView(id, renderSpecial);
         int skip = stripLeadingSpace && piece.length > 0 && piece[0] == ' ' ? 1 : 0;
         stripLeadingSpace = false;

@@ -59,6 +59,21 @@ public interface Tokenizer {
         return decode(ids, false, true);
     }
 
+    /**
+     * The newline token as llama.cpp determines it ({@code linefeed_id}): SPM's byte token for '\n',
+     * otherwise the first token of "\n"; the padding token if there is none.
+     */
+    default int newlineToken() {
+        Vocabulary v = vocabulary();
+        if (v.type() == Vocabulary.Type.SPM) {
+            int id = v.id("<0x0A>");
+            if (id < 0) id = v.id("\n");
+            return id >= 0 ? id : v.pad();
+        }
+        int[] ids = encode("\n", false, false);
+        return ids.length > 0 ? ids[0] : v.pad();
+    }
+
     default boolean isEog(int id) { return vocabulary().isEog(id); }
     default int bos() { return vocabulary().bos(); }
     default int eos() { return vocabulary().eos(); }

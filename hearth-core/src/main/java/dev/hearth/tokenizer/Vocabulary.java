@@ -5,10 +5,8 @@ import dev.hearth.gguf.GgufFile;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -30,7 +28,7 @@ public final class Vocabulary {
     private final String[] tokens;
     private final float[] scores;
     private final int[] attrs;
-    private final Map<String, Integer> tokenToId;
+    private final TokenIndex index;
     private final String[] merges;
 
     int bos = NONE, eos = NONE, eot = NONE, eom = NONE, unk = NONE, sep = NONE, pad = NONE, mask = NONE;
@@ -41,12 +39,11 @@ public final class Vocabulary {
     private final int[] eogIds;
     /** Ids of control, user-defined and unknown tokens, longest text first: the order llama.cpp matches them in. */
     private final int[] specialTokensByLength;
-    private final int maxTokenLength;
 
-    private Vocabulary(GgufFile gguf) {
+    private Vocabulary(GgufFile gguf, String preOverride) {
         this.model = gguf.getString("tokenizer.ggml.model", null);
         if (model == null) throw new UnsupportedTokenizerException(gguf.path() + ": no tokenizer.ggml.model key; the file has no vocabulary");
-        String preName = gguf.getString("tokenizer.ggml.pre", null);
+        String preName = preOverride != null ? preOverride : gguf.getString("tokenizer.ggml.pre", null);
 
         // Tokenizer family and its default special ids (llama.cpp load(), "determine vocab type").
         switch (model) {
@@ -90,15 +87,11 @@ public final class Vocabulary {
         this.tokens = toks;
         this.scores = Arrays.copyOf(sc, n);
         this.attrs = new int[n];
-        this.tokenToId = new HashMap<>(n * 2);
-        int maxLen = 0;
         for (int i = 0; i < n; i++) {
             if (toks[i].isEmpty()) toks[i] = "[EMPTY_" + i + "]"; // as llama.cpp, so every id has a distinct text
-            tokenToId.put(toks[i], i); // a later duplicate wins, as in llama.cpp's token_to_id[word] = i
-            maxLen = Math.max(maxLen, utf8Length(toks[i]));
             attrs[i] = types == null ? TokenAttr.NORMAL : TokenAttr.fromTokenType(types[i]);
         }
-        this.maxTokenLength = maxLen;
+        this.index = new TokenIndex(toks); // a later duplicate text wins, as in llama.cpp's token_to_id[word] = i
 
         if (type == Type.BPE) {
             GgufArray m = gguf.getArray("tokenizer.ggml.merges");
@@ -143,7 +136,12 @@ public final class Vocabulary {
 
     /** Reads the vocabulary of {@code gguf}; throws {@link UnsupportedTokenizerException} for tokenizers Hearth lacks. */
     public static Vocabulary load(GgufFile gguf) {
-        return new Vocabulary(gguf);
+        return new Vocabulary(gguf, null);
+    }
+
+    /** As {@link #load(GgufFile)} with another {@code tokenizer.ggml.pre}: for testing every pre-tokenizer on one vocabulary. */
+    static Vocabulary loadWithPreTokenizer(GgufFile gguf, String pre) {
+        return new Vocabulary(gguf, pre);
     }
 
     /**
@@ -224,19 +222,20 @@ public final class Vocabulary {
 
     // Text-based recognition of EOT/EOM/FIM tokens when the GGUF does not name them (llama.cpp's lists,
     // "auto-detect special tokens by text"). llama.cpp walks an unordered_map, so when several texts of one
-    // list are present which one it picks is unspecified; Hearth takes the lowest id.
-    private static final Set<String> EOT_TEXTS = Set.of("<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>", "<|endoftext|>",
+    // list are present which one it picks depends on hashing; Hearth takes the first text in list order,
+    // which agrees with llama.cpp on the vocabularies tested (e.g. Qwen2: <|im_end|>, not <|endoftext|>).
+    private static final List<String> EOT_TEXTS = List.of("<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>", "<|endoftext|>",
             "<|end_of_text|>", "<EOT>", "_<EOT>", "[EOT]", "<｜end▁of▁sentence｜>", "<end_of_utterance>");
-    private static final Set<String> EOM_TEXTS = Set.of("<|eom_id|>");
-    private static final Set<String> FIM_PRE_TEXTS = Set.of("<|fim_prefix|>", "<fim-prefix>", "<fim_prefix>", "<｜fim▁begin｜>",
+    private static final List<String> EOM_TEXTS = List.of("<|eom_id|>");
+    private static final List<String> FIM_PRE_TEXTS = List.of("<|fim_prefix|>", "<fim-prefix>", "<fim_prefix>", "<｜fim▁begin｜>",
             "<PRE>", "▁<PRE>", "<|code_prefix|>", "<|prefix|>");
-    private static final Set<String> FIM_SUF_TEXTS = Set.of("<|fim_suffix|>", "<fim-suffix>", "<fim_suffix>", "<｜fim▁hole｜>",
+    private static final List<String> FIM_SUF_TEXTS = List.of("<|fim_suffix|>", "<fim-suffix>", "<fim_suffix>", "<｜fim▁hole｜>",
             "<SUF>", "▁<SUF>", "<|code_suffix|>", "<|suffix|>");
-    private static final Set<String> FIM_MID_TEXTS = Set.of("<|fim_middle|>", "<fim-middle>", "<fim_middle>", "<｜fim▁end｜>",
+    private static final List<String> FIM_MID_TEXTS = List.of("<|fim_middle|>", "<fim-middle>", "<fim_middle>", "<｜fim▁end｜>",
             "<MID>", "▁<MID>", "<|code_middle|>", "<|middle|>");
-    private static final Set<String> FIM_PAD_TEXTS = Set.of("<|fim_pad|>", "<fim-pad>", "<fim_pad>", "<PAD>", "[PAD]");
-    private static final Set<String> FIM_REP_TEXTS = Set.of("<|fim_repo|>", "<|repo_name|>", "<fim-repo>", "<REPO>", "<reponame>");
-    private static final Set<String> FIM_SEP_TEXTS = Set.of("<|file_sep|>");
+    private static final List<String> FIM_PAD_TEXTS = List.of("<|fim_pad|>", "<fim-pad>", "<fim_pad>", "<PAD>", "[PAD]");
+    private static final List<String> FIM_REP_TEXTS = List.of("<|fim_repo|>", "<|repo_name|>", "<fim-repo>", "<REPO>", "<reponame>");
+    private static final List<String> FIM_SEP_TEXTS = List.of("<|file_sep|>");
     /** Texts that end generation (llama.cpp's special_eog_ids list). */
     private static final Set<String> EOG_TEXTS = Set.of("<|eot_id|>", "<|im_end|>", "<|end|>", "<|return|>", "<|call|>", "<|flush|>",
             "<|calls|>", "<end_of_turn>", "<|endoftext|>", "</s>", "<|eom_id|>", "<EOT>", "_<EOT>", "[EOT]", "[EOS]",
@@ -253,12 +252,13 @@ public final class Vocabulary {
         if (fimSep == NONE) fimSep = findByText(FIM_SEP_TEXTS);
     }
 
-    /** The lowest id whose text is in {@code texts}, marked CONTROL (llama.cpp overrides the type of such tokens). */
-    private int findByText(Set<String> texts) {
-        for (int i = 0; i < tokens.length; i++) {
-            if (texts.contains(tokens[i]) && tokenToId.get(tokens[i]) == i) {
-                attrs[i] |= TokenAttr.CONTROL;
-                return i;
+    /** The token of the first text of {@code texts} in the vocabulary, marked CONTROL (llama.cpp overrides the type of such tokens). */
+    private int findByText(List<String> texts) {
+        for (String t : texts) {
+            int id = index.find(t);
+            if (id >= 0) {
+                attrs[id] |= TokenAttr.CONTROL;
+                return id;
             }
         }
         return NONE;
@@ -275,16 +275,17 @@ public final class Vocabulary {
         if (fimPad != NONE) eog.add(fimPad);
         if (fimRep != NONE) eog.add(fimRep);
         if (fimSep != NONE) eog.add(fimSep);
-        for (int i = 0; i < tokens.length; i++) {
-            if (EOG_TEXTS.contains(tokens[i]) && tokenToId.get(tokens[i]) == i) {
-                eog.add(i);
-                attrs[i] |= TokenAttr.CONTROL;
+        for (String t : EOG_TEXTS) {
+            int id = index.find(t);
+            if (id >= 0) {
+                eog.add(id);
+                attrs[id] |= TokenAttr.CONTROL;
             }
         }
         // gpt-oss: these are always rendered (llama.cpp sets them USER_DEFINED)
         for (String t : List.of("<|channel|>", "<|message|>", "<|start|>", "<|constrain|>")) {
-            Integer id = tokenToId.get(t);
-            if (id != null) attrs[id] = TokenAttr.USER_DEFINED;
+            int id = index.find(t);
+            if (id >= 0) attrs[id] = TokenAttr.USER_DEFINED;
         }
         if (eos != NONE) eog.add(eos);
         if (eot != NONE) eog.add(eot);
@@ -351,8 +352,8 @@ public final class Vocabulary {
     }
 
     private void setAttr(String text, int attr, boolean value) {
-        Integer id = tokenToId.get(text);
-        if (id == null) return;
+        int id = index.find(text);
+        if (id < 0) return;
         attrs[id] = value ? attrs[id] | attr : attrs[id] & ~attr;
     }
 
@@ -395,11 +396,21 @@ public final class Vocabulary {
     public int attr(int id) { return attrs[id]; }
     /** The id of the token whose text is exactly {@code text}, or {@link #NONE}. */
     public int id(String text) {
-        Integer id = tokenToId.get(text);
-        return id == null ? NONE : id;
+        return index.find(text);
     }
+
+    /** The id of the token whose text is {@code s[from, to)}, or {@link #NONE}. */
+    int id(String s, int from, int to) {
+        return index.find(s, from, to);
+    }
+
+    /** The id of the token whose text is {@code chars[from, to)}, or {@link #NONE}. */
+    int id(char[] chars, int from, int to) {
+        return index.find(chars, from, to);
+    }
+
+    TokenIndex index() { return index; }
     String[] merges() { return merges; }
-    int maxTokenLength() { return maxTokenLength; }
     int[] specialTokensByLength() { return specialTokensByLength; }
 
     public boolean isControl(int id) { return (attrs[id] & TokenAttr.CONTROL) != 0; }

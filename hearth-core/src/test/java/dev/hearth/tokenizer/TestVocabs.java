@@ -18,6 +18,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Locates the vocabulary GGUFs and test vectors. Small vocabularies and all vectors are test resources
  * ({@code src/test/resources/vocab}); the large ones (llama-bpe, qwen2, ...) are read from the shared
  * data beside the repository ({@code ../shared/models/vocab} from the repository root), which CI provides.
+ * Vocabularies found in neither place (command-r, deepseek-llm, falcon, qwen35, gemma-4 so far) are skipped
+ * unless the environment variable {@code HEARTH_VOCAB_DIR} names a directory holding them, e.g. llama.cpp's
+ * {@code models/}.
  */
 final class TestVocabs {
     static final String SEPARATOR = "\n__ggml_vocab_test__\n";
@@ -30,7 +33,10 @@ final class TestVocabs {
         String file = "ggml-vocab-" + name + ".gguf";
         Path resource = resource(file);
         if (resource != null) return resource;
-        for (Path dir : List.of(Path.of("../../shared/models/vocab"), Path.of("../shared/models/vocab"))) {
+        List<Path> dirs = new java.util.ArrayList<>(List.of(Path.of("../../shared/models/vocab"), Path.of("../shared/models/vocab")));
+        String extra = System.getenv("HEARTH_VOCAB_DIR"); // optional: another directory of llama.cpp vocabularies
+        if (extra != null && !extra.isBlank()) dirs.add(Path.of(extra));
+        for (Path dir : dirs) {
             Path p = dir.resolve(file);
             if (Files.isRegularFile(p)) return p;
         }
