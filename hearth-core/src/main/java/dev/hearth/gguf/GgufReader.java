@@ -66,10 +66,15 @@ final class GgufReader {
         return v;
     }
 
+    /** A length-prefixed UTF-8 string. Called for every token of a 150K vocabulary: no message is built unless it fails. */
     String string(String what) {
-        long len = u64("length of " + what);
-        if (len > remaining()) throw error("absurd string length " + len + " for " + what + " (the file has " + remaining() + " bytes left)");
-        byte[] b = seg.asSlice(pos, len).toArray(ValueLayout.JAVA_BYTE);
+        if (remaining() < 8) need(8, "length of " + what);
+        long len = seg.get(I64, pos);
+        pos += 8;
+        if (len < 0 || len > remaining() || len > Integer.MAX_VALUE - 8)
+            throw error("absurd string length " + Long.toUnsignedString(len) + " for " + what + " (the file has " + remaining() + " bytes left)");
+        byte[] b = new byte[(int) len];
+        MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, pos, b, 0, (int) len);
         pos += len;
         return new String(b, StandardCharsets.UTF_8);
     }
