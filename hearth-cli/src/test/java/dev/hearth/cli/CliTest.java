@@ -99,6 +99,32 @@ class CliTest {
     }
 
     @Test
+    void templateRendersWithTheFallbackAndNamedTemplates() throws IOException {
+        Path conv = tmp.resolve("conv.json");
+        Files.writeString(conv, "[{\"role\":\"system\",\"content\":\"Be brief.\"},{\"role\":\"user\",\"content\":\"Hello\"}]");
+        Result chatml = hearth("template", "-m", STORIES, "--messages", conv.toString());
+        assertThat(chatml.code()).isZero();
+        assertThat(chatml.out()).isEqualTo("<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHello<|im_end|>\n<|im_start|>assistant\n");
+        assertThat(chatml.err()).contains("no chat template");
+        // Gemma has no system role: llama.cpp merges the system prompt into the first user turn
+        Result gemma = hearth("template", "-m", STORIES, "--messages", conv.toString(), "--chat-template", "gemma");
+        assertThat(gemma.out()).isEqualTo("<s><start_of_turn>user\nBe brief.\nHello<end_of_turn>\n<start_of_turn>model\n");
+        Path bad = tmp.resolve("bad.json");
+        Files.writeString(bad, "{\"messages\": [");
+        Result r = hearth("template", "-m", STORIES, "--messages", bad.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("not valid JSON");
+    }
+
+    @Test
+    void tokenizePrintsLlamaTokenizesIds() {
+        // llama-tokenize on stories260K: "Once upon a time" -> [1, 403, 407, 261, 378] (../shared/models/reference)
+        Result r = hearth("tokenize", "-m", STORIES, "--ids", "Once upon a time");
+        assertThat(r.code()).isZero();
+        assertThat(r.out().strip()).isEqualTo("[1, 403, 407, 261, 378]");
+    }
+
+    @Test
     void badOptionsAreUsageErrors() {
         assertThat(hearth("run", "-m", STORIES, "-n", "-5").code()).isEqualTo(1);
         assertThat(hearth("run", "--no-such-option").code()).isEqualTo(2);

@@ -37,6 +37,37 @@ public final class ChatTemplates {
         return CHATML;
     }
 
+    /** Names accepted by {@link #named}: "chatml" and the bundled templates (resources dev/hearth/chat/templates). */
+    public static final List<String> NAMES = List.of("chatml", "command-r", "deepseek3", "gemma", "granite", "kimi-k2", "llama3",
+            "mistral-v3-tekken", "phi3", "qwen2.5", "rwkv-world", "seed_oss");
+
+    /** A built-in template by name ({@code --chat-template NAME}), or an error listing the names. */
+    public static ChatTemplate named(String name) {
+        if (name.equals("chatml")) return CHATML;
+        if (!NAMES.contains(name))
+            throw new IllegalArgumentException("unknown chat template '" + name + "' (known: " + String.join(", ", NAMES) + ")");
+        try (var in = ChatTemplates.class.getResourceAsStream("templates/" + name + ".jinja")) {
+            if (in == null) throw new IllegalStateException("bundled chat template " + name + " is missing from the jar");
+            return ChatTemplate.parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The template a model runs with: {@code --chat-template-file} text, else {@code --chat-template}
+     * name, else the model's own {@code tokenizer.chat_template}, else ChatML with a warning on stderr.
+     */
+    public static ChatTemplate select(String modelTemplate, String name, String fileText) {
+        if (fileText != null) return ChatTemplate.parse(fileText);
+        if (name != null) return named(name);
+        if (modelTemplate == null || modelTemplate.isBlank()) {
+            System.err.println("warning: the model has no chat template (tokenizer.chat_template); using ChatML");
+            return CHATML;
+        }
+        return ChatTemplate.parse(modelTemplate);
+    }
+
     /** The model's template, or ChatML when it has none (null or blank). */
     public static ChatTemplate forModel(String chatTemplateOrNull) {
         if (chatTemplateOrNull == null || chatTemplateOrNull.isBlank()) return CHATML;
