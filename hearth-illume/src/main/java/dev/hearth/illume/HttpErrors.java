@@ -1,0 +1,33 @@
+package dev.hearth.illume;
+
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.channels.UnresolvedAddressException;
+
+/**
+ * Words a failed request the way Go's {@code net/http} does, since Illume prints Go's error:
+ * {@code Post "URL": dial tcp HOST:PORT: connect: connection refused}.
+ */
+final class HttpErrors {
+    private HttpErrors() {}
+
+    static String describe(String url, Throwable failure) {
+        URI uri = URI.create(url);
+        String host = uri.getHost() == null ? "" : uri.getHost();
+        int port = uri.getPort() >= 0 ? uri.getPort() : ("https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80);
+        String address = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        Throwable cause = failure;
+        while (cause != null) {
+            if (cause instanceof UnresolvedAddressException || cause instanceof UnknownHostException) {
+                return "Post \"" + url + "\": dial tcp: lookup " + host + ": no such host";
+            }
+            if (cause instanceof ConnectException) {
+                return "Post \"" + url + "\": dial tcp " + address + ": connect: connection refused";
+            }
+            cause = cause.getCause();
+        }
+        String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+        return "Post \"" + url + "\": " + message;
+    }
+}

@@ -1,0 +1,400 @@
+package dev.hearth.illume;
+
+/**
+ * Decides when a fill-in-the-middle generation has filled its hole, and where to cut it. Models do
+ * not know where the hole ends and tend to go on writing the rest of the file; this looks at the
+ * code around the hole and stops at the first of:
+ *
+ * <ol>
+ *   <li><b>Closing the hole's bracket.</b> The prefix leaves brackets open; the suffix closes some
+ *       of them. When the middle closes one that the suffix was going to close, the middle is
+ *       done: cut before that bracket.
+ *   <li><b>Finishing an item.</b> When the suffix closes none of the prefix's open brackets, the
+ *       middle must; once it has closed them all (or, at top level in a brace language, closed a
+ *       block it opened), cut at the end of that line — or right after the bracket when the
+ *       suffix goes on on the same line.
+ *   <li><b>Leaving the indented suite</b> (Python): a new logical line indented less than the
+ *       hole's line.
+ *   <li><b>Repeating the suffix:</b> a line of the middle starts with the suffix's first 32
+ *       non-blank characters (whitespace ignored; used when the suffix has at least 8).
+ * </ol>
+ *
+ * Brackets count only in code: strings, characters, template literals, regular expressions and
+ * comments are lexed per language ({@link CodeLexer}). A cut goes back over the white space before
+ * the stopping point, except for the white space the middle shares with the start of the suffix, so
+ * {@code prefix + middle + suffix} reads as the model wrote it.
+ *
+ * <p>Used incrementally: {@link #decide} gets the whole middle so far (re-lexed from a snapshot
+ * taken after the prefix) and says either stop-and-cut, or how much is already safe to show — text
+ * a later cut could remove (trailing white space, a line that may be starting to repeat the
+ * suffix) is held back. No HTTP or JSON here: the server uses this class too.
+ */
+public final class ScopeStop {
+    static final int REPEAT_KEY_LENGTH = 32;
+    static final int REPEAT_MIN_LENGTH = 8;
+    private static final int SUFFIX_LEX_LIMIT = 16 * 1024;
+
+    /**
+     * @param stop whether the hole is filled; then {@code length} is where to cut the middle
+     * @param length when stopping, the middle's length to keep; otherwise how much can be shown now
+     */
+    public record Decision(boolean stop, int length) {}
+
+    private final CodeLanguage language;
+    private final CodeLexer afterPrefix;
+    private final String suffix;
+    private final String suffixLeadingSpace;
+    private final boolean suffixContinuesLine;
+    /** Index in the prefix's open-bracket stack of the innermost bracket the suffix closes, or -1. */
+    private final int suffixClosesFrom;
+    private final int prefixDepth;
+    private final String repeatKey;
+    private final boolean holeAtLineStart;
+    /** Python: the smallest indentation that stays in the hole's suite, or -1 for "from the middle's first line". */
+    private final int suiteIndent;
+    private final int previousIndent;
+    private final StringBuilder fed = new StringBuilder();
+
+    private ScopeStop(String prefix, String suffix, CodeLanguage language) {
+        this.language = language;
+        this.suffix = suffix;
+        CodeLexer lexer = new CodeLexer(language.rules);
+        lexer.run(prefix, new CodeLexer.Listener() {});
+        this.afterPrefix = lexer;
+        this.prefixDepth = lexer.depth();
+        this.suffixClosesFrom = innermostClosedBySuffix(lexer, suffix);
+
+        int space = 0;
+        while (space < suffix.length() && isBlank(suffix.charAt(space))) {
+            space++;
+        }
+        this.suffixLeadingSpace = suffix.substring(0, space);
+        int newline = suffix.indexOf('\n');
+        String firstLine = newline < 0 ? suffix : suffix.substring(0, newline);
+        this.suffixContinuesLine = !firstLine.isBlank();
+
+        StringBuilder key = new StringBuilder();
+        for (int i = 0; i < suffix.length() && key.length() < REPEAT_KEY_LENGTH; i++) {
+            if (!isBlank(suffix.charAt(i))) {
+                key.append(suffix.charAt(i));
+            }
+        }
+        this.repeatKey = key.length() >= REPEAT_MIN_LENGTH ? key.toString() : null;
+
+        String lastLine = prefix.substring(prefix.lastIndexOf('\n') + 1);
+        this.holeAtLineStart = lastLine.isBlank();
+        this.previousIndent = previousIndent(prefix);
+        if (!lastLine.isEmpty()) {
+            this.suiteIndent = indentWidth(lastLine, 0, leadingBlankCount(lastLine));
+        } else {
+            this.suiteIndent = -1;
+        }
+    }
+
+    /** A stopper for the hole between {@code prefix} and {@code suffix} in the given language. */
+    public static ScopeStop forHole(String prefix, String suffix, CodeLanguage language) {
+        return new ScopeStop(prefix, suffix, language == null ? CodeLanguage.GENERIC : language);
+    }
+
+    /** Appends a piece of generated text and decides on everything fed so far. */
+    public Decision feed(String piece) {
+        fed.append(piece);
+        return decide(fed);
+    }
+
+    /** The text fed so far. */
+    public String middle() {
+        return fed.toString();
+    }
+
+    public CodeLanguage language() {
+        return language;
+    }
+
+    /** Decides on the whole middle generated so far. */
+    public Decision decide(CharSequence middle) {
+        int n = middle.length();
+        int cut = Integer.MAX_VALUE;
+        int hold = n;
+        // trailing white space may still precede a stopping point, and then be cut
+        int trailing = n;
+        while (trailing > 0 && isBlank(middle.charAt(trailing - 1))) {
+            trailing--;
+        }
+        hold = Math.min(hold, trailing);
+
+        BracketEvents events = new BracketEvents(middle);
+        afterPrefix.copy().run(middle, events);
+        if (events.hookCut >= 0) {
+            cut = Math.min(cut, events.hookCut);
+        }
+        if (events.itemClosedAt >= 0) {
+            if (suffixContinuesLine) {
+                cut = Math.min(cut, events.itemClosedAt + 1);
+            } else {
+                int newline = indexOf(middle, '\n', events.itemClosedAt + 1);
+                if (newline >= 0) {
+                    int end = newline;
+                    while (end > events.itemClosedAt + 1 && (middle.charAt(end - 1) == ' '
+                            || middle.charAt(end - 1) == '\t' || middle.charAt(end - 1) == '\r')) {
+                        end--;
+                    }
+                    cut = Math.min(cut, end);
+                }
+            }
+        }
+        if (language.rules.indentedBlocks()) {
+            cut = Math.min(cut, dedentCut(middle, events));
+        }
+        if (repeatKey != null) {
+            int[] repeat = repeatCut(middle);
+            cut = Math.min(cut, repeat[0]);
+            hold = Math.min(hold, repeat[1]);
+        }
+        if (cut != Integer.MAX_VALUE) {
+            return new Decision(true, cut);
+        }
+        return new Decision(false, hold);
+    }
+
+    /** Collects, from one lexing pass over the middle, the first stopping point of rules 1 and 2. */
+    private final class BracketEvents implements CodeLexer.Listener {
+        private final CharSequence middle;
+        int hookCut = -1;
+        int itemClosedAt = -1;
+        int floor = prefixDepth;
+        final java.util.List<Integer> logicalLineEnds = new java.util.ArrayList<>();
+
+        BracketEvents(CharSequence middle) {
+            this.middle = middle;
+        }
+
+        @Override
+        public void close(int position, char bracket, int depthAfter, boolean unmatched) {
+            if (hookCut >= 0 || itemClosedAt >= 0) {
+                return;
+            }
+            if (unmatched) {
+                // closing something the prefix never opened: the middle has left the hole
+                hookCut = backOverSpace(middle, position);
+                return;
+            }
+            if (depthAfter < floor) {
+                floor = depthAfter;
+                if (suffixClosesFrom >= 0 && depthAfter <= suffixClosesFrom) {
+                    hookCut = backOverSpace(middle, position);
+                } else if (suffixClosesFrom < 0 && depthAfter == 0) {
+                    itemClosedAt = position;
+                }
+            } else if (prefixDepth == 0 && suffixClosesFrom < 0 && depthAfter == 0 && bracket == '}'
+                    && language.rules.braceBlocks()) {
+                itemClosedAt = position; // a top-level block the middle opened is complete
+            }
+        }
+
+        @Override
+        public void codeNewline(int position, int depth) {
+            if (depth == 0) {
+                logicalLineEnds.add(position);
+            }
+        }
+    }
+
+    /** Rule 3: the first logical line of the middle indented less than the hole's suite. */
+    private int dedentCut(CharSequence middle, BracketEvents events) {
+        int threshold = suiteIndent;
+        int n = middle.length();
+        if (threshold < 0) {
+            // the hole starts a line: its suite is as deep as the middle's first line, at most as
+            // deep as the line before the hole (or anything deeper than a line ending in ':')
+            int first = 0;
+            while (first < n && isBlank(middle.charAt(first))) {
+                first++;
+            }
+            if (first == n) {
+                return Integer.MAX_VALUE;
+            }
+            int lineStart = lastIndexOf(middle, '\n', first - 1) + 1;
+            threshold = Math.min(previousIndent, indentWidth(middle, lineStart, first));
+        }
+        if (threshold <= 0) {
+            return Integer.MAX_VALUE;
+        }
+        for (int newline : events.logicalLineEnds) {
+            int lineStart = newline + 1;
+            int k = lineStart;
+            while (k < n && isBlank(middle.charAt(k))) {
+                if (middle.charAt(k) == '\n') {
+                    lineStart = k + 1;
+                }
+                k++;
+            }
+            if (k == n) {
+                break; // indentation not known yet
+            }
+            if (indentWidth(middle, lineStart, k) < threshold) {
+                return backOverSpace(middle, k);
+            }
+        }
+        return Integer.MAX_VALUE;
+    }
+
+    /** Rule 4: returns {cut or MAX_VALUE, position to hold back from or length}. */
+    private int[] repeatCut(CharSequence middle) {
+        int n = middle.length();
+        int hold = n;
+        int lineStart = holeAtLineStart ? 0 : indexOf(middle, '\n', 0) + 1;
+        if (!holeAtLineStart && lineStart == 0) {
+            return new int[] {Integer.MAX_VALUE, n};
+        }
+        while (lineStart <= n) {
+            int k = lineStart;
+            while (k < n && (middle.charAt(k) == ' ' || middle.charAt(k) == '\t' || middle.charAt(k) == '\r')) {
+                k++;
+            }
+            if (k < n && middle.charAt(k) != '\n') {
+                int matched = 0;
+                int j = k;
+                while (j < n && matched < repeatKey.length()) {
+                    char c = middle.charAt(j);
+                    if (!isBlank(c)) {
+                        if (c != repeatKey.charAt(matched)) {
+                            break;
+                        }
+                        matched++;
+                    }
+                    j++;
+                }
+                if (matched == repeatKey.length()) {
+                    return new int[] {backOverSpace(middle, k), Math.min(hold, n)};
+                }
+                if (j == n) {
+                    hold = Math.min(hold, spaceStart(middle, k)); // may still become a repetition
+                }
+            }
+            int next = indexOf(middle, '\n', lineStart);
+            if (next < 0) {
+                break;
+            }
+            lineStart = next + 1;
+        }
+        return new int[] {Integer.MAX_VALUE, hold};
+    }
+
+    /**
+     * Where to cut before a stopping point: before the white space that precedes it, except the
+     * white space the suffix itself does not supply.
+     */
+    private int backOverSpace(CharSequence middle, int stopAt) {
+        int start = spaceStart(middle, stopAt);
+        String space = middle.subSequence(start, stopAt).toString();
+        if (space.endsWith(suffixLeadingSpace)) {
+            return stopAt - suffixLeadingSpace.length();
+        }
+        return start;
+    }
+
+    private static int spaceStart(CharSequence text, int position) {
+        int start = position;
+        while (start > 0 && isBlank(text.charAt(start - 1))) {
+            start--;
+        }
+        return start;
+    }
+
+    /** The prefix's innermost open bracket that the suffix's first unmatched closer closes, or -1. */
+    private static int innermostClosedBySuffix(CodeLexer afterPrefix, String suffix) {
+        String open = afterPrefix.openBrackets();
+        if (open.isEmpty()) {
+            return -1;
+        }
+        char[] firstCloser = {0};
+        CodeLexer lexer = afterPrefix.copyWithoutBrackets();
+        lexer.run(suffix.length() > SUFFIX_LEX_LIMIT ? suffix.substring(0, SUFFIX_LEX_LIMIT) : suffix,
+                new CodeLexer.Listener() {
+                    @Override
+                    public void close(int position, char bracket, int depthAfter, boolean unmatched) {
+                        if (unmatched && firstCloser[0] == 0) {
+                            firstCloser[0] = bracket;
+                        }
+                    }
+                });
+        if (firstCloser[0] == 0) {
+            return -1;
+        }
+        for (int j = open.length() - 1; j >= 0; j--) {
+            if (matches(open.charAt(j), firstCloser[0])) {
+                return j;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean matches(char open, char close) {
+        return switch (open) {
+            case '(' -> close == ')';
+            case '[' -> close == ']';
+            case '{', '$' -> close == '}';
+            default -> false;
+        };
+    }
+
+    /** Indentation of the last non-blank line of the prefix, plus one after a line ending in ':'. */
+    private static int previousIndent(String prefix) {
+        int end = prefix.length();
+        while (end > 0) {
+            int start = prefix.lastIndexOf('\n', end - 1) + 1;
+            String line = prefix.substring(start, end);
+            if (!line.isBlank()) {
+                int indent = indentWidth(line, 0, leadingBlankCount(line));
+                return line.stripTrailing().endsWith(":") ? indent + 1 : indent;
+            }
+            end = start - 1;
+        }
+        return 0;
+    }
+
+    private static int leadingBlankCount(CharSequence line) {
+        int k = 0;
+        while (k < line.length() && (line.charAt(k) == ' ' || line.charAt(k) == '\t')) {
+            k++;
+        }
+        return k;
+    }
+
+    /** Columns of the white space between {@code from} and {@code to}; tabs advance to multiples of 8, as in Python. */
+    private static int indentWidth(CharSequence text, int from, int to) {
+        int width = 0;
+        for (int k = from; k < to; k++) {
+            char c = text.charAt(k);
+            if (c == '\t') {
+                width = (width / 8 + 1) * 8;
+            } else if (c == ' ') {
+                width++;
+            }
+        }
+        return width;
+    }
+
+    private static boolean isBlank(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+    }
+
+    private static int indexOf(CharSequence text, char c, int from) {
+        for (int k = Math.max(0, from); k < text.length(); k++) {
+            if (text.charAt(k) == c) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
+    private static int lastIndexOf(CharSequence text, char c, int from) {
+        for (int k = Math.min(from, text.length() - 1); k >= 0; k--) {
+            if (text.charAt(k) == c) {
+                return k;
+            }
+        }
+        return -1;
+    }
+}
