@@ -248,8 +248,9 @@ final class CodeLexer {
         char c = text.charAt(i);
         if (rawEnd != null) {
             if (startsWith(text, i, end, rawEnd)) {
+                int length = rawEnd.length();
                 leaveString();
-                return i + rawEnd.length();
+                return i + length;
             }
             return i + 1;
         }
