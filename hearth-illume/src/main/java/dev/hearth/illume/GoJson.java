@@ -203,6 +203,30 @@ public final class GoJson {
         out.append('"');
     }
 
+    /**
+     * The shortest decimal that reads back as {@code d}, the closest one when several are as short.
+     * {@code Double.toString} is that, except that it never gives fewer than two digits (4.9E-324
+     * where Go writes 5e-324), so a one-digit candidate is tried as well.
+     */
+    private static BigDecimal shortestDigits(double d) {
+        BigDecimal shortest = new BigDecimal(Double.toString(d)).stripTrailingZeros();
+        if (shortest.precision() == 2) {
+            BigDecimal exact = new BigDecimal(d);
+            BigDecimal best = null;
+            for (java.math.RoundingMode mode : new java.math.RoundingMode[] {java.math.RoundingMode.DOWN, java.math.RoundingMode.UP}) {
+                BigDecimal candidate = shortest.round(new java.math.MathContext(1, mode));
+                if (candidate.doubleValue() == d && (best == null
+                        || candidate.subtract(exact).abs().compareTo(best.subtract(exact).abs()) < 0)) {
+                    best = candidate;
+                }
+            }
+            if (best != null) {
+                return best.stripTrailingZeros();
+            }
+        }
+        return shortest;
+    }
+
     /** Go's {@code encoding/json} float64 format. */
     static String formatFloat(double d) {
         if (d == 0) {
@@ -210,7 +234,7 @@ public final class GoJson {
         }
         double abs = Math.abs(d);
         // Double.toString gives the shortest round-tripping digits (JDK 19+), as Go's -1 precision does
-        BigDecimal shortest = new BigDecimal(Double.toString(d)).stripTrailingZeros();
+        BigDecimal shortest = shortestDigits(d);
         if (abs >= 1e-6 && abs < 1e21) {
             return shortest.toPlainString();
         }
