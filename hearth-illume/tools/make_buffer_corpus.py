@@ -33,10 +33,11 @@ dbg("http://localhost:8080/chat/completions", CT,
 
 # directive rules: column 0 only, split at first space, !! escape, unknown !word is content,
 # CR/LF trimming only, empty messages dropped, CR makes a directive line ordinary text
+# (so the last message keeps the role "assistant": "!user\r" is no directive)
 case("content-rules",
 "!debug\n!user\n\n  indented first line\t\n!!user is escaped\n!unknown words stay\n !user not in column 0\n!user\n\n\n!assistant\n\n!user\r\nafter cr\n",
 dbg("http://localhost:8080/chat/completions", CT,
- '{"cache_prompt":true,"max_tokens":2000,"messages":[{"role":"user","content":"  indented first line\\t\\n!user is escaped\\n!unknown words stay\\n !user not in column 0"},{"role":"user","content":"!user\\r\\nafter cr"}],"stop":["<|im_end|>"],"stream":true}'))
+ '{"cache_prompt":true,"max_tokens":2000,"messages":[{"role":"user","content":"  indented first line\\t\\n!user is escaped\\n!unknown words stay\\n !user not in column 0"},{"role":"assistant","content":"!user\\r\\nafter cr"}],"stop":["<|im_end|>"],"stream":true}'))
 
 case("no-messages",
 "!debug\n\n\n",
@@ -367,3 +368,10 @@ for name, (buf, exp, env) in cases.items():
         with open(name + ".env", "w", newline="") as f:
             for k, v in env.items(): f.write("%s=%s\n" % (k, v))
 print(len(cases))
+
+# invalid UTF-8 stays bytes as in a Go string: raw in the header line, one \ufffd per bad byte in JSON
+with open("invalid-utf8.buffer", "wb") as f:
+    f.write(b"!debug\n!>x-raw a\xffb\n!user\nbad \xff\xfe byte \xe2\x82 end \xc3\xa9\n")
+with open("invalid-utf8.expected", "wb") as f:
+    f.write(b"\n\nPOST http://localhost:8080/chat/completions HTTP/1.1\ncontent-type: application/json\nx-raw: a\xffb\n\n"
+            b'{"cache_prompt":true,"max_tokens":2000,"messages":[{"role":"user","content":"bad \\ufffd\\ufffd byte \\ufffd\\ufffd end \xc3\xa9"}],"stop":["<|im_end|>"],"stream":true}\n\n')

@@ -1,7 +1,6 @@
 package dev.hearth.illume;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -85,7 +84,7 @@ final class ContextFiles {
             throw new IllumeException("read " + path + ": is a directory");
         }
         try {
-            text = new String(Files.readAllBytes(resolve(path)), StandardCharsets.UTF_8);
+            text = GoUtf8.decode(Files.readAllBytes(resolve(path)));
         } catch (IOException e) {
             throw IllumeException.cannotOpen(path, e);
         }

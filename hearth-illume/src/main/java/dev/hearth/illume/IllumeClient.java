@@ -38,7 +38,7 @@ public final class IllumeClient {
 
     public void send(PreparedRequest request, OutputStream out) throws IllumeException, IOException {
         if (request.debug()) {
-            out.write(request.debugText().getBytes(StandardCharsets.UTF_8));
+            out.write(GoUtf8.encode(request.debugText()));
             out.flush();
             return;
         }

@@ -3,7 +3,6 @@ package dev.hearth.illume;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.function.UnaryOperator;
 
@@ -40,7 +39,7 @@ public final class Main {
     public static int run(byte[] buffer, OutputStream stdout, UnaryOperator<String> env, Path workingDirectory) {
         OutputStream out = new BufferedOutputStream(stdout);
         try {
-            String text = new String(buffer, StandardCharsets.UTF_8);
+            String text = GoUtf8.decode(buffer);
             Profiles profiles = new Profiles(workingDirectory, Profiles.defaultSearchDirectories(env));
             PreparedRequest request = new RequestBuilder(profiles, workingDirectory, env).build(text);
             boolean scopeStop = !"0".equals(env.apply("HEARTH_SCOPE_STOP"));
@@ -50,7 +49,7 @@ public final class Main {
         } catch (IllumeException | IOException | RuntimeException e) {
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             try {
-                out.write(("\n\n!error\n\n" + message + "\n").getBytes(StandardCharsets.UTF_8));
+                out.write(GoUtf8.encode("\n\n!error\n\n" + message + "\n"));
                 out.flush();
             } catch (IOException ignored) {
                 // standard output is gone; the exit status still tells

@@ -125,7 +125,7 @@ public final class Profiles {
             return body.toString();
         }
         try {
-            return Files.readString(workingDirectory.resolve(name));
+            return GoUtf8.decode(Files.readAllBytes(workingDirectory.resolve(name)));
         } catch (IOException | java.nio.file.InvalidPathException first) {
             IllumeException original = first instanceof IOException io
                     ? IllumeException.cannotOpen(name, io)
@@ -137,7 +137,7 @@ public final class Profiles {
                 Path candidate = directory.resolve(name + ".profile");
                 if (Files.isRegularFile(candidate)) {
                     try {
-                        return Files.readString(candidate);
+                        return GoUtf8.decode(Files.readAllBytes(candidate));
                     } catch (IOException ignored) {
                         // keep looking; the original error is what Illume reports
                     }
