@@ -360,6 +360,16 @@ case("reddit-post-only",
 dbg("http://localhost:8080/chat/completions", CT,
  '{"cache_prompt":true,"max_tokens":2000,"messages":[{"role":"system","content":"# Reddit Post\\n\\nBest editor?\\nby u/op in r/vim\\n---\\nWhich one?\\n---"}],"stop":["<|im_end|>"],"stream":true}'))
 
+# a bare !profile names the empty file
+case("profile-empty",
+"!debug\n!profile\n",
+"\n\n!error\n\n<stdin>:2: open : no such file or directory\n")
+
+# a directory is not a profile
+case("profile-directory",
+"!debug\n!profile ctx\n",
+"\n\n!error\n\n<stdin>:2: read ctx: is a directory\n")
+
 base = os.path.dirname(os.path.abspath(__file__)) if "__file__" in globals() else "."
 for name, (buf, exp, env) in cases.items():
     with open(name + ".buffer", "w", newline="") as f: f.write(buf)

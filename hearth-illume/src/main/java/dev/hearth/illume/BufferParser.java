@@ -78,11 +78,7 @@ final class BufferParser {
         }
         switch (command) {
             case "!profile" -> {
-                try {
-                    loadProfile(GoText.trimSpace(args), depth);
-                } catch (IllumeException e) {
-                    throw e; // located by the caller, like Illume's wrapping
-                }
+                loadProfile(GoText.trimSpace(args), depth); // an error gets this line's location
                 return true;
             }
             case "!debug" -> {

@@ -62,7 +62,13 @@ public final class IllumeClient {
             if (request.type() == RequestType.CHAT) {
                 write(out, "\n\n!assistant\n\n" + request.prepend());
             }
-            int events = stream(request, body, out);
+            int events;
+            try {
+                events = stream(request, body, out);
+            } catch (IOException e) {
+                // the body broke off mid-stream; Go's reader says "unexpected EOF"
+                throw new IllumeException("unexpected EOF");
+            }
             long done = System.nanoTime();
             if (request.stats()) {
                 double rate = events / ((done - responded) / 1e9);

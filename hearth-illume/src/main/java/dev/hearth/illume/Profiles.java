@@ -125,11 +125,23 @@ public final class Profiles {
             return body.toString();
         }
         try {
-            return GoUtf8.decode(Files.readAllBytes(workingDirectory.resolve(name)));
+            if (name.isEmpty()) {
+                throw new java.nio.file.NoSuchFileException(name); // Go cannot open ""
+            }
+            Path path = workingDirectory.resolve(name);
+            if (Files.isDirectory(path)) {
+                throw new java.nio.file.FileSystemException(name, null, "is a directory");
+            }
+            return GoUtf8.decode(Files.readAllBytes(path));
         } catch (IOException | java.nio.file.InvalidPathException first) {
-            IllumeException original = first instanceof IOException io
-                    ? IllumeException.cannotOpen(name, io)
-                    : new IllumeException("open " + name + ": invalid argument");
+            IllumeException original;
+            if (first instanceof java.nio.file.FileSystemException fs && "is a directory".equals(fs.getReason())) {
+                original = new IllumeException("read " + name + ": is a directory");
+            } else if (first instanceof IOException io) {
+                original = IllumeException.cannotOpen(name, io);
+            } else {
+                original = new IllumeException("open " + name + ": invalid argument");
+            }
             if (name.contains("/") || name.contains("\\")) {
                 return rethrow(original); // a path: Illume does not search
             }

@@ -111,6 +111,12 @@ public final class ScopeStop {
         return language;
     }
 
+    /** For a finished generation: how much of {@code middle} to keep. */
+    public int keptLength(CharSequence middle) {
+        Decision decision = decide(middle);
+        return decision.stop() ? decision.length() : middle.length();
+    }
+
     /** Decides on the whole middle generated so far. */
     public Decision decide(CharSequence middle) {
         int n = middle.length();
