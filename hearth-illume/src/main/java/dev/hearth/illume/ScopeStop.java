@@ -15,8 +15,9 @@ package dev.hearth.illume;
  *       suffix goes on on the same line.
  *   <li><b>Leaving the indented suite</b> (Python): a new logical line indented less than the
  *       hole's line.
- *   <li><b>Repeating the suffix:</b> a line of the middle starts with the suffix's first 32
- *       non-blank characters (whitespace ignored; used when the suffix has at least 8).
+ *   <li><b>Repeating the suffix:</b> a line of the middle, at the hole's own bracket depth,
+ *       starts with the suffix's first 32 non-blank characters (whitespace ignored; used when the
+ *       suffix has at least 8).
  * </ol>
  *
  * Brackets count only in code: strings, characters, template literals, regular expressions and
@@ -153,7 +154,7 @@ public final class ScopeStop {
             cut = Math.min(cut, dedentCut(middle, events));
         }
         if (repeatKey != null) {
-            int[] repeat = repeatCut(middle);
+            int[] repeat = repeatCut(middle, events.holeLevelLineStarts);
             cut = Math.min(cut, repeat[0]);
             hold = Math.min(hold, repeat[1]);
         }
@@ -170,6 +171,8 @@ public final class ScopeStop {
         int itemClosedAt = -1;
         int floor = prefixDepth;
         final java.util.List<Integer> logicalLineEnds = new java.util.ArrayList<>();
+        /** Starts of lines at the hole's own bracket depth, in code: where the suffix may be repeated. */
+        final java.util.List<Integer> holeLevelLineStarts = new java.util.ArrayList<>();
 
         BracketEvents(CharSequence middle) {
             this.middle = middle;
@@ -202,6 +205,9 @@ public final class ScopeStop {
         public void codeNewline(int position, int depth) {
             if (depth == 0) {
                 logicalLineEnds.add(position);
+            }
+            if (depth == prefixDepth) {
+                holeLevelLineStarts.add(position + 1);
             }
         }
     }
@@ -245,15 +251,20 @@ public final class ScopeStop {
         return Integer.MAX_VALUE;
     }
 
-    /** Rule 4: returns {cut or MAX_VALUE, position to hold back from or length}. */
-    private int[] repeatCut(CharSequence middle) {
+    /**
+     * Rule 4, tried only at line starts at the hole's own bracket depth (so a line inside a block
+     * the middle opened, which may well read like the suffix, is no candidate). Returns {cut or
+     * MAX_VALUE, position to hold back from or the length}.
+     */
+    private int[] repeatCut(CharSequence middle, java.util.List<Integer> lineStarts) {
         int n = middle.length();
         int hold = n;
-        int lineStart = holeAtLineStart ? 0 : indexOf(middle, '\n', 0) + 1;
-        if (!holeAtLineStart && lineStart == 0) {
-            return new int[] {Integer.MAX_VALUE, n};
+        java.util.List<Integer> candidates = new java.util.ArrayList<>();
+        if (holeAtLineStart) {
+            candidates.add(0);
         }
-        while (lineStart <= n) {
+        candidates.addAll(lineStarts);
+        for (int lineStart : candidates) {
             int k = lineStart;
             while (k < n && (middle.charAt(k) == ' ' || middle.charAt(k) == '\t' || middle.charAt(k) == '\r')) {
                 k++;
@@ -278,11 +289,6 @@ public final class ScopeStop {
                     hold = Math.min(hold, spaceStart(middle, k)); // may still become a repetition
                 }
             }
-            int next = indexOf(middle, '\n', lineStart);
-            if (next < 0) {
-                break;
-            }
-            lineStart = next + 1;
         }
         return new int[] {Integer.MAX_VALUE, hold};
     }

@@ -410,6 +410,49 @@ class ScopeStopTest {
                     db.insert({"name": ⟦"hearth", "tags": ["a", "}"]⟧})
                     db.commit()
                 """, "})\n    db.close()\n"));
+        // ------------------------------------------ Illume's shape: the hole is a line of its own
+        h.add(hole("Illume-shaped: a statement line in C", CodeLanguage.C, """
+                int area(int w, int h) {
+                ⟦    return w * h;⟧
+                }
+                """, "\n}\n\nint perimeter(int w, int h) {\n    return 2 * (w + h);\n}\n"));
+        h.add(hole("Illume-shaped: a block whose inner line reads like the suffix", CodeLanguage.C, """
+                int clampPositive(int result) {
+                ⟦    if (result < 0) {
+                        return result;
+                    }
+                    result += 1;⟧
+                    return result;
+                }
+                """, "\n    return result;\n}\n"));
+        h.add(hole("Illume-shaped: Java statements", CodeLanguage.JAVA, """
+                class Greeter {
+                    String greet(String name) {
+                ⟦        String greeting = "Hello, " + name + "!";
+                        return greeting;⟧
+                    }
+                }
+                """, "\n    }\n\n    String part(String name) {\n        return name;\n    }\n}\n"));
+        h.add(hole("Illume-shaped: Go loop", CodeLanguage.GO,
+                "func Count(xs []int, v int) int {\n\tn := 0\n⟦\tfor _, x := range xs {\n\t\tif x == v {\n\t\t\tn++\n\t\t}\n\t}⟧\n\treturn n\n}\n",
+                "\n\treturn n\n}\n\nfunc Index(xs []int, v int) int {\n\treturn -1\n}\n"));
+        h.add(hole("Illume-shaped: Python body under a def line", CodeLanguage.PYTHON, """
+                def is_even(n):
+                ⟦    return n % 2 == 0⟧
+
+
+                def is_odd(n):
+                    return not is_even(n)
+                """, "\n\n\ndef is_prime(n):\n    return n > 1 and all(n % d for d in range(2, n))\n"));
+        h.add(hole("Illume-shaped: Python lines after a statement", CodeLanguage.PYTHON, """
+                def load(path):
+                    with open(path) as f:
+                        text = f.read()
+                ⟦        lines = text.splitlines()
+                        return [l for l in lines if l]⟧
+
+                load("x")
+                """, "\n\nload(\"y\")\n"));
         // ---------------------------------------------------------------- unknown language
         h.add(hole("JSON object members (generic rules)", CodeLanguage.GENERIC, """
                 {
