@@ -13,6 +13,8 @@ import java.util.function.UnaryOperator;
  * what makes buffer keys beat profile keys and the first {@code !api} of any profile win.
  */
 final class BufferParser {
+    static final int MAX_PROFILE_DEPTH = 32;
+
     private final BufferState state;
     private final Profiles profiles;
     private final ContextFiles contextFiles;
@@ -27,6 +29,10 @@ final class BufferParser {
 
     /** Loads a profile by name or path at the given depth (0 means "named by the buffer"). */
     void loadProfile(String name, int depth) throws IllumeException {
+        if (depth > MAX_PROFILE_DEPTH) {
+            // Illume recurses until Go's stack overflows; a clear message is kinder
+            throw new IllumeException("!profile " + name + ": profiles nested too deeply (a profile loading itself?)");
+        }
         String body = profiles.load(name);
         state.profile = name;
         load(name, body, depth + 1);

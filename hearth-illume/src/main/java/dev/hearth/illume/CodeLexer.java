@@ -214,7 +214,7 @@ final class CodeLexer {
             }
             return i + 1;
         }
-        if (c == 'r' && rules.rustRawStrings() && !identifierBefore(text, i, true)) {
+        if (c == 'r' && rules.rustRawStrings() && !identifierBefore(text, i)) {
             int k = i + 1;
             while (k < end && text.charAt(k) == '#') {
                 k++;
@@ -316,13 +316,13 @@ final class CodeLexer {
         return k == 0 || !isIdentifier(text.charAt(k - 1));
     }
 
-    /** Whether an identifier character precedes {@code i} (Rust's {@code br"…"} counts as a prefix). */
-    private static boolean identifierBefore(CharSequence text, int i, boolean allowByte) {
+    /** Whether an identifier character precedes {@code i}; Rust's {@code b} of {@code br"…"} does not count. */
+    private static boolean identifierBefore(CharSequence text, int i) {
         if (i == 0) {
             return false;
         }
         char before = text.charAt(i - 1);
-        if (allowByte && before == 'b') {
+        if (before == 'b') {
             return i >= 2 && isIdentifier(text.charAt(i - 2));
         }
         return isIdentifier(before);

@@ -31,7 +31,10 @@ public final class IllumeClient {
      * @param fileName the edited file's name, if known, to choose the language of the hole
      */
     public IllumeClient(boolean scopeStop, String fileName) {
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NORMAL) // as Go's default client does
+                .build();
         this.scopeStop = scopeStop;
         this.fileName = fileName;
     }

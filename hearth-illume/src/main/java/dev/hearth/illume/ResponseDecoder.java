@@ -92,26 +92,31 @@ final class ResponseDecoder {
         return "";
     }
 
-    private static JsonNode field(JsonNode object, String name) {
-        if (object == null || !object.isObject()) {
-            return null;
-        }
-        JsonNode exact = object.get(name);
-        if (exact != null) {
-            return exact;
-        }
+    /**
+     * The member Go's decoder would leave in a struct field: the last one whose name matches
+     * ignoring case and whose value fits the field (a mismatched value is skipped, as Go skips it
+     * with a type error).
+     */
+    private static JsonNode member(JsonNode object, String name, java.util.function.Predicate<JsonNode> fits) {
         JsonNode found = null;
-        for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
-            if (entry.getKey().equalsIgnoreCase(name)) {
-                found = entry.getValue();
+        if (object != null && object.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> entry = it.next();
+                if (entry.getKey().equalsIgnoreCase(name) && fits.test(entry.getValue())) {
+                    found = entry.getValue();
+                }
             }
         }
         return found;
     }
 
+    private static JsonNode field(JsonNode object, String name) {
+        JsonNode value = member(object, name, v -> v.isObject() || v.isArray() || v.isNull());
+        return value == null || value.isNull() ? null : value; // null empties a slice, leaves a struct
+    }
+
     private static String text(JsonNode object, String name) {
-        JsonNode value = field(object, name);
-        return value != null && value.isTextual() ? value.asText() : "";
+        JsonNode value = member(object, name, JsonNode::isTextual);
+        return value == null ? "" : value.asText();
     }
 }

@@ -43,7 +43,6 @@ public final class ScopeStop {
 
     private final CodeLanguage language;
     private final CodeLexer afterPrefix;
-    private final String suffix;
     private final String suffixLeadingSpace;
     private final boolean suffixContinuesLine;
     /** Index in the prefix's open-bracket stack of the innermost bracket the suffix closes, or -1. */
@@ -58,7 +57,6 @@ public final class ScopeStop {
 
     private ScopeStop(String prefix, String suffix, CodeLanguage language) {
         this.language = language;
-        this.suffix = suffix;
         CodeLexer lexer = new CodeLexer(language.rules);
         lexer.run(prefix, new CodeLexer.Listener() {});
         this.afterPrefix = lexer;

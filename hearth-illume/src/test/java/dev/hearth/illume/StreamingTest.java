@@ -291,4 +291,15 @@ class StreamingTest {
         r = run("!infill\n");
         assertThat(r.out()).isEqualTo("\n\n!error\n\n!infill: the buffer has no text to send\n");
     }
+
+    @Test
+    void aProfileThatLoadsItselfIsAnErrorNotACrash(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("loop.profile"), "!profile ./loop.profile\n");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int status = Main.run("!profile ./loop.profile\n!user\nq\n".getBytes(StandardCharsets.UTF_8), out, env::get, dir);
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertThat(status).isEqualTo(1);
+        assertThat(text).startsWith("\n\n!error\n\n<stdin>:1: ./loop.profile:1: ").contains("nested too deeply")
+                .endsWith("\n").hasLineCount(5);
+    }
 }
