@@ -13,9 +13,8 @@
 (defgroup illume nil "Hearth's Illume client." :group 'tools)
 
 (defcustom illume-command
-  (let ((jar (expand-file-name "../target/hearth-illume.jar"
-                               (file-name-directory (or load-file-name buffer-file-name "")))))
-    (if (file-readable-p jar) (list "java" "-jar" jar) (list "illume")))
+  (list (expand-file-name "../bin/hearth-illume"
+                          (file-name-directory (or load-file-name buffer-file-name ""))))
   "The command that runs the client, as a list of program and arguments."
   :type '(repeat string))
 

@@ -5,16 +5,15 @@
 " the cursor; :call IllumeStop() stops.
 "
 " Configuration:
-"   g:illume_command  the command to run (a list); default: java -jar on the
-"                     hearth-illume.jar built next to this plugin, or `illume` if
-"                     that jar is missing
+"   g:illume_command  the command to run (a list); default: the hearth-illume
+"                     launcher beside this plugin (finds a JDK 25, builds the jar
+"                     on first use)
 "
 " The client is told the buffer's file name (HEARTH_ILLUME_FILE), so infill knows the
 " language and stops when the generated code has closed the hole's scope.
 
 if !exists('g:illume_command')
-    let s:jar = expand('<sfile>:p:h:h') .. '/target/hearth-illume.jar'
-    let g:illume_command = filereadable(s:jar) ? ['java', '-jar', s:jar] : ['illume']
+    let g:illume_command = [expand('<sfile>:p:h:h') .. '/bin/hearth-illume']
 endif
 
 " Output arrives in raw pieces; split on newlines and append at b:illume_pos, which is
