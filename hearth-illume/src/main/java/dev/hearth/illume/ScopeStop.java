@@ -28,7 +28,16 @@ package dev.hearth.illume;
  * <p>Used incrementally: {@link #decide} gets the whole middle so far (re-lexed from a snapshot
  * taken after the prefix) and says either stop-and-cut, or how much is already safe to show — text
  * a later cut could remove (trailing white space, a line that may be starting to repeat the
- * suffix) is held back. No HTTP or JSON here: the server uses this class too.
+ * suffix) is held back. No HTTP or JSON here: the server uses this class too, e.g.
+ *
+ * <pre>{@code
+ * ScopeStop scope = ScopeStop.forHole(inputPrefix, inputSuffix, CodeLanguage.detect(fileName, inputPrefix, inputSuffix));
+ * for each generated piece:
+ *     ScopeStop.Decision d = scope.feed(piece);
+ *     send scope.middle().substring(sent, d.length()); sent = d.length();
+ *     if (d.stop()) { end the generation; break; }
+ * at the natural end: send scope.middle().substring(sent)
+ * }</pre>
  */
 public final class ScopeStop {
     static final int REPEAT_KEY_LENGTH = 32;
