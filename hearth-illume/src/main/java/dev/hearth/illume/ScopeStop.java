@@ -34,7 +34,7 @@ package dev.hearth.illume;
  * ScopeStop scope = ScopeStop.forHole(inputPrefix, inputSuffix, CodeLanguage.detect(fileName, inputPrefix, inputSuffix));
  * for each generated piece:
  *     ScopeStop.Decision d = scope.feed(piece);
- *     send scope.middle().substring(sent, d.length()); sent = d.length();
+ *     int upTo = Math.max(sent, d.length()); send scope.middle().substring(sent, upTo); sent = upTo;
  *     if (d.stop()) { end the generation; break; }
  * at the natural end: send scope.middle().substring(sent)
  * }</pre>
