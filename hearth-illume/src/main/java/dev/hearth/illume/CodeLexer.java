@@ -15,6 +15,9 @@ final class CodeLexer {
 
     /** Receives the events that matter for scope decisions; positions index the lexed text. */
     interface Listener {
+        /** An opening bracket in code; {@code depthAfter} is the stack size with it. */
+        default void open(int position, char bracket, int depthAfter) {}
+
         /** A closing bracket in code; {@code depthAfter} is the stack size after it (unchanged if unmatched). */
         default void close(int position, char bracket, int depthAfter, boolean unmatched) {}
 
@@ -225,7 +228,10 @@ final class CodeLexer {
             }
         }
         switch (c) {
-            case '(', '[', '{' -> stack.append(c);
+            case '(', '[', '{' -> {
+                stack.append(c);
+                listener.open(i, c, stack.length());
+            }
             case ')', ']', '}' -> {
                 if (stack.isEmpty()) {
                     listener.close(i, c, 0, true);

@@ -12,7 +12,8 @@ package dev.hearth.illume;
  *   <li><b>Finishing an item.</b> When the suffix closes none of the prefix's open brackets, the
  *       middle must; once it has closed them all (or, at top level in a brace language, closed a
  *       block it opened), cut at the end of that line — or right after the bracket when the
- *       suffix goes on on the same line.
+ *       suffix goes on on the same line. Likewise directly inside a class, struct, interface,
+ *       impl or namespace body: once the middle has completed one braced member.
  *   <li><b>Leaving the indented suite</b> (Python): a new logical line indented less than the
  *       hole's line.
  *   <li><b>Repeating the suffix:</b> a line of the middle, at the hole's own bracket depth,
@@ -57,6 +58,8 @@ public final class ScopeStop {
     /** Index in the prefix's open-bracket stack of the innermost bracket the suffix closes, or -1. */
     private final int suffixClosesFrom;
     private final int prefixDepth;
+    /** The hole is directly in a class, struct, interface, impl or namespace body: one member per hole. */
+    private final boolean declarationScope;
     private final String repeatKey;
     private final boolean holeAtLineStart;
     /** Python: the smallest indentation that stays in the hole's suite, or -1 for "from the middle's first line". */
@@ -67,10 +70,25 @@ public final class ScopeStop {
     private ScopeStop(String prefix, String suffix, CodeLanguage language) {
         this.language = language;
         CodeLexer lexer = new CodeLexer(language.rules);
-        lexer.run(prefix, new CodeLexer.Listener() {});
+        java.util.ArrayDeque<Integer> openedAt = new java.util.ArrayDeque<>();
+        lexer.run(prefix, new CodeLexer.Listener() {
+            @Override
+            public void open(int position, char bracket, int depthAfter) {
+                openedAt.push(position);
+            }
+
+            @Override
+            public void close(int position, char bracket, int depthAfter, boolean unmatched) {
+                if (!unmatched && !openedAt.isEmpty()) {
+                    openedAt.pop();
+                }
+            }
+        });
         this.afterPrefix = lexer;
         this.prefixDepth = lexer.depth();
         this.suffixClosesFrom = innermostClosedBySuffix(lexer, suffix);
+        this.declarationScope = language.rules.braceBlocks() && !openedAt.isEmpty()
+                && prefix.charAt(openedAt.peek()) == '{' && isDeclarationHeader(prefix, openedAt.peek());
 
         int space = 0;
         while (space < suffix.length() && isBlank(suffix.charAt(space))) {
@@ -205,6 +223,8 @@ public final class ScopeStop {
             } else if (prefixDepth == 0 && suffixClosesFrom < 0 && depthAfter == 0 && bracket == '}'
                     && language.rules.braceBlocks()) {
                 itemClosedAt = position; // a top-level block the middle opened is complete
+            } else if (declarationScope && depthAfter == prefixDepth && bracket == '}') {
+                itemClosedAt = position; // a member (method, nested type…) of the enclosing body is complete
             }
         }
 
@@ -319,6 +339,23 @@ public final class ScopeStop {
             start--;
         }
         return start;
+    }
+
+    private static final java.util.regex.Pattern DECLARATION = java.util.regex.Pattern.compile(
+            "\\b(class|struct|interface|enum|union|impl|trait|namespace)\\b");
+
+    /**
+     * Whether the text before the brace at {@code brace}, back to the previous ; { or }, declares a
+     * type or namespace. A header with parentheses is taken for a function (which may well take or
+     * return a struct), so the rule stays off there.
+     */
+    private static boolean isDeclarationHeader(String prefix, int brace) {
+        int start = brace;
+        while (start > 0 && ";{}".indexOf(prefix.charAt(start - 1)) < 0) {
+            start--;
+        }
+        String header = prefix.substring(start, brace);
+        return header.indexOf('(') < 0 && DECLARATION.matcher(header).find();
     }
 
     /** The prefix's innermost open bracket that the suffix's first unmatched closer closes, or -1. */

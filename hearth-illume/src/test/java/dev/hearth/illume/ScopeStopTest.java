@@ -453,6 +453,62 @@ class ScopeStopTest {
 
                 load("x")
                 """, "\n\nload(\"y\")\n"));
+        // ------------------------------------------ one member per hole in a type's body
+        h.add(hole("Java: a method in a class body; the model writes more methods", CodeLanguage.JAVA, """
+                public class Account {
+                    private long balance;
+
+                ⟦    public void deposit(long amount) {
+                        if (amount <= 0) {
+                            throw new IllegalArgumentException("amount");
+                        }
+                        balance += amount;
+                    }⟧
+
+                    public long balance() {
+                        return balance;
+                    }
+                }
+                """, "\n\n    public void withdraw(long amount) {\n        balance -= amount;\n    }\n\n    public void close() {}\n"));
+        h.add(hole("C#: a method in a class body", CodeLanguage.CSHARP, """
+                namespace Shop
+                {
+                    public class Cart
+                    {
+                        private readonly List<Item> _items = new();
+                ⟦        public void Add(Item item)
+                        {
+                            _items.Add(item);
+                        }⟧
+                    }
+                }
+                """, "\n\n        public void Remove(Item item)\n        {\n            _items.Remove(item);\n        }\n"));
+        h.add(hole("Rust: a method in an impl block", CodeLanguage.RUST, """
+                impl Stack {
+                ⟦    fn push(&mut self, x: i32) {
+                        self.items.push(x);
+                    }⟧
+                }
+                """, "\n\n    fn pop(&mut self) -> Option<i32> {\n        self.items.pop()\n    }\n"));
+        h.add(hole("TypeScript: a method in a class", CodeLanguage.TYPESCRIPT, """
+                export class Timer {
+                  private start = Date.now();
+                ⟦  elapsed(): number {
+                    return Date.now() - this.start;
+                  }⟧
+                }
+                """, "\n\n  reset(): void {\n    this.start = Date.now();\n  }\n"));
+        h.add(hole("C: a function taking a struct is not a type body", CodeLanguage.C, """
+                int length(struct node *n) {
+                    int k = 0;
+                ⟦    while (n) {
+                        k++;
+                        n = n->next;
+                    }
+                    k *= 2;⟧
+                    return k;
+                }
+                """, "\n    return k;\n}\n\nint sum(struct node *n) {\n    return 0;\n}\n"));
         // ---------------------------------------------------------------- unknown language
         h.add(hole("JSON object members (generic rules)", CodeLanguage.GENERIC, """
                 {
