@@ -13,21 +13,22 @@ final class HttpErrors {
     private HttpErrors() {}
 
     static String describe(String url, Throwable failure) {
-        URI uri = URI.create(url);
+        URI uri = URI.create(url.replace(" ", "%20"));
+        String quoted = GoQuote.quote(url);
         String host = uri.getHost() == null ? "" : uri.getHost();
         int port = uri.getPort() >= 0 ? uri.getPort() : ("https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80);
         String address = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
         Throwable cause = failure;
         while (cause != null) {
             if (cause instanceof UnresolvedAddressException || cause instanceof UnknownHostException) {
-                return "Post \"" + url + "\": dial tcp: lookup " + host + ": no such host";
+                return "Post " + quoted + ": dial tcp: lookup " + host + ": no such host";
             }
             if (cause instanceof ConnectException) {
-                return "Post \"" + url + "\": dial tcp " + address + ": connect: connection refused";
+                return "Post " + quoted + ": dial tcp " + address + ": connect: connection refused";
             }
             cause = cause.getCause();
         }
         String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
-        return "Post \"" + url + "\": " + message;
+        return "Post " + quoted + ": " + message;
     }
 }

@@ -117,18 +117,24 @@ public final class IllumeClient {
     }
 
     private static HttpRequest toHttpRequest(PreparedRequest request) throws IllumeException {
+        String url = request.url();
+        String quoted = GoQuote.quote(url);
+        if (url.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw new IllumeException("parse " + quoted + ": net/url: invalid control character in URL");
+        }
         URI uri;
         try {
-            uri = new URI(request.url());
+            // Go's parser takes a space in a path or query; Java's wants it escaped
+            uri = new URI(url.replace(" ", "%20"));
         } catch (java.net.URISyntaxException e) {
-            throw new IllumeException("parse \"" + request.url() + "\": " + e.getReason());
+            throw new IllumeException("parse " + quoted + ": " + e.getReason());
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw new IllumeException("Post \"" + request.url() + "\": unsupported protocol scheme \"" + scheme + "\"");
+            throw new IllumeException("Post " + quoted + ": unsupported protocol scheme \"" + scheme + "\"");
         }
         if (uri.getHost() == null) {
-            throw new IllumeException("Post \"" + request.url() + "\": http: no Host in request URL");
+            throw new IllumeException("Post " + quoted + ": http: no Host in request URL");
         }
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
                 .POST(HttpRequest.BodyPublishers.ofString(request.body(), StandardCharsets.UTF_8));

@@ -278,6 +278,11 @@ class StreamingTest {
         assertThat(r.out()).isEqualTo("\n\n!error\n\nPost \"ftp://example.test/chat/completions\": unsupported protocol scheme \"ftp\"\n");
         assertThat(r.status()).isEqualTo(1);
 
+        // {n} fills in a number the way Go's encoder writes it, newline included: not a valid URL
+        r = run("!api http://127.0.0.1:1/v{n}\n!:n 1\n!user\nq\n");
+        assertThat(r.out()).isEqualTo("\n\n!error\n\nparse \"http://127.0.0.1:1/v1\\n/chat/completions\": "
+                + "net/url: invalid control character in URL\n");
+
         stub.respond(200, List.of("data: " + "x".repeat(70_000) + "\n\n"));
         r = run("!api " + stub.url() + "\n!completion\nx\n");
         assertThat(r.out()).isEqualTo("\n\n!error\n\nbufio.Scanner: token too long\n");
