@@ -59,7 +59,7 @@ public final class IllumeClient {
         long responded = System.nanoTime();
         try (InputStream body = response.body()) {
             if (response.statusCode() != 200) {
-                String text = new String(body.readAllBytes(), StandardCharsets.UTF_8);
+                String text = GoUtf8.decode(body.readAllBytes());
                 throw new IllumeException("HTTP " + response.statusCode() + ": " + text);
             }
             if (request.type() == RequestType.CHAT) {
@@ -111,7 +111,7 @@ public final class IllumeClient {
 
     private static void write(OutputStream out, String text) throws IOException {
         if (!text.isEmpty()) {
-            out.write(text.getBytes(StandardCharsets.UTF_8));
+            out.write(GoUtf8.encode(text)); // bytes as they came, like Go
         }
         out.flush();
     }
