@@ -1,3 +1,12 @@
+#!/usr/bin/env python3
+"""Writes the !debug corpus (NAME.buffer, NAME.expected, NAME.env) into the current directory.
+
+Run it from hearth-illume/src/test/resources/buffers. Every expected output here was written by
+hand from skeeto/illume's illume.go (Load, LoadProfile, query, marshal, interpolate, addfile,
+emitreddit, emitgithub) -- never recorded from the Java implementation -- so DebugCorpusTest
+checks the implementation against Illume's semantics. Helper files the buffers use (ctx/,
+profiles/, config/illume/) are committed beside the corpus.
+"""
 import os
 # Each case: name -> (buffer, expected stdout, env dict). Expected outputs were written by hand
 # from skeeto/illume's illume.go (query/Load/marshal), NOT produced by the Java implementation.
