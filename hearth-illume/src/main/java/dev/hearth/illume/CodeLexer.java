@@ -161,7 +161,7 @@ final class CodeLexer {
             commentDepth = 1;
             return i + 2;
         }
-        if (rules.regexLiterals() && c == '/' && regexMayStart()) {
+        if (rules.regexLiterals() && c == '/' && regexMayStart(text, i)) {
             mode = Mode.REGEX;
             regexClass = false;
             return i + 1;
@@ -191,6 +191,10 @@ final class CodeLexer {
                     && (before == '@' || (before == '$' && i > 1 && text.charAt(i - 2) == '@'));
             enterString('"', false, !verbatimString, verbatimString, null);
             return i + 1;
+        }
+        if (c == '\'' && rules.singleQuote() != LexRules.SingleQuote.STRING && i > 0
+                && Character.isLetterOrDigit(text.charAt(i - 1)) && startsNumber(text, i - 1)) {
+            return i + 1; // C++14 and C23 digit separator: 1'000'000
         }
         if (c == '\'') {
             switch (rules.singleQuote()) {
@@ -306,9 +310,39 @@ final class CodeLexer {
         lastSignificant = '"';
     }
 
-    /** A slash starts a regular expression where a value cannot end (after an operator or opener). */
-    private boolean regexMayStart() {
-        return lastSignificant == 0 || "(,=:[!&|?{};".indexOf(lastSignificant) >= 0;
+    private static final java.util.Set<String> KEYWORDS_BEFORE_EXPRESSION = java.util.Set.of(
+            "return", "typeof", "case", "do", "else", "in", "of", "new", "delete", "void", "throw",
+            "instanceof", "yield", "await");
+
+    /**
+     * A slash starts a regular expression where a value cannot end: after an operator or opener,
+     * or after a keyword such as {@code return}; after a name, a number or a closer it divides.
+     */
+    private boolean regexMayStart(CharSequence text, int slash) {
+        if (lastSignificant == 0 || "(,=:[!&|?{};+-*%<>~^".indexOf(lastSignificant) >= 0) {
+            return true;
+        }
+        if (!isIdentifier(lastSignificant)) {
+            return false;
+        }
+        int end = slash;
+        while (end > 0 && Character.isWhitespace(text.charAt(end - 1))) {
+            end--;
+        }
+        int start = end;
+        while (start > 0 && isIdentifier(text.charAt(start - 1))) {
+            start--;
+        }
+        return KEYWORDS_BEFORE_EXPRESSION.contains(text.subSequence(start, end).toString());
+    }
+
+    /** Whether the alphanumeric run ending at {@code last} is a number (starts with a digit). */
+    private static boolean startsNumber(CharSequence text, int last) {
+        int start = last;
+        while (start > 0 && (Character.isLetterOrDigit(text.charAt(start - 1)) || text.charAt(start - 1) == '\'')) {
+            start--;
+        }
+        return Character.isDigit(text.charAt(start));
     }
 
     /** R of a C++ raw string stands alone or after an encoding prefix u8, u, U or L. */

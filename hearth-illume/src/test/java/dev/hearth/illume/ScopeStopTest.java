@@ -144,6 +144,12 @@ class ScopeStopTest {
                     return v;⟧
                 }
                 """, "\n}\n\ntemplate <typename T>\nT wrap(T v) { return v; }\n"));
+        h.add(hole("digit separators are not character literals", CodeLanguage.CPP, """
+                long big() {
+                    ⟦long n = 1'000'000;
+                    return n * 2;⟧
+                }
+                """, "\n}\n\nlong small() { return 1; }\n"));
         // ---------------------------------------------------------------- Java
         h.add(hole("method body; the model writes the next method", CodeLanguage.JAVA, """
                 public class Stats {
@@ -214,6 +220,18 @@ class ScopeStopTest {
                   return s.replace(re, '');⟧
                 }
                 """, "\n}\n\nmodule.exports = { clean };\n"));
+        h.add(hole("regular expression after return", CodeLanguage.JAVASCRIPT, """
+                function isClose(s) {
+                  ⟦if (!s) return false;
+                  return /^[)\\]}]$/.test(s);⟧
+                }
+                """, "\n}\n\nfunction isOpen(s) {\n  return false;\n}\n"));
+        h.add(hole("division is not a regular expression", CodeLanguage.JAVASCRIPT, """
+                function ratio(a, b) {
+                  ⟦const r = (a + 1) / (b + 1) / 2;
+                  return r;⟧
+                }
+                """, "\n}\n\nfunction other() {}\n"));
         h.add(hole("arrow callback body", CodeLanguage.JAVASCRIPT, """
                 app.get('/', (req, res) => {
                   ⟦res.send({ ok: true });⟧
