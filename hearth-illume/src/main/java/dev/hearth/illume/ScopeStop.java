@@ -17,8 +17,8 @@ package dev.hearth.illume;
  *   <li><b>Leaving the indented suite</b> (Python): a new logical line indented less than the
  *       hole's line.
  *   <li><b>Repeating the suffix:</b> a line of the middle, at the hole's own bracket depth,
- *       starts with the suffix's first 32 non-blank characters (whitespace ignored; used when the
- *       suffix has at least 8).
+ *       starts with the suffix's first lines — whole lines, at least two and 32 non-blank
+ *       characters (whitespace ignored; used when the suffix has at least 8).
  * </ol>
  *
  * Brackets count only in code: strings, characters, template literals, regular expressions and
@@ -43,6 +43,7 @@ package dev.hearth.illume;
 public final class ScopeStop {
     static final int REPEAT_KEY_LENGTH = 32;
     static final int REPEAT_MIN_LENGTH = 8;
+    static final int REPEAT_KEY_LIMIT = 256;
     private static final int SUFFIX_LEX_LIMIT = 16 * 1024;
 
     /**
@@ -99,13 +100,7 @@ public final class ScopeStop {
         String firstLine = newline < 0 ? suffix : suffix.substring(0, newline);
         this.suffixContinuesLine = !firstLine.isBlank();
 
-        StringBuilder key = new StringBuilder();
-        for (int i = 0; i < suffix.length() && key.length() < REPEAT_KEY_LENGTH; i++) {
-            if (!isBlank(suffix.charAt(i))) {
-                key.append(suffix.charAt(i));
-            }
-        }
-        this.repeatKey = key.length() >= REPEAT_MIN_LENGTH ? key.toString() : null;
+        this.repeatKey = repetitionKey(suffix);
 
         String lastLine = prefix.substring(prefix.lastIndexOf('\n') + 1);
         this.holeAtLineStart = lastLine.isBlank();
@@ -135,6 +130,11 @@ public final class ScopeStop {
 
     public CodeLanguage language() {
         return language;
+    }
+
+    /** Whether the hole sits directly in a type or namespace body (one member per hole). */
+    boolean inDeclarationScope() {
+        return declarationScope;
     }
 
     /** For a finished generation: how much of {@code middle} to keep. */
@@ -237,6 +237,34 @@ public final class ScopeStop {
                 holeLevelLineStarts.add(position + 1);
             }
         }
+    }
+
+    /**
+     * The non-blank characters of the suffix's first whole lines: at least two non-blank lines and
+     * at least {@value #REPEAT_KEY_LENGTH} characters (fewer only when the suffix ends), so that
+     * code that merely resembles the suffix — a similar line, a repeated separator comment — is
+     * not taken for a repetition. Null when there is too little to compare.
+     */
+    private static String repetitionKey(String suffix) {
+        StringBuilder key = new StringBuilder();
+        int lines = 0;
+        int start = 0;
+        while (start < suffix.length() && (lines < 2 || key.length() < REPEAT_KEY_LENGTH)
+                && key.length() < REPEAT_KEY_LIMIT) {
+            int newline = suffix.indexOf('\n', start);
+            int end = newline < 0 ? suffix.length() : newline;
+            int before = key.length();
+            for (int i = start; i < end; i++) {
+                if (!isBlank(suffix.charAt(i))) {
+                    key.append(suffix.charAt(i));
+                }
+            }
+            if (key.length() > before) {
+                lines++;
+            }
+            start = end + 1;
+        }
+        return key.length() >= REPEAT_MIN_LENGTH ? key.toString() : null;
     }
 
     /** Rule 3: the first logical line of the middle indented less than the hole's suite. */
