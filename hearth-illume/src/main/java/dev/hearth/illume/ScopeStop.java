@@ -59,6 +59,7 @@ public final class ScopeStop {
     /** Index in the prefix's open-bracket stack of the innermost bracket the suffix closes, or -1. */
     private final int suffixClosesFrom;
     private final int prefixDepth;
+    private final boolean prefixIsTopLevel;
     /** The hole is directly in a class, struct, interface, impl or namespace body: one member per hole. */
     private final boolean declarationScope;
     private final String repeatKey;
@@ -87,7 +88,11 @@ public final class ScopeStop {
         });
         this.afterPrefix = lexer;
         this.prefixDepth = lexer.depth();
-        this.suffixClosesFrom = innermostClosedBySuffix(lexer, suffix);
+        char suffixCloser = firstUnmatchedCloser(lexer, suffix);
+        this.suffixClosesFrom = innermostClosedBySuffix(lexer, suffixCloser);
+        // a suffix closing more than the prefix opened means the prefix is a window into a block
+        // (editors send a few hundred lines), so "top level" is not really top level
+        this.prefixIsTopLevel = lexer.depth() == 0 && suffixCloser == 0;
         this.declarationScope = language.rules.braceBlocks() && !openedAt.isEmpty()
                 && prefix.charAt(openedAt.peek()) == '{' && isDeclarationHeader(prefix, openedAt.peek());
 
@@ -220,8 +225,7 @@ public final class ScopeStop {
                 } else if (suffixClosesFrom < 0 && depthAfter == 0) {
                     itemClosedAt = position;
                 }
-            } else if (prefixDepth == 0 && suffixClosesFrom < 0 && depthAfter == 0 && bracket == '}'
-                    && language.rules.braceBlocks()) {
+            } else if (prefixIsTopLevel && depthAfter == 0 && bracket == '}' && language.rules.braceBlocks()) {
                 itemClosedAt = position; // a top-level block the middle opened is complete
             } else if (declarationScope && depthAfter == prefixDepth && bracket == '}') {
                 itemClosedAt = position; // a member (method, nested type…) of the enclosing body is complete
@@ -386,12 +390,8 @@ public final class ScopeStop {
         return header.indexOf('(') < 0 && DECLARATION.matcher(header).find();
     }
 
-    /** The prefix's innermost open bracket that the suffix's first unmatched closer closes, or -1. */
-    private static int innermostClosedBySuffix(CodeLexer afterPrefix, String suffix) {
-        String open = afterPrefix.openBrackets();
-        if (open.isEmpty()) {
-            return -1;
-        }
+    /** The first bracket in the suffix that closes something opened before it (0 if none). */
+    private static char firstUnmatchedCloser(CodeLexer afterPrefix, String suffix) {
         char[] firstCloser = {0};
         CodeLexer lexer = afterPrefix.copyWithoutBrackets();
         lexer.run(suffix.length() > SUFFIX_LEX_LIMIT ? suffix.substring(0, SUFFIX_LEX_LIMIT) : suffix,
@@ -403,11 +403,17 @@ public final class ScopeStop {
                         }
                     }
                 });
-        if (firstCloser[0] == 0) {
+        return firstCloser[0];
+    }
+
+    /** The prefix's innermost open bracket that the suffix's first unmatched closer closes, or -1. */
+    private static int innermostClosedBySuffix(CodeLexer afterPrefix, char firstCloser) {
+        String open = afterPrefix.openBrackets();
+        if (firstCloser == 0) {
             return -1;
         }
         for (int j = open.length() - 1; j >= 0; j--) {
-            if (matches(open.charAt(j), firstCloser[0])) {
+            if (matches(open.charAt(j), firstCloser)) {
                 return j;
             }
         }

@@ -111,6 +111,18 @@ class ScopeStopTest {
                     }
                 }
                 """, ") {\n        puts(\"positive even\");\n    }\n}\n"));
+        h.add(hole("a prefix window that starts inside a function (as editors send it)", CodeLanguage.C, """
+                    int x = start;
+                    while (x < limit) {
+                        x += step;
+                    }
+                ⟦    if (x > 0) {
+                        x--;
+                    }
+                    x++;⟧
+                    return x;
+                }
+                """, "\n}\n\nint g(void) {\n    return 0;\n}\n"));
         // ---------------------------------------------------------------- C++
         h.add(hole("raw string with unbalanced brackets", CodeLanguage.CPP, """
                 std::string pattern() {
