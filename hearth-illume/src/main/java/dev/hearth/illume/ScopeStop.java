@@ -69,8 +69,11 @@ public final class ScopeStop {
     private final int previousIndent;
     private final StringBuilder fed = new StringBuilder();
 
-    private ScopeStop(String prefix, String suffix, CodeLanguage language) {
+    private ScopeStop(String prefix, String suffix, CodeLanguage language, boolean wholeFile) {
         this.language = language;
+        if (!wholeFile) {
+            prefix = resynchronize(prefix, language);
+        }
         CodeLexer lexer = new CodeLexer(language.rules);
         java.util.ArrayDeque<Integer> openedAt = new java.util.ArrayDeque<>();
         lexer.run(prefix, new CodeLexer.Listener() {
@@ -92,7 +95,7 @@ public final class ScopeStop {
         this.suffixClosesFrom = innermostClosedBySuffix(lexer, suffixCloser);
         // a suffix closing more than the prefix opened means the prefix is a window into a block
         // (editors send a few hundred lines), so "top level" is not really top level
-        this.prefixIsTopLevel = lexer.depth() == 0 && suffixCloser == 0;
+        this.prefixIsTopLevel = wholeFile && lexer.depth() == 0 && suffixCloser == 0;
         this.declarationScope = language.rules.braceBlocks() && !openedAt.isEmpty()
                 && prefix.charAt(openedAt.peek()) == '{' && isDeclarationHeader(prefix, openedAt.peek());
 
@@ -117,9 +120,21 @@ public final class ScopeStop {
         }
     }
 
-    /** A stopper for the hole between {@code prefix} and {@code suffix} in the given language. */
+    /**
+     * A stopper for the hole between {@code prefix} and {@code suffix} in the given language, where
+     * the two are the whole file (as Illume sends the whole buffer).
+     */
     public static ScopeStop forHole(String prefix, String suffix, CodeLanguage language) {
-        return new ScopeStop(prefix, suffix, language == null ? CodeLanguage.GENERIC : language);
+        return forHole(prefix, suffix, language, true);
+    }
+
+    /**
+     * @param wholeFile whether the prefix starts at the beginning of the file; when it may be a
+     *     window of some lines (as llama.vim sends to {@code /infill}), an empty bracket stack does
+     *     not mean top level, and rule 2's "one top-level item per hole" stays off
+     */
+    public static ScopeStop forHole(String prefix, String suffix, CodeLanguage language, boolean wholeFile) {
+        return new ScopeStop(prefix, suffix, language == null ? CodeLanguage.GENERIC : language, wholeFile);
     }
 
     /** Appends a piece of generated text and decides on everything fed so far. */
@@ -388,6 +403,40 @@ public final class ScopeStop {
         }
         String header = prefix.substring(start, brace);
         return header.indexOf('(') < 0 && DECLARATION.matcher(header).find();
+    }
+
+    private static final java.util.regex.Pattern PYTHON_HEADER = java.util.regex.Pattern.compile(
+            "(?m)^[ \\t]*(async[ \\t]+)?(def|class)[ \\t]+\\w+[^\\n]*:[ \\t]*$");
+
+    /**
+     * A window of a file may begin inside a comment or a docstring, which would turn the lexer's
+     * idea of code and text upside down. Start lexing where code surely begins: after a block
+     * comment's end that comes before any start, or (Python) at the least indented def/class header.
+     */
+    static String resynchronize(String window, CodeLanguage language) {
+        if (language.rules.indentedBlocks()) {
+            // docstrings hold example code too, but indented deeper than the code around them:
+            // take the least indented header
+            java.util.regex.Matcher header = PYTHON_HEADER.matcher(window);
+            int best = -1;
+            int bestIndent = Integer.MAX_VALUE;
+            while (header.find()) {
+                int indent = leadingBlankCount(window.substring(header.start(), header.end()));
+                if (indent < bestIndent) {
+                    best = header.start();
+                    bestIndent = indent;
+                }
+            }
+            return best < 0 ? window : window.substring(best);
+        }
+        if (language.rules.blockComments()) {
+            int close = window.indexOf("*/");
+            int open = window.indexOf("/*");
+            if (close >= 0 && (open < 0 || close < open)) {
+                return window.substring(close + 2);
+            }
+        }
+        return window;
     }
 
     /** The first bracket in the suffix that closes something opened before it (0 if none). */

@@ -611,6 +611,26 @@ class ScopeStopTest {
     }
 
     @Test
+    void aWindowOfAFileIsNotTopLevelJustBecauseNoBracketIsOpen() {
+        String prefix = "    x = 1,\n";
+        String middle = "    p = { a: 1 };\n\n    q = 2;";
+        assertThat(ScopeStop.forHole(prefix, "\n", CodeLanguage.JAVASCRIPT).decide(middle).stop()).isTrue();
+        assertThat(ScopeStop.forHole(prefix, "\n", CodeLanguage.JAVASCRIPT, false).decide(middle).stop()).isFalse();
+    }
+
+    @Test
+    void aWindowIsLexedFromWhereCodeSurelyBegins() {
+        assertThat(ScopeStop.resynchronize(" * calls f(x\n */\nint g() {\n", CodeLanguage.C)).isEqualTo("\nint g() {\n");
+        assertThat(ScopeStop.resynchronize("/* a */ int g() {\n", CodeLanguage.C)).isEqualTo("/* a */ int g() {\n");
+        String python = "        example:\n\n            def shown(x):\n                return (x\n    \"\"\"\n\n    def real(self):\n        ";
+        assertThat(ScopeStop.resynchronize(python, CodeLanguage.PYTHON)).isEqualTo("    def real(self):\n        ");
+        // and the stopper then reads the docstring's stray "(" as text: the real body is not cut
+        ScopeStop stop = ScopeStop.forHole(python, "\n\n    def other(self):\n        pass\n", CodeLanguage.PYTHON, false);
+        assertThat(stop.decide("return self.x\n\n    def more(self):").length()).isEqualTo(13);
+        assertThat(stop.decide("return self.x\n\n    def more(self):").stop()).isTrue();
+    }
+
+    @Test
     void languagesComeFromFileNamesOrAreGuessed() {
         assertThat(CodeLanguage.fromFileName("src/main.rs")).isEqualTo(CodeLanguage.RUST);
         assertThat(CodeLanguage.fromFileName("Widget.TSX")).isEqualTo(CodeLanguage.TYPESCRIPT);
