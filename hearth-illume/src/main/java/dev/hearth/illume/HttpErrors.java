@@ -17,16 +17,23 @@ final class HttpErrors {
         String quoted = GoQuote.quote(url);
         String host = uri.getHost() == null ? "" : uri.getHost();
         int port = uri.getPort() >= 0 ? uri.getPort() : ("https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80);
-        String address = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
-        Throwable cause = failure;
-        while (cause != null) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof UnresolvedAddressException || cause instanceof UnknownHostException) {
                 return "Post " + quoted + ": dial tcp: lookup " + host + ": no such host";
             }
+        }
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof ConnectException) {
+                // Go names the address it dialled, not the host name
+                String ip = host;
+                try {
+                    ip = java.net.InetAddress.getByName(host).getHostAddress();
+                } catch (UnknownHostException e) {
+                    return "Post " + quoted + ": dial tcp: lookup " + host + ": no such host";
+                }
+                String address = (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + port;
                 return "Post " + quoted + ": dial tcp " + address + ": connect: connection refused";
             }
-            cause = cause.getCause();
         }
         String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
         return "Post " + quoted + ": " + message;
