@@ -39,9 +39,18 @@ public final class FloatOps {
         for (; i < n; i++) x[xOff + i] += y[yOff + i];
     }
 
-    /** gate[i] = silu(gate[i]) * up[i], silu(x) = x / (1 + e^-x) (ggml_swiglu). */
+    /**
+     * gate[i] = silu(gate[i]) * up[i], silu(x) = x / (1 + e^-x) (ggml_swiglu). Vectorized: a scalar
+     * exp per FFN element cost ~5% of a 1B model's generation step.
+     */
     public static void swiglu(float[] gate, int gOff, float[] up, int uOff, int n) {
-        for (int i = 0; i < n; i++) {
+        int i = 0;
+        for (int upper = S.loopBound(n); i < upper; i += S.length()) {
+            FloatVector g = FloatVector.fromArray(S, gate, gOff + i);
+            FloatVector e = g.neg().lanewise(VectorOperators.EXP).add(1f);
+            g.div(e).mul(FloatVector.fromArray(S, up, uOff + i)).intoArray(gate, gOff + i);
+        }
+        for (; i < n; i++) {
             float g = gate[gOff + i];
             gate[gOff + i] = (float) (g / (1.0 + Math.exp(-g))) * up[uOff + i];
         }
