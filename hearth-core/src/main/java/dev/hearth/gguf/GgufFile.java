@@ -87,7 +87,8 @@ public final class GgufFile implements AutoCloseable {
             }
             int typeId = in.i32("type of tensor '" + name + "'");
             GgmlType type = GgmlType.byId(typeId);
-            if (type == null) throw in.error("tensor '" + name + "' has unknown or unsupported tensor type " + typeId);
+            if (type == null) throw in.error("tensor '" + name + "' has unknown or unsupported tensor type " + typeId
+                    + " (" + GgmlType.describe(typeId) + "); Hearth reads F32, F16, BF16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K");
             if (shape[0] % type.blockSize != 0)
                 throw in.error("tensor '" + name + "' row length " + shape[0] + " is not a multiple of " + type + "'s block size " + type.blockSize);
             long offset = in.u64("data offset of tensor '" + name + "'");

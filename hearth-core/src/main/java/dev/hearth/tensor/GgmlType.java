@@ -48,6 +48,22 @@ public enum GgmlType {
         return id >= 0 && id < BY_ID.length ? BY_ID[id] : null;
     }
 
+    /** ggml's names for the ids of formats Hearth does not read (ggml.h), so a load error can name them. */
+    private static final java.util.Map<Integer, String> OTHER_NAMES = java.util.Map.ofEntries(
+            java.util.Map.entry(4, "Q4_2 (removed from ggml)"), java.util.Map.entry(5, "Q4_3 (removed from ggml)"),
+            java.util.Map.entry(16, "IQ2_XXS"), java.util.Map.entry(17, "IQ2_XS"), java.util.Map.entry(18, "IQ3_XXS"),
+            java.util.Map.entry(19, "IQ1_S"), java.util.Map.entry(21, "IQ3_S"), java.util.Map.entry(22, "IQ2_S"),
+            java.util.Map.entry(23, "IQ4_XS"), java.util.Map.entry(29, "IQ1_M"), java.util.Map.entry(31, "Q4_0_4_4 (removed from ggml)"),
+            java.util.Map.entry(32, "Q4_0_4_8 (removed from ggml)"), java.util.Map.entry(33, "Q4_0_8_8 (removed from ggml)"),
+            java.util.Map.entry(34, "TQ1_0"), java.util.Map.entry(35, "TQ2_0"), java.util.Map.entry(39, "MXFP4"));
+
+    /** A name for ggml type id {@code id}, known to Hearth or not: "Q4_K", "IQ2_XXS", or "#77". */
+    public static String describe(int id) {
+        GgmlType t = byId(id);
+        if (t != null) return t.name();
+        return OTHER_NAMES.getOrDefault(id, "#" + id);
+    }
+
     /** Bytes taken by {@code n} elements; {@code n} must be a multiple of the block size. */
     public long bytesFor(long n) {
         return n / blockSize * blockBytes;

@@ -163,7 +163,9 @@ class GgufFileTest {
         byte[] b = bos.toByteArray();
         int typePos = 24 + 9 + 4 + 8;
         le(b).putInt(typePos, 77);
-        assertThat(openError(b)).contains("unknown or unsupported tensor type 77");
+        assertThat(openError(b)).contains("unknown or unsupported tensor type 77 (#77)");
+        le(b).putInt(typePos, 16);
+        assertThat(openError(b)).contains("unsupported tensor type 16 (IQ2_XXS)");
     }
 
     @Test
