@@ -79,7 +79,7 @@ public final class LlamaModel {
         if (t.shape().length != 2 || t.shape()[0] != cols || t.shape()[1] != rows)
             throw new GgufFormatException(f.path() + ": tensor '" + name + "' has shape " + java.util.Arrays.toString(t.shape())
                     + ", expected [" + cols + ", " + rows + "]");
-        TypeOps.of(t.type()); // unsupported types fail at load, not at the first token
+        supported(f, t);
         return t;
     }
 
@@ -89,8 +89,17 @@ public final class LlamaModel {
         if (t.elementCount() != n)
             throw new GgufFormatException(f.path() + ": tensor '" + name + "' has " + t.elementCount() + " elements, expected " + n);
         float[] v = new float[n];
-        TypeOps.of(t.type()).dequantize(t.data(), 0, v, 0, n);
+        supported(f, t).dequantize(t.data(), 0, v, 0, n);
         return v;
+    }
+
+    /** The tensor's kernels; an unsupported type fails here, at load, not at the first token. */
+    private static TypeOps supported(GgufFile f, Tensor t) {
+        try {
+            return TypeOps.of(t.type());
+        } catch (IllegalArgumentException e) {
+            throw new GgufFormatException(f.path() + ": tensor '" + t.name() + "' has type " + t.type() + ", which Hearth cannot compute with yet");
+        }
     }
 
     public ModelConfig config() {
