@@ -1,0 +1,27 @@
+package dev.hearth.engine;
+
+import dev.hearth.sampling.SamplingSettings;
+import java.util.List;
+
+/**
+ * One generation job, already tokenized.
+ *
+ * @param prompt            the tokens to evaluate before generating (never empty)
+ * @param sampling          the sampler chain's settings
+ * @param nPredict          tokens to generate at most; -1 = until end of generation or a full context
+ * @param stop              stop strings: generation ends before the first one, which is not returned
+ * @param nProbs            report the top n token probabilities for each generated token (0 = none)
+ * @param postSamplingProbs report probabilities after the sampler chain instead of the raw softmax
+ * @param tMaxPredictMs     after a newline was generated, stop once generation took this long (0 = off)
+ * @param cachePrompt       reuse the longest common prefix with what the slot evaluated before
+ * @param idSlot            the slot to run on, -1 = the engine chooses
+ */
+public record CompletionRequest(int[] prompt, SamplingSettings sampling, int nPredict, List<String> stop,
+                                int nProbs, boolean postSamplingProbs, long tMaxPredictMs, boolean cachePrompt,
+                                int idSlot) {
+    public CompletionRequest {
+        if (prompt.length == 0) throw new IllegalArgumentException("the prompt is empty");
+        if (nPredict < -1) throw new IllegalArgumentException("n_predict must be -1 or more");
+        stop = List.copyOf(stop);
+    }
+}

@@ -1,0 +1,214 @@
+package dev.hearth.engine;
+
+import dev.hearth.model.Session;
+import dev.hearth.sampling.SamplerChain;
+import dev.hearth.sampling.TokenProbability;
+import dev.hearth.tokenizer.StreamingDetokenizer;
+import dev.hearth.tokenizer.Tokenizer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One lane of the engine: a {@link Session} (its own KV cells), the tokens those cells hold (the
+ * prompt cache) and, while busy, the state of the generation running on it. Touched only by the
+ * scheduler thread, except {@link #snapshot()} readers, which see volatile-published copies.
+ */
+final class Slot {
+    final int id;
+    final Session session;
+    /** tokens[0..cachedCount) are in the KV cache, in order. */
+    private int[] cached = new int[256];
+    private int cachedCount;
+    long lastUsedNanos;
+
+    // the running generation (null task = idle)
+    EngineTask task;
+    private int[] prompt;
+    private int promptPos;
+    private int cacheN;
+    private SamplerChain sampler;
+    private StreamingDetokenizer detokenizer;
+    private StopStrings stops;
+    private final StringBuilder generated = new StringBuilder();
+    private int sent;
+    private int nDecoded;
+    private int nextToken = -1;
+    private boolean hasNewLine;
+    private long tStart, tPromptDone, tNewLine;
+    private final List<Integer> allTokens = new ArrayList<>();
+    private final List<TokenProbs> allProbs = new ArrayList<>();
+    private final List<Integer> pendingTokens = new ArrayList<>();
+    private final List<TokenProbs> pendingProbs = new ArrayList<>();
+    volatile SlotSnapshot snapshot;
+
+    Slot(int id, Session session) {
+        this.id = id;
+        this.session = session;
+        publish();
+    }
+
+    int contextSize() { return session.contextSize(); }
+
+    /** Length of the common prefix of this slot's cache and {@code tokens}. */
+    int commonPrefix(int[] tokens) {
+        int n = Math.min(cachedCount, tokens.length);
+        int i = 0;
+        while (i < n && cached[i] == tokens[i]) i++;
+        return i;
+    }
+
+    boolean busy() { return task != null; }
+
+    boolean prompting() { return promptPos < prompt.length; }
+
+    /** Binds a task: keeps the reusable cache prefix (at least one prompt token is always evaluated, for its logits). */
+    void start(EngineTask t, Tokenizer tokenizer) {
+        CompletionRequest r = t.request;
+        task = t;
+        prompt = r.prompt();
+        int keep = r.cachePrompt() ? Math.min(commonPrefix(prompt), prompt.length - 1) : 0;
+        session.truncate(keep);
+        cachedCount = keep;
+        promptPos = keep;
+        cacheN = keep;
+        sampler = new SamplerChain(r.sampling(), tokenizer.vocabularySize(), tokenizer.vocabulary().eogIds(),
+                id -> new String(tokenizer.piece(id, true), java.nio.charset.StandardCharsets.UTF_8));
+        for (int tok : prompt) sampler.accept(tok);
+        detokenizer = tokenizer.streamingDetokenizer(false);
+        stops = new StopStrings(r.stop());
+        generated.setLength(0);
+        sent = 0;
+        nDecoded = 0;
+        nextToken = -1;
+        hasNewLine = false;
+        allTokens.clear();
+        allProbs.clear();
+        pendingTokens.clear();
+        pendingProbs.clear();
+        tStart = System.nanoTime();
+        tPromptDone = 0;
+        lastUsedNanos = tStart;
+        publish();
+    }
+
+    /** The tokens this slot feeds in the next step: a prompt chunk of at most {@code budget}, or its last sampled token. */
+    int[] nextInput(int budget) {
+        if (prompting()) {
+            int n = Math.min(budget, prompt.length - promptPos);
+            return Arrays.copyOfRange(prompt, promptPos, promptPos + n);
+        }
+        return new int[] {nextToken};
+    }
+
+    /** Records that {@code fed} went into the KV cache; returns true when logits for sampling are ready. */
+    boolean fed(int[] fed) {
+        for (int tok : fed) {
+            if (cachedCount == cached.length) cached = Arrays.copyOf(cached, cachedCount * 2);
+            cached[cachedCount++] = tok;
+        }
+        if (prompting()) {
+            promptPos += fed.length;
+            if (prompting()) return false;
+            tPromptDone = System.nanoTime();
+        }
+        return true;
+    }
+
+    /**
+     * Samples the next token from {@code logits} and advances the generation; emits released text to
+     * the listener. Returns the result when the generation ended, else null.
+     */
+    CompletionResult sampleAndAdvance(float[] logits, Tokenizer tokenizer) {
+        CompletionRequest r = task.request;
+        int vocab = tokenizer.vocabularySize();
+        int token = sampler.sample(logits);
+        sampler.accept(token);
+        nDecoded++;
+        allTokens.add(token);
+        pendingTokens.add(token);
+        if (r.nProbs() > 0) {
+            TokenProbs p;
+            if (r.postSamplingProbs()) {
+                p = new TokenProbs(new TokenProbability(token, sampler.postSamplingProb(token)), sampler.postSamplingProbs(r.nProbs()));
+            } else {
+                SamplerChain.RawProbs raw = SamplerChain.rawProbs(logits, vocab, r.nProbs(), token);
+                p = new TokenProbs(raw.chosen(), raw.top());
+            }
+            allProbs.add(p);
+            pendingProbs.add(p);
+        }
+
+        StopType stop = null;
+        String stoppingWord = "";
+        boolean eog = tokenizer.isEog(token) && !r.sampling().ignoreEos;
+        if (eog) {
+            stop = StopType.EOS;
+        } else {
+            String piece = detokenizer.push(token);
+            generated.append(piece);
+            if (piece.indexOf('\n') >= 0 && !hasNewLine) { hasNewLine = true; tNewLine = System.nanoTime(); }
+        }
+        int releasable = generated.length();
+        if (!stops.isEmpty()) {
+            StopStrings.Match m = stops.findComplete(generated, sent - stops.longest());
+            if (m != null) {
+                generated.setLength(m.index());
+                releasable = m.index();
+                stop = StopType.WORD;
+                stoppingWord = m.word();
+            } else if (stop == null) {
+                releasable = generated.length() - stops.partialSuffix(generated);
+            }
+        }
+        boolean contextFull = false;
+        if (stop == null) {
+            long elapsedMs = (System.nanoTime() - tPromptDone) / 1_000_000;
+            if (r.nPredict() >= 0 && nDecoded >= r.nPredict()) stop = StopType.LIMIT;
+            else if (session.position() + 1 > session.contextSize()) { stop = StopType.LIMIT; contextFull = true; }
+            else if (hasNewLine && r.tMaxPredictMs() > 0 && elapsedMs > r.tMaxPredictMs()) stop = StopType.LIMIT;
+        }
+        if (stop != null && stop != StopType.WORD) {
+            generated.append(detokenizer.flush());
+            releasable = generated.length();
+        }
+        if (releasable > sent || (stop == null && !pendingProbs.isEmpty())) {
+            String text = generated.substring(sent, Math.max(sent, releasable));
+            sent = Math.max(sent, releasable);
+            task.listener.onPartial(new TokenEvent(text, pendingTokens.stream().mapToInt(Integer::intValue).toArray(), List.copyOf(pendingProbs)));
+            pendingTokens.clear();
+            pendingProbs.clear();
+        }
+        if (stop == null) {
+            nextToken = token;
+            publishEvery();
+            return null;
+        }
+        long now = System.nanoTime();
+        int promptN = prompt.length - cacheN;
+        return new CompletionResult(generated.toString(), allTokens.stream().mapToInt(Integer::intValue).toArray(),
+                List.copyOf(allProbs), stop, stoppingWord, id, prompt.length, cachedCount, cacheN,
+                promptN, (tPromptDone - tStart) / 1e6, nDecoded, (now - tPromptDone) / 1e6, hasNewLine, contextFull);
+    }
+
+    /** Ends the task (done or cancelled); the KV cache and its token list stay for the next prompt. */
+    void release() {
+        task = null;
+        lastUsedNanos = System.nanoTime();
+        publish();
+    }
+
+    private int publishCounter;
+
+    private void publishEvery() {
+        if ((++publishCounter & 15) == 0) publish();
+    }
+
+    void publish() {
+        EngineTask t = task;
+        snapshot = new SlotSnapshot(id, session.contextSize(), t != null, t != null ? t.id : -1,
+                t != null ? t.request : null, nDecoded,
+                t == null ? 0 : (t.request.nPredict() < 0 ? -1 : t.request.nPredict() - nDecoded),
+                hasNewLine, cachedCount);
+    }
+}

@@ -1,0 +1,9 @@
+package dev.hearth.engine;
+
+import java.util.List;
+
+/**
+ * Output released by one step: {@code text} (may be empty while a possible stop string is held
+ * back), the tokens sampled since the previous event and, when asked, their probabilities.
+ */
+public record TokenEvent(String text, int[] tokens, List<TokenProbs> probs) { }
