@@ -1,0 +1,91 @@
+package dev.hearth.server;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hearth.engine.CompletionRequest;
+import dev.hearth.engine.CompletionResult;
+import dev.hearth.engine.TokenEvent;
+import dev.hearth.tokenizer.Tokenizer;
+import java.util.List;
+
+/** llama.cpp's own completion JSON ({@code /completion}, {@code /infill}). */
+final class NativeFormat implements ResponseFormat {
+    private final String model;
+    private final String prompt;
+    private final CompletionRequest request;
+    private final Tokenizer tok;
+    private final boolean returnTokens;
+    private final boolean stream;
+
+    NativeFormat(String model, String prompt, CompletionRequest request, Tokenizer tok, boolean returnTokens, boolean stream) {
+        this.model = model;
+        this.prompt = prompt;
+        this.request = request;
+        this.tok = tok;
+        this.returnTokens = returnTokens;
+        this.stream = stream;
+    }
+
+    @Override
+    public List<ObjectNode> opening() {
+        return List.of();
+    }
+
+    @Override
+    public List<ObjectNode> partial(TokenEvent e) {
+        ObjectNode o = Json.object();
+        o.put("index", 0);
+        o.put("content", e.text());
+        tokens(o, e.tokens());
+        o.put("stop", false);
+        o.put("id_slot", -1);
+        if (request.nProbs() > 0)
+            o.set("completion_probabilities", ResponseJson.probsArray(e.probs(), tok, request.postSamplingProbs(), request.nProbs()));
+        return List.of(o);
+    }
+
+    @Override
+    public List<ObjectNode> closing(CompletionResult r) {
+        ObjectNode o = finalObject(r, "", new int[0]);
+        return List.of(o);
+    }
+
+    @Override
+    public ObjectNode whole(CompletionResult r) {
+        ObjectNode o = finalObject(r, r.content(), r.tokens());
+        if (request.nProbs() > 0)
+            o.set("completion_probabilities", ResponseJson.probsArray(r.probs(), tok, request.postSamplingProbs(), request.nProbs()));
+        return o;
+    }
+
+    private ObjectNode finalObject(CompletionResult r, String content, int[] tokens) {
+        ObjectNode o = Json.object();
+        o.put("index", 0);
+        o.put("content", content);
+        tokens(o, tokens);
+        o.put("id_slot", r.slotId());
+        o.put("stop", true);
+        o.put("model", model);
+        o.put("tokens_predicted", r.predictedN());
+        o.put("tokens_evaluated", r.tokensEvaluated());
+        o.set("generation_settings", ResponseJson.settings(request, stream));
+        o.put("prompt", prompt);
+        o.put("has_new_line", r.hasNewLine());
+        o.put("truncated", r.contextFull());
+        o.put("stop_type", r.stopType().wire);
+        o.put("stopping_word", r.stoppingWord());
+        o.put("tokens_cached", r.tokensCached());
+        o.set("timings", ResponseJson.timings(r));
+        return o;
+    }
+
+    private void tokens(ObjectNode o, int[] ids) {
+        ArrayNode a = o.putArray("tokens");
+        if (returnTokens) for (int id : ids) a.add(id);
+    }
+
+    @Override
+    public boolean endsWithDone() {
+        return false;
+    }
+}
