@@ -175,7 +175,7 @@ final class Slot {
         if (releasable > sent || (stop == null && !pendingProbs.isEmpty())) {
             String text = generated.substring(sent, Math.max(sent, releasable));
             sent = Math.max(sent, releasable);
-            task.listener.onPartial(new TokenEvent(text, pendingTokens.stream().mapToInt(Integer::intValue).toArray(), List.copyOf(pendingProbs)));
+            task.listener.onPartial(new TokenEvent(text, pendingTokens.stream().mapToInt(Integer::intValue).toArray(), List.copyOf(pendingProbs), nDecoded, prompt.length));
             pendingTokens.clear();
             pendingProbs.clear();
         }

@@ -44,6 +44,7 @@ final class InfoRoutes {
         ObjectNode meta = d.putObject("meta");
         meta.put("vocab_type", m.tokenizer.vocabulary().type() == dev.hearth.tokenizer.Vocabulary.Type.SPM ? 1 : 2);
         meta.put("n_vocab", c.vocab());
+        meta.put("n_ctx", m.engine.contextPerSlot());
         meta.put("n_ctx_train", c.contextTrain());
         meta.put("n_embd", c.embd());
         meta.put("n_params", m.parameterCount);
@@ -88,7 +89,7 @@ final class InfoRoutes {
             o.put("is_processing", s.processing());
             o.set("params", s.request() != null ? ResponseJson.settings(s.request(), false)
                     : ResponseJson.settings(cfg.defaultSampling(), cfg.defaultNPredict(), List.of(), false, 0, false));
-            ObjectNode nt = o.putObject("next_token");
+            ObjectNode nt = o.putArray("next_token").addObject();
             nt.put("has_next_token", s.processing());
             nt.put("has_new_line", s.hasNewLine());
             nt.put("n_remain", s.nRemain());

@@ -36,9 +36,12 @@ final class NativeFormat implements ResponseFormat {
         ObjectNode o = Json.object();
         o.put("index", 0);
         o.put("content", e.text());
-        tokens(o, e.tokens());
+        ArrayNode ids = o.putArray("tokens");
+        for (int id : e.tokens()) ids.add(id); // a stream always carries its token ids, as llama-server's does
         o.put("stop", false);
         o.put("id_slot", -1);
+        o.put("tokens_predicted", e.tokensPredicted());
+        o.put("tokens_evaluated", e.tokensEvaluated());
         if (request.nProbs() > 0)
             o.set("completion_probabilities", ResponseJson.probsArray(e.probs(), tok, request.postSamplingProbs(), request.nProbs()));
         return List.of(o);

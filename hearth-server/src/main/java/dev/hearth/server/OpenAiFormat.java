@@ -82,7 +82,8 @@ final class OpenAiFormat implements ResponseFormat {
         c.put("index", 0);
         if (chat) c.putObject("delta");
         else c.put("text", "");
-        o.set("usage", ResponseJson.usage(r));
+        // llama-server puts usage in the last text_completion chunk, but in a chat stream only on request
+        if (!chat) o.set("usage", ResponseJson.usage(r));
         o.set("timings", ResponseJson.timings(r));
         if (!includeUsage) return List.of(o);
         // stream_options.include_usage: OpenAI sends usage in one more chunk with no choices

@@ -36,6 +36,7 @@ final class ResponseJson {
         u.put("completion_tokens", r.predictedN());
         u.put("prompt_tokens", r.tokensEvaluated());
         u.put("total_tokens", r.predictedN() + r.tokensEvaluated());
+        u.putObject("prompt_tokens_details").put("cached_tokens", r.cacheN());
         return u;
     }
 
