@@ -215,6 +215,16 @@ class ServerTest {
     }
 
     @Test
+    void chatPageIsServedWithoutAKey() throws Exception {
+        TestClient.Response page = keyedClient.get("/");
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.contentType()).startsWith("text/html");
+        assertThat(page.body()).contains("<title>Hearth</title>").doesNotContain("http://", "https://");
+        assertThat(keyedClient.get("/app.js").status()).isEqualTo(200);
+        assertThat(keyedClient.get("/markdown.js").status()).isEqualTo(200);
+    }
+
+    @Test
     void unknownGetRouteIs404() throws Exception {
         assertError(client.get("/v1/nothing"), 404, "not_found_error");
     }
