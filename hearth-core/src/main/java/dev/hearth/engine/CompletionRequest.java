@@ -15,13 +15,15 @@ import java.util.List;
  * @param tMaxPredictMs     after a newline was generated, stop once generation took this long (0 = off)
  * @param cachePrompt       reuse the longest common prefix with what the slot evaluated before
  * @param idSlot            the slot to run on, -1 = the engine chooses
+ * @param nIndent           for code infill: stop when a new line starts with less indentation (0 = off)
  */
 public record CompletionRequest(int[] prompt, SamplingSettings sampling, int nPredict, List<String> stop,
                                 int nProbs, boolean postSamplingProbs, long tMaxPredictMs, boolean cachePrompt,
-                                int idSlot) {
+                                int idSlot, int nIndent) {
     public CompletionRequest {
         if (prompt.length == 0) throw new IllegalArgumentException("the prompt is empty");
         if (nPredict < -1) throw new IllegalArgumentException("n_predict must be -1 or more");
         stop = List.copyOf(stop);
+        if (nIndent < 0) throw new IllegalArgumentException("n_indent must be 0 or more");
     }
 }

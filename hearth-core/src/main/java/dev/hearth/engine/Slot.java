@@ -35,6 +35,7 @@ final class Slot {
     private int nDecoded;
     private int nextToken = -1;
     private boolean hasNewLine;
+    private int lineStart; // where the line after the last newline starts in the generated text
     private long tStart, tPromptDone, tNewLine;
     private final List<Integer> allTokens = new ArrayList<>();
     private final List<TokenProbs> allProbs = new ArrayList<>();
@@ -82,6 +83,7 @@ final class Slot {
         nDecoded = 0;
         nextToken = -1;
         hasNewLine = false;
+        lineStart = -1;
         allTokens.clear();
         allProbs.clear();
         pendingTokens.clear();
@@ -161,6 +163,10 @@ final class Slot {
                 releasable = generated.length() - stops.partialSuffix(generated);
             }
         }
+        if (stop == null && r.nIndent() > 0 && shallowerLine(r.nIndent())) {
+            stop = StopType.LIMIT;
+            releasable = Math.min(releasable, generated.length());
+        }
         boolean contextFull = false;
         if (stop == null) {
             long elapsedMs = (System.nanoTime() - tPromptDone) / 1_000_000;
@@ -189,6 +195,31 @@ final class Slot {
         return new CompletionResult(generated.toString(), allTokens.stream().mapToInt(Integer::intValue).toArray(),
                 List.copyOf(allProbs), stop, stoppingWord, id, prompt.length, cachedCount, cacheN,
                 promptN, (tPromptDone - tStart) / 1e6, nDecoded, (now - tPromptDone) / 1e6, hasNewLine, contextFull);
+    }
+
+    /**
+     * llama-server's n_indent: once a line after a newline shows its first non-blank character, a line
+     * indented less than {@code minIndent} ends the generation, cut before that character (the code
+     * block being completed is over).
+     */
+    private boolean shallowerLine(int minIndent) {
+        while (true) {
+            if (lineStart < 0) {
+                int nl = generated.indexOf("\n");
+                if (nl < 0) return false;
+                lineStart = nl + 1;
+            }
+            int pos = lineStart, indent = 0;
+            while (pos < generated.length() && (generated.charAt(pos) == ' ' || generated.charAt(pos) == '\t')) { pos++; indent++; }
+            if (pos >= generated.length()) return false; // the line's indentation is not known yet
+            if (indent < minIndent && generated.charAt(pos) != '\n') {
+                generated.setLength(pos);
+                return true;
+            }
+            int next = generated.indexOf("\n", lineStart);
+            if (next < 0) return false;
+            lineStart = next + 1;
+        }
     }
 
     /** Ends the task (done or cancelled); the KV cache and its token list stay for the next prompt. */

@@ -55,7 +55,7 @@ class EngineTest {
     }
 
     static CompletionRequest request(String prompt, int n, List<String> stop) {
-        return new CompletionRequest(tokenizer.encode(prompt, true, false), greedy(), n, stop, 0, false, 0, true, -1);
+        return new CompletionRequest(tokenizer.encode(prompt, true, false), greedy(), n, stop, 0, false, 0, true, -1, 0);
     }
 
     @Test
@@ -111,7 +111,7 @@ class EngineTest {
         for (String p : prompts) {
             Collector c = new Collector();
             // cache_prompt off so each run evaluates its whole prompt, as the one alone did
-            engine.submit(new CompletionRequest(tokenizer.encode(p, true, false), greedy(), 24, List.of(), 0, false, 0, false, -1), c);
+            engine.submit(new CompletionRequest(tokenizer.encode(p, true, false), greedy(), 24, List.of(), 0, false, 0, false, -1, 0), c);
             together.add(c);
         }
         for (int i = 0; i < prompts.length; i++) assertThat(together.get(i).get().content()).isEqualTo(alone.get(i));
@@ -121,18 +121,36 @@ class EngineTest {
     void promptLongerThanTheContextIsRefused() {
         int[] longPrompt = new int[300];
         java.util.Arrays.fill(longPrompt, 1);
-        assertThatThrownBy(() -> engine.submit(new CompletionRequest(longPrompt, greedy(), 4, List.of(), 0, false, 0, true, -1), new Collector()))
+        assertThatThrownBy(() -> engine.submit(new CompletionRequest(longPrompt, greedy(), 4, List.of(), 0, false, 0, true, -1, 0), new Collector()))
                 .isInstanceOf(PromptTooLongException.class).hasMessageContaining("300");
     }
 
     @Test
     void probabilitiesAreReported() throws Exception {
         Collector c = new Collector();
-        engine.submit(new CompletionRequest(tokenizer.encode("Once", true, false), greedy(), 3, List.of(), 5, false, 0, true, -1), c);
+        engine.submit(new CompletionRequest(tokenizer.encode("Once", true, false), greedy(), 3, List.of(), 5, false, 0, true, -1, 0), c);
         CompletionResult r = c.get();
         assertThat(r.probs()).hasSize(3);
         assertThat(r.probs().get(0).top()).hasSize(5);
         assertThat(r.probs().get(0).chosen().id()).isEqualTo(r.probs().get(0).top().get(0).id());
+    }
+
+    @Test
+    void nIndentStopsAtALineIndentedLessThanAsked() throws Exception {
+        int[] prompt = tokenizer.encode("Once upon a time", true, false);
+        SamplingSettings s = greedy();
+        s.ignoreEos = true;
+        Collector plain = new Collector();
+        engine.submit(new CompletionRequest(prompt, s, 200, List.of(), 0, false, 0, true, -1, 0), plain);
+        String text = plain.get().content();
+        int nl = text.indexOf('\n');
+        org.junit.jupiter.api.Assumptions.assumeTrue(nl >= 0 && nl + 1 < text.length() && text.charAt(nl + 1) != ' ', "no unindented second line");
+        Collector c = new Collector();
+        engine.submit(new CompletionRequest(prompt, s, 200, List.of(), 0, false, 0, true, -1, 1), c);
+        CompletionResult r = c.get();
+        assertThat(r.stopType()).isEqualTo(StopType.LIMIT);
+        assertThat(r.content()).isEqualTo(text.substring(0, nl + 1));
+        assertThat(c.streamed.toString()).isEqualTo(r.content());
     }
 
     @Test

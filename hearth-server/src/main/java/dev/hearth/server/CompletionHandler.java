@@ -32,7 +32,19 @@ final class CompletionHandler {
         this.cfg = cfg;
     }
 
+    /** Requests being answered; shutdown waits for them to write their final event. */
+    final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+
     void handle(Context ctx, Kind kind) throws InterruptedException {
+        inFlight.incrementAndGet();
+        try {
+            generate(ctx, kind);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private void generate(Context ctx, Kind kind) throws InterruptedException {
         LoadedModel m = model.get();
         ObjectNode body = Json.body(ctx, cfg.maxBodyBytes());
         String modelName = body.path("model").isTextual() ? body.get("model").asText() : m.alias;
@@ -75,7 +87,7 @@ final class CompletionHandler {
         if (tokens.length == 0) throw ApiError.invalid("the prompt is empty");
 
         CompletionRequest req = new CompletionRequest(tokens, p.sampling, p.nPredict, p.stop, p.nProbs,
-                p.postSamplingProbs, p.tMaxPredictMs, p.cachePrompt, p.idSlot);
+                p.postSamplingProbs, p.tMaxPredictMs, p.cachePrompt, p.idSlot, p.nIndent);
         ResponseFormat format = switch (kind) {
             case NATIVE, INFILL -> new NativeFormat(modelName, promptText, req, m.tokenizer, p.returnTokens, p.stream);
             case OAI_COMPLETION -> new OpenAiFormat(false, modelName, m.tokenizer, logprobs, topLogprobs, p.includeUsage);

@@ -25,6 +25,7 @@ final class CompletionParams {
     boolean postSamplingProbs;
     long tMaxPredictMs;
     int idSlot = -1;
+    int nIndent;
     boolean returnTokens;
     boolean includeUsage;
     SamplingSettings sampling;
@@ -42,6 +43,8 @@ final class CompletionParams {
         p.nPredict = n;
         p.tMaxPredictMs = r.integer("t_max_predict_ms", 0);
         p.idSlot = r.integer("id_slot", -1);
+        p.nIndent = r.integer("n_indent", 0);
+        if (p.nIndent < 0) throw ApiError.invalid("n_indent must be 0 or more");
         p.nProbs = r.integer("n_probs", 0);
         if (p.nProbs < 0) throw ApiError.invalid("n_probs must be 0 or more");
         p.postSamplingProbs = r.bool("post_sampling_probs", false);

@@ -21,6 +21,7 @@ public final class HearthServer implements AutoCloseable {
     private final ServerConfig cfg;
     private final CompletableFuture<LoadedModel> loading = new CompletableFuture<>();
     private Javalin app;
+    private CompletionHandler completions;
 
     public HearthServer(ServerConfig cfg) {
         this.cfg = cfg;
@@ -55,7 +56,7 @@ public final class HearthServer implements AutoCloseable {
         Access access = new Access(cfg.apiKeys());
         InfoRoutes info = new InfoRoutes(this::model, cfg);
         TokenRoutes tokens = new TokenRoutes(this::model, cfg);
-        CompletionHandler completions = new CompletionHandler(this::model, cfg);
+        completions = new CompletionHandler(this::model, cfg);
 
         r.before(access::before);
         r.get("/health", info::health);
@@ -116,6 +117,9 @@ public final class HearthServer implements AutoCloseable {
     @Override
     public void close() {
         if (loading.isDone() && !loading.isCompletedExceptionally()) loading.join().close();
+        // give the request threads a moment to write the error event the engine just sent them
+        long end = System.nanoTime() + 2_000_000_000L;
+        while (completions != null && completions.inFlight.get() > 0 && System.nanoTime() < end) Thread.onSpinWait();
         if (app != null) app.stop();
     }
 }
