@@ -123,6 +123,7 @@ final class Slot {
      */
     CompletionResult sampleAndAdvance(float[] logits, Tokenizer tokenizer) {
         CompletionRequest r = task.request;
+        if (r.nPredict() == 0) return result(StopType.LIMIT, "", false); // only evaluate (e.g. to warm the cache)
         int vocab = tokenizer.vocabularySize();
         int token = sampler.sample(logits);
         sampler.accept(token);
@@ -190,6 +191,10 @@ final class Slot {
             publishEvery();
             return null;
         }
+        return result(stop, stoppingWord, contextFull);
+    }
+
+    private CompletionResult result(StopType stop, String stoppingWord, boolean contextFull) {
         long now = System.nanoTime();
         int promptN = prompt.length - cacheN;
         return new CompletionResult(generated.toString(), allTokens.stream().mapToInt(Integer::intValue).toArray(),

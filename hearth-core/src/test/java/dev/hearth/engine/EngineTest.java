@@ -45,7 +45,7 @@ class EngineTest {
     }
 
     /** Collects events; completes with the result. */
-    static final class Collector implements CompletionListener {
+    static class Collector implements CompletionListener {
         final StringBuilder streamed = new StringBuilder();
         final CompletableFuture<CompletionResult> done = new CompletableFuture<>();
         public void onPartial(TokenEvent e) { streamed.append(e.text()); }
@@ -151,6 +151,34 @@ class EngineTest {
         assertThat(r.stopType()).isEqualTo(StopType.LIMIT);
         assertThat(r.content()).isEqualTo(text.substring(0, nl + 1));
         assertThat(c.streamed.toString()).isEqualTo(r.content());
+    }
+
+    @Test
+    void requestsBeyondCapacityWaitAndRunInArrivalOrder() throws Exception {
+        try (Engine one = new Engine(LlamaModel.load(file), tokenizer, pool, 1, 128, 64)) {
+            List<Integer> finished = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<Collector> cs = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                int n = i;
+                Collector c = new Collector() {
+                    @Override public void onDone(CompletionResult r) { finished.add(n); super.onDone(r); }
+                };
+                cs.add(c);
+                one.submit(request("Once upon a time", 8, List.of()), c);
+            }
+            for (Collector c : cs) assertThat(c.get().predictedN()).isEqualTo(8);
+            assertThat(finished).containsExactly(0, 1, 2, 3);
+        }
+    }
+
+    @Test
+    void nPredictZeroOnlyEvaluatesThePrompt() throws Exception {
+        Collector c = new Collector();
+        engine.submit(request("Once upon a time", 0, List.of()), c);
+        CompletionResult r = c.get();
+        assertThat(r.predictedN()).isZero();
+        assertThat(r.content()).isEmpty();
+        assertThat(r.tokensEvaluated()).isPositive();
     }
 
     @Test
