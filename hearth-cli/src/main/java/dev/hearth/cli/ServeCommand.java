@@ -101,7 +101,12 @@ final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }));
         System.err.printf("hearth: listening on http://%s:%d (loading %s)%n", host, server.port(), model);
-        server.awaitReady();
+        try {
+            server.awaitReady();
+        } catch (RuntimeException e) {
+            server.close(); // a model that cannot load ends the command, like llama-server
+            throw e;
+        }
         System.err.printf("hearth: model loaded, %d slot(s); open http://%s:%d in a browser to chat%n", parallel, host, server.port());
         stopped.await();
         return 0;
