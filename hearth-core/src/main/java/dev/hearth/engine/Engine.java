@@ -116,7 +116,9 @@ public final class Engine implements AutoCloseable {
                 for (Slot s : active) {
                     if (!s.busy()) continue;
                     s.task.listener.onError("generation failed: " + e);
-                    s.release();
+                    s.forgetCache();
+                    lock.lock();
+                    try { s.release(); } finally { lock.unlock(); }
                 }
             }
         }

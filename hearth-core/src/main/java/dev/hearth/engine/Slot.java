@@ -227,6 +227,12 @@ final class Slot {
         }
     }
 
+    /** Empties the cache (after a failed step, when the KV cells may not match the token list). */
+    void forgetCache() {
+        cachedCount = 0;
+        session.truncate(0);
+    }
+
     /** Ends the task (done or cancelled); the KV cache and its token list stay for the next prompt. */
     void release() {
         task = null;

@@ -168,6 +168,25 @@ class ServerTest {
     }
 
     @Test
+    void logitBiasInAllThreeFormsAndSeededSampling() throws Exception {
+        String base = "{\"prompt\":\"Once upon a time\",\"n_predict\":1,\"temperature\":0,\"return_tokens\":true";
+        JsonNode plain = client.post("/completion", base + "}").json();
+        int first = plain.get("tokens").get(0).asInt();
+        String firstText = plain.get("content").asText();
+        for (String bias : new String[] {"[[" + first + ", false]]", "{\"" + first + "\": -100}", "[[" + Json.MAPPER.writeValueAsString(firstText) + ", false]]"}) {
+            JsonNode r = client.post("/completion", base + ",\"logit_bias\":" + bias + "}").json();
+            assertThat(r.get("tokens").get(0).asInt()).as(bias).isNotEqualTo(first);
+        }
+        String seeded = "{\"prompt\":\"Once upon a time\",\"n_predict\":24,\"temperature\":1.5,\"top_k\":0,\"top_p\":1,\"min_p\":0,\"seed\":1234,\"samplers\":\"kt\"}";
+        String a = client.post("/completion", seeded).json().get("content").asText();
+        String b = client.post("/completion", seeded).json().get("content").asText();
+        assertThat(a).isEqualTo(b);
+        JsonNode settings = client.post("/completion", seeded).json().get("generation_settings");
+        assertThat(settings.get("samplers").toString()).isEqualTo("[\"top_k\",\"temperature\"]");
+        assertThat(settings.get("seed").asLong()).isEqualTo(1234);
+    }
+
+    @Test
     void tokenizeDetokenizeRoundTripAndTemplate() throws Exception {
         JsonNode t = client.post("/tokenize", "{\"content\":\"Hello world, the cat sat.\"}").json();
         assertThat(t.get("tokens").size()).isGreaterThan(3);
