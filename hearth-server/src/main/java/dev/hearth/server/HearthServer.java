@@ -23,8 +23,16 @@ public final class HearthServer implements AutoCloseable {
     private Javalin app;
     private CompletionHandler completions;
 
+    private final java.util.function.Function<ServerConfig, LoadedModel> loader;
+
     public HearthServer(ServerConfig cfg) {
+        this(cfg, LoadedModel::new);
+    }
+
+    /** With another way to load the model (tests use it to hold the server in its loading state). */
+    HearthServer(ServerConfig cfg, java.util.function.Function<ServerConfig, LoadedModel> loader) {
         this.cfg = cfg;
+        this.loader = loader;
     }
 
     /** Opens the port and starts loading the model; returns once the port listens. */
@@ -44,7 +52,7 @@ public final class HearthServer implements AutoCloseable {
         app.start();
         Thread.ofPlatform().name("hearth-model-loader").daemon().start(() -> {
             try {
-                loading.complete(new LoadedModel(cfg));
+                loading.complete(loader.apply(cfg));
             } catch (Throwable t) {
                 loading.completeExceptionally(t);
             }
