@@ -85,6 +85,30 @@ class EngineTest {
     }
 
     @Test
+    void aHeldBackPartialStopStringIsReleasedWhenItDoesNotComplete() throws Exception {
+        Collector plain = new Collector();
+        engine.submit(request("Once upon a time", 30, List.of()), plain);
+        String text = plain.get().content();
+        String near = text.trim().split(" ")[1] + "qqq"; // its start appears in the text, the whole never does
+        List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
+        Collector c = new Collector() {
+            @Override public void onPartial(TokenEvent e) { events.add(e.text()); super.onPartial(e); }
+        };
+        engine.submit(request("Once upon a time", 30, List.of(near)), c);
+        CompletionResult r = c.get();
+        assertThat(r.stopType()).isEqualTo(StopType.LIMIT);
+        assertThat(r.content()).isEqualTo(text);
+        assertThat(c.streamed.toString()).isEqualTo(text);
+        // no event ever ended inside a possible start of the stop string... unless the text itself does
+        StringBuilder sent = new StringBuilder();
+        for (String e : events.subList(0, events.size() - 1)) {
+            sent.append(e);
+            String s = sent.toString();
+            for (int k = 1; k < near.length(); k++) assertThat(s.endsWith(near.substring(0, k))).as(s).isFalse();
+        }
+    }
+
+    @Test
     void secondRequestReusesTheCachedPrefix() throws Exception {
         String prefix = "Once upon a time, there was a little girl named Lily. She loved to play outside";
         Collector a = new Collector();
