@@ -12,6 +12,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -67,97 +69,107 @@ final class CompletionHandler {
             p.nProbs = topLogprobs;
         }
 
-        String promptText;
-        int[] tokens;
+        List<int[]> prompts = new ArrayList<>();
+        List<String> promptTexts = new ArrayList<>();
         switch (kind) {
             case OAI_CHAT -> {
-                promptText = ChatPrompt.render(body, m);
-                tokens = m.tokenizer.encode(promptText, true, true);
+                String text = ChatPrompt.render(body, m);
+                prompts.add(m.tokenizer.encode(text, true, true));
+                promptTexts.add(text);
             }
             case INFILL -> {
-                tokens = InfillPrompt.build(body, m.tokenizer, cfg.spmInfill(), cfg.batchSize(), ctxSlot, p.nPredict);
-                promptText = m.tokenizer.decode(tokens);
+                int[] tokens = InfillPrompt.build(body, m.tokenizer, cfg.spmInfill(), cfg.batchSize(), ctxSlot, p.nPredict);
+                prompts.add(tokens);
+                promptTexts.add(m.tokenizer.decode(tokens));
             }
             default -> {
                 JsonNode prompt = body.get("prompt");
-                tokens = Prompts.tokens(prompt, m.tokenizer);
-                promptText = prompt.isTextual() ? prompt.asText() : m.tokenizer.decode(tokens);
+                prompts.addAll(Prompts.many(prompt, m.tokenizer));
+                for (int[] t : prompts) promptTexts.add(prompts.size() == 1 && prompt.isTextual() ? prompt.asText() : m.tokenizer.decode(t));
             }
         }
-        if (tokens.length == 0) throw ApiError.invalid("the prompt is empty");
+        if (prompts.size() > m.engine.slotCount() * 16L) throw ApiError.invalid("too many prompts in one request: " + prompts.size());
+        for (int[] t : prompts) if (t.length == 0) throw ApiError.invalid("the prompt is empty");
 
-        CompletionRequest req = new CompletionRequest(tokens, p.sampling, p.nPredict, p.stop, p.nProbs,
-                p.postSamplingProbs, p.tMaxPredictMs, p.cachePrompt, p.idSlot, p.nIndent);
+        List<CompletionRequest> requests = new ArrayList<>();
+        for (int[] t : prompts)
+            requests.add(new CompletionRequest(t, p.sampling, p.nPredict, p.stop, p.nProbs,
+                    p.postSamplingProbs, p.tMaxPredictMs, p.cachePrompt, p.idSlot, p.nIndent));
         ResponseFormat format = switch (kind) {
-            case NATIVE, INFILL -> new NativeFormat(modelName, promptText, req, m.tokenizer, p.returnTokens, p.stream);
+            case NATIVE, INFILL -> new NativeFormat(modelName, promptTexts, requests.get(0), m.tokenizer, p.returnTokens, p.stream);
             case OAI_COMPLETION -> new OpenAiFormat(false, modelName, m.tokenizer, logprobs, topLogprobs, p.includeUsage);
             case OAI_CHAT -> new OpenAiFormat(true, modelName, m.tokenizer, logprobs, topLogprobs, p.includeUsage);
         };
 
         EventQueue events = new EventQueue();
-        EngineTask task;
+        List<EngineTask> tasks = new ArrayList<>();
         try {
-            task = m.engine.submit(req, events);
-        } catch (PromptTooLongException e) {
-            throw new ApiError(400, "exceed_context_size_error", e.getMessage(),
-                    Map.of("n_prompt_tokens", e.promptTokens, "n_ctx", e.contextSize));
-        } catch (IllegalArgumentException e) {
-            throw ApiError.invalid(e.getMessage());
-        } catch (IllegalStateException e) {
-            throw ApiError.unavailable(e.getMessage());
-        }
-        if (p.stream) stream(ctx, format, events, task);
-        else answer(ctx, format, events, task);
-    }
-
-    private static void answer(Context ctx, ResponseFormat format, EventQueue events, EngineTask task) throws InterruptedException {
-        try {
-            while (true) {
-                Object item = events.take();
-                if (item instanceof CompletionResult r) {
-                    ctx.contentType("application/json").result(Json.write(format.whole(r)));
-                    return;
-                }
-                if (item instanceof EventQueue.Failure f) throw ApiError.server(f.message());
+            for (int i = 0; i < requests.size(); i++) tasks.add(m.engine.submit(requests.get(i), events.listener(i)));
+        } catch (RuntimeException e) {
+            tasks.forEach(EngineTask::cancel);
+            switch (e) {
+                case PromptTooLongException t -> throw new ApiError(400, "exceed_context_size_error", t.getMessage(),
+                        Map.of("n_prompt_tokens", t.promptTokens, "n_ctx", t.contextSize));
+                case IllegalArgumentException a -> throw ApiError.invalid(a.getMessage());
+                case IllegalStateException s -> throw ApiError.unavailable(s.getMessage());
+                default -> throw e;
             }
-        } catch (InterruptedException e) {
-            task.cancel();
-            throw e;
+        }
+        try {
+            if (p.stream) stream(ctx, format, events, tasks.size());
+            else answer(ctx, format, events, tasks.size());
+        } finally {
+            // whatever ended this request (done, client gone, error), nothing of it keeps running
+            tasks.forEach(EngineTask::cancel);
         }
     }
 
-    private static void stream(Context ctx, ResponseFormat format, EventQueue events, EngineTask task) throws InterruptedException {
+    private static void answer(Context ctx, ResponseFormat format, EventQueue events, int count) throws InterruptedException {
+        CompletionResult[] results = new CompletionResult[count];
+        for (int done = 0; done < count; ) {
+            EventQueue.Item item = events.take();
+            if (item.payload() instanceof CompletionResult r) { results[item.index()] = r; done++; }
+            else if (item.payload() instanceof EventQueue.Failure f) throw ApiError.server(f.message());
+        }
+        ctx.contentType("application/json").result(Json.write(format.whole(List.of(results))));
+    }
+
+    private static void stream(Context ctx, ResponseFormat format, EventQueue events, int count) throws InterruptedException {
         HttpServletResponse res = ctx.res();
         res.setStatus(200);
         res.setContentType("text/event-stream");
         res.setCharacterEncoding("utf-8");
         res.setHeader("Cache-Control", "no-cache");
+        CompletionResult[] results = new CompletionResult[count];
         try {
             OutputStream out = res.getOutputStream();
             for (ObjectNode o : format.opening()) send(out, Json.write(o));
             out.flush();
-            while (true) {
-                Object item = events.take();
-                if (item instanceof TokenEvent e) {
-                    for (ObjectNode o : format.partial(e)) send(out, Json.write(o));
-                } else if (item instanceof CompletionResult r) {
-                    for (ObjectNode o : format.closing(r)) send(out, Json.write(o));
-                    if (format.endsWithDone()) send(out, "[DONE]");
-                    out.flush();
-                    return;
-                } else if (item instanceof EventQueue.Failure f) {
-                    send(out, Json.write(Json.error(ApiError.server(f.message()))));
-                    out.flush();
-                    return;
+            for (int done = 0; done < count; ) {
+                EventQueue.Item item = events.take();
+                switch (item.payload()) {
+                    case TokenEvent e -> {
+                        for (ObjectNode o : format.partial(item.index(), e)) send(out, Json.write(o));
+                    }
+                    case CompletionResult r -> {
+                        results[item.index()] = r;
+                        done++;
+                        for (ObjectNode o : format.closing(item.index(), r)) send(out, Json.write(o));
+                    }
+                    case EventQueue.Failure f -> {
+                        send(out, Json.write(Json.error(ApiError.server(f.message()))));
+                        out.flush();
+                        return;
+                    }
+                    default -> throw new IllegalStateException("unexpected event " + item);
                 }
                 out.flush();
             }
+            for (ObjectNode o : format.ending(List.of(results))) send(out, Json.write(o));
+            if (format.endsWithDone()) send(out, "[DONE]");
+            out.flush();
         } catch (IOException e) {
-            // the client went away mid-stream
-            task.cancel();
-        } catch (InterruptedException e) {
-            task.cancel();
-            throw e;
+            // the client went away mid-stream: the caller cancels the tasks, which frees their slots
         }
     }
 

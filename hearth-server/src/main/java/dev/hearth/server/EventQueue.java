@@ -7,25 +7,27 @@ import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * The hand-over between the scheduler thread (which must never block) and the request's virtual
- * thread (which writes to the client and may block): the engine's calls become queued items.
+ * thread (which writes to the client and may block): the engine's calls become queued items. One
+ * queue serves all the prompts of a request; {@link #listener(int)} tags each prompt's items.
  */
-final class EventQueue implements CompletionListener {
-    /** an engine error, as a queued item */
+final class EventQueue {
+    /** One engine call for prompt {@code index}: a {@link TokenEvent}, {@link CompletionResult} or {@link Failure}. */
+    record Item(int index, Object payload) { }
+
+    /** an engine error, as a queued payload */
     record Failure(String message) { }
 
-    private final LinkedBlockingQueue<Object> items = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Item> items = new LinkedBlockingQueue<>();
 
-    @Override
-    public void onPartial(TokenEvent event) { items.add(event); }
+    CompletionListener listener(int index) {
+        return new CompletionListener() {
+            @Override public void onPartial(TokenEvent event) { items.add(new Item(index, event)); }
+            @Override public void onDone(CompletionResult result) { items.add(new Item(index, result)); }
+            @Override public void onError(String message) { items.add(new Item(index, new Failure(message))); }
+        };
+    }
 
-    @Override
-    public void onDone(CompletionResult result) { items.add(result); }
-
-    @Override
-    public void onError(String message) { items.add(new Failure(message)); }
-
-    /** The next item: a {@link TokenEvent}, then finally a {@link CompletionResult} or a {@link Failure}. */
-    Object take() throws InterruptedException {
+    Item take() throws InterruptedException {
         return items.take();
     }
 }

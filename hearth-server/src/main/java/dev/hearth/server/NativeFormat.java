@@ -1,5 +1,6 @@
 package dev.hearth.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hearth.engine.CompletionRequest;
@@ -11,15 +12,15 @@ import java.util.List;
 /** llama.cpp's own completion JSON ({@code /completion}, {@code /infill}). */
 final class NativeFormat implements ResponseFormat {
     private final String model;
-    private final String prompt;
+    private final List<String> prompts;
     private final CompletionRequest request;
     private final Tokenizer tok;
     private final boolean returnTokens;
     private final boolean stream;
 
-    NativeFormat(String model, String prompt, CompletionRequest request, Tokenizer tok, boolean returnTokens, boolean stream) {
+    NativeFormat(String model, List<String> prompts, CompletionRequest request, Tokenizer tok, boolean returnTokens, boolean stream) {
         this.model = model;
-        this.prompt = prompt;
+        this.prompts = prompts;
         this.request = request;
         this.tok = tok;
         this.returnTokens = returnTokens;
@@ -32,9 +33,9 @@ final class NativeFormat implements ResponseFormat {
     }
 
     @Override
-    public List<ObjectNode> partial(TokenEvent e) {
+    public List<ObjectNode> partial(int index, TokenEvent e) {
         ObjectNode o = Json.object();
-        o.put("index", 0);
+        o.put("index", index);
         o.put("content", e.text());
         ArrayNode ids = o.putArray("tokens");
         for (int id : e.tokens()) ids.add(id); // a stream always carries its token ids, as llama-server's does
@@ -48,22 +49,32 @@ final class NativeFormat implements ResponseFormat {
     }
 
     @Override
-    public List<ObjectNode> closing(CompletionResult r) {
-        ObjectNode o = finalObject(r, "", new int[0]);
-        return List.of(o);
+    public List<ObjectNode> closing(int index, CompletionResult r) {
+        return List.of(finalObject(index, r, "", new int[0]));
     }
 
     @Override
-    public ObjectNode whole(CompletionResult r) {
-        ObjectNode o = finalObject(r, r.content(), r.tokens());
-        if (request.nProbs() > 0)
-            o.set("completion_probabilities", ResponseJson.probsArray(r.probs(), tok, request.postSamplingProbs(), request.nProbs()));
-        return o;
+    public List<ObjectNode> ending(List<CompletionResult> results) {
+        return List.of();
     }
 
-    private ObjectNode finalObject(CompletionResult r, String content, int[] tokens) {
+    /** One prompt: its object; several: an array of them, as llama-server answers. */
+    @Override
+    public JsonNode whole(List<CompletionResult> results) {
+        ArrayNode all = Json.MAPPER.createArrayNode();
+        for (int i = 0; i < results.size(); i++) {
+            CompletionResult r = results.get(i);
+            ObjectNode o = finalObject(i, r, r.content(), r.tokens());
+            if (request.nProbs() > 0)
+                o.set("completion_probabilities", ResponseJson.probsArray(r.probs(), tok, request.postSamplingProbs(), request.nProbs()));
+            all.add(o);
+        }
+        return all.size() == 1 ? all.get(0) : all;
+    }
+
+    private ObjectNode finalObject(int index, CompletionResult r, String content, int[] tokens) {
         ObjectNode o = Json.object();
-        o.put("index", 0);
+        o.put("index", index);
         o.put("content", content);
         tokens(o, tokens);
         o.put("id_slot", r.slotId());
@@ -72,7 +83,7 @@ final class NativeFormat implements ResponseFormat {
         o.put("tokens_predicted", r.predictedN());
         o.put("tokens_evaluated", r.tokensEvaluated());
         o.set("generation_settings", ResponseJson.settings(request, stream));
-        o.put("prompt", prompt);
+        o.put("prompt", prompts.get(index));
         o.put("has_new_line", r.hasNewLine());
         o.put("truncated", r.contextFull());
         o.put("stop_type", r.stopType().wire);

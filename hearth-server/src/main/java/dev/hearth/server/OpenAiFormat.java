@@ -62,12 +62,12 @@ final class OpenAiFormat implements ResponseFormat {
     }
 
     @Override
-    public List<ObjectNode> partial(TokenEvent e) {
+    public List<ObjectNode> partial(int index, TokenEvent e) {
         if (e.text().isEmpty() && !logprobs) return List.of();
         ObjectNode o = envelope(true);
         ObjectNode c = ((ArrayNode) o.get("choices")).addObject();
         c.putNull("finish_reason");
-        c.put("index", 0);
+        c.put("index", index);
         if (chat) c.putObject("delta").put("content", e.text());
         else c.put("text", e.text());
         logprobs(c, e.probs());
@@ -75,39 +75,48 @@ final class OpenAiFormat implements ResponseFormat {
     }
 
     @Override
-    public List<ObjectNode> closing(CompletionResult r) {
+    public List<ObjectNode> closing(int index, CompletionResult r) {
         ObjectNode o = envelope(true);
         ObjectNode c = ((ArrayNode) o.get("choices")).addObject();
         c.put("finish_reason", ResponseJson.finishReason(r));
-        c.put("index", 0);
+        c.put("index", index);
         if (chat) c.putObject("delta");
         else c.put("text", "");
         // llama-server puts usage in the last text_completion chunk, but in a chat stream only on request
         if (!chat) o.set("usage", ResponseJson.usage(r));
         o.set("timings", ResponseJson.timings(r));
-        if (!includeUsage) return List.of(o);
-        // stream_options.include_usage: OpenAI sends usage in one more chunk with no choices
-        ObjectNode u = envelope(true);
-        u.set("usage", ResponseJson.usage(r));
-        return List.of(o, u);
+        return List.of(o);
     }
 
     @Override
-    public ObjectNode whole(CompletionResult r) {
+    public List<ObjectNode> ending(List<CompletionResult> results) {
+        if (!includeUsage) return List.of();
+        // stream_options.include_usage: OpenAI sends usage in one more chunk with no choices
+        ObjectNode u = envelope(true);
+        u.set("usage", ResponseJson.usage(results));
+        return List.of(u);
+    }
+
+    @Override
+    public ObjectNode whole(List<CompletionResult> results) {
         ObjectNode o = envelope(false);
-        ObjectNode c = ((ArrayNode) o.get("choices")).addObject();
-        c.put("finish_reason", ResponseJson.finishReason(r));
-        c.put("index", 0);
-        if (chat) {
-            ObjectNode m = c.putObject("message");
-            m.put("role", "assistant");
-            m.put("content", r.content());
-        } else {
-            c.put("text", r.content());
+        ArrayNode choices = (ArrayNode) o.get("choices");
+        for (int i = 0; i < results.size(); i++) {
+            CompletionResult r = results.get(i);
+            ObjectNode c = choices.addObject();
+            c.put("finish_reason", ResponseJson.finishReason(r));
+            c.put("index", i);
+            if (chat) {
+                ObjectNode m = c.putObject("message");
+                m.put("role", "assistant");
+                m.put("content", r.content());
+            } else {
+                c.put("text", r.content());
+            }
+            logprobs(c, r.probs());
         }
-        logprobs(c, r.probs());
-        o.set("usage", ResponseJson.usage(r));
-        o.set("timings", ResponseJson.timings(r));
+        o.set("usage", ResponseJson.usage(results));
+        if (results.size() == 1) o.set("timings", ResponseJson.timings(results.get(0)));
         return o;
     }
 

@@ -13,6 +13,23 @@ import java.util.List;
 final class Prompts {
     private Prompts() { }
 
+    /**
+     * Several prompts in one request, llama-server's way: an array of strings, or an array of arrays
+     * (each a token / mixed list), is one prompt per element; anything else is one prompt.
+     */
+    static List<int[]> many(JsonNode prompt, Tokenizer tokenizer) {
+        if (prompt != null && prompt.isArray() && !prompt.isEmpty()) {
+            boolean allStrings = true, allArrays = true;
+            for (JsonNode e : prompt) { allStrings &= e.isTextual(); allArrays &= e.isArray(); }
+            if (allStrings || allArrays) {
+                List<int[]> out = new ArrayList<>();
+                for (JsonNode e : prompt) out.add(tokens(e, tokenizer));
+                return out;
+            }
+        }
+        return List.of(tokens(prompt, tokenizer));
+    }
+
     static int[] tokens(JsonNode prompt, Tokenizer tokenizer) {
         if (prompt == null || prompt.isNull()) throw ApiError.invalid("'prompt' is required");
         if (prompt.isTextual()) return tokenizer.encode(prompt.asText(), true, true);

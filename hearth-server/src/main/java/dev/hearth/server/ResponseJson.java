@@ -32,11 +32,18 @@ final class ResponseJson {
     }
 
     static ObjectNode usage(CompletionResult r) {
+        return usage(List.of(r));
+    }
+
+    /** Usage summed over the prompts of one request. */
+    static ObjectNode usage(List<CompletionResult> results) {
+        int completion = 0, prompt = 0, cached = 0;
+        for (CompletionResult r : results) { completion += r.predictedN(); prompt += r.tokensEvaluated(); cached += r.cacheN(); }
         ObjectNode u = Json.object();
-        u.put("completion_tokens", r.predictedN());
-        u.put("prompt_tokens", r.tokensEvaluated());
-        u.put("total_tokens", r.predictedN() + r.tokensEvaluated());
-        u.putObject("prompt_tokens_details").put("cached_tokens", r.cacheN());
+        u.put("completion_tokens", completion);
+        u.put("prompt_tokens", prompt);
+        u.put("total_tokens", completion + prompt);
+        u.putObject("prompt_tokens_details").put("cached_tokens", cached);
         return u;
     }
 

@@ -153,6 +153,34 @@ class ServerTest {
     }
 
     @Test
+    void severalPromptsInOneRequest() throws Exception {
+        String opts = ",\"n_predict\":6,\"temperature\":0,\"cache_prompt\":false}";
+        String a = client.post("/completion", "{\"prompt\":\"Once upon a time\"" + opts).json().get("content").asText();
+        String b = client.post("/completion", "{\"prompt\":\"The cat\"" + opts).json().get("content").asText();
+        JsonNode both = client.post("/completion", "{\"prompt\":[\"Once upon a time\",\"The cat\"]" + opts).json();
+        assertThat(both.isArray()).isTrue();
+        assertThat(both.get(0).get("index").asInt()).isZero();
+        assertThat(both.get(0).get("content").asText()).isEqualTo(a);
+        assertThat(both.get(1).get("content").asText()).isEqualTo(b);
+
+        JsonNode oai = client.post("/v1/completions", "{\"prompt\":[\"Once upon a time\",\"The cat\"]" + opts).json();
+        assertThat(oai.get("choices")).hasSize(2);
+        assertThat(oai.get("choices").get(1).get("index").asInt()).isEqualTo(1);
+        assertThat(oai.get("choices").get(1).get("text").asText()).isEqualTo(b);
+        assertThat(oai.get("usage").get("completion_tokens").asInt()).isEqualTo(12);
+
+        List<String> events = client.stream("/v1/completions", "{\"stream\":true,\"prompt\":[\"Once upon a time\",\"The cat\"]" + opts);
+        assertThat(events.getLast()).isEqualTo("[DONE]");
+        StringBuilder[] texts = {new StringBuilder(), new StringBuilder()};
+        for (String e : events.subList(0, events.size() - 1)) {
+            JsonNode c = TestClient.parse(e).get("choices").get(0);
+            texts[c.get("index").asInt()].append(c.get("text").asText());
+        }
+        assertThat(texts[0].toString()).isEqualTo(a);
+        assertThat(texts[1].toString()).isEqualTo(b);
+    }
+
+    @Test
     void stopStringsEndTheAnswerAndAreNotReturned() throws Exception {
         String base = "{\"prompt\":\"Once upon a time\",\"n_predict\":30,\"temperature\":0";
         String full = client.post("/completion", base + "}").json().get("content").asText();
