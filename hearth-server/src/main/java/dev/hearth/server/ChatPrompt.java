@@ -36,6 +36,8 @@ final class ChatPrompt {
         ctx.put("add_generation_prompt", body.path("add_generation_prompt").asBoolean(true));
         ctx.put("bos_token", token(m, m.tokenizer.bos()));
         ctx.put("eos_token", token(m, m.tokenizer.eos()));
+        JsonNode tools = body.get("tools");
+        if (tools != null && tools.isArray() && !tools.isEmpty()) ctx.put("tools", Json.MAPPER.convertValue(tools, Object.class));
         JsonNode kwargs = body.get("chat_template_kwargs");
         if (kwargs != null && kwargs.isObject()) kwargs.fields().forEachRemaining(e -> ctx.put(e.getKey(), Json.MAPPER.convertValue(e.getValue(), Object.class)));
         try {

@@ -57,6 +57,7 @@ final class CompletionHandler {
         int topLogprobs = 0;
         if (kind == Kind.OAI_CHAT) {
             CompletionParams.Reader r = new CompletionParams.Reader(body);
+            if (r.integer("n", 1) != 1) throw ApiError.invalid("only one completion choice is allowed (n = 1)");
             logprobs = r.bool("logprobs", false);
             topLogprobs = r.integer("top_logprobs", 0);
             if (topLogprobs < 0 || topLogprobs > 20) throw ApiError.invalid("top_logprobs must be between 0 and 20");

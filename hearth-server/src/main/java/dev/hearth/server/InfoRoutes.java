@@ -79,6 +79,9 @@ final class InfoRoutes {
 
     void slots(Context ctx) {
         LoadedModel m = model.get();
+        // llama-server's probe for load balancers: 503 when every slot is busy
+        if ("1".equals(ctx.queryParam("fail_on_no_slot")) && m.engine.slots().stream().allMatch(SlotSnapshot::processing))
+            throw ApiError.unavailable("no slot available");
         ArrayNode arr = Json.MAPPER.createArrayNode();
         for (SlotSnapshot s : m.engine.slots()) {
             ObjectNode o = arr.addObject();

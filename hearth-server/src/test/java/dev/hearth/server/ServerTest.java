@@ -250,6 +250,9 @@ class ServerTest {
                 Arguments.of("invalid UTF-8", "/completion", new byte[] {'{', '"', 'p', 'r', 'o', 'm', 'p', 't', '"', ':', '"', (byte) 0xff, (byte) 0xfe, '"', '}'}, 400, "invalid_request_error"),
                 Arguments.of("oversized body", "/completion", ("{\"prompt\":\"" + "a".repeat((int) BODY_LIMIT + 10) + "\"}").getBytes(), 413, "invalid_request_error"),
                 Arguments.of("json_object response format", "/v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"response_format\":{\"type\":\"json_object\"}}".getBytes(), 501, "not_supported_error"),
+                Arguments.of("several chat choices", "/v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"n\":2}".getBytes(), 400, "invalid_request_error"),
+                Arguments.of("id_slot that does not exist", "/completion", "{\"prompt\":\"hi\",\"id_slot\":9}".getBytes(), 400, "invalid_request_error"),
+                Arguments.of("stop of the wrong type", "/completion", "{\"prompt\":\"hi\",\"stop\":[1]}".getBytes(), 400, "invalid_request_error"),
                 Arguments.of("detokenize bad ids", "/detokenize", "{\"tokens\":[\"a\"]}".getBytes(), 400, "invalid_request_error"),
                 Arguments.of("unknown route", "/no/such/route", "{}".getBytes(), 404, "not_found_error"));
     }
