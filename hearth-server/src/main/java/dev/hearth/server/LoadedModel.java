@@ -52,7 +52,7 @@ final class LoadedModel implements AutoCloseable {
      * {@code -c 0} means the trained context; when its KV cache (float cells, keys and values of every
      * layer, for every slot) would take more than half the heap, it is capped to what fits, with a warning.
      */
-    private static int contextSize(ServerConfig cfg, ModelConfig c) {
+    static int contextSize(ServerConfig cfg, ModelConfig c) {
         int ctx = cfg.contextSize() == 0 ? c.contextTrain() : cfg.contextSize();
         if (ctx < cfg.slots() * 2) throw new IllegalArgumentException("context " + ctx + " is too small for " + cfg.slots() + " slots");
         long perToken = (long) c.layers() * (c.kvDimK() + c.kvDimV()) * Float.BYTES;
