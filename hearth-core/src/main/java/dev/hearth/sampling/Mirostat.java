@@ -1,7 +1,5 @@
 package dev.hearth.sampling;
 
-import java.util.SplittableRandom;
-
 /**
  * Mirostat 1 and 2 (llama.cpp's samplers of that name): they pick the token themselves, steering the
  * surprise ({@code -log2 p}) of sampled tokens toward {@code tau} by adapting a bound {@code mu}
@@ -22,7 +20,7 @@ final class Mirostat {
         this.mu = 2 * tau;
     }
 
-    void apply(Candidates c, SplittableRandom random) {
+    void apply(Candidates c, Mt19937 random) {
         c.softmax();
         if (version == 1) {
             // estimate the Zipf exponent from the top m probabilities, then the k that gives surprise mu
@@ -46,7 +44,7 @@ final class Mirostat {
             c.size = Math.max(1, keep);
             c.softmax();
         }
-        int idx = Distribution.draw(c, random);
+        int idx = Distribution.discrete(c, random);
         double surprise = -Math.log(c.probs[idx]) / Math.log(2);
         mu -= eta * (surprise - tau);
         c.selected = idx;

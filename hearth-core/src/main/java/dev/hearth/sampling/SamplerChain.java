@@ -3,7 +3,6 @@ package dev.hearth.sampling;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * llama.cpp's sampler chain for one generation: logit bias, then the stages in
@@ -18,7 +17,8 @@ public final class SamplerChain {
     private final Dry.PieceText pieces;
     private final Candidates candidates;
     private final TokenHistory history = new TokenHistory();
-    private final SplittableRandom random;
+    private final Mt19937 random;
+    private final Mt19937 xtcRandom; // llama.cpp's XTC sampler has its own generator, seeded alike
     private final Mirostat mirostat;
     private final long seedUsed;
 
@@ -33,7 +33,8 @@ public final class SamplerChain {
         this.pieces = pieces::apply;
         this.candidates = new Candidates(vocab);
         this.seedUsed = settings.seed == SamplingSettings.RANDOM_SEED ? (System.nanoTime() & 0xFFFFFFFFL) : settings.seed;
-        this.random = new SplittableRandom(seedUsed);
+        this.random = new Mt19937(seedUsed);
+        this.xtcRandom = new Mt19937(seedUsed);
         this.mirostat = settings.mirostat == 1 || settings.mirostat == 2
                 ? new Mirostat(settings.mirostat, settings.mirostatTau, settings.mirostatEta, vocab) : null;
     }
@@ -72,14 +73,12 @@ public final class SamplerChain {
                 case TYPICAL_P -> Truncation.typical(c, s.typicalP, s.minKeep);
                 case TOP_P -> Truncation.topP(c, s.topP, s.minKeep);
                 case MIN_P -> Truncation.minP(c, s.minP, s.minKeep);
-                case XTC -> Truncation.xtc(c, s.xtcProbability, s.xtcThreshold, s.minKeep, random);
+                case XTC -> Truncation.xtc(c, s.xtcProbability, s.xtcThreshold, s.minKeep, xtcRandom);
                 case TEMPERATURE -> Temperature.apply(c, s.temperature, s.dynatempRange, s.dynatempExponent);
             }
         }
-        c.softmax();
-        // a greedy chain leaves one finite logit: skip the draw so the random stream is not consumed
-        int idx = c.size == 1 || c.probs[0] >= 1f ? 0 : Distribution.draw(c, random);
-        return c.ids[idx];
+        // the draw runs over the candidates in the order the stages left them, as llama.cpp's does
+        return c.ids[Distribution.dist(c, random)];
     }
 
     /**
@@ -89,8 +88,9 @@ public final class SamplerChain {
     public List<TokenProbability> postSamplingProbs(int n) {
         Candidates c = candidates;
         List<TokenProbability> out = new ArrayList<>();
-        for (int i = 0; i < Math.min(n, c.size); i++) out.add(new TokenProbability(c.ids[i], c.probs[i]));
-        return out;
+        for (int i = 0; i < c.size; i++) out.add(new TokenProbability(c.ids[i], c.probs[i]));
+        out.sort((a, b) -> a.prob() != b.prob() ? Float.compare(b.prob(), a.prob()) : Integer.compare(a.id(), b.id()));
+        return List.copyOf(out.subList(0, Math.min(n, out.size())));
     }
 
     /** The probability the last chain gave {@code token} (0 when the chain dropped it). */

@@ -1,7 +1,5 @@
 package dev.hearth.sampling;
 
-import java.util.SplittableRandom;
-
 /**
  * The stages that drop unlikely candidates, each as in llama.cpp's sampler of the same name. Each
  * keeps at least {@code minKeep} candidates (and at least one).
@@ -92,7 +90,7 @@ final class Truncation {
     }
 
     /** Exclude Top Choices: with some probability, removes every token above the threshold but the least likely of them. */
-    static void xtc(Candidates c, float probability, float threshold, int minKeep, SplittableRandom random) {
+    static void xtc(Candidates c, float probability, float threshold, int minKeep, Mt19937 random) {
         if (probability <= 0f || threshold > 0.5f || c.size < 2) return;
         if (random.nextFloat() > probability) return;
         c.softmax();

@@ -72,6 +72,16 @@ class SamplerChainTest {
     }
 
     @Test
+    void mersenneTwisterMatchesStdMt19937() {
+        Mt19937 mt = new Mt19937(5489);
+        assertThat(mt.next()).isEqualTo(3499211612L);
+        for (int i = 2; i < 10000; i++) mt.next();
+        assertThat(mt.next()).isEqualTo(4123659995L); // the C++ standard's check value for the 10000th draw
+        double d = new Mt19937(5489).nextDouble();
+        assertThat(d).isBetween(0.0, 1.0);
+    }
+
+    @Test
     void samplerOrderByLettersAndNames() {
         assertThat(SamplerType.fromLetters("kt")).containsExactly(SamplerType.TOP_K, SamplerType.TEMPERATURE);
         assertThat(SamplerType.fromNames(List.of("Top_P", "temp", "typical_p", "bogus"))).containsExactly(SamplerType.TOP_P, SamplerType.TEMPERATURE, SamplerType.TYPICAL_P);
