@@ -214,6 +214,16 @@ class ServerTest {
         assertThat(settings.get("seed").asLong()).isEqualTo(1234);
     }
 
+    /** Texts llama-server (same model, same requests) produced: seeded sampling draws exactly as llama.cpp's does. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', ignoreLeadingAndTrailingWhitespace = false, value = {
+            "{\"prompt\":\"Once upon a time\",\"n_predict\":40,\"seed\":42,\"temperature\":1.0}|, there was a little girl named Lily. She had a wise old boy who loved to play in the woods. One day, she",
+            "{\"prompt\":\"Lily\",\"n_predict\":40,\"seed\":3,\"temperature\":0.9,\"top_k\":20,\"top_p\":0.8,\"repeat_penalty\":1.3,\"presence_penalty\":0.5}| and Jack were playing in the park. They saw a big, red ball on the ground. The floor was not happy",
+            "{\"prompt\":\"The dog\",\"n_predict\":30,\"seed\":11,\"xtc_probability\":0.5,\"xtc_threshold\":0.1,\"temperature\":1}| liked to help put the pole on a room. One day, the boy saw a big dog"})
+    void seededSamplingReproducesLlamaServer(String request, String expected) throws Exception {
+        assertThat(client.post("/completion", request).json().get("content").asText()).isEqualTo(expected);
+    }
+
     @Test
     void tokenizeDetokenizeRoundTripAndTemplate() throws Exception {
         JsonNode t = client.post("/tokenize", "{\"content\":\"Hello world, the cat sat.\"}").json();
