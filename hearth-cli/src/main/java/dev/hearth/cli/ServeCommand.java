@@ -74,7 +74,14 @@ final class ServeCommand implements Callable<Integer> {
 
         String template = null;
         if (chatTemplateFile != null) template = read(chatTemplateFile);
-        else if (chatTemplate != null) template = chatTemplate.equals("chatml") ? ChatTemplates.CHATML_SOURCE : chatTemplate;
+        else if (chatTemplate != null) {
+            boolean jinja = chatTemplate.contains("{{") || chatTemplate.contains("{%");
+            // a bare word is a built-in template's name; ChatML is the one Hearth ships
+            if (!jinja && !chatTemplate.equals("chatml"))
+                throw new IllegalArgumentException("unknown built-in chat template '" + chatTemplate
+                        + "': the built-in one is 'chatml'; give a Jinja template or --chat-template-file");
+            template = jinja ? chatTemplate : ChatTemplates.CHATML_SOURCE;
+        }
 
         SamplingSettings s = new SamplingSettings();
         if (temp != null) s.temperature = temp;
