@@ -104,7 +104,7 @@ class CliTest {
         assertThat(q8.code()).isEqualTo(1);
         assertThat(q8.err()).contains("f16");
         assertThat(hearth("serve", "-np", "0").code()).isEqualTo(1);
-        assertThat(hearth("serve", "--chat-template", "llama99", "--port", "0").err()).contains("unknown built-in chat template");
+        assertThat(hearth("serve", "-m", STORIES, "--chat-template", "llama99", "--port", "0").err()).contains("unknown built-in chat template");
         Result missing = hearth("serve", "-m", tmp.resolve("missing.gguf").toString(), "--port", "0");
         assertThat(missing.code()).isEqualTo(1);
         assertThat(missing.err()).contains("no such file");
