@@ -97,7 +97,7 @@ final class CompletionHandler {
             requests.add(new CompletionRequest(t, p.sampling, p.nPredict, p.stop, p.nProbs,
                     p.postSamplingProbs, p.tMaxPredictMs, p.cachePrompt, p.idSlot, p.nIndent));
         ResponseFormat format = switch (kind) {
-            case NATIVE, INFILL -> new NativeFormat(modelName, promptTexts, requests.get(0), m.tokenizer, p.returnTokens, p.stream);
+            case NATIVE, INFILL -> new NativeFormat(modelName, promptTexts, requests.get(0), m.tokenizer, p.returnTokens, p.stream, p.responseFields);
             case OAI_COMPLETION -> new OpenAiFormat(false, modelName, m.tokenizer, logprobs, topLogprobs, p.includeUsage);
             case OAI_CHAT -> new OpenAiFormat(true, modelName, m.tokenizer, logprobs, topLogprobs, p.includeUsage);
         };

@@ -28,6 +28,8 @@ final class CompletionParams {
     int nIndent;
     boolean returnTokens;
     boolean includeUsage;
+    /** native routes: answer only these fields ("timings/prompt_n" reaches into objects), as llama.vim asks */
+    List<String> responseFields = List.of();
     SamplingSettings sampling;
 
     static CompletionParams read(ObjectNode body, ServerConfig cfg, Tokenizer tokenizer, int contextPerSlot) {
@@ -48,6 +50,7 @@ final class CompletionParams {
         p.nProbs = r.integer("n_probs", 0);
         if (p.nProbs < 0) throw ApiError.invalid("n_probs must be 0 or more");
         p.postSamplingProbs = r.bool("post_sampling_probs", false);
+        p.responseFields = r.stringList("response_fields");
         JsonNode so = body.get("stream_options");
         if (so != null && so.isObject()) p.includeUsage = so.path("include_usage").asBoolean(false);
 

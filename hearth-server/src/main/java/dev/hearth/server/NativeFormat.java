@@ -17,14 +17,17 @@ final class NativeFormat implements ResponseFormat {
     private final Tokenizer tok;
     private final boolean returnTokens;
     private final boolean stream;
+    private final List<String> responseFields;
 
-    NativeFormat(String model, List<String> prompts, CompletionRequest request, Tokenizer tok, boolean returnTokens, boolean stream) {
+    NativeFormat(String model, List<String> prompts, CompletionRequest request, Tokenizer tok, boolean returnTokens, boolean stream,
+                 List<String> responseFields) {
         this.model = model;
         this.prompts = prompts;
         this.request = request;
         this.tok = tok;
         this.returnTokens = returnTokens;
         this.stream = stream;
+        this.responseFields = responseFields;
     }
 
     @Override
@@ -50,7 +53,7 @@ final class NativeFormat implements ResponseFormat {
 
     @Override
     public List<ObjectNode> closing(int index, CompletionResult r) {
-        return List.of(finalObject(index, r, "", new int[0]));
+        return List.of(pick(finalObject(index, r, "", new int[0])));
     }
 
     @Override
@@ -67,7 +70,7 @@ final class NativeFormat implements ResponseFormat {
             ObjectNode o = finalObject(i, r, r.content(), r.tokens());
             if (request.nProbs() > 0)
                 o.set("completion_probabilities", ResponseJson.probsArray(r.probs(), tok, request.postSamplingProbs(), request.nProbs()));
-            all.add(o);
+            all.add(pick(o));
         }
         return all.size() == 1 ? all.get(0) : all;
     }
@@ -91,6 +94,18 @@ final class NativeFormat implements ResponseFormat {
         o.put("tokens_cached", r.tokensCached());
         o.set("timings", ResponseJson.timings(r));
         return o;
+    }
+
+    /** llama-server's response_fields: keep only the listed paths, each under its path as the key. */
+    private ObjectNode pick(ObjectNode full) {
+        if (responseFields.isEmpty()) return full;
+        ObjectNode out = Json.object();
+        for (String path : responseFields) {
+            JsonNode cur = full;
+            for (String key : path.split("/", -1)) cur = cur != null && cur.isObject() ? cur.get(key) : null;
+            if (cur != null) out.set(path, cur);
+        }
+        return out;
     }
 
     private void tokens(ObjectNode o, int[] ids) {

@@ -98,6 +98,14 @@ class ServerTest {
     }
 
     @Test
+    void responseFieldsPickWhatTheClientAsks() throws Exception {
+        JsonNode r = client.post("/completion", "{\"prompt\":\"Once\",\"n_predict\":3,\"response_fields\":[\"content\",\"timings/predicted_n\",\"nope/x\"]}").json();
+        assertThat(r.size()).isEqualTo(2);
+        assertThat(r.get("timings/predicted_n").asInt()).isEqualTo(3);
+        assertThat(r.has("content")).isTrue();
+    }
+
+    @Test
     void nativeStreamingMatchesTheWholeAnswer() throws Exception {
         String req = "{\"prompt\":\"Once upon a time\",\"n_predict\":16,\"temperature\":0,\"cache_prompt\":false";
         String whole = client.post("/completion", req + "}").json().get("content").asText();
