@@ -49,79 +49,97 @@ final class CompletionHandler {
     private void generate(Context ctx, Kind kind) throws InterruptedException {
         LoadedModel m = model.get();
         ObjectNode body = Json.body(ctx, cfg.maxBodyBytes());
-        String modelName = body.path("model").isTextual() ? body.get("model").asText() : m.alias;
-        int ctxSlot = m.engine.contextPerSlot();
-        CompletionParams p = CompletionParams.read(body, cfg, m.tokenizer, ctxSlot);
-
-        boolean logprobs = false;
-        int topLogprobs = 0;
-        if (kind == Kind.OAI_CHAT) {
-            CompletionParams.Reader r = new CompletionParams.Reader(body);
-            if (r.integer("n", 1) != 1) throw ApiError.invalid("only one completion choice is allowed (n = 1)");
-            logprobs = r.bool("logprobs", false);
-            topLogprobs = r.integer("top_logprobs", 0);
-            if (topLogprobs < 0 || topLogprobs > 20) throw ApiError.invalid("top_logprobs must be between 0 and 20");
-            if (logprobs) p.nProbs = Math.max(1, topLogprobs);
-        } else if (kind == Kind.OAI_COMPLETION && body.has("logprobs") && !body.get("logprobs").isNull()) {
-            JsonNode lp = body.get("logprobs");
-            if (!lp.isIntegralNumber() || lp.asInt() < 0) throw ApiError.invalid("'logprobs' must be a non-negative integer");
-            logprobs = lp.asInt() > 0;
-            topLogprobs = lp.asInt();
-            p.nProbs = topLogprobs;
-        }
-
-        List<int[]> prompts = new ArrayList<>();
-        List<String> promptTexts = new ArrayList<>();
-        switch (kind) {
-            case OAI_CHAT -> {
-                String text = ChatPrompt.render(body, m);
-                prompts.add(m.tokenizer.encode(text, true, true));
-                promptTexts.add(text);
-            }
-            case INFILL -> {
-                int[] tokens = InfillPrompt.build(body, m.tokenizer, cfg.spmInfill(), cfg.batchSize(), ctxSlot, p.nPredict);
-                prompts.add(tokens);
-                promptTexts.add(m.tokenizer.decode(tokens));
-            }
-            default -> {
-                JsonNode prompt = body.get("prompt");
-                prompts.addAll(Prompts.many(prompt, m.tokenizer));
-                for (int[] t : prompts) promptTexts.add(prompts.size() == 1 && prompt.isTextual() ? prompt.asText() : m.tokenizer.decode(t));
-            }
-        }
-        if (prompts.size() > m.engine.slotCount() * 16L) throw ApiError.invalid("too many prompts in one request: " + prompts.size());
-        for (int[] t : prompts) if (t.length == 0) throw ApiError.invalid("the prompt is empty");
+        CompletionParams p = CompletionParams.read(body, cfg, m.tokenizer, m.engine.contextPerSlot());
+        Logprobs lp = openAiLogprobs(kind, body, p);
+        PromptSet prompts = prompts(kind, body, m, p);
 
         List<CompletionRequest> requests = new ArrayList<>();
-        for (int[] t : prompts)
+        for (int[] t : prompts.tokens())
             requests.add(new CompletionRequest(t, p.sampling, p.nPredict, p.stop, p.nProbs,
                     p.postSamplingProbs, p.tMaxPredictMs, p.cachePrompt, p.idSlot, p.nIndent));
+        String modelName = body.path("model").isTextual() ? body.get("model").asText() : m.alias;
         ResponseFormat format = switch (kind) {
-            case NATIVE, INFILL -> new NativeFormat(modelName, promptTexts, requests.get(0), m.tokenizer, p.returnTokens, p.stream, p.responseFields);
-            case OAI_COMPLETION -> new OpenAiFormat(false, modelName, m.tokenizer, logprobs, topLogprobs, p.includeUsage);
-            case OAI_CHAT -> new OpenAiFormat(true, modelName, m.tokenizer, logprobs, topLogprobs, p.includeUsage);
+            case NATIVE, INFILL -> new NativeFormat(modelName, prompts.texts(), requests.get(0), m.tokenizer, p.returnTokens, p.stream, p.responseFields);
+            case OAI_COMPLETION -> new OpenAiFormat(false, modelName, m.tokenizer, lp.on(), lp.top(), p.includeUsage);
+            case OAI_CHAT -> new OpenAiFormat(true, modelName, m.tokenizer, lp.on(), lp.top(), p.includeUsage);
         };
 
         EventQueue events = new EventQueue();
-        List<EngineTask> tasks = new ArrayList<>();
-        try {
-            for (int i = 0; i < requests.size(); i++) tasks.add(m.engine.submit(requests.get(i), events.listener(i)));
-        } catch (RuntimeException e) {
-            tasks.forEach(EngineTask::cancel);
-            switch (e) {
-                case PromptTooLongException t -> throw new ApiError(400, "exceed_context_size_error", t.getMessage(),
-                        Map.of("n_prompt_tokens", t.promptTokens, "n_ctx", t.contextSize));
-                case IllegalArgumentException a -> throw ApiError.invalid(a.getMessage());
-                case IllegalStateException s -> throw ApiError.unavailable(s.getMessage());
-                default -> throw e;
-            }
-        }
+        List<EngineTask> tasks = submit(m, requests, events);
         try {
             if (p.stream) stream(ctx, format, events, tasks.size());
             else answer(ctx, format, events, tasks.size());
         } finally {
             // whatever ended this request (done, client gone, error), nothing of it keeps running
             tasks.forEach(EngineTask::cancel);
+        }
+    }
+
+    /** OpenAI's logprobs switches: {@code logprobs}/{@code top_logprobs} on chat, an integer {@code logprobs} on completions. */
+    private record Logprobs(boolean on, int top) { }
+
+    private static Logprobs openAiLogprobs(Kind kind, ObjectNode body, CompletionParams p) {
+        CompletionParams.Reader r = new CompletionParams.Reader(body);
+        if (kind == Kind.OAI_CHAT) {
+            if (r.integer("n", 1) != 1) throw ApiError.invalid("only one completion choice is allowed (n = 1)");
+            boolean on = r.bool("logprobs", false);
+            int top = r.integer("top_logprobs", 0);
+            if (top < 0 || top > 20) throw ApiError.invalid("top_logprobs must be between 0 and 20");
+            if (on) p.nProbs = Math.max(1, top);
+            return new Logprobs(on, top);
+        }
+        if (kind == Kind.OAI_COMPLETION && body.has("logprobs") && !body.get("logprobs").isNull()) {
+            int n = r.integer("logprobs", 0);
+            if (n < 0) throw ApiError.invalid("'logprobs' must be a non-negative integer");
+            p.nProbs = n;
+            return new Logprobs(n > 0, n);
+        }
+        return new Logprobs(false, 0);
+    }
+
+    /** The prompts of a request as tokens, with the text each answer reports as its prompt. */
+    private record PromptSet(List<int[]> tokens, List<String> texts) { }
+
+    private PromptSet prompts(Kind kind, ObjectNode body, LoadedModel m, CompletionParams p) {
+        List<int[]> tokens = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
+        switch (kind) {
+            case OAI_CHAT -> {
+                String text = ChatPrompt.render(body, m);
+                tokens.add(m.tokenizer.encode(text, true, true));
+                texts.add(text);
+            }
+            case INFILL -> {
+                int[] t = InfillPrompt.build(body, m.tokenizer, cfg.spmInfill(), cfg.batchSize(), m.engine.contextPerSlot(), p.nPredict);
+                tokens.add(t);
+                texts.add(m.tokenizer.decode(t));
+            }
+            default -> {
+                JsonNode prompt = body.get("prompt");
+                tokens.addAll(Prompts.many(prompt, m.tokenizer));
+                for (int[] t : tokens) texts.add(tokens.size() == 1 && prompt.isTextual() ? prompt.asText() : m.tokenizer.decode(t));
+            }
+        }
+        if (tokens.size() > m.engine.slotCount() * 16L) throw ApiError.invalid("too many prompts in one request: " + tokens.size());
+        for (int[] t : tokens) if (t.length == 0) throw ApiError.invalid("the prompt is empty");
+        return new PromptSet(tokens, texts);
+    }
+
+    /** Queues every prompt; if one is refused, the ones already queued are cancelled and the refusal is the answer. */
+    private static List<EngineTask> submit(LoadedModel m, List<CompletionRequest> requests, EventQueue events) {
+        List<EngineTask> tasks = new ArrayList<>();
+        try {
+            for (int i = 0; i < requests.size(); i++) tasks.add(m.engine.submit(requests.get(i), events.listener(i)));
+            return tasks;
+        } catch (RuntimeException e) {
+            tasks.forEach(EngineTask::cancel);
+            throw switch (e) {
+                case PromptTooLongException t -> new ApiError(400, "exceed_context_size_error", t.getMessage(),
+                        Map.of("n_prompt_tokens", t.promptTokens, "n_ctx", t.contextSize));
+                case IllegalArgumentException a -> ApiError.invalid(a.getMessage());
+                case IllegalStateException s -> ApiError.unavailable(s.getMessage());
+                default -> e;
+            };
         }
     }
 
