@@ -51,17 +51,20 @@ public final class Candidates {
         size = k;
     }
 
-    /** Probabilities from logits (numerically stable softmax); sorts first, as llama.cpp's dist and top-p expect. */
+    /**
+     * Probabilities from logits, sorted first, in llama.cpp's float arithmetic (max subtracted, float
+     * sum, float division) so that thresholds on them fall where llama.cpp's do.
+     */
     public void softmax() {
         if (!sorted) sortAndKeep(size);
         float max = logits[0];
-        double sum = 0;
+        float sum = 0;
         for (int i = 0; i < size; i++) {
             float p = (float) Math.exp(logits[i] - max);
             probs[i] = p;
             sum += p;
         }
-        for (int i = 0; i < size; i++) probs[i] = (float) (probs[i] / sum);
+        for (int i = 0; i < size; i++) probs[i] /= sum;
     }
 
     /** Index of the largest logit (first on ties, lowest id when unsorted ids are ascending). */

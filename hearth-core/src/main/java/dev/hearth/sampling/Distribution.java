@@ -34,6 +34,7 @@ final class Distribution {
 
     /** std::discrete_distribution over the candidates' probabilities (expects {@link Candidates#softmax()}). */
     static int discrete(Candidates c, Mt19937 rng) {
+        if (c.size < 2) return 0; // libstdc++ answers a single outcome without drawing
         double sum = 0;
         for (int i = 0; i < c.size; i++) sum += c.probs[i];
         double u = rng.nextDouble(), cum = 0;

@@ -10,7 +10,7 @@ final class Mirostat {
     private final float tau, eta;
     private final int m = 100;
     private final int vocab;
-    private double mu;
+    private float mu;
 
     Mirostat(int version, float tau, float eta, int vocab) {
         this.version = version;
@@ -20,33 +20,45 @@ final class Mirostat {
         this.mu = 2 * tau;
     }
 
+    // float arithmetic throughout, as llama.cpp computes it: k and the truncation are thresholds
     void apply(Candidates c, Mt19937 random) {
         c.softmax();
         if (version == 1) {
             // estimate the Zipf exponent from the top m probabilities, then the k that gives surprise mu
-            double num = 0, den = 0;
-            int lim = Math.min(m, c.size) - 1;
-            for (int i = 0; i < lim; i++) {
-                double ti = Math.log((i + 2) / (double) (i + 1));
-                double bi = Math.log(c.probs[i] / c.probs[i + 1]);
-                num += ti * bi;
-                den += ti * ti;
+            float sumTiBi = 0, sumTiSq = 0;
+            for (int i = 0; i < m - 1 && i < c.size - 1; i++) {
+                float ti = (float) Math.log((float) (i + 2) / (float) (i + 1));
+                float bi = (float) Math.log(c.probs[i] / c.probs[i + 1]);
+                sumTiBi += ti * bi;
+                sumTiSq += ti * ti;
             }
-            double sHat = den == 0 ? 1 : num / den;
-            double eps = sHat - 1;
-            double k = Math.pow((eps * Math.pow(2, mu)) / (1 - Math.pow(vocab, -eps)), 1 / sHat);
-            int keep = (int) Math.max(1, Math.min(c.size, Double.isNaN(k) ? c.size : k));
-            c.size = keep;
+            float sHat = sumTiBi / sumTiSq;
+            float eps = sHat - 1;
+            float k = (float) Math.pow((eps * (float) Math.pow(2, mu)) / (1 - (float) Math.pow(vocab, -eps)), 1 / sHat);
+            Truncation.topK(c, Math.max(x86Int(k), 1));
             c.softmax();
         } else {
             int keep = 0;
-            while (keep < c.size && -Math.log(c.probs[keep]) / Math.log(2) <= mu) keep++;
+            while (keep < c.size && -log2(c.probs[keep]) <= mu) keep++;
             c.size = Math.max(1, keep);
             c.softmax();
         }
         int idx = Distribution.discrete(c, random);
-        double surprise = -Math.log(c.probs[idx]) / Math.log(2);
-        mu -= eta * (surprise - tau);
+        float surprise = -log2(c.probs[idx]);
+        mu = mu - eta * (surprise - tau);
         c.selected = idx;
+    }
+
+    /**
+     * C's {@code int(k)} as x86 computes it: a value out of int range (or NaN) becomes INT_MIN, so
+     * llama.cpp's {@code max(int(k), 1)} then keeps one candidate, where Java's cast would keep all.
+     */
+    private static int x86Int(float k) {
+        if (Float.isNaN(k) || k >= 2147483648f || k < -2147483648f) return Integer.MIN_VALUE;
+        return (int) k;
+    }
+
+    private static float log2(float x) {
+        return (float) (Math.log(x) / Math.log(2));
     }
 }

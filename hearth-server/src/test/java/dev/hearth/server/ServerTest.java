@@ -227,7 +227,11 @@ class ServerTest {
     @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', ignoreLeadingAndTrailingWhitespace = false, value = {
             "{\"prompt\":\"Once upon a time\",\"n_predict\":40,\"seed\":42,\"temperature\":1.0}|, there was a little girl named Lily. She had a wise old boy who loved to play in the woods. One day, she",
             "{\"prompt\":\"Lily\",\"n_predict\":40,\"seed\":3,\"temperature\":0.9,\"top_k\":20,\"top_p\":0.8,\"repeat_penalty\":1.3,\"presence_penalty\":0.5}| and Jack were playing in the park. They saw a big, red ball on the ground. The floor was not happy",
-            "{\"prompt\":\"The dog\",\"n_predict\":30,\"seed\":11,\"xtc_probability\":0.5,\"xtc_threshold\":0.1,\"temperature\":1}| liked to help put the pole on a room. One day, the boy saw a big dog"})
+            "{\"prompt\":\"The dog\",\"n_predict\":30,\"seed\":11,\"xtc_probability\":0.5,\"xtc_threshold\":0.1,\"temperature\":1}| liked to help put the pole on a room. One day, the boy saw a big dog",
+            "{\"prompt\":\"Once upon a time\",\"n_predict\":40,\"seed\":9,\"mirostat\":2}|, there was a little girl named Lily. She loved to build caves with her friends. One day, she went on a small b",
+            "{\"prompt\":\"Once upon a time\",\"n_predict\":40,\"temperature\":0,\"dry_multiplier\":0.8,\"dry_allowed_length\":2}|, there was a little girl named Lily. She loved to play outside in the park. One day, she saw a big, red ball.",
+            "{\"prompt\":\"Once upon a time\",\"n_predict\":40,\"seed\":5,\"temperature\":1.0,\"dynatemp_range\":0.5,\"typical_p\":0.7}|, there was a little girl named Lily. She loved to play outside in the sun. One day, Lily's mom asked her to be c",
+            "{\"prompt\":\"Once upon a time\",\"n_predict\":40,\"seed\":5,\"temperature\":1.0,\"top_n_sigma\":1.0}|, there was a little girl named Lily. She loved to play outside in the grass. One day, Lily went to the park"})
     void seededSamplingReproducesLlamaServer(String request, String expected) throws Exception {
         assertThat(client.post("/completion", request).json().get("content").asText()).isEqualTo(expected);
     }
