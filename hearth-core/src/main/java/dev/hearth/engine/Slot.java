@@ -73,8 +73,7 @@ final class Slot {
         cachedCount = keep;
         promptPos = keep;
         cacheN = keep;
-        sampler = new SamplerChain(r.sampling(), tokenizer.vocabularySize(), tokenizer.vocabulary().eogIds(),
-                id -> new String(tokenizer.piece(id, true), java.nio.charset.StandardCharsets.UTF_8));
+        sampler = new SamplerChain(r.sampling(), tokenizer.vocabularySize(), dev.hearth.sampling.TokenTexts.of(tokenizer));
         for (int tok : prompt) sampler.accept(tok);
         detokenizer = tokenizer.streamingDetokenizer(false);
         stops = new StopStrings(r.stop());

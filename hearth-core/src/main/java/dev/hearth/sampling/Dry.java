@@ -13,9 +13,7 @@ import java.util.Map;
 final class Dry {
     private Dry() { }
 
-    interface PieceText { String text(int token); }
-
-    static void apply(Candidates c, TokenHistory history, SamplingSettings s, PieceText pieces) {
+    static void apply(Candidates c, TokenHistory history, SamplingSettings s, TokenTexts pieces) {
         if (s.dryMultiplier == 0f || s.dryBase < 1f || s.dryPenaltyLastN == 0) return;
         int n = history.size();
         int window = s.dryPenaltyLastN < 0 ? n : Math.min(n, s.dryPenaltyLastN);

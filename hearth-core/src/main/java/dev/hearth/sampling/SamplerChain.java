@@ -14,7 +14,7 @@ public final class SamplerChain {
     private final SamplingSettings s;
     private final int vocab;
     private final int[] eogIds;
-    private final Dry.PieceText pieces;
+    private final TokenTexts texts;
     private final Candidates candidates;
     private final TokenHistory history = new TokenHistory();
     private final Mt19937 random;
@@ -22,15 +22,12 @@ public final class SamplerChain {
     private final Mirostat mirostat;
     private final long seedUsed;
 
-    /**
-     * @param eogIds tokens banned when {@code ignoreEos}
-     * @param pieces the text of a token (for DRY's sequence breakers)
-     */
-    public SamplerChain(SamplingSettings settings, int vocab, int[] eogIds, java.util.function.IntFunction<String> pieces) {
+    /** @param texts what DRY, infill and ignore_eos need to know about tokens */
+    public SamplerChain(SamplingSettings settings, int vocab, TokenTexts texts) {
         this.s = settings;
         this.vocab = vocab;
-        this.eogIds = eogIds.clone();
-        this.pieces = pieces::apply;
+        this.eogIds = texts.eogIds();
+        this.texts = texts;
         this.candidates = new Candidates(vocab);
         this.seedUsed = settings.seed == SamplingSettings.RANDOM_SEED ? (System.nanoTime() & 0xFFFFFFFFL) : settings.seed;
         this.random = new Mt19937(seedUsed);
@@ -67,7 +64,7 @@ public final class SamplerChain {
         for (SamplerType t : s.samplers) {
             switch (t) {
                 case PENALTIES -> Penalties.apply(c, history, s);
-                case DRY -> Dry.apply(c, history, s, pieces);
+                case DRY -> Dry.apply(c, history, s, texts);
                 case TOP_N_SIGMA -> Truncation.topNSigma(c, s.topNSigma);
                 case TOP_K -> Truncation.topK(c, s.topK);
                 case TYPICAL_P -> Truncation.typical(c, s.typicalP, s.minKeep);
@@ -75,6 +72,7 @@ public final class SamplerChain {
                 case MIN_P -> Truncation.minP(c, s.minP, s.minKeep);
                 case XTC -> Truncation.xtc(c, s.xtcProbability, s.xtcThreshold, s.minKeep, xtcRandom);
                 case TEMPERATURE -> Temperature.apply(c, s.temperature, s.dynatempRange, s.dynatempExponent);
+                case INFILL -> Infill.apply(c, texts);
             }
         }
         // the draw runs over the candidates in the order the stages left them, as llama.cpp's does

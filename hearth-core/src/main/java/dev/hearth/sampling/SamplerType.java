@@ -17,7 +17,9 @@ public enum SamplerType {
     TOP_P("top_p", 'p'),
     MIN_P("min_p", 'm'),
     XTC("xtc", 'x'),
-    TEMPERATURE("temperature", 't');
+    TEMPERATURE("temperature", 't'),
+    /** not in the default order: code infill asks for it explicitly */
+    INFILL("infill", 'i');
 
     public final String canonical;
     public final char letter;
@@ -29,7 +31,7 @@ public enum SamplerType {
 
     /** llama.cpp's default order. */
     public static List<SamplerType> defaultOrder() {
-        return List.of(values());
+        return List.of(PENALTIES, DRY, TOP_N_SIGMA, TOP_K, TYPICAL_P, TOP_P, MIN_P, XTC, TEMPERATURE);
     }
 
     /** Parses names like llama.cpp: case-insensitive, with or without '_', plus its aliases; unknown names are skipped. */

@@ -12,11 +12,13 @@ final class Temperature {
         if (range > 0f) {
             float minTemp = Math.max(0f, temp - range), maxTemp = temp + range;
             if (c.size <= 1) return;
+            // float arithmetic, as llama.cpp computes it
+            float maxEntropy = -(float) Math.log(1f / c.size);
             c.softmax();
-            double entropy = 0;
-            for (int i = 0; i < c.size; i++) if (c.probs[i] > 0) entropy -= c.probs[i] * Math.log(c.probs[i]);
-            double normalized = entropy / Math.log(c.size);
-            temp = (float) (minTemp + (maxTemp - minTemp) * Math.pow(normalized, exponent));
+            float entropy = 0;
+            for (int i = 0; i < c.size; i++) if (c.probs[i] > 0) entropy -= c.probs[i] * (float) Math.log(c.probs[i]);
+            float normalized = entropy / maxEntropy;
+            temp = minTemp + (maxTemp - minTemp) * (float) Math.pow(normalized, exponent);
         }
         if (temp <= 0f) {
             int best = c.argmax();

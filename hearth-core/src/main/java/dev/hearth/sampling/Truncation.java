@@ -16,7 +16,7 @@ final class Truncation {
     static void topP(Candidates c, float p, int minKeep) {
         if (p >= 1f) return;
         c.softmax();
-        double cum = 0;
+        float cum = 0; // float, as llama.cpp sums: where the cut falls depends on it
         int keep = c.size;
         for (int i = 0; i < c.size; i++) {
             cum += c.probs[i];
@@ -40,14 +40,15 @@ final class Truncation {
     static void typical(Candidates c, float p, int minKeep) {
         if (p >= 1f) return;
         c.softmax();
-        double entropy = 0;
-        for (int i = 0; i < c.size; i++) if (c.probs[i] > 0) entropy -= c.probs[i] * Math.log(c.probs[i]);
+        // float arithmetic, as llama.cpp computes it
+        float entropy = 0;
+        for (int i = 0; i < c.size; i++) if (c.probs[i] > 0) entropy -= c.probs[i] * (float) Math.log(c.probs[i]);
         int n = c.size;
         Integer[] order = new Integer[n];
-        double[] shift = new double[n];
-        for (int i = 0; i < n; i++) { order[i] = i; shift[i] = Math.abs(-Math.log(c.probs[i]) - entropy); }
-        java.util.Arrays.sort(order, (a, b) -> Double.compare(shift[a], shift[b]));
-        double cum = 0;
+        float[] shift = new float[n];
+        for (int i = 0; i < n; i++) { order[i] = i; shift[i] = Math.abs(-(float) Math.log(c.probs[i]) - entropy); }
+        java.util.Arrays.sort(order, (a, b) -> Float.compare(shift[a], shift[b]));
+        float cum = 0;
         int keep = n;
         for (int i = 0; i < n; i++) {
             cum += c.probs[order[i]];

@@ -8,8 +8,17 @@ import org.junit.jupiter.api.Test;
 class SamplerChainTest {
     static final float[] LOGITS = {1f, 5f, 3f, 4.5f, 0f, 2f};
 
+    /** token 0 ends generation; token i's text is "t" repeated i times, so each is a prefix of the longer ones */
+    static final TokenTexts TEXTS = new TokenTexts() {
+        public int[] eogIds() { return new int[] {0}; }
+        public boolean isEog(int id) { return id == 0; }
+        public String text(int id) { return "t" + id; }
+        public byte[] piece(int id) { return "t".repeat(id).getBytes(); }
+        public int endOfText() { return 0; }
+    };
+
     static SamplerChain chain(SamplingSettings s) {
-        return new SamplerChain(s, LOGITS.length, new int[] {0}, id -> "t" + id);
+        return new SamplerChain(s, LOGITS.length, TEXTS);
     }
 
     @Test
@@ -79,6 +88,21 @@ class SamplerChainTest {
         assertThat(mt.next()).isEqualTo(4123659995L); // the C++ standard's check value for the 10000th draw
         double d = new Mt19937(5489).nextDouble();
         assertThat(d).isBetween(0.0, 1.0);
+    }
+
+    @Test
+    void infillMergesPrefixTokensIntoTheLikelierOne() {
+        SamplingSettings s = new SamplingSettings();
+        s.samplers = List.of(SamplerType.INFILL);
+        s.seed = 1;
+        // ids 1..5 are prefixes of each other: their mass merges into the likeliest (id 1); only it and
+        // the end-of-generation token survive, and the draw weighs those two by their logits, as llama.cpp's does
+        SamplerChain c = chain(s);
+        assertThat(c.sample(LOGITS)).isIn(0, 1);
+        assertThat(c.postSamplingProbs(10)).extracting(TokenProbability::id).containsExactly(1, 0);
+        // when the end of generation is likely, only it remains
+        float[] endLikely = {3f, 1f, 1f, 1f, 1f, 1f};
+        assertThat(chain(s).sample(endLikely)).isZero();
     }
 
     @Test
