@@ -15,7 +15,6 @@ public final class SamplingSettings {
     public static final long RANDOM_SEED = 0xFFFFFFFFL;
 
     public long seed = RANDOM_SEED;
-    public int nProbs = 0;
     public int minKeep = 0;
     public int topK = 40;
     public float topP = 0.95f;
@@ -46,7 +45,7 @@ public final class SamplingSettings {
 
     public SamplingSettings copy() {
         SamplingSettings c = new SamplingSettings();
-        c.seed = seed; c.nProbs = nProbs; c.minKeep = minKeep; c.topK = topK; c.topP = topP; c.minP = minP;
+        c.seed = seed; c.minKeep = minKeep; c.topK = topK; c.topP = topP; c.minP = minP;
         c.xtcProbability = xtcProbability; c.xtcThreshold = xtcThreshold; c.typicalP = typicalP;
         c.temperature = temperature; c.dynatempRange = dynatempRange; c.dynatempExponent = dynatempExponent;
         c.penaltyLastN = penaltyLastN; c.penaltyRepeat = penaltyRepeat; c.penaltyFrequency = penaltyFrequency;

@@ -85,7 +85,6 @@ final class CompletionParams {
         if (s.penaltyLastN == -1) s.penaltyLastN = contextPerSlot;
         if (s.dryPenaltyLastN == -1) s.dryPenaltyLastN = contextPerSlot;
         if (s.mirostat < 0 || s.mirostat > 2) throw ApiError.invalid("mirostat must be 0, 1 or 2");
-        s.nProbs = p.nProbs;
         JsonNode breakers = body.get("dry_sequence_breakers");
         if (breakers != null && !breakers.isNull()) {
             List<String> list = r.stringList("dry_sequence_breakers");
