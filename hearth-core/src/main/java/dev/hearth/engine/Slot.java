@@ -36,7 +36,7 @@ final class Slot {
     private int nextToken = -1;
     private boolean hasNewLine;
     private int lineStart; // where the line after the last newline starts in the generated text
-    private long tStart, tPromptDone, tNewLine;
+    private long tStart, tPromptDone;
     private final List<Integer> allTokens = new ArrayList<>();
     private final List<TokenProbs> allProbs = new ArrayList<>();
     private final List<Integer> pendingTokens = new ArrayList<>();
@@ -123,20 +123,13 @@ final class Slot {
     CompletionResult sampleAndAdvance(float[] logits, Tokenizer tokenizer) {
         CompletionRequest r = task.request;
         if (r.nPredict() == 0) return result(StopType.LIMIT, "", false); // only evaluate (e.g. to warm the cache)
-        int vocab = tokenizer.vocabularySize();
         int token = sampler.sample(logits);
         sampler.accept(token);
         nDecoded++;
         allTokens.add(token);
         pendingTokens.add(token);
         if (r.nProbs() > 0) {
-            TokenProbs p;
-            if (r.postSamplingProbs()) {
-                p = new TokenProbs(new TokenProbability(token, sampler.postSamplingProb(token)), sampler.postSamplingProbs(r.nProbs()));
-            } else {
-                SamplerChain.RawProbs raw = SamplerChain.rawProbs(logits, vocab, r.nProbs(), token);
-                p = new TokenProbs(raw.chosen(), raw.top());
-            }
+            TokenProbs p = probabilities(r, logits, token, tokenizer.vocabularySize());
             allProbs.add(p);
             pendingProbs.add(p);
         }
@@ -149,7 +142,7 @@ final class Slot {
         } else {
             String piece = detokenizer.push(token);
             generated.append(piece);
-            if (piece.indexOf('\n') >= 0 && !hasNewLine) { hasNewLine = true; tNewLine = System.nanoTime(); }
+            if (piece.indexOf('\n') >= 0) hasNewLine = true;
         }
         int releasable = generated.length();
         if (!stops.isEmpty()) {
@@ -178,19 +171,31 @@ final class Slot {
             generated.append(detokenizer.flush());
             releasable = generated.length();
         }
-        if (releasable > sent || (stop == null && !pendingProbs.isEmpty())) {
-            String text = generated.substring(sent, Math.max(sent, releasable));
-            sent = Math.max(sent, releasable);
-            task.listener.onPartial(new TokenEvent(text, pendingTokens.stream().mapToInt(Integer::intValue).toArray(), List.copyOf(pendingProbs), nDecoded, prompt.length));
-            pendingTokens.clear();
-            pendingProbs.clear();
-        }
+        if (releasable > sent || (stop == null && !pendingProbs.isEmpty())) emit(releasable);
         if (stop == null) {
             nextToken = token;
             publishEvery();
             return null;
         }
         return result(stop, stoppingWord, contextFull);
+    }
+
+    /** What n_probs reports for one token: the raw softmax (llama-server's default) or the chain's output. */
+    private TokenProbs probabilities(CompletionRequest r, float[] logits, int token, int vocab) {
+        if (r.postSamplingProbs())
+            return new TokenProbs(new TokenProbability(token, sampler.postSamplingProb(token)), sampler.postSamplingProbs(r.nProbs()));
+        SamplerChain.RawProbs raw = SamplerChain.rawProbs(logits, vocab, r.nProbs(), token);
+        return new TokenProbs(raw.chosen(), raw.top());
+    }
+
+    /** Sends the text up to {@code releasable} not sent yet, with the tokens (and probabilities) since the last event. */
+    private void emit(int releasable) {
+        String text = generated.substring(sent, Math.max(sent, releasable));
+        sent = Math.max(sent, releasable);
+        task.listener.onPartial(new TokenEvent(text, pendingTokens.stream().mapToInt(Integer::intValue).toArray(),
+                List.copyOf(pendingProbs), nDecoded, prompt.length));
+        pendingTokens.clear();
+        pendingProbs.clear();
     }
 
     private CompletionResult result(StopType stop, String stoppingWord, boolean contextFull) {
