@@ -7,8 +7,8 @@ import picocli.CommandLine.Command;
 /** The {@code hearth} command: one entry point, one subcommand per job. */
 @Command(name = "hearth", mixinStandardHelpOptions = true, version = "hearth 0.1.0",
         description = "Local large language models on the CPU, from GGUF files.",
-        subcommands = {RunCommand.class, InspectCommand.class, BenchCommand.class, LogitsCommand.class, TokenizeCommand.class,
-                TemplateCommand.class, TestModelCommand.class, IllumeCommand.class,
+        subcommands = {RunCommand.class, ServeCommand.class, InspectCommand.class, BenchCommand.class, LogitsCommand.class,
+                TokenizeCommand.class, TemplateCommand.class, TestModelCommand.class, IllumeCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {

@@ -125,6 +125,19 @@ class CliTest {
     }
 
     @Test
+    void serveRefusesWhatItCannotDo() {
+        Result q8 = hearth("serve", "-m", STORIES, "-ctk", "q8_0", "--port", "0");
+        assertThat(q8.code()).isEqualTo(1);
+        assertThat(q8.err()).contains("f16");
+        assertThat(hearth("serve", "-np", "0").code()).isEqualTo(1);
+        assertThat(hearth("serve", "-m", STORIES, "--chat-template", "llama99", "--port", "0").err()).contains("unknown chat template 'llama99'");
+        Result missing = hearth("serve", "-m", tmp.resolve("missing.gguf").toString(), "--port", "0");
+        assertThat(missing.code()).isEqualTo(1);
+        assertThat(missing.err()).contains("no such file");
+        assertThat(hearth("serve", "--help").out()).contains("--api-key", "LLAMA_ARG_PORT");
+    }
+
+    @Test
     void badOptionsAreUsageErrors() {
         assertThat(hearth("run", "-m", STORIES, "-n", "-5").code()).isEqualTo(1);
         assertThat(hearth("run", "--no-such-option").code()).isEqualTo(2);

@@ -1,0 +1,260 @@
+package dev.hearth.engine;
+
+import dev.hearth.model.Session;
+import dev.hearth.sampling.SamplerChain;
+import dev.hearth.sampling.TokenProbability;
+import dev.hearth.tokenizer.StreamingDetokenizer;
+import dev.hearth.tokenizer.Tokenizer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One lane of the engine: a {@link Session} (its own KV cells), the tokens those cells hold (the
+ * prompt cache) and, while busy, the state of the generation running on it. Touched only by the
+ * scheduler thread, except {@link #snapshot()} readers, which see volatile-published copies.
+ */
+final class Slot {
+    final int id;
+    final Session session;
+    /** tokens[0..cachedCount) are in the KV cache, in order. */
+    private int[] cached = new int[256];
+    private int cachedCount;
+    long lastUsedNanos;
+
+    // the running generation (null task = idle)
+    EngineTask task;
+    private int[] prompt;
+    private int promptPos;
+    private int cacheN;
+    private SamplerChain sampler;
+    private StreamingDetokenizer detokenizer;
+    private StopStrings stops;
+    private final StringBuilder generated = new StringBuilder();
+    private int sent;
+    private int nDecoded;
+    private int nextToken = -1;
+    private boolean hasNewLine;
+    private int lineStart; // where the line after the last newline starts in the generated text
+    private long tStart, tPromptDone;
+    private final List<Integer> allTokens = new ArrayList<>();
+    private final List<TokenProbs> allProbs = new ArrayList<>();
+    private final List<Integer> pendingTokens = new ArrayList<>();
+    private final List<TokenProbs> pendingProbs = new ArrayList<>();
+    volatile SlotSnapshot snapshot;
+
+    Slot(int id, Session session) {
+        this.id = id;
+        this.session = session;
+        publish();
+    }
+
+    int contextSize() { return session.contextSize(); }
+
+    /** Length of the common prefix of this slot's cache and {@code tokens}. */
+    int commonPrefix(int[] tokens) {
+        int n = Math.min(cachedCount, tokens.length);
+        int i = 0;
+        while (i < n && cached[i] == tokens[i]) i++;
+        return i;
+    }
+
+    boolean busy() { return task != null; }
+
+    boolean prompting() { return promptPos < prompt.length; }
+
+    /** Binds a task: keeps the reusable cache prefix (at least one prompt token is always evaluated, for its logits). */
+    void start(EngineTask t, Tokenizer tokenizer) {
+        CompletionRequest r = t.request;
+        task = t;
+        prompt = r.prompt();
+        int keep = r.cachePrompt() ? Math.min(commonPrefix(prompt), prompt.length - 1) : 0;
+        session.truncate(keep);
+        cachedCount = keep;
+        promptPos = keep;
+        cacheN = keep;
+        sampler = new SamplerChain(r.sampling(), tokenizer.vocabularySize(), dev.hearth.sampling.TokenTexts.of(tokenizer));
+        for (int tok : prompt) sampler.accept(tok);
+        detokenizer = tokenizer.streamingDetokenizer(false);
+        stops = new StopStrings(r.stop());
+        generated.setLength(0);
+        sent = 0;
+        nDecoded = 0;
+        nextToken = -1;
+        hasNewLine = false;
+        lineStart = -1;
+        allTokens.clear();
+        allProbs.clear();
+        pendingTokens.clear();
+        pendingProbs.clear();
+        tStart = System.nanoTime();
+        tPromptDone = 0;
+        lastUsedNanos = tStart;
+        publish();
+    }
+
+    /** The tokens this slot feeds in the next step: a prompt chunk of at most {@code budget}, or its last sampled token. */
+    int[] nextInput(int budget) {
+        if (prompting()) {
+            int n = Math.min(budget, prompt.length - promptPos);
+            return Arrays.copyOfRange(prompt, promptPos, promptPos + n);
+        }
+        return new int[] {nextToken};
+    }
+
+    /** Records that {@code fed} went into the KV cache; returns true when logits for sampling are ready. */
+    boolean fed(int[] fed) {
+        for (int tok : fed) {
+            if (cachedCount == cached.length) cached = Arrays.copyOf(cached, cachedCount * 2);
+            cached[cachedCount++] = tok;
+        }
+        if (prompting()) {
+            promptPos += fed.length;
+            if (prompting()) return false;
+            tPromptDone = System.nanoTime();
+        }
+        return true;
+    }
+
+    /**
+     * Samples the next token from {@code logits} and advances the generation; emits released text to
+     * the listener. Returns the result when the generation ended, else null.
+     */
+    CompletionResult sampleAndAdvance(float[] logits, Tokenizer tokenizer) {
+        CompletionRequest r = task.request;
+        if (r.nPredict() == 0) return result(StopType.LIMIT, "", false); // only evaluate (e.g. to warm the cache)
+        int token = sampler.sample(logits);
+        sampler.accept(token);
+        nDecoded++;
+        allTokens.add(token);
+        pendingTokens.add(token);
+        if (r.nProbs() > 0) {
+            TokenProbs p = probabilities(r, logits, token, tokenizer.vocabularySize());
+            allProbs.add(p);
+            pendingProbs.add(p);
+        }
+
+        StopType stop = null;
+        String stoppingWord = "";
+        boolean eog = tokenizer.isEog(token) && !r.sampling().ignoreEos;
+        if (eog) {
+            stop = StopType.EOS;
+        } else {
+            String piece = detokenizer.push(token);
+            generated.append(piece);
+            if (piece.indexOf('\n') >= 0) hasNewLine = true;
+        }
+        int releasable = generated.length();
+        if (!stops.isEmpty()) {
+            StopStrings.Match m = stops.findComplete(generated, sent - stops.longest());
+            if (m != null) {
+                generated.setLength(m.index());
+                releasable = m.index();
+                stop = StopType.WORD;
+                stoppingWord = m.word();
+            } else if (stop == null) {
+                releasable = generated.length() - stops.partialSuffix(generated);
+            }
+        }
+        if (stop == null && r.nIndent() > 0 && shallowerLine(r.nIndent())) {
+            stop = StopType.LIMIT;
+            releasable = Math.min(releasable, generated.length());
+        }
+        boolean contextFull = false;
+        if (stop == null) {
+            long elapsedMs = (System.nanoTime() - tPromptDone) / 1_000_000;
+            if (r.nPredict() >= 0 && nDecoded >= r.nPredict()) stop = StopType.LIMIT;
+            else if (session.position() + 1 > session.contextSize()) { stop = StopType.LIMIT; contextFull = true; }
+            else if (hasNewLine && r.tMaxPredictMs() > 0 && elapsedMs > r.tMaxPredictMs()) stop = StopType.LIMIT;
+        }
+        if (stop != null && stop != StopType.WORD) {
+            generated.append(detokenizer.flush());
+            releasable = generated.length();
+        }
+        if (releasable > sent || (stop == null && !pendingProbs.isEmpty())) emit(releasable);
+        if (stop == null) {
+            nextToken = token;
+            publishEvery();
+            return null;
+        }
+        return result(stop, stoppingWord, contextFull);
+    }
+
+    /** What n_probs reports for one token: the raw softmax (llama-server's default) or the chain's output. */
+    private TokenProbs probabilities(CompletionRequest r, float[] logits, int token, int vocab) {
+        if (r.postSamplingProbs())
+            return new TokenProbs(new TokenProbability(token, sampler.postSamplingProb(token)), sampler.postSamplingProbs(r.nProbs()));
+        SamplerChain.RawProbs raw = SamplerChain.rawProbs(logits, vocab, r.nProbs(), token);
+        return new TokenProbs(raw.chosen(), raw.top());
+    }
+
+    /** Sends the text up to {@code releasable} not sent yet, with the tokens (and probabilities) since the last event. */
+    private void emit(int releasable) {
+        String text = generated.substring(sent, Math.max(sent, releasable));
+        sent = Math.max(sent, releasable);
+        task.listener.onPartial(new TokenEvent(text, pendingTokens.stream().mapToInt(Integer::intValue).toArray(),
+                List.copyOf(pendingProbs), nDecoded, prompt.length));
+        pendingTokens.clear();
+        pendingProbs.clear();
+    }
+
+    private CompletionResult result(StopType stop, String stoppingWord, boolean contextFull) {
+        long now = System.nanoTime();
+        int promptN = prompt.length - cacheN;
+        return new CompletionResult(generated.toString(), allTokens.stream().mapToInt(Integer::intValue).toArray(),
+                List.copyOf(allProbs), stop, stoppingWord, id, prompt.length, cachedCount, cacheN,
+                promptN, (tPromptDone - tStart) / 1e6, nDecoded, (now - tPromptDone) / 1e6, hasNewLine, contextFull);
+    }
+
+    /**
+     * llama-server's n_indent: once a line after a newline shows its first non-blank character, a line
+     * indented less than {@code minIndent} ends the generation, cut before that character (the code
+     * block being completed is over).
+     */
+    private boolean shallowerLine(int minIndent) {
+        while (true) {
+            if (lineStart < 0) {
+                int nl = generated.indexOf("\n");
+                if (nl < 0) return false;
+                lineStart = nl + 1;
+            }
+            int pos = lineStart, indent = 0;
+            while (pos < generated.length() && (generated.charAt(pos) == ' ' || generated.charAt(pos) == '\t')) { pos++; indent++; }
+            if (pos >= generated.length()) return false; // the line's indentation is not known yet
+            if (indent < minIndent && generated.charAt(pos) != '\n') {
+                generated.setLength(pos);
+                return true;
+            }
+            int next = generated.indexOf("\n", lineStart);
+            if (next < 0) return false;
+            lineStart = next + 1;
+        }
+    }
+
+    /** Empties the cache (after a failed step, when the KV cells may not match the token list). */
+    void forgetCache() {
+        cachedCount = 0;
+        session.truncate(0);
+    }
+
+    /** Ends the task (done or cancelled); the KV cache and its token list stay for the next prompt. */
+    void release() {
+        task = null;
+        lastUsedNanos = System.nanoTime();
+        publish();
+    }
+
+    private int publishCounter;
+
+    private void publishEvery() {
+        if ((++publishCounter & 15) == 0) publish();
+    }
+
+    void publish() {
+        EngineTask t = task;
+        snapshot = new SlotSnapshot(id, session.contextSize(), t != null, t != null ? t.id : -1,
+                t != null ? t.request : null, nDecoded,
+                t == null ? 0 : (t.request.nPredict() < 0 ? -1 : t.request.nPredict() - nDecoded),
+                hasNewLine, cachedCount);
+    }
+}

@@ -1,0 +1,33 @@
+package dev.hearth.server;
+
+import dev.hearth.engine.CompletionListener;
+import dev.hearth.engine.CompletionResult;
+import dev.hearth.engine.TokenEvent;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * The hand-over between the scheduler thread (which must never block) and the request's virtual
+ * thread (which writes to the client and may block): the engine's calls become queued items. One
+ * queue serves all the prompts of a request; {@link #listener(int)} tags each prompt's items.
+ */
+final class EventQueue {
+    /** One engine call for prompt {@code index}: a {@link TokenEvent}, {@link CompletionResult} or {@link Failure}. */
+    record Item(int index, Object payload) { }
+
+    /** an engine error, as a queued payload */
+    record Failure(String message) { }
+
+    private final LinkedBlockingQueue<Item> items = new LinkedBlockingQueue<>();
+
+    CompletionListener listener(int index) {
+        return new CompletionListener() {
+            @Override public void onPartial(TokenEvent event) { items.add(new Item(index, event)); }
+            @Override public void onDone(CompletionResult result) { items.add(new Item(index, result)); }
+            @Override public void onError(String message) { items.add(new Item(index, new Failure(message))); }
+        };
+    }
+
+    Item take() throws InterruptedException {
+        return items.take();
+    }
+}
