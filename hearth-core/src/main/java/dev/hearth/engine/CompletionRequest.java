@@ -16,10 +16,16 @@ import java.util.List;
  * @param cachePrompt       reuse the longest common prefix with what the slot evaluated before
  * @param idSlot            the slot to run on, -1 = the engine chooses
  * @param nIndent           for code infill: stop when a new line starts with less indentation (0 = off)
+ * @param textStop          a rule that ends the generation from its text (null = none), e.g. the code-aware infill stop
  */
 public record CompletionRequest(int[] prompt, SamplingSettings sampling, int nPredict, List<String> stop,
                                 int nProbs, boolean postSamplingProbs, long tMaxPredictMs, boolean cachePrompt,
-                                int idSlot, int nIndent) {
+                                int idSlot, int nIndent, TextStop textStop) {
+    public CompletionRequest(int[] prompt, SamplingSettings sampling, int nPredict, List<String> stop, int nProbs,
+                             boolean postSamplingProbs, long tMaxPredictMs, boolean cachePrompt, int idSlot, int nIndent) {
+        this(prompt, sampling, nPredict, stop, nProbs, postSamplingProbs, tMaxPredictMs, cachePrompt, idSlot, nIndent, null);
+    }
+
     public CompletionRequest {
         if (prompt.length == 0) throw new IllegalArgumentException("the prompt is empty");
         if (nPredict < -1) throw new IllegalArgumentException("n_predict must be -1 or more");

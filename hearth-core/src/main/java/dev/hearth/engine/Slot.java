@@ -160,6 +160,16 @@ final class Slot {
             stop = StopType.LIMIT;
             releasable = Math.min(releasable, generated.length());
         }
+        if (stop == null && r.textStop() != null) {
+            TextStop.Decision d = r.textStop().decide(generated);
+            if (d.stop()) {
+                generated.setLength(Math.max(Math.min(d.length(), generated.length()), sent));
+                releasable = generated.length();
+                stop = StopType.SCOPE;
+            } else {
+                releasable = Math.min(releasable, Math.max(d.length(), sent));
+            }
+        }
         boolean contextFull = false;
         if (stop == null) {
             long elapsedMs = (System.nanoTime() - tPromptDone) / 1_000_000;
@@ -167,7 +177,7 @@ final class Slot {
             else if (session.position() + 1 > session.contextSize()) { stop = StopType.LIMIT; contextFull = true; }
             else if (hasNewLine && r.tMaxPredictMs() > 0 && elapsedMs > r.tMaxPredictMs()) stop = StopType.LIMIT;
         }
-        if (stop != null && stop != StopType.WORD) {
+        if (stop != null && stop != StopType.WORD && stop != StopType.SCOPE) {
             generated.append(detokenizer.flush());
             releasable = generated.length();
         }

@@ -9,7 +9,9 @@ public enum StopType {
     /** n_predict, the context or the time limit */
     LIMIT("limit"),
     /** a stop string */
-    WORD("word");
+    WORD("word"),
+    /** a text rule ({@link TextStop}): for infill, the hole's scope closed (Hearth's own; llama-server has none) */
+    SCOPE("scope");
 
     public final String wire;
 

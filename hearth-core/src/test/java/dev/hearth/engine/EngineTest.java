@@ -59,6 +59,29 @@ class EngineTest {
     }
 
     @Test
+    void aTextStopEndsTheGenerationWhereItSaysAndNeverStreamsWhatItCuts() throws Exception {
+        Collector plain = new Collector();
+        engine.submit(request("Once upon a time", 60, List.of()), plain);
+        String text = plain.get().content();
+        int cut = text.indexOf(". ") + 1; // a scripted rule: the "scope" ends with the first sentence
+        assertThat(cut).isPositive();
+        TextStop rule = generated -> {
+            int end = generated.toString().indexOf(". ");
+            // like the code-aware stop: hold back the last few characters, which a later decision may cut
+            return end >= 0 ? new TextStop.Decision(true, end + 1) : new TextStop.Decision(false, Math.max(0, generated.length() - 3));
+        };
+        CompletionRequest base = request("Once upon a time", 60, List.of());
+        CompletionRequest scoped = new CompletionRequest(base.prompt(), base.sampling(), 60, List.of(), 0, false, 0, true, -1, 0, rule);
+        Collector c = new Collector();
+        engine.submit(scoped, c);
+        CompletionResult r = c.get();
+        assertThat(r.stopType()).isEqualTo(StopType.SCOPE);
+        assertThat(r.content()).isEqualTo(text.substring(0, cut));
+        assertThat(c.streamed.toString()).isEqualTo(r.content());
+        assertThat(r.predictedN()).isLessThan(plain.get().predictedN());
+    }
+
+    @Test
     void generatesStreamsAndReportsCounts() throws Exception {
         Collector c = new Collector();
         engine.submit(request("Once upon a time", 20, List.of()), c);

@@ -6,7 +6,10 @@ import dev.hearth.engine.CompletionRequest;
 import dev.hearth.engine.CompletionResult;
 import dev.hearth.engine.EngineTask;
 import dev.hearth.engine.PromptTooLongException;
+import dev.hearth.engine.TextStop;
 import dev.hearth.engine.TokenEvent;
+import dev.hearth.illume.CodeLanguage;
+import dev.hearth.illume.ScopeStop;
 import io.javalin.http.Context;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -46,6 +49,23 @@ final class CompletionHandler {
         }
     }
 
+    /**
+     * The code-aware stop for /infill: the hole is between input_prefix (+ prompt) and input_suffix,
+     * which editors send as windows of the file, not the whole file; the language comes from the
+     * first input_extra file name, else from the code itself.
+     */
+    private static TextStop scopeStop(ObjectNode body) {
+        String prefix = body.path("input_prefix").asText("") + (body.path("prompt").isTextual() ? body.get("prompt").asText() : "");
+        String suffix = body.path("input_suffix").asText("");
+        JsonNode extra = body.path("input_extra");
+        String fileName = extra.isArray() && !extra.isEmpty() ? extra.get(0).path("filename").asText(null) : null;
+        ScopeStop stop = ScopeStop.forHole(prefix, suffix, CodeLanguage.detect(fileName, prefix, suffix), false);
+        return generated -> {
+            ScopeStop.Decision d = stop.decide(generated);
+            return new TextStop.Decision(d.stop(), d.length());
+        };
+    }
+
     private void generate(Context ctx, Kind kind) throws InterruptedException {
         LoadedModel m = model.get();
         ObjectNode body = Json.body(ctx, cfg.maxBodyBytes());
@@ -53,10 +73,11 @@ final class CompletionHandler {
         Logprobs lp = openAiLogprobs(kind, body, p);
         PromptSet prompts = prompts(kind, body, m, p);
 
+        TextStop scope = kind == Kind.INFILL && p.scopeStop ? scopeStop(body) : null;
         List<CompletionRequest> requests = new ArrayList<>();
         for (int[] t : prompts.tokens())
             requests.add(new CompletionRequest(t, p.sampling, p.nPredict, p.stop, p.nProbs,
-                    p.postSamplingProbs, p.tMaxPredictMs, p.cachePrompt, p.idSlot, p.nIndent));
+                    p.postSamplingProbs, p.tMaxPredictMs, p.cachePrompt, p.idSlot, p.nIndent, scope));
         String modelName = body.path("model").isTextual() ? body.get("model").asText() : m.alias;
         ResponseFormat format = switch (kind) {
             case NATIVE, INFILL -> new NativeFormat(modelName, prompts.texts(), requests.get(0), m.tokenizer, p.returnTokens, p.stream, p.responseFields);

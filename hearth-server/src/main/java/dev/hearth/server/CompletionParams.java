@@ -26,6 +26,8 @@ final class CompletionParams {
     long tMaxPredictMs;
     int idSlot = -1;
     int nIndent;
+    /** /infill only: end the infill once the generated middle closes the hole's scope (Hearth's; default on) */
+    boolean scopeStop;
     boolean returnTokens;
     boolean includeUsage;
     /** native routes: answer only these fields ("timings/prompt_n" reaches into objects), as llama.vim asks */
@@ -47,6 +49,7 @@ final class CompletionParams {
         p.idSlot = r.integer("id_slot", -1);
         p.nIndent = r.integer("n_indent", 0);
         if (p.nIndent < 0) throw ApiError.invalid("n_indent must be 0 or more");
+        p.scopeStop = r.bool("scope_stop", true);
         p.nProbs = r.integer("n_probs", 0);
         if (p.nProbs < 0) throw ApiError.invalid("n_probs must be 0 or more");
         p.postSamplingProbs = r.bool("post_sampling_probs", false);
