@@ -85,7 +85,7 @@ final class CompletionHandler {
             case OAI_CHAT -> new OpenAiFormat(true, modelName, m.tokenizer, lp.on(), lp.top(), p.includeUsage);
         };
 
-        EventQueue events = new EventQueue();
+        EventQueue events = new EventQueue(p.stream);
         List<EngineTask> tasks = submit(m, requests, events);
         try {
             if (p.stream) stream(ctx, format, events, tasks.size());

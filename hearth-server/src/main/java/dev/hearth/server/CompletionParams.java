@@ -82,6 +82,8 @@ final class CompletionParams {
         s.minKeep = r.integer("min_keep", s.minKeep);
         s.ignoreEos = r.bool("ignore_eos", s.ignoreEos);
         long seed = r.longValue("seed", s.seed);
+        // llama.cpp's seed is 32 bits; -1 (or 2^32 - 1) draws a random one
+        if (seed < -1 || seed > 0xFFFFFFFFL) throw ApiError.invalid("'seed' must be -1 (random) or between 0 and 4294967295");
         s.seed = seed == -1 ? SamplingSettings.RANDOM_SEED : seed;
         // -1 = the whole context, as in llama-server
         if (s.penaltyLastN < -1 || s.dryPenaltyLastN < -1) throw ApiError.invalid("repeat_last_n and dry_penalty_last_n must be -1 or more");
@@ -103,6 +105,7 @@ final class CompletionParams {
         if (stop != null && !stop.isNull()) p.stop = stop.isTextual() ? List.of(stop.asText()) : r.stringList("stop");
         readLogitBias(body.get("logit_bias"), s, tokenizer);
         JsonNode fmt = body.get("response_format");
+        if (fmt != null && !fmt.isNull() && !fmt.isObject()) throw ApiError.invalid("'response_format' must be an object such as {\"type\": \"text\"}");
         if (fmt != null && fmt.isObject()) {
             String type = fmt.path("type").asText("text");
             if (!type.equals("text"))
@@ -175,7 +178,12 @@ final class CompletionParams {
             JsonNode n = body.get(name);
             if (n == null || n.isNull()) return def;
             if (n.isIntegralNumber() && n.canConvertToLong()) return n.asLong();
-            if (n.isNumber() && n.asDouble() == Math.rint(n.asDouble())) return (long) n.asDouble();
+            if (n.isIntegralNumber()) throw ApiError.invalid("'" + name + "' is out of range");
+            double d = n.asDouble();
+            if (n.isNumber() && d == Math.rint(d)) {
+                if (Math.abs(d) >= 0x1p63) throw ApiError.invalid("'" + name + "' is out of range");
+                return (long) d;
+            }
             throw wrongType(name, "an integer");
         }
 

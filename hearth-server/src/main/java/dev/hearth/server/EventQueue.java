@@ -18,10 +18,16 @@ final class EventQueue {
     record Failure(String message) { }
 
     private final LinkedBlockingQueue<Item> items = new LinkedBlockingQueue<>();
+    private final boolean partials;
+
+    /** @param partials keep the token events (a stream); without, only the ends are queued */
+    EventQueue(boolean partials) {
+        this.partials = partials;
+    }
 
     CompletionListener listener(int index) {
         return new CompletionListener() {
-            @Override public void onPartial(TokenEvent event) { items.add(new Item(index, event)); }
+            @Override public void onPartial(TokenEvent event) { if (partials) items.add(new Item(index, event)); }
             @Override public void onDone(CompletionResult result) { items.add(new Item(index, result)); }
             @Override public void onError(String message) { items.add(new Item(index, new Failure(message))); }
         };

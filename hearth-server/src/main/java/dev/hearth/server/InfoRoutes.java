@@ -68,12 +68,17 @@ final class InfoRoutes {
         root.put("model_path", cfg.model().toString());
         ObjectNode mod = root.putObject("modalities");
         mod.put("vision", false);
+        mod.put("video", false);
         mod.put("audio", false);
+        root.put("endpoint_slots", true);
+        root.put("endpoint_props", false);
+        root.put("endpoint_metrics", cfg.metrics());
+        root.put("is_sleeping", false);
         root.put("chat_template", m.templateSource);
         root.put("bos_token", m.tokenizer.bos() < 0 ? "" : m.tokenizer.vocabulary().text(m.tokenizer.bos()));
         root.put("eos_token", m.tokenizer.eos() < 0 ? "" : m.tokenizer.vocabulary().text(m.tokenizer.eos()));
         root.put("build_info", "hearth " + OpenAiFormat.FINGERPRINT);
-        root.put("webui", cfg.webui());
+        root.put("ui", cfg.webui());
         json(ctx, root);
     }
 

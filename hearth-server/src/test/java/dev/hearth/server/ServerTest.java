@@ -275,6 +275,10 @@ class ServerTest {
                 Arguments.of("several chat choices", "/v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"n\":2}".getBytes(), 400, "invalid_request_error"),
                 Arguments.of("id_slot that does not exist", "/completion", "{\"prompt\":\"hi\",\"id_slot\":9}".getBytes(), 400, "invalid_request_error"),
                 Arguments.of("stop of the wrong type", "/completion", "{\"prompt\":\"hi\",\"stop\":[1]}".getBytes(), 400, "invalid_request_error"),
+                Arguments.of("seed out of range", "/completion", "{\"prompt\":\"hi\",\"seed\":1e30}".getBytes(), 400, "invalid_request_error"),
+                Arguments.of("response_format not an object", "/v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"response_format\":\"json\"}".getBytes(), 400, "invalid_request_error"),
+                Arguments.of("image content part", "/v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"image_url\"}]}]}".getBytes(), 400, "invalid_request_error"),
+                Arguments.of("empty body", "/completion", new byte[0], 400, "invalid_request_error"),
                 Arguments.of("detokenize bad ids", "/detokenize", "{\"tokens\":[\"a\"]}".getBytes(), 400, "invalid_request_error"),
                 Arguments.of("unknown route", "/no/such/route", "{}".getBytes(), 404, "not_found_error"));
     }
