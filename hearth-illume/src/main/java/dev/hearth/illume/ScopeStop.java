@@ -377,6 +377,12 @@ public final class ScopeStop {
         if (space.endsWith(suffixLeadingSpace)) {
             return stopAt - suffixLeadingSpace.length();
         }
+        // the suffix starts a line of its own (its indentation, no newline): the middle must end its
+        // last line, or the suffix's first line would be glued to it ("x += 2;  return x;")
+        int lastNewline = space.lastIndexOf('\n');
+        if (lastNewline >= 0 && !suffixLeadingSpace.contains("\n")) {
+            return start + lastNewline + 1;
+        }
         return start;
     }
 
