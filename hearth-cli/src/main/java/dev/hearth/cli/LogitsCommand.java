@@ -3,7 +3,7 @@ package dev.hearth.cli;
 import dev.hearth.gguf.GgufFile;
 import dev.hearth.model.LlamaModel;
 import dev.hearth.model.Session;
-import dev.hearth.sampling.Sampler;
+import dev.hearth.sampling.SamplerChain;
 import dev.hearth.tensor.ComputePool;
 import dev.hearth.tokenizer.Tokenizer;
 import java.io.PrintStream;
@@ -63,7 +63,7 @@ final class LogitsCommand implements Callable<Integer> {
             List<Integer> generated = new ArrayList<>();
             for (int step = 0; step < steps; step++) {
                 printTop(out, step, logits, vocab, topK);
-                int next = Sampler.argmax(logits, vocab);
+                int next = SamplerChain.argmax(logits, vocab);
                 generated.add(next);
                 if (step == steps - 1) break;
                 logits = session.feed(new int[] {next});

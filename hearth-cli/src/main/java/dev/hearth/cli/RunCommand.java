@@ -3,8 +3,9 @@ package dev.hearth.cli;
 import dev.hearth.gguf.GgufFile;
 import dev.hearth.model.LlamaModel;
 import dev.hearth.model.Session;
-import dev.hearth.sampling.Sampler;
-import dev.hearth.sampling.SamplerParams;
+import dev.hearth.sampling.SamplerChain;
+import dev.hearth.sampling.SamplingSettings;
+import dev.hearth.sampling.TokenTexts;
 import dev.hearth.tensor.ComputePool;
 import dev.hearth.tokenizer.StreamingDetokenizer;
 import dev.hearth.tokenizer.Tokenizer;
@@ -48,7 +49,15 @@ final class RunCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("the prompt has " + tokens.length + " tokens, more than the context size " + contextSize);
             int budget = nPredict < 0 ? contextSize - tokens.length : Math.min(nPredict, contextSize - tokens.length);
             Session session = new Session(model, pool, Math.min(contextSize, tokens.length + budget), 512);
-            Sampler sampler = new Sampler(new SamplerParams(temp, topK, topP, minP, seed));
+            SamplingSettings settings = new SamplingSettings();
+            settings.temperature = temp;
+            settings.topK = topK;
+            settings.topP = topP;
+            settings.minP = minP;
+            settings.seed = seed;
+            // llama.cpp's sampler chain and random generator: a seed gives llama.cpp's own text
+            SamplerChain sampler = new SamplerChain(settings, model.config().vocab(), TokenTexts.of(text));
+            for (int t : tokens) sampler.accept(t);
 
             // the prompt is echoed token by token with special tokens shown, as llama.cpp's llama-simple prints it
             if (!noEcho) for (int t : tokens) { byte[] p = text.piece(t, true); out.write(p, 0, p.length); }
@@ -59,7 +68,8 @@ final class RunCommand implements Callable<Integer> {
             int generated = 0;
             StreamingDetokenizer stream = text.streamingDetokenizer(true);
             while (generated < budget) {
-                int next = sampler.sample(logits, model.config().vocab());
+                int next = sampler.sample(logits);
+                sampler.accept(next);
                 if (text.isEog(next)) break;
                 out.print(stream.push(next));
                 out.flush();

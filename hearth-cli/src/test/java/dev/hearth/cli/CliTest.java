@@ -54,6 +54,15 @@ class CliTest {
     }
 
     @Test
+    void seededSamplingGivesLlamaCppsText() throws IOException {
+        // llama-completion -m stories260K.gguf -p "Once upon a time" -n 30 --temp 0.8 --seed 42 -no-cnv (committed output)
+        String expected = Files.readString(GREEDY.resolve("stories260K.seed42-temp0.8.llama-completion.txt")).strip();
+        Result r = hearth("run", "-m", STORIES, "-p", "Once upon a time", "-n", "30", "--temp", "0.8", "--seed", "42");
+        assertThat(r.code()).isZero();
+        assertThat(r.out().replace("<s>", "").strip()).isEqualTo(expected);
+    }
+
+    @Test
     void seededSamplingIsReproducible() {
         Result a = hearth("run", "-m", STORIES, "-p", "Once upon a time", "-n", "30", "--temp", "0.9", "--seed", "7");
         Result b = hearth("run", "-m", STORIES, "-p", "Once upon a time", "-n", "30", "--temp", "0.9", "--seed", "7");

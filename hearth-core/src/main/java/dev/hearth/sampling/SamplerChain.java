@@ -36,6 +36,13 @@ public final class SamplerChain {
                 ? new Mirostat(settings.mirostat, settings.mirostatTau, settings.mirostatEta, vocab) : null;
     }
 
+    /** The most likely token, the first on ties (llama.cpp's greedy sampler). */
+    public static int argmax(float[] logits, int n) {
+        int best = 0;
+        for (int i = 1; i < n; i++) if (logits[i] > logits[best]) best = i;
+        return best;
+    }
+
     /** The seed actually used (a random one when the settings asked for it). */
     public long seed() {
         return seedUsed;

@@ -3,7 +3,7 @@ package dev.hearth.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hearth.gguf.GgufFile;
-import dev.hearth.sampling.Sampler;
+import dev.hearth.sampling.SamplerChain;
 import dev.hearth.tensor.ComputePool;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,7 +35,7 @@ class GreedyTest {
             float[] logits = s.feed(prompt);
             int[] got = new int[expected.length];
             for (int i = 0; i < got.length; i++) {
-                got[i] = Sampler.argmax(logits, m.config().vocab());
+                got[i] = SamplerChain.argmax(logits, m.config().vocab());
                 if (i + 1 < got.length) logits = s.feed(new int[] {got[i]});
             }
             assertThat(got).containsExactly(expected);
