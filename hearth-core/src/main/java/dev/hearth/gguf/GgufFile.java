@@ -116,7 +116,11 @@ public final class GgufFile implements AutoCloseable {
     public static GgufFile open(Path path) {
         Arena arena = Arena.ofShared();
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            MemorySegment seg = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
+            MemorySegment mapped = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
+            // The same memory seen as a plain native segment (same lifetime, no copy): C2 compiles vector
+            // loads from mapped segments markedly worse. Measured on the 1B Q8_0 model, 2 threads:
+            // token generation 11.1-12.5 tokens/s through the mapped segment, 17.0 through this view.
+            MemorySegment seg = MemorySegment.ofAddress(mapped.address()).reinterpret(mapped.byteSize(), arena, null);
             return new GgufFile(path, arena, seg);
         } catch (NoSuchFileException e) {
             arena.close();
