@@ -1,6 +1,7 @@
 package dev.hearth.tensor;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -9,26 +10,26 @@ import jdk.incubator.vector.VectorSpecies;
  * could give different last bits before and after the JIT warmed up: logits would then depend on
  * what ran earlier, and a temperature-0 answer on what else the server was doing.
  *
- * <p>For 16 lanes the order is GCC's {@code _mm512_reduce_add_ps} (upper and lower halves of 8, then 4,
- * then 2 lanes added), which is how llama.cpp's x86 build reduces; the halves are register extracts.
+ * <p>For 16 lanes the order is GCC's {@code _mm512_reduce_add_ps} (halves of 8, 4, then 2), which is
+ * how llama.cpp's x86 build reduces.
  */
 public final class LaneSum {
-    private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
-    private static final VectorSpecies<Float> S4 = FloatVector.SPECIES_128;
-    private static final VectorSpecies<Float> S2 = FloatVector.SPECIES_64;
+    private static final VectorSpecies<Float> S16 = FloatVector.SPECIES_512;
+    private static final VectorShuffle<Float> HALF8 = VectorShuffle.fromOp(S16, i -> (i + 8) % 16);
+    private static final VectorShuffle<Float> HALF4 = VectorShuffle.fromOp(S16, i -> (i + 4) % 16);
+    private static final VectorShuffle<Float> HALF2 = VectorShuffle.fromOp(S16, i -> (i + 2) % 16);
 
     private LaneSum() {}
 
     public static float of(FloatVector v) {
         if (v.length() == 16) {
-            FloatVector h8 = v.reinterpretShape(S8, 0).reinterpretAsFloats().add(v.reinterpretShape(S8, 1).reinterpretAsFloats());
-            FloatVector h4 = h8.reinterpretShape(S4, 0).reinterpretAsFloats().add(h8.reinterpretShape(S4, 1).reinterpretAsFloats());
-            FloatVector h2 = h4.reinterpretShape(S2, 0).reinterpretAsFloats().add(h4.reinterpretShape(S2, 1).reinterpretAsFloats());
-            return h2.lane(0) + h2.lane(1);
+            v = v.add(v.rearrange(HALF8));
+            v = v.add(v.rearrange(HALF4));
+            v = v.add(v.rearrange(HALF2));
+            return v.lane(0) + v.lane(1);
         }
         float s = 0;
         for (int i = 0; i < v.length(); i++) s += v.lane(i);
         return s;
     }
-
 }
