@@ -30,7 +30,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-c", "--ctx-size"}, defaultValue = "${env:LLAMA_ARG_CTX_SIZE:-4096}", description = "total context, split over the slots; 0 = the model's trained context (default ${DEFAULT-VALUE}; env LLAMA_ARG_CTX_SIZE)") int ctx;
     @Option(names = {"-np", "--parallel"}, defaultValue = "${env:LLAMA_ARG_N_PARALLEL:-1}", description = "number of slots (default ${DEFAULT-VALUE}; env LLAMA_ARG_N_PARALLEL)") int parallel;
     @Option(names = {"-b", "--batch-size"}, defaultValue = "${env:LLAMA_ARG_BATCH:-512}", description = "most tokens fed per step (default ${DEFAULT-VALUE}; env LLAMA_ARG_BATCH)") int batch;
-    @Option(names = {"-fa", "--flash-attn"}, arity = "0..1", fallbackValue = "on", defaultValue = "${env:LLAMA_ARG_FLASH_ATTN:-auto}", description = "accepted for compatibility; attention is always computed one way here") String flashAttn;
+    @Option(names = {"-fa", "--flash-attn"}, arity = "0..1", fallbackValue = "on", defaultValue = "${env:LLAMA_ARG_FLASH_ATTN:-auto}", description = "on|off|auto; flash attention is not implemented yet: 'on' warns and uses the standard attention") String flashAttn;
     @Option(names = {"-ctk", "--cache-type-k"}, defaultValue = "${env:LLAMA_ARG_CACHE_TYPE_K:-f16}", description = "KV cache key type: f16 (q8_0 is not supported yet)") String cacheTypeK;
     @Option(names = {"-ctv", "--cache-type-v"}, defaultValue = "${env:LLAMA_ARG_CACHE_TYPE_V:-f16}", description = "KV cache value type: f16 (q8_0 is not supported yet)") String cacheTypeV;
     @Option(names = "--api-key", split = ",", description = "accepted API key(s), comma separated (env LLAMA_API_KEY)") List<String> apiKeys = new ArrayList<>();
@@ -60,6 +60,10 @@ final class ServeCommand implements Callable<Integer> {
         if (!"f16".equals(cacheTypeK) || !"f16".equals(cacheTypeV))
             throw new IllegalArgumentException("only an f16 KV cache is supported (got -ctk " + cacheTypeK + " -ctv " + cacheTypeV + ")");
         if (parallel < 1) throw new IllegalArgumentException("-np must be 1 or more");
+        if (!List.of("on", "off", "auto", "1", "0", "true", "false").contains(flashAttn))
+            throw new IllegalArgumentException("-fa takes on, off or auto, got '" + flashAttn + "'");
+        if (List.of("on", "1", "true").contains(flashAttn))
+            System.err.println("warning: flash attention is not implemented yet; using the standard attention (same results)");
         if (ctx < 0) throw new IllegalArgumentException("-c must be 0 or more");
         if (nPredict < -1) throw new IllegalArgumentException("-n must be -1 or more");
         Path model = modelOptions.model == null && System.getenv("LLAMA_ARG_MODEL") != null
