@@ -34,12 +34,21 @@ class Q8_0Ops extends BlockOps {
     /** quantize_row_q8_0_ref: d = amax/127, q = roundf(x/d) (ties away from zero). */
     @Override
     void quantizeBlock(float[] x, int xOff, MemorySegment dst, long off) {
+        quantizeReference(x, xOff, dst, off, off + 2);
+    }
+
+    /**
+     * The reference 8-bit block quantization Q8_0 and Q8_1 share: writes d (fp16) at {@code dOff} and the
+     * 32 values at {@code qsOff}; returns the scale d; Q8_1 sums the written values for its s.
+     */
+    static float quantizeReference(float[] x, int xOff, MemorySegment dst, long dOff, long qsOff) {
         float amax = 0;
         for (int j = 0; j < QK; j++) amax = Math.max(amax, Math.abs(x[xOff + j]));
         float d = amax / 127;
         float id = d != 0 ? 1.0f / d : 0.0f;
-        putHalf(dst, off, d);
-        for (int j = 0; j < QK; j++) putByte(dst, off + 2 + j, QuantMath.roundHalfAway(x[xOff + j] * id));
+        putHalf(dst, dOff, d);
+        for (int j = 0; j < QK; j++) putByte(dst, qsOff + j, QuantMath.roundHalfAway(x[xOff + j] * id));
+        return d;
     }
 
     /** ggml_vec_dot_q8_0_q8_0_generic: sumi·(d_w·d_a). */

@@ -32,17 +32,9 @@ class Q8_1Ops extends BlockOps {
     /** quantize_row_q8_1_ref: as Q8_0 (roundf), plus s = fp16(Σq · d). */
     @Override
     void quantizeBlock(float[] x, int xOff, MemorySegment dst, long off) {
-        float amax = 0;
-        for (int j = 0; j < QK; j++) amax = Math.max(amax, Math.abs(x[xOff + j]));
-        float d = amax / 127;
-        float id = d != 0 ? 1.0f / d : 0.0f;
-        putHalf(dst, off, d);
+        float d = Q8_0Ops.quantizeReference(x, xOff, dst, off, off + 4);
         int sum = 0;
-        for (int j = 0; j < QK; j++) {
-            int q = QuantMath.roundHalfAway(x[xOff + j] * id);
-            putByte(dst, off + 4 + j, q);
-            sum += q;
-        }
+        for (int j = 0; j < QK; j++) sum += i8(dst, off + 4 + j);
         putHalf(dst, off + 2, sum * d);
     }
 
