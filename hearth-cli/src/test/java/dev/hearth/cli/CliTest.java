@@ -97,6 +97,20 @@ class CliTest {
     }
 
     @Test
+    void benchRunsEveryAttentionCombinationAndPromptPlusGeneration() {
+        Result r = hearth("bench", "-m", STORIES, "-p", "16", "-n", "0", "-pg", "8,4", "-r", "1", "-fa", "0,1");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("|    f16 |    f16 |  0 |            pp16 |").contains("|    f16 |    f16 |  1 |         pp8+tg4 |");
+        Result bad = hearth("bench", "-m", STORIES, "-p", "16", "-n", "0", "-fa", "0", "-ctv", "q8_0");
+        assertThat(bad.code()).isEqualTo(1);
+        assertThat(bad.err().strip()).contains("quantized V cache requires flash attention").doesNotContain("\n");
+        // stories260K's heads have 8 values: not a whole Q8_0 block (llama.cpp refuses it the same way)
+        Result q8 = hearth("run", "-m", STORIES, "-n", "1", "-ctk", "q8_0");
+        assertThat(q8.code()).isEqualTo(1);
+        assertThat(q8.err().strip()).contains("does not divide the head size 8").doesNotContain("\n");
+    }
+
+    @Test
     void malformedFileIsOneLineAndNonZeroExit() throws IOException {
         Path bad = tmp.resolve("bad.gguf");
         Files.write(bad, "GGUF\u0003\u0000\u0000\u0000".getBytes(StandardCharsets.ISO_8859_1));

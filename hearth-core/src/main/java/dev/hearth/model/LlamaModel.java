@@ -131,7 +131,8 @@ public final class LlamaModel {
                 rope.rotate(k, t * c.kvDimK(), c.headsKv(), c.headDimK(), ws.cos, ws.sin);
                 b.caches()[t].store(l, b.positions()[t], k, t * c.kvDimK(), v, t * c.kvDimV());
             }
-            Attention.attend(c, pool, ws, b, l, q, att);
+            if (b.caches()[0].options.flashAttention()) FlashAttention.attend(c, pool, ws, b, l, q, att, 0f, 0);
+            else Attention.attend(c, pool, ws, b, l, q, att);
             project(pool, enc, att, n, c.heads() * c.headDimV(), new Tensor[] {L.wo}, new float[][] {L.bo}, new float[][] {xb});
             for (int t = 0; t < n; t++) FloatOps.add(x, t * E, xb, t * E, E);
 
