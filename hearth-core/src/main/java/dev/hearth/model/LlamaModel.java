@@ -24,7 +24,7 @@ public final class LlamaModel {
     /** One transformer block's weights. Bias tensors are null when the file has none. */
     record Layer(float[] attnNorm, Tensor wq, Tensor wk, Tensor wv, Tensor wo,
                  float[] bq, float[] bk, float[] bv, float[] bo,
-                 float[] ffnNorm, Tensor gate, Tensor up, Tensor down) {}
+                 float[] ffnNorm, Tensor gate, Tensor up, Tensor down, MoeFfn.Weights moe) {}
 
     final ModelConfig config;
     final Tensor tokenEmbd;
@@ -32,14 +32,16 @@ public final class LlamaModel {
     final float[] outputNorm;
     final Tensor output;
     final Rope rope;
+    final MoeFfn.Params moe; // null for a dense model
 
-    private LlamaModel(ModelConfig config, Tensor tokenEmbd, Layer[] layers, float[] outputNorm, Tensor output, Rope rope) {
+    private LlamaModel(ModelConfig config, Tensor tokenEmbd, Layer[] layers, float[] outputNorm, Tensor output, Rope rope, MoeFfn.Params moe) {
         this.config = config;
         this.tokenEmbd = tokenEmbd;
         this.layers = layers;
         this.outputNorm = outputNorm;
         this.output = output;
         this.rope = rope;
+        this.moe = moe;
     }
 
     public static LlamaModel load(GgufFile f) {
@@ -47,9 +49,22 @@ public final class LlamaModel {
         if (!c.architecture().equals("llama"))
             throw new GgufFormatException(f.path() + ": architecture '" + c.architecture() + "' is not supported (supported: llama)");
         Tensor embd = matrix(f, "token_embd.weight", c.embd(), c.vocab());
+        // Mixtral: every layer's FFN is a mixture of experts, chosen by softmax, weights renormalized
+        // (src/models/llama.cpp: build_moe_ffn(..., norm_w = true, expert_weights_scale, SOFTMAX))
+        MoeFfn.Params moe = null;
+        int experts = f.getInt("llama.expert_count", 0);
+        if (experts > 0) {
+            int used = f.getInt("llama.expert_used_count", 0);
+            if (used <= 0 || used > experts)
+                throw new GgufFormatException(f.path() + ": llama.expert_used_count " + used + " must be in 1.." + experts);
+            moe = new MoeFfn.Params(experts, used, c.ffn(), true, f.getFloat("llama.expert_weights_scale", 0f), MoeFfn.Gating.SOFTMAX);
+        }
         Layer[] layers = new Layer[c.layers()];
         for (int i = 0; i < c.layers(); i++) {
             String p = "blk." + i + ".";
+            boolean dense = moe == null;
+            if (dense && f.tensor(p + "ffn_gate_inp.weight") != null)
+                throw new GgufFormatException(f.path() + ": tensor '" + p + "ffn_gate_inp.weight' but no llama.expert_count");
             layers[i] = new Layer(
                     vector(f, p + "attn_norm.weight", c.embd(), true),
                     matrix(f, p + "attn_q.weight", c.embd(), c.qDim()),
@@ -61,20 +76,37 @@ public final class LlamaModel {
                     vector(f, p + "attn_v.bias", c.kvDimV(), false),
                     vector(f, p + "attn_output.bias", c.embd(), false),
                     vector(f, p + "ffn_norm.weight", c.embd(), true),
-                    matrix(f, p + "ffn_gate.weight", c.embd(), c.ffn()),
-                    matrix(f, p + "ffn_up.weight", c.embd(), c.ffn()),
-                    matrix(f, p + "ffn_down.weight", c.ffn(), c.embd()));
-            if (f.tensor(p + "ffn_gate_inp.weight") != null)
-                throw new GgufFormatException(f.path() + ": mixture-of-experts Llama models are not supported yet");
+                    dense ? matrix(f, p + "ffn_gate.weight", c.embd(), c.ffn()) : null,
+                    dense ? matrix(f, p + "ffn_up.weight", c.embd(), c.ffn()) : null,
+                    dense ? matrix(f, p + "ffn_down.weight", c.ffn(), c.embd()) : null,
+                    dense ? null : moeWeights(f, p, c.embd(), moe, null));
         }
         float[] outNorm = vector(f, "output_norm.weight", c.embd(), true);
         Tensor output = f.tensor("output.weight") != null ? matrix(f, "output.weight", c.embd(), c.vocab()) : embd;
         float[] freqs = vector(f, "rope_freqs.weight", c.ropeDim() / 2, false);
         Rope rope = new Rope(c.ropeDim(), c.ropeBase(), c.ropeScale(), freqs, false);
-        return new LlamaModel(c, embd, layers, outNorm, output, rope);
+        return new LlamaModel(c, embd, layers, outNorm, output, rope, moe);
     }
 
-    private static Tensor matrix(GgufFile f, String name, int cols, int rows) {
+    /** A layer's router and stacked experts ({@code ffn_gate_inp}, {@code ffn_{gate,up,down}_exps}), checked against the config. */
+    static MoeFfn.Weights moeWeights(GgufFile f, String p, int embd, MoeFfn.Params m, float[] selectionBias) {
+        Tensor router = matrix(f, p + "ffn_gate_inp.weight", embd, m.experts());
+        return new MoeFfn.Weights(router, selectionBias,
+                MoeFfn.experts(stacked(f, p + "ffn_gate_exps.weight", embd, m.ffn(), m.experts())),
+                MoeFfn.experts(stacked(f, p + "ffn_up_exps.weight", embd, m.ffn(), m.experts())),
+                MoeFfn.experts(stacked(f, p + "ffn_down_exps.weight", m.ffn(), embd, m.experts())));
+    }
+
+    private static Tensor stacked(GgufFile f, String name, int cols, int rows, int n) {
+        Tensor t = f.requireTensor(name);
+        if (t.shape().length != 3 || t.shape()[0] != cols || t.shape()[1] != rows || t.shape()[2] != n)
+            throw new GgufFormatException(f.path() + ": tensor '" + name + "' has shape " + java.util.Arrays.toString(t.shape())
+                    + ", expected [" + cols + ", " + rows + ", " + n + "]");
+        supported(f, t);
+        return t;
+    }
+
+    static Tensor matrix(GgufFile f, String name, int cols, int rows) {
         Tensor t = f.requireTensor(name);
         if (t.shape().length != 2 || t.shape()[0] != cols || t.shape()[1] != rows)
             throw new GgufFormatException(f.path() + ": tensor '" + name + "' has shape " + java.util.Arrays.toString(t.shape())
@@ -83,7 +115,7 @@ public final class LlamaModel {
         return t;
     }
 
-    private static float[] vector(GgufFile f, String name, int n, boolean required) {
+    static float[] vector(GgufFile f, String name, int n, boolean required) {
         Tensor t = required ? f.requireTensor(name) : f.tensor(name);
         if (t == null) return null;
         if (t.elementCount() != n)
@@ -137,9 +169,14 @@ public final class LlamaModel {
 
             // feed-forward
             for (int t = 0; t < n; t++) FloatOps.rmsNorm(xb, t * E, x, t * E, L.ffnNorm, E, c.normEps());
-            project(pool, enc, xb, n, E, new Tensor[] {L.gate, L.up}, new float[][] {null, null}, new float[][] {gate, up});
-            for (int t = 0; t < n; t++) FloatOps.swiglu(gate, t * c.ffn(), up, t * c.ffn(), c.ffn());
-            project(pool, enc, gate, n, c.ffn(), new Tensor[] {L.down}, new float[][] {null}, new float[][] {xb});
+            if (L.moe != null) {
+                if (ws.moe == null) ws.moe = new MoeFfn.Scratch(moe, E, ws.maxBatch);
+                MoeFfn.forward(pool, ws.moe, moe, L.moe, xb, n, E, xb);
+            } else {
+                project(pool, enc, xb, n, E, new Tensor[] {L.gate, L.up}, new float[][] {null, null}, new float[][] {gate, up});
+                for (int t = 0; t < n; t++) FloatOps.swiglu(gate, t * c.ffn(), up, t * c.ffn(), c.ffn());
+                project(pool, enc, gate, n, c.ffn(), new Tensor[] {L.down}, new float[][] {null}, new float[][] {xb});
+            }
             for (int t = 0; t < n; t++) FloatOps.add(x, t * E, xb, t * E, E);
         }
 

@@ -14,6 +14,7 @@ final class Workspace {
     final float[][] qHead;
     final EncodedRows enc = new EncodedRows();
     float[] logits;
+    MoeFfn.Scratch moe; // allocated by the first mixture-of-experts layer
 
     Workspace(ModelConfig c, int threads, int maxBatch, int maxContext) {
         this.maxBatch = maxBatch;
