@@ -1,5 +1,6 @@
 package dev.hearth.model;
 
+import dev.hearth.gguf.GgufFormatException;
 import dev.hearth.gguf.Tensor;
 import dev.hearth.tensor.ComputePool;
 import dev.hearth.tensor.EncodedRows;
@@ -26,8 +27,11 @@ import dev.hearth.tensor.TypeOps;
  * only the chosen experts' bytes are ever read. In a batch the tokens are grouped by expert, so each
  * chosen expert's weights are read once per batch, however many of the batch's tokens chose it
  * (what ggml's {@code mul_mat_id} does).
+ *
+ * <p>DeepSeek's shared experts ({@code ffn_*_shexp}) are a dense FFN on the same input whose output is
+ * added to the experts' sum.
  */
-final class MoeFfn {
+final class MoeFfn implements Block {
     enum Gating {
         SOFTMAX, SIGMOID;
 
@@ -51,8 +55,51 @@ final class MoeFfn {
      */
     record Params(int experts, int used, int ffn, boolean normalize, float scale, Gating gating) {}
 
-    /** One layer's expert weights: the router, the optional selection bias, and one matrix per expert. */
-    record Weights(Tensor router, float[] selectionBias, Tensor[] gate, Tensor[] up, Tensor[] down) {}
+    private final ModelConfig c;
+    private final Params p;
+    private final Tensor router;
+    private final float[] selectionBias; // null: choose by probability alone
+    private final Tensor[] gate, up, down;
+    private final FeedForward shared;    // null: no shared experts
+
+    MoeFfn(ModelConfig c, Params p, Tensor router, float[] selectionBias, Tensor[] gate, Tensor[] up, Tensor[] down, FeedForward shared) {
+        this.c = c;
+        this.p = p;
+        this.router = router;
+        this.selectionBias = selectionBias;
+        this.gate = gate;
+        this.up = up;
+        this.down = down;
+        this.shared = shared;
+    }
+
+    /**
+     * Layer {@code i}'s router {@code ffn_gate_inp}, optional selection bias {@code exp_probs_b.bias}, and
+     * stacked experts {@code ffn_{gate,up,down}_exps} (src/llama-model.cpp's tensor shapes).
+     */
+    static MoeFfn load(Weights w, int i, Params p, FeedForward shared) {
+        int E = w.config().embd();
+        String pre = "blk." + i + ".";
+        return new MoeFfn(w.config(), p, w.matrix(pre + "ffn_gate_inp.weight", E, p.experts()),
+                w.vector(pre + "exp_probs_b.bias", p.experts(), false),
+                experts(stacked(w, pre + "ffn_gate_exps.weight", E, p.ffn(), p.experts())),
+                experts(stacked(w, pre + "ffn_up_exps.weight", E, p.ffn(), p.experts())),
+                experts(stacked(w, pre + "ffn_down_exps.weight", p.ffn(), E, p.experts())),
+                shared);
+    }
+
+    private static Tensor stacked(Weights w, String name, int cols, int rows, int n) {
+        Tensor t = w.file().requireTensor(name);
+        if (t.shape().length != 3 || t.shape()[0] != cols || t.shape()[1] != rows || t.shape()[2] != n)
+            throw new GgufFormatException(w.file().path() + ": tensor '" + name + "' has shape " + java.util.Arrays.toString(t.shape())
+                    + ", expected [" + cols + ", " + rows + ", " + n + "]");
+        try {
+            TypeOps.of(t.type());
+        } catch (IllegalArgumentException e) {
+            throw new GgufFormatException(w.file().path() + ": tensor '" + name + "' has type " + t.type() + ", which Hearth cannot compute with yet");
+        }
+        return t;
+    }
 
     /** Cuts a stacked [cols, rows, n] tensor into n views of [cols, rows] (no copy). */
     static Tensor[] experts(Tensor t) {
@@ -68,7 +115,7 @@ final class MoeFfn {
 
     /** Scratch space for up to {@code maxBatch} tokens, reused for every layer and step. */
     static final class Scratch {
-        final float[] logits, probs, weights, xg, gate, up, down, expertOut;
+        final float[] logits, probs, weights, xg, gate, up, down, expertOut, moeOut;
         final int[] chosen, count, rows;
         final int[][] members;
         final EncodedRows enc = new EncodedRows();
@@ -86,23 +133,35 @@ final class MoeFfn {
             up = new float[maxBatch * p.ffn()];
             down = new float[maxBatch * embd];
             expertOut = new float[maxBatch * p.used() * embd];
+            moeOut = new float[maxBatch * embd];
         }
     }
 
-    private MoeFfn() {}
+    @Override
+    public void forward(ComputePool pool, Workspace ws, Batch b, int layer, float[] io) {
+        int n = b.size(), E = c.embd();
+        if (ws.moe == null) ws.moe = new Scratch(p, E, ws.maxBatch);
+        if (shared == null) {
+            forward(pool, ws.moe, io, n, E, io);
+            return;
+        }
+        forward(pool, ws.moe, io, n, E, ws.moe.moeOut);
+        shared.forward(pool, ws, b, layer, io);
+        FloatOps.add(io, 0, ws.moe.moeOut, 0, n * E); // ggml_add(moe_out, ffn_shexp)
+    }
 
     /**
      * {@code out[t] = MoE(x[t])} for the {@code n} rows of {@code x} (row length {@code embd}). {@code out}
      * may be {@code x}: it is written only after every expert has read its inputs.
      */
-    static void forward(ComputePool pool, Scratch s, Params p, Weights w, float[] x, int n, int embd, float[] out) {
+    void forward(ComputePool pool, Scratch s, float[] x, int n, int embd, float[] out) {
         int E = p.experts(), K = p.used(), F = p.ffn();
-        s.enc.encode(pool, TypeOps.of(w.router().type()).dotType(), x, n, embd);
-        MatMul.multiply(pool, w.router(), s.enc, s.logits, 0, E);
+        s.enc.encode(pool, TypeOps.of(router.type()).dotType(), x, n, embd);
+        MatMul.multiply(pool, router, s.enc, s.logits, 0, E);
 
         java.util.Arrays.fill(s.count, 0);
         for (int t = 0; t < n; t++) {
-            route(p, w.selectionBias(), s.logits, t * E, s.probs, s.chosen, s.weights, t * K);
+            route(p, selectionBias, s.logits, t * E, s.probs, s.chosen, s.weights, t * K);
             for (int k = 0; k < K; k++) {
                 int e = s.chosen[t * K + k];
                 s.members[e][s.count[e]++] = t * K + k;
@@ -116,8 +175,8 @@ final class MoeFfn {
             int m = s.count[e];
             if (m == 0) continue;
             for (int i = 0; i < m; i++) System.arraycopy(x, (s.members[e][i] / K) * embd, s.xg, i * embd, embd);
-            gu[0] = w.gate()[e];
-            gu[1] = w.up()[e];
+            gu[0] = gate[e];
+            gu[1] = up[e];
             s.enc.encode(pool, TypeOps.of(gu[0].type()).dotType(), s.xg, m, embd);
             if (TypeOps.of(gu[1].type()).dotType() == s.enc.type()) {
                 MatMul.multiply(pool, gu, s.enc, guOut, zero, ld);
@@ -127,7 +186,7 @@ final class MoeFfn {
                 MatMul.multiply(pool, gu[1], s.enc, s.up, 0, F);
             }
             for (int i = 0; i < m; i++) FloatOps.swiglu(s.gate, i * F, s.up, i * F, F);
-            Tensor d = w.down()[e];
+            Tensor d = down[e];
             s.enc.encode(pool, TypeOps.of(d.type()).dotType(), s.gate, m, F);
             MatMul.multiply(pool, d, s.enc, s.down, 0, embd);
             for (int i = 0; i < m; i++) System.arraycopy(s.down, i * embd, s.expertOut, s.members[e][i] * embd, embd);

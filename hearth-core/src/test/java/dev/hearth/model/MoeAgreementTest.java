@@ -77,7 +77,7 @@ class MoeAgreementTest {
         double noiseKl = Double.parseDouble(Files.readString(GOLDEN.resolve(name + ".noise.json")).replaceAll(".*\"mean_kl\": ([^,}]+).*\\s*", "$1"));
         float[] logits;
         try (GgufFile f = GgufFile.open(model)) {
-            LlamaModel llm = LlamaModel.load(f);
+            Model llm = Model.load(f);
             Session s = new Session(llm, pool, ids.length, 256);
             logits = s.feed(ids, true);
             assertThat(llm.config().vocab()).isEqualTo(golden.vocab());
