@@ -1,6 +1,7 @@
 #!/bin/bash
 # Regenerates the llama.cpp golden logits that MoeAgreementTest checks Hearth against, for the
-# mixture-of-experts test models of RandomMoe (Mixtral-shaped `llama`, DeepSeek-V2-Lite-shaped `deepseek2`).
+# mixture-of-experts test models of RandomMoe (Mixtral-shaped `llama`, DeepSeek-V2-Lite-shaped `deepseek2` in
+# both weight layouts: attn_kv_b and the absorbed attn_k_b/attn_v_b).
 # Needs the llama.cpp reference (../shared/ref/setup.sh) and bin/hearth.
 #
 # Per shape: Hearth writes the seeded F32 and Q8_0 models (rebuilt by the test from the same seed), and
@@ -20,7 +21,10 @@ trap 'rm -rf "$TMP"' EXIT
 mkdir -p "$OUT"
 IDS=$(cat "$ROOT/hearth-core/src/test/resources/golden/llama/ids.txt")
 K=20
-declare -A SEED=([mixtral-tiny]=3 [deepseek2-tiny]=1)
+declare -A SEED=([mixtral-tiny]=3 [deepseek2-tiny]=1 [deepseek2-mla-tiny]=1)
+# llama-quantize Q4_K_M files (committed, ~5-9 MB each): one per architecture; the absorbed-MLA deepseek2 layout is
+# checked in F32 and Q8_0 only
+LQ="mixtral-tiny deepseek2-tiny"
 
 golden() { # model name
   local m=$1 name=$2 vocab
@@ -31,11 +35,12 @@ golden() { # model name
   echo "$name: $(cat "$OUT/$name.noise.json")"
 }
 
-for shape in ${SHAPES:-mixtral-tiny deepseek2-tiny}; do
+for shape in ${SHAPES:-mixtral-tiny deepseek2-tiny deepseek2-mla-tiny}; do
   for type in F32 Q8_0; do
     bin/hearth testmodel --shape $shape --type $type --seed ${SEED[$shape]} -o "$TMP/$shape-$type.gguf" 2>/dev/null
     golden "$TMP/$shape-$type.gguf" "$shape-$type"
   done
+  [[ " $LQ " == *" $shape "* ]] || continue
   "$BIN/llama-quantize" "$TMP/$shape-F32.gguf" "$OUT/$shape-lq-Q4_K_M.gguf" Q4_K_M 2 >/dev/null 2>&1
   golden "$OUT/$shape-lq-Q4_K_M.gguf" "$shape-lq-Q4_K_M"
 done

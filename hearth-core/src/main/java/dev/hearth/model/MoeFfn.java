@@ -88,7 +88,8 @@ final class MoeFfn implements Block {
                 shared);
     }
 
-    private static Tensor stacked(Weights w, String name, int cols, int rows, int n) {
+    /** A 3-D tensor of n stacked [cols, rows] matrices, checked like {@link Weights#matrix}. */
+    static Tensor stacked(Weights w, String name, int cols, int rows, int n) {
         Tensor t = w.file().requireTensor(name);
         if (t.shape().length != 3 || t.shape()[0] != cols || t.shape()[1] != rows || t.shape()[2] != n)
             throw new GgufFormatException(w.file().path() + ": tensor '" + name + "' has shape " + java.util.Arrays.toString(t.shape())
