@@ -3,7 +3,7 @@ package dev.hearth.cli;
 import dev.hearth.gguf.GgufFile;
 import dev.hearth.gguf.Tensor;
 import dev.hearth.model.CacheOptions;
-import dev.hearth.model.LlamaModel;
+import dev.hearth.model.Model;
 import dev.hearth.model.ModelConfig;
 import dev.hearth.model.Session;
 import dev.hearth.tensor.ComputePool;
@@ -53,7 +53,7 @@ final class BenchCommand implements Callable<Integer> {
         for (String f : fa) for (String k : ctk) for (String v : ctv) combos.add(CacheOptions.resolve(f.strip(), k.strip(), v.strip()));
         int threads = modelOptions.threadCount();
         try (GgufFile file = GgufFile.open(modelOptions.modelPath()); ComputePool pool = new ComputePool(threads)) {
-            LlamaModel model = LlamaModel.load(file);
+            Model model = Model.load(file);
             ModelConfig c = model.config();
             long bytes = 0, params = 0;
             for (Tensor t : file.tensors().values()) { bytes += t.data().byteSize(); params += t.elementCount(); }
@@ -80,7 +80,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** Returns tokens/s (prompt + generated tokens over the time of both) of each repetition, after one warm-up run. */
-    private double[] measure(LlamaModel model, ComputePool pool, CacheOptions o, int prompt, int gen, SplittableRandom rnd, int vocab) {
+    private double[] measure(Model model, ComputePool pool, CacheOptions o, int prompt, int gen, SplittableRandom rnd, int vocab) {
         Session s = new Session(model, pool, prompt + gen + 1, Math.min(batch, Math.max(prompt, 1)), o);
         double[] rates = new double[reps];
         for (int rep = -1; rep < reps; rep++) {

@@ -1,7 +1,7 @@
 package dev.hearth.engine;
 
 import dev.hearth.model.CacheOptions;
-import dev.hearth.model.LlamaModel;
+import dev.hearth.model.Model;
 import dev.hearth.model.Session;
 import dev.hearth.tensor.ComputePool;
 import dev.hearth.tokenizer.Tokenizer;
@@ -41,12 +41,12 @@ public final class Engine implements AutoCloseable {
      * @param contextPerSlot KV cells of each slot (llama-server gives each slot n_ctx / n_parallel)
      * @param batchSize      the most tokens fed in one step, all slots together
      */
-    public Engine(LlamaModel model, Tokenizer tokenizer, ComputePool pool, int slotCount, int contextPerSlot, int batchSize) {
+    public Engine(Model model, Tokenizer tokenizer, ComputePool pool, int slotCount, int contextPerSlot, int batchSize) {
         this(model, tokenizer, pool, slotCount, contextPerSlot, batchSize, CacheOptions.DEFAULT);
     }
 
     /** An engine whose slots' attention and KV caches follow {@code cache} (-fa, -ctk, -ctv). */
-    public Engine(LlamaModel model, Tokenizer tokenizer, ComputePool pool, int slotCount, int contextPerSlot, int batchSize, CacheOptions cache) {
+    public Engine(Model model, Tokenizer tokenizer, ComputePool pool, int slotCount, int contextPerSlot, int batchSize, CacheOptions cache) {
         if (slotCount < 1) throw new IllegalArgumentException("at least one slot is needed");
         if (contextPerSlot < 2) throw new IllegalArgumentException("a slot's context must hold at least 2 tokens, got " + contextPerSlot);
         this.tokenizer = tokenizer;

@@ -29,7 +29,7 @@ import java.lang.foreign.MemorySegment;
  * splits the positions among threads and merges their partial sums in float32 (a float16 rounding
  * difference, well within llama.cpp's own -fa 0/1 noise).
  *
- * <p>{@code softcap} (0 = none) applies s ← softcap·tanh(s) before the mask, with the scale divided by
+ * <p>{@code scale} multiplies q·k (the architecture's, 1/√head size by default); {@code softcap} (0 = none) applies s ← softcap·tanh(s) before the mask, with the scale divided by
  * softcap first, as ggml does; {@code window} (0 = none) lets a token at position p see only positions
  * {@code > p − window} (llama.cpp's standard sliding window).
  */
@@ -44,16 +44,14 @@ final class FlashAttention {
 
     /** For each token of the batch (its cache and position in {@code b}), writes every head's output to {@code out}. */
     static void attend(ModelConfig c, ComputePool pool, Workspace ws, Batch b, int layer, float[] q, float[] out,
-                       float softcap, int window) {
+                       float scale, float softcap, int window) {
         int n = b.size();
         int heads = c.heads(), dk = c.headDimK(), dv = c.headDimV();
         int group = heads / c.headsKv();
         CacheOptions o = b.caches()[0].options;
         // ops.cpp ggml_compute_forward_flash_attn_ext_f16: use_tiled needs F16 K = V, ≥ Q_TILE query rows and DV a multiple of the f32 vector width (16 with AVX-512)
         boolean tiled = o.typeK() == KvCacheType.F16 && o.typeV() == KvCacheType.F16 && n >= Q_TILE && dv % 16 == 0;
-        float scale = 1.0f / (float) Math.sqrt(dk); // llama.cpp: kq_scale = 1.0f/sqrtf(float(n_embd_head))
-        if (softcap != 0) scale /= softcap;
-        float sc = scale;
+        float sc = softcap != 0 ? scale / softcap : scale;
         int qDim = c.qDim(), oDim = heads * dv;
         int work = n * heads;
         long cost = 0;

@@ -11,6 +11,7 @@ import java.lang.foreign.MemorySegment;
  */
 final class Workspace {
     final int maxBatch;
+    final int embd;
     final float[] x, xb, q, k, v, att, gate, up;
     final float[] cos, sin;
     float[][] scores;
@@ -19,9 +20,12 @@ final class Workspace {
     final float[][] headAcc, vRow, kvTile; // per thread: flash attention's accumulator, a decoded V row, a tile of scores
     final EncodedRows enc = new EncodedRows();
     float[] logits;
+    MoeFfn.Scratch moe; // allocated by the first mixture-of-experts layer
+    LatentAttention.Scratch mla; // allocated by the first latent-attention layer (DeepSeek-V2)
 
     Workspace(ModelConfig c, int threads, int maxBatch, int maxContext) {
         this.maxBatch = maxBatch;
+        this.embd = c.embd();
         int B = maxBatch;
         x = new float[B * c.embd()];
         xb = new float[B * c.embd()];

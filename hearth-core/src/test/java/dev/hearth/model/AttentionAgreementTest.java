@@ -83,7 +83,7 @@ class AttentionAgreementTest {
         double noiseKl = Double.parseDouble(Files.readString(noise).replaceAll(".*\"mean_kl\": ([^,}]+).*\\s*", "$1"));
         float[] logits;
         try (GgufFile f = GgufFile.open(model)) {
-            Session s = new Session(LlamaModel.load(f), pool, ids.length, maxBatch, options);
+            Session s = new Session(Model.load(f), pool, ids.length, maxBatch, options);
             logits = s.feed(ids, true);
         }
         GoldenLogits.Agreement a = golden.compare(logits);
