@@ -2,7 +2,7 @@ package dev.hearth.cli;
 
 import dev.hearth.gguf.GgufFile;
 import dev.hearth.gguf.Tensor;
-import dev.hearth.model.LlamaModel;
+import dev.hearth.model.Model;
 import dev.hearth.model.ModelConfig;
 import dev.hearth.model.Session;
 import dev.hearth.tensor.ComputePool;
@@ -34,7 +34,7 @@ final class BenchCommand implements Callable<Integer> {
         if (batch < 1) throw new IllegalArgumentException("-b must be at least 1");
         int threads = modelOptions.threadCount();
         try (GgufFile file = GgufFile.open(modelOptions.modelPath()); ComputePool pool = new ComputePool(threads)) {
-            LlamaModel model = LlamaModel.load(file);
+            Model model = Model.load(file);
             ModelConfig c = model.config();
             long bytes = 0, params = 0;
             for (Tensor t : file.tensors().values()) { bytes += t.data().byteSize(); params += t.elementCount(); }
@@ -57,7 +57,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** Returns tokens/s of each repetition (after one warm-up run). */
-    private double[] measure(LlamaModel model, ComputePool pool, int prompt, int gen, SplittableRandom rnd, int vocab) {
+    private double[] measure(Model model, ComputePool pool, int prompt, int gen, SplittableRandom rnd, int vocab) {
         Session s = new Session(model, pool, Math.max(prompt, gen) + 1, Math.min(batch, Math.max(prompt, 1)));
         double[] rates = new double[reps];
         for (int rep = -1; rep < reps; rep++) {

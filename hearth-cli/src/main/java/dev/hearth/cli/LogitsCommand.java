@@ -1,7 +1,7 @@
 package dev.hearth.cli;
 
 import dev.hearth.gguf.GgufFile;
-import dev.hearth.model.LlamaModel;
+import dev.hearth.model.Model;
 import dev.hearth.model.Session;
 import dev.hearth.sampling.SamplerChain;
 import dev.hearth.tensor.ComputePool;
@@ -40,7 +40,7 @@ final class LogitsCommand implements Callable<Integer> {
         if (topK < 1) throw new IllegalArgumentException("-k must be at least 1");
         try (GgufFile file = GgufFile.open(modelOptions.modelPath());
              ComputePool pool = new ComputePool(modelOptions.threadCount())) {
-            LlamaModel model = LlamaModel.load(file);
+            Model model = Model.load(file);
             int[] tokens = ids != null ? ids : tokenize(file, prompt);
             if (tokens.length == 0) throw new IllegalArgumentException("the prompt has no tokens");
             int vocab = model.config().vocab();

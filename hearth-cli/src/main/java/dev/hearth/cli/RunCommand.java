@@ -1,7 +1,7 @@
 package dev.hearth.cli;
 
 import dev.hearth.gguf.GgufFile;
-import dev.hearth.model.LlamaModel;
+import dev.hearth.model.Model;
 import dev.hearth.model.Session;
 import dev.hearth.sampling.SamplerChain;
 import dev.hearth.sampling.SamplingSettings;
@@ -41,7 +41,7 @@ final class RunCommand implements Callable<Integer> {
         PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
         try (GgufFile file = GgufFile.open(modelOptions.modelPath());
              ComputePool pool = new ComputePool(modelOptions.threadCount())) {
-            LlamaModel model = LlamaModel.load(file);
+            Model model = Model.load(file);
             Tokenizer text = Tokenizer.load(file);
             int contextSize = ctx == 0 ? model.config().contextTrain() : ctx;
             int[] tokens = text.encode(prompt, true, true);

@@ -1,6 +1,6 @@
 package dev.hearth.engine;
 
-import dev.hearth.model.LlamaModel;
+import dev.hearth.model.Model;
 import dev.hearth.model.Session;
 import dev.hearth.tensor.ComputePool;
 import dev.hearth.tokenizer.Tokenizer;
@@ -39,7 +39,7 @@ public final class Engine implements AutoCloseable {
      * @param contextPerSlot KV cells of each slot (llama-server gives each slot n_ctx / n_parallel)
      * @param batchSize      the most tokens fed in one step, all slots together
      */
-    public Engine(LlamaModel model, Tokenizer tokenizer, ComputePool pool, int slotCount, int contextPerSlot, int batchSize) {
+    public Engine(Model model, Tokenizer tokenizer, ComputePool pool, int slotCount, int contextPerSlot, int batchSize) {
         if (slotCount < 1) throw new IllegalArgumentException("at least one slot is needed");
         if (contextPerSlot < 2) throw new IllegalArgumentException("a slot's context must hold at least 2 tokens, got " + contextPerSlot);
         this.tokenizer = tokenizer;

@@ -14,10 +14,14 @@ final class Attention {
 
     /** For each token of the batch (its cache and position in {@code b}), writes every head's output to {@code out}. */
     static void attend(ModelConfig c, ComputePool pool, Workspace ws, Batch b, int layer, float[] q, float[] out) {
+        attend(c, pool, ws, b, layer, q, out, (float) (1.0 / Math.sqrt(c.headDimK())));
+    }
+
+    /** As above, with the scores multiplied by {@code scale} (the architecture's; 1/√head size by default). */
+    static void attend(ModelConfig c, ComputePool pool, Workspace ws, Batch b, int layer, float[] q, float[] out, float scale) {
         int n = b.size();
         int heads = c.heads(), dk = c.headDimK(), dv = c.headDimV();
         int group = heads / c.headsKv();
-        float scale = (float) (1.0 / Math.sqrt(dk));
         int kvK = c.kvDimK(), kvV = c.kvDimV(), qDim = c.qDim(), oDim = heads * dv;
         int work = n * heads;
         long cost = 0;

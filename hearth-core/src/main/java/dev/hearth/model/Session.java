@@ -11,14 +11,14 @@ import java.util.List;
  * fed in one step ({@link #feedAll}), sharing every weight read.
  */
 public final class Session {
-    final LlamaModel model;
+    final Model model;
     final ComputePool pool;
     final KvCache cache;
     private final int maxBatch;
     private Workspace workspace; // allocated on first use: idle server slots hold only their cache
     private int position;
 
-    public Session(LlamaModel model, ComputePool pool, int contextSize, int maxBatch) {
+    public Session(Model model, ComputePool pool, int contextSize, int maxBatch) {
         if (contextSize < 1) throw new IllegalArgumentException("context size must be at least 1, got " + contextSize);
         if (maxBatch < 1) throw new IllegalArgumentException("batch size must be at least 1, got " + maxBatch);
         this.model = model;

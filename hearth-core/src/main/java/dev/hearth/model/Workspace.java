@@ -8,6 +8,7 @@ import dev.hearth.tensor.EncodedRows;
  */
 final class Workspace {
     final int maxBatch;
+    final int embd;
     final float[] x, xb, q, k, v, att, gate, up;
     final float[] cos, sin;
     float[][] scores;
@@ -17,6 +18,7 @@ final class Workspace {
 
     Workspace(ModelConfig c, int threads, int maxBatch, int maxContext) {
         this.maxBatch = maxBatch;
+        this.embd = c.embd();
         int B = maxBatch;
         x = new float[B * c.embd()];
         xb = new float[B * c.embd()];

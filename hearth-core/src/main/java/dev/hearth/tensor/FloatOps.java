@@ -29,6 +29,43 @@ public final class FloatOps {
         for (int i = 0; i < n; i++) out[outOff + i] = (x[xOff + i] * scale) * weight[i];
     }
 
+    /**
+     * LayerNorm as ggml_norm then mul and add: out = (x - mean) / sqrt(var + eps) * weight + bias (bias may be
+     * null). The mean is a double sum cast to float; the variance sums squares 16 at a time in float, the way
+     * ggml's AVX-512 ggml_vec_cvar_f32 reduces a register (halves added pairwise), then in double.
+     */
+    public static void layerNorm(float[] out, int outOff, float[] x, int xOff, float[] weight, float[] bias, int n, float eps) {
+        double s = 0;
+        for (int i = 0; i < n; i++) s += x[xOff + i];
+        float mean = (float) s / n;
+        double var = 0;
+        int i = 0;
+        for (; i + 15 < n; i += 16) {
+            int o = xOff + i;
+            float s0 = sq(x, o, mean) + sq(x, o + 8, mean), s1 = sq(x, o + 1, mean) + sq(x, o + 9, mean);
+            float s2 = sq(x, o + 2, mean) + sq(x, o + 10, mean), s3 = sq(x, o + 3, mean) + sq(x, o + 11, mean);
+            float s4 = sq(x, o + 4, mean) + sq(x, o + 12, mean), s5 = sq(x, o + 5, mean) + sq(x, o + 13, mean);
+            float s6 = sq(x, o + 6, mean) + sq(x, o + 14, mean), s7 = sq(x, o + 7, mean) + sq(x, o + 15, mean);
+            s0 += s4; s1 += s5; s2 += s6; s3 += s7;
+            s0 += s2; s1 += s3;
+            var += s0 + s1;
+        }
+        for (; i < n; i++) {
+            float d = x[xOff + i] - mean;
+            var += d * d;
+        }
+        float scale = 1.0f / (float) Math.sqrt((float) (var / n) + eps);
+        for (int k = 0; k < n; k++) {
+            float v = ((x[xOff + k] - mean) * scale) * weight[k];
+            out[outOff + k] = bias != null ? v + bias[k] : v;
+        }
+    }
+
+    private static float sq(float[] x, int i, float mean) {
+        float d = x[i] - mean;
+        return d * d;
+    }
+
     /** x[i] += y[i]. */
     public static void add(float[] x, int xOff, float[] y, int yOff, int n) {
         int i = 0;

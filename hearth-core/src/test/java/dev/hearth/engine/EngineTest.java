@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hearth.gguf.GgufFile;
-import dev.hearth.model.LlamaModel;
+import dev.hearth.model.Model;
 import dev.hearth.sampling.SamplingSettings;
 import dev.hearth.tensor.ComputePool;
 import dev.hearth.tokenizer.Tokenizer;
@@ -28,7 +28,7 @@ class EngineTest {
         file = GgufFile.open(Path.of("../models/stories260K.gguf"));
         pool = new ComputePool(1);
         tokenizer = Tokenizer.load(file);
-        engine = new Engine(LlamaModel.load(file), tokenizer, pool, 2, 256, 64);
+        engine = new Engine(Model.load(file), tokenizer, pool, 2, 256, 64);
     }
 
     @AfterAll
@@ -202,7 +202,7 @@ class EngineTest {
 
     @Test
     void requestsBeyondCapacityWaitAndRunInArrivalOrder() throws Exception {
-        try (Engine one = new Engine(LlamaModel.load(file), tokenizer, pool, 1, 128, 64)) {
+        try (Engine one = new Engine(Model.load(file), tokenizer, pool, 1, 128, 64)) {
             List<Integer> finished = java.util.Collections.synchronizedList(new ArrayList<>());
             List<Collector> cs = new ArrayList<>();
             for (int i = 0; i < 4; i++) {

@@ -21,7 +21,7 @@ class BatchedFeedTest {
         int[][] prompts = {{1, 300, 301, 302, 303, 304, 305, 306, 307, 308, 309}, {1, 500}, {1, 600, 601, 602}};
         int[][] next = {{400}, {401}, {402}};
         try (GgufFile f = GgufFile.open(model); ComputePool pool = new ComputePool(2)) {
-            LlamaModel m = LlamaModel.load(f);
+            Model m = Model.load(f);
             int vocab = m.config().vocab();
             float[][] aloneFirst = new float[3][], aloneNext = new float[3][];
             for (int i = 0; i < 3; i++) {

@@ -30,7 +30,7 @@ class GreedyTest {
         int[] expected = ids(golden, "generated");
         Path path = Path.of(model);
         try (GgufFile f = GgufFile.open(path); ComputePool pool = new ComputePool(2)) {
-            LlamaModel m = LlamaModel.load(f);
+            Model m = Model.load(f);
             Session s = new Session(m, pool, prompt.length + expected.length, 512);
             float[] logits = s.feed(prompt);
             int[] got = new int[expected.length];

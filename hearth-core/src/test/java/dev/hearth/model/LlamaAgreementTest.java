@@ -75,7 +75,7 @@ class LlamaAgreementTest {
         double noiseKl = Double.parseDouble(Files.readString(GOLDEN.resolve(name + ".noise.json")).replaceAll(".*\"mean_kl\": ([^,}]+).*\\s*", "$1"));
         float[] logits;
         try (GgufFile f = GgufFile.open(model)) {
-            LlamaModel llama = LlamaModel.load(f);
+            Model llama = Model.load(f);
             Session s = new Session(llama, pool, ids.length, 256);
             logits = s.feed(ids, true);
             assertThat(llama.config().vocab()).isEqualTo(golden.vocab());

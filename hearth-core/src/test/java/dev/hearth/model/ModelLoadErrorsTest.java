@@ -44,7 +44,7 @@ class ModelLoadErrorsTest {
 
     private void fails(Path p, String... fragments) {
         try (GgufFile f = GgufFile.open(p)) {
-            var a = assertThatThrownBy(() -> LlamaModel.load(f)).isInstanceOf(GgufFormatException.class).hasMessageStartingWith(p + ": ");
+            var a = assertThatThrownBy(() -> Model.load(f)).isInstanceOf(GgufFormatException.class).hasMessageStartingWith(p + ": ");
             for (String s : fragments) a.hasMessageContaining(s);
         }
     }
@@ -53,7 +53,7 @@ class ModelLoadErrorsTest {
     void validMinimalModelLoads() {
         Path p = model("llama", w -> {}, null, null);
         try (GgufFile f = GgufFile.open(p)) {
-            LlamaModel.load(f);
+            Model.load(f);
         }
     }
 

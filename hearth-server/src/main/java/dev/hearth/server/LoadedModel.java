@@ -5,7 +5,7 @@ import dev.hearth.chat.ChatTemplates;
 import dev.hearth.engine.Engine;
 import dev.hearth.gguf.GgufFile;
 import dev.hearth.gguf.Tensor;
-import dev.hearth.model.LlamaModel;
+import dev.hearth.model.Model;
 import dev.hearth.model.ModelConfig;
 import dev.hearth.tensor.ComputePool;
 import dev.hearth.tokenizer.Tokenizer;
@@ -16,7 +16,7 @@ import dev.hearth.tokenizer.Tokenizer;
  */
 final class LoadedModel implements AutoCloseable {
     final GgufFile file;
-    final LlamaModel model;
+    final Model model;
     final Tokenizer tokenizer;
     final ChatTemplate template;
     final String templateSource;
@@ -30,7 +30,7 @@ final class LoadedModel implements AutoCloseable {
     LoadedModel(ServerConfig cfg) {
         file = GgufFile.open(cfg.model());
         try {
-            model = LlamaModel.load(file);
+            model = Model.load(file);
             tokenizer = Tokenizer.load(file);
             String src = cfg.chatTemplate() != null ? cfg.chatTemplate() : file.getString("tokenizer.chat_template", null);
             template = ChatTemplates.forModel(src);

@@ -1,0 +1,85 @@
+package dev.hearth.model;
+
+import dev.hearth.gguf.Tensor;
+import dev.hearth.tensor.ComputePool;
+
+/**
+ * Multi-head (grouped-query) self-attention: Q/K/V projections with optional biases, RoPE on Q and K,
+ * attention over the KV cache ({@link Attention}), output projection with optional bias.
+ *
+ * <p>A fused {@code attn_qkv} weight is loaded as three row-range views of the one tensor
+ * ({@link Weights#rows}), so it runs exactly like separate projections.
+ */
+final class SelfAttention implements Block {
+    /**
+     * What varies between architectures. {@code scale} multiplies Q·K (1/√head size unless the
+     * architecture says otherwise).
+     */
+    record Options(float scale) {
+        static Options standard(ModelConfig c) {
+            return new Options((float) (1.0 / Math.sqrt(c.headDimK())));
+        }
+    }
+
+    private final ModelConfig c;
+    private final Tensor[] qkv;
+    private final float[][] qkvBias;
+    private final Tensor[] wo;
+    private final float[][] woBias;
+    private final Rope rope;
+    private final Options opt;
+
+    SelfAttention(ModelConfig c, Tensor wq, Tensor wk, Tensor wv, Tensor wo, float[] bq, float[] bk, float[] bv, float[] bo,
+                  Rope rope, Options opt) {
+        this.c = c;
+        this.qkv = new Tensor[] {wq, wk, wv};
+        this.qkvBias = new float[][] {bq, bk, bv};
+        this.wo = new Tensor[] {wo};
+        this.woBias = new float[][] {bo};
+        this.rope = rope;
+        this.opt = opt;
+    }
+
+    /** The usual tensors of layer {@code i}: attn_q/k/v/output (or fused attn_qkv), each with an optional bias. */
+    static SelfAttention load(Weights w, int i, Rope rope, Options opt) {
+        ModelConfig c = w.config();
+        String p = "blk." + i + ".";
+        Tensor q, k, v;
+        float[] bq, bk, bv;
+        if (w.has(p + "attn_qkv.weight")) {
+            Tensor fused = w.matrix(p + "attn_qkv.weight", c.embd(), c.qDim() + c.kvDimK() + c.kvDimV());
+            q = Weights.rows(fused, 0, c.qDim());
+            k = Weights.rows(fused, c.qDim(), c.kvDimK());
+            v = Weights.rows(fused, c.qDim() + c.kvDimK(), c.kvDimV());
+            float[] b = w.vector(p + "attn_qkv.bias", c.qDim() + c.kvDimK() + c.kvDimV(), false);
+            bq = b == null ? null : java.util.Arrays.copyOfRange(b, 0, c.qDim());
+            bk = b == null ? null : java.util.Arrays.copyOfRange(b, c.qDim(), c.qDim() + c.kvDimK());
+            bv = b == null ? null : java.util.Arrays.copyOfRange(b, c.qDim() + c.kvDimK(), b.length);
+        } else {
+            q = w.matrix(p + "attn_q.weight", c.embd(), c.qDim());
+            k = w.matrix(p + "attn_k.weight", c.embd(), c.kvDimK());
+            v = w.matrix(p + "attn_v.weight", c.embd(), c.kvDimV());
+            bq = w.vector(p + "attn_q.bias", c.qDim(), false);
+            bk = w.vector(p + "attn_k.bias", c.kvDimK(), false);
+            bv = w.vector(p + "attn_v.bias", c.kvDimV(), false);
+        }
+        Tensor o = w.matrix(p + "attn_output.weight", c.heads() * c.headDimV(), c.embd());
+        float[] bo = w.vector(p + "attn_output.bias", c.embd(), false);
+        return new SelfAttention(c, q, k, v, o, bq, bk, bv, bo, rope, opt);
+    }
+
+    @Override
+    public void forward(ComputePool pool, Workspace ws, Batch b, int layer, float[] io) {
+        int n = b.size();
+        float[] q = ws.q, k = ws.k, v = ws.v;
+        Linear.project(pool, ws.enc, io, n, c.embd(), qkv, qkvBias, new float[][] {q, k, v});
+        for (int t = 0; t < n; t++) {
+            rope.angles(b.positions()[t], ws.cos, ws.sin);
+            rope.rotate(q, t * c.qDim(), c.heads(), c.headDimK(), ws.cos, ws.sin);
+            rope.rotate(k, t * c.kvDimK(), c.headsKv(), c.headDimK(), ws.cos, ws.sin);
+            b.caches()[t].store(layer, b.positions()[t], k, t * c.kvDimK(), v, t * c.kvDimV());
+        }
+        Attention.attend(c, pool, ws, b, layer, q, ws.att, opt.scale());
+        Linear.project(pool, ws.enc, ws.att, n, c.heads() * c.headDimV(), wo, woBias, new float[][] {io});
+    }
+}

@@ -1,0 +1,61 @@
+package dev.hearth.model;
+
+import dev.hearth.gguf.GgufFile;
+import dev.hearth.gguf.GgufFormatException;
+import dev.hearth.gguf.Tensor;
+import dev.hearth.tensor.TypeOps;
+import java.util.Arrays;
+
+/**
+ * The tensors of a GGUF file, checked as they are fetched: shape against the config, type against the
+ * kernels Hearth has. Matrices stay views on the mapped file; vectors (norms, biases) are read into floats.
+ * Every problem is a {@link GgufFormatException} naming the file and the tensor.
+ */
+record Weights(GgufFile file, ModelConfig config) {
+
+    boolean has(String name) {
+        return file.tensor(name) != null;
+    }
+
+    /** A matrix of {@code rows} rows of {@code cols} (ggml's ne0 = cols, ne1 = rows). */
+    Tensor matrix(String name, int cols, int rows) {
+        Tensor t = file.requireTensor(name);
+        if (t.shape().length != 2 || t.shape()[0] != cols || t.shape()[1] != rows)
+            throw new GgufFormatException(file.path() + ": tensor '" + name + "' has shape " + Arrays.toString(t.shape())
+                    + ", expected [" + cols + ", " + rows + "]");
+        supported(t);
+        return t;
+    }
+
+    /** A vector of {@code n} elements as floats; null when it is absent and not required. */
+    float[] vector(String name, int n, boolean required) {
+        Tensor t = required ? file.requireTensor(name) : file.tensor(name);
+        if (t == null) return null;
+        if (t.elementCount() != n)
+            throw new GgufFormatException(file.path() + ": tensor '" + name + "' has " + t.elementCount() + " elements, expected " + n);
+        float[] v = new float[n];
+        supported(t).dequantize(t.data(), 0, v, 0, n);
+        return v;
+    }
+
+    /** An RMSNorm over embd from {@code NAME.weight}. */
+    Norm rmsNorm(String name) {
+        return Norm.rms(vector(name + ".weight", config.embd(), true), config.normEps());
+    }
+
+    /** Rows [first, first + count) of a matrix, as a tensor of their own (a view: rows are contiguous). */
+    static Tensor rows(Tensor t, int first, int count) {
+        long bytes = t.rowBytes();
+        return new Tensor(t.name() + "[" + first + ":" + (first + count) + "]", t.type(), new long[] {t.shape()[0], count},
+                t.data().asSlice(first * bytes, count * bytes));
+    }
+
+    /** The tensor's kernels; an unsupported type fails here, at load, not at the first token. */
+    private TypeOps supported(Tensor t) {
+        try {
+            return TypeOps.of(t.type());
+        } catch (IllegalArgumentException e) {
+            throw new GgufFormatException(file.path() + ": tensor '" + t.name() + "' has type " + t.type() + ", which Hearth cannot compute with yet");
+        }
+    }
+}
