@@ -23,8 +23,9 @@ import java.util.function.Supplier;
 /**
  * The four generating routes. One request's path: read the JSON ({@link CompletionParams}), build
  * the prompt tokens (raw prompt, chat template, or FIM), submit to the engine, then either wait for
- * the result or stream each engine event as an SSE {@code data:} line. A failed write means the
- * client left: the task is cancelled, which frees its slot at the scheduler's next step.
+ * the result or stream each engine event as an SSE {@code data:} line. A failed write (a stream) or a
+ * closed connection (a whole answer, {@link ClientWatch}) means the client left: the task is cancelled,
+ * which frees its slot at the scheduler's next step.
  */
 final class CompletionHandler {
     enum Kind { NATIVE, INFILL, OAI_COMPLETION, OAI_CHAT }
@@ -164,12 +165,22 @@ final class CompletionHandler {
         }
     }
 
+    /**
+     * Waits for every prompt's result and writes the whole answer. Nothing is written before, so a client
+     * that leaves is noticed by watching its connection ({@link ClientWatch}); then the caller cancels the tasks.
+     */
     private static void answer(Context ctx, ResponseFormat format, EventQueue events, int count) throws InterruptedException {
         CompletionResult[] results = new CompletionResult[count];
-        for (int done = 0; done < count; ) {
-            EventQueue.Item item = events.take();
-            if (item.payload() instanceof CompletionResult r) { results[item.index()] = r; done++; }
-            else if (item.payload() instanceof EventQueue.Failure f) throw ApiError.server(f.message());
+        ClientWatch watch = ClientWatch.start(ctx, events::clientGone);
+        try {
+            for (int done = 0; done < count; ) {
+                EventQueue.Item item = events.take();
+                if (item.payload() instanceof CompletionResult r) { results[item.index()] = r; done++; }
+                else if (item.payload() instanceof EventQueue.Failure f) throw ApiError.server(f.message());
+                else if (item.payload() == EventQueue.CLIENT_GONE) return;
+            }
+        } finally {
+            watch.stop();
         }
         ctx.contentType("application/json").result(Json.write(format.whole(List.of(results))));
     }
