@@ -1,17 +1,18 @@
 package dev.hearth.cli;
 
 import dev.hearth.model.RandomLlama;
+import dev.hearth.model.RandomModel;
 import dev.hearth.tensor.GgmlType;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Writes a seeded random-weight Llama model, the same file the agreement tests build (developer tool). */
+/** Writes a seeded random-weight model, the same file the agreement tests build (developer tool). */
 @Command(name = "testmodel", mixinStandardHelpOptions = true,
-        description = "Write a seeded random-weight Llama model (for comparing with llama.cpp).")
+        description = "Write a seeded random-weight model (for comparing with llama.cpp).")
 final class TestModelCommand implements Callable<Integer> {
-    @Option(names = "--shape", description = "llama-tiny or llama-small-gqa (default ${DEFAULT-VALUE})") String shape = "llama-tiny";
+    @Option(names = "--shape", description = "llama-tiny, llama-small-gqa, qwen2-tiny, starcoder2-tiny, phi3-tiny, phi3-long, gemma-tiny, gemma2-tiny, granite-tiny, nemo-tiny (default ${DEFAULT-VALUE})") String shape = "llama-tiny";
     @Option(names = "--type", description = "weight type: F32 F16 BF16 Q4_0 Q4_1 Q5_0 Q5_1 Q8_0 Q2_K Q3_K Q4_K Q5_K Q6_K (default ${DEFAULT-VALUE})") String type = "F32";
     @Option(names = "--embd-type", description = "type of the token embedding and output (default: --type)") String embdType;
     @Option(names = "--seed", description = "random seed (default ${DEFAULT-VALUE})") long seed = 1234;
@@ -20,7 +21,13 @@ final class TestModelCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         GgmlType t = parse(type);
-        RandomLlama.write(RandomLlama.shape(shape), t, embdType == null ? t : parse(embdType), seed, out);
+        RandomModel.Shape other = RandomModel.shape(shape);
+        if (other != null) {
+            if (embdType != null) throw new IllegalArgumentException("--embd-type applies to the llama shapes only");
+            RandomModel.write(other, t, seed, out);
+        } else {
+            RandomLlama.write(RandomLlama.shape(shape), t, embdType == null ? t : parse(embdType), seed, out);
+        }
         System.err.println("wrote " + out);
         return 0;
     }

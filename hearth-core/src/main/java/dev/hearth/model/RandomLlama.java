@@ -40,7 +40,8 @@ public final class RandomLlama {
         return switch (name) {
             case "llama-tiny", "tiny" -> TINY;
             case "llama-small-gqa", "small-gqa" -> SMALL_GQA;
-            default -> throw new IllegalArgumentException("unknown test model shape '" + name + "' (llama-tiny, llama-small-gqa)");
+            default -> throw new IllegalArgumentException("unknown test model shape '" + name + "' (llama-tiny, llama-small-gqa, "
+                    + String.join(", ", RandomModel.SHAPES.stream().map(RandomModel.Shape::name).toList()) + ")");
         };
     }
 
@@ -91,7 +92,7 @@ public final class RandomLlama {
         w.write(out);
     }
 
-    private static void writeVocabulary(GgufWriter w, int vocab) {
+    static void writeVocabulary(GgufWriter w, int vocab) {
         String[] tokens = new String[vocab];
         float[] scores = new float[vocab];
         int[] types = new int[vocab];
@@ -134,13 +135,13 @@ public final class RandomLlama {
         return out;
     }
 
-    private static float[] ones(int n) {
+    static float[] ones(int n) {
         float[] a = new float[n];
         java.util.Arrays.fill(a, 1f);
         return a;
     }
 
-    private static byte[] encode(GgmlType type, float[] values) {
+    static byte[] encode(GgmlType type, float[] values) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment seg = arena.allocate(type.bytesFor(values.length));
             TypeOps.of(type).quantize(values, 0, seg, 0, values.length);

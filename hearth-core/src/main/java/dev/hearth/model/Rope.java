@@ -7,7 +7,9 @@ package dev.hearth.model;
  *
  * <p>Angles follow ggml's cache exactly: theta starts at the position and is multiplied by
  * {@code base^(-2/dims)} once per pair, in float; a per-pair frequency factor (Llama-3's
- * {@code rope_freqs}) divides it; linear scaling multiplies it.
+ * {@code rope_freqs}, Phi-3's LongRoPE {@code rope_factors_long/short}) divides it; linear scaling
+ * multiplies it; {@code mscale} (llama.cpp's attention factor, {@code rope.scaling.attn_factor}) multiplies
+ * cos and sin.
  */
 public final class Rope {
     private final int dims;
@@ -15,8 +17,14 @@ public final class Rope {
     private final float thetaScale;
     private final float freqScale;
     private final float[] freqFactors; // may be null
+    private final float mscale;
+    private final float base;
 
     public Rope(int dims, float base, float freqScale, float[] freqFactors, boolean neox) {
+        this(dims, base, freqScale, freqFactors, neox, 1f);
+    }
+
+    public Rope(int dims, float base, float freqScale, float[] freqFactors, boolean neox, float mscale) {
         if (freqFactors != null && freqFactors.length < dims / 2)
             throw new IllegalArgumentException("rope_freqs has " + freqFactors.length + " factors, need " + dims / 2);
         this.dims = dims;
@@ -24,6 +32,8 @@ public final class Rope {
         this.thetaScale = (float) Math.pow(base, -2.0f / dims);
         this.freqScale = freqScale;
         this.freqFactors = freqFactors;
+        this.mscale = mscale;
+        this.base = base;
     }
 
     /** Fills {@code cos} and {@code sin} (length dims/2) for position {@code pos}. */
@@ -32,8 +42,8 @@ public final class Rope {
         for (int i = 0; i < dims / 2; i++) {
             float ff = freqFactors != null ? freqFactors[i] : 1f;
             float t = freqScale * (theta / ff);
-            cos[i] = (float) Math.cos(t);
-            sin[i] = (float) Math.sin(t);
+            cos[i] = (float) Math.cos(t) * mscale;
+            sin[i] = (float) Math.sin(t) * mscale;
             theta *= thetaScale;
         }
     }
@@ -51,6 +61,14 @@ public final class Rope {
                 x[b] = x0 * sin[i] + x1 * cos[i];
             }
         }
+    }
+
+    /** A one-line summary: pairing, dimensions, base, scaling, factors. */
+    public String describe() {
+        return (neox ? "NEOX" : "normal") + ", " + dims + " dims, base " + base
+                + (freqScale != 1f ? ", linear scale " + freqScale : "")
+                + (freqFactors != null ? ", frequency factors" : "")
+                + (mscale != 1f ? ", attention factor " + mscale : "");
     }
 
     public int dims() {
