@@ -64,7 +64,7 @@ final class FeedForward implements Block {
 
     @Override
     public String describe() {
-        StringBuilder d = new StringBuilder(kind + ", " + c.ffn());
+        StringBuilder d = new StringBuilder(kind + ", " + first[0].rowCount());
         if (kind.gated() && first[0].name().endsWith("]")) d.append(", fused gate+up");
         boolean biases = downBias[0] != null;
         for (float[] b : firstBias) biases |= b != null;
@@ -74,7 +74,7 @@ final class FeedForward implements Block {
 
     @Override
     public void forward(ComputePool pool, Workspace ws, Batch b, int layer, float[] io) {
-        int n = b.size(), F = c.ffn();
+        int n = b.size(), F = first[0].rowCount(); // c.ffn(), or a shared expert's own size
         float[] gate = ws.gate, up = ws.up;
         float[] act = kind.gated() ? gate : up;
         Linear.project(pool, ws.enc, io, n, c.embd(), first, firstBias, kind.gated() ? new float[][] {gate, up} : new float[][] {up});

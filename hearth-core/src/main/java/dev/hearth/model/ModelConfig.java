@@ -55,6 +55,8 @@ public record ModelConfig(
         if (factor == 0f) factor = f.getFloat(p + "rope.scale_linear", 0f); // older files
         if (factor != 0f && (scaling.equals("linear") || scaling.equals("none") && f.has(p + "rope.scale_linear")))
             ropeScale = 1f / factor;
+        else if (factor != 0f && scaling.equals("yarn") && arch.equals("deepseek2")) // the YaRN details: Architecture.deepseek2
+            ropeScale = 1f / factor;
         else if (!scaling.equals("none") && !scaling.equals("linear"))
             throw new GgufFormatException(f.path() + ": rope scaling type '" + scaling + "' is not supported yet");
         return new ModelConfig(arch, embd, layers, heads, headsKv, headDimK, headDimV, ffn, vocab, ctx, eps, base, ropeDim, ropeScale);

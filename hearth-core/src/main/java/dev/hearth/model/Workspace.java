@@ -15,6 +15,8 @@ final class Workspace {
     final float[][] qHead;
     final EncodedRows enc = new EncodedRows();
     float[] logits;
+    MoeFfn.Scratch moe; // allocated by the first mixture-of-experts layer
+    LatentAttention.Scratch mla; // allocated by the first latent-attention layer (DeepSeek-V2)
 
     Workspace(ModelConfig c, int threads, int maxBatch, int maxContext) {
         this.maxBatch = maxBatch;

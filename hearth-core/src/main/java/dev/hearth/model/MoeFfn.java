@@ -1,0 +1,252 @@
+package dev.hearth.model;
+
+import dev.hearth.gguf.GgufFormatException;
+import dev.hearth.gguf.Tensor;
+import dev.hearth.tensor.ComputePool;
+import dev.hearth.tensor.EncodedRows;
+import dev.hearth.tensor.FloatOps;
+import dev.hearth.tensor.MatMul;
+import dev.hearth.tensor.TypeOps;
+
+/**
+ * A mixture-of-experts SwiGLU feed-forward block, as llama.cpp's {@code build_moe_ffn}
+ * (src/llama-graph.cpp) computes it:
+ * <ol>
+ *   <li>router logits = {@code ffn_gate_inp} · x (one row per expert);</li>
+ *   <li>probabilities = softmax (Mixtral, DeepSeek-V2) or sigmoid (DeepSeek-V3) of the logits;</li>
+ *   <li>the top-k experts are chosen by probability plus the optional selection bias
+ *       ({@code exp_probs_b}), but weighted by the unbiased probability;</li>
+ *   <li>optionally the k weights are divided by their sum (clamped below at 2^-14, F16's smallest
+ *       normal) and optionally multiplied by {@code expert_weights_scale};</li>
+ *   <li>each chosen expert runs its own SwiGLU FFN, and the outputs are multiplied by their weights
+ *       and summed in the order the experts were chosen (ggml adds the views in that order).</li>
+ * </ol>
+ *
+ * <p>Experts are stored stacked ({@code ffn_gate_exps} is [embd, ffn, experts]); {@link #experts}
+ * cuts such a tensor into one 2-D view per expert, so an expert is an ordinary weight matrix and
+ * only the chosen experts' bytes are ever read. In a batch the tokens are grouped by expert, so each
+ * chosen expert's weights are read once per batch, however many of the batch's tokens chose it
+ * (what ggml's {@code mul_mat_id} does).
+ *
+ * <p>DeepSeek's shared experts ({@code ffn_*_shexp}) are a dense FFN on the same input whose output is
+ * added to the experts' sum.
+ */
+final class MoeFfn implements Block {
+    enum Gating {
+        SOFTMAX, SIGMOID;
+
+        /** llama.cpp's {@code expert_gating_func} values: 1 softmax, 2 sigmoid (0: the architecture's default). */
+        static Gating of(int code, Gating fallback) {
+            return switch (code) {
+                case 0 -> fallback;
+                case 1 -> SOFTMAX;
+                case 2 -> SIGMOID;
+                default -> throw new IllegalArgumentException("expert gating function " + code + " is not supported (1 softmax, 2 sigmoid)");
+            };
+        }
+    }
+
+    /**
+     * @param experts   experts per layer ({@code expert_count})
+     * @param used      experts chosen per token ({@code expert_used_count})
+     * @param ffn       hidden size of one expert
+     * @param normalize divide the chosen weights by their sum
+     * @param scale     multiply the weights by this (0 or 1: not at all)
+     */
+    record Params(int experts, int used, int ffn, boolean normalize, float scale, Gating gating) {}
+
+    private final ModelConfig c;
+    private final Params p;
+    private final Tensor router;
+    private final float[] selectionBias; // null: choose by probability alone
+    private final Tensor[] gate, up, down;
+    private final FeedForward shared;    // null: no shared experts
+
+    MoeFfn(ModelConfig c, Params p, Tensor router, float[] selectionBias, Tensor[] gate, Tensor[] up, Tensor[] down, FeedForward shared) {
+        this.c = c;
+        this.p = p;
+        this.router = router;
+        this.selectionBias = selectionBias;
+        this.gate = gate;
+        this.up = up;
+        this.down = down;
+        this.shared = shared;
+    }
+
+    /**
+     * Layer {@code i}'s router {@code ffn_gate_inp}, optional selection bias {@code exp_probs_b.bias}, and
+     * stacked experts {@code ffn_{gate,up,down}_exps} (src/llama-model.cpp's tensor shapes).
+     */
+    static MoeFfn load(Weights w, int i, Params p, FeedForward shared) {
+        int E = w.config().embd();
+        String pre = "blk." + i + ".";
+        return new MoeFfn(w.config(), p, w.matrix(pre + "ffn_gate_inp.weight", E, p.experts()),
+                w.vector(pre + "exp_probs_b.bias", p.experts(), false),
+                experts(stacked(w, pre + "ffn_gate_exps.weight", E, p.ffn(), p.experts())),
+                experts(stacked(w, pre + "ffn_up_exps.weight", E, p.ffn(), p.experts())),
+                experts(stacked(w, pre + "ffn_down_exps.weight", p.ffn(), E, p.experts())),
+                shared);
+    }
+
+    /** A 3-D tensor of n stacked [cols, rows] matrices, checked like {@link Weights#matrix}. */
+    static Tensor stacked(Weights w, String name, int cols, int rows, int n) {
+        Tensor t = w.file().requireTensor(name);
+        if (t.shape().length != 3 || t.shape()[0] != cols || t.shape()[1] != rows || t.shape()[2] != n)
+            throw new GgufFormatException(w.file().path() + ": tensor '" + name + "' has shape " + java.util.Arrays.toString(t.shape())
+                    + ", expected [" + cols + ", " + rows + ", " + n + "]");
+        try {
+            TypeOps.of(t.type());
+        } catch (IllegalArgumentException e) {
+            throw new GgufFormatException(w.file().path() + ": tensor '" + name + "' has type " + t.type() + ", which Hearth cannot compute with yet");
+        }
+        return t;
+    }
+
+    /** Cuts a stacked [cols, rows, n] tensor into n views of [cols, rows] (no copy). */
+    static Tensor[] experts(Tensor t) {
+        if (t.shape().length != 3) throw new IllegalArgumentException(t.name() + " is not 3-D: " + java.util.Arrays.toString(t.shape()));
+        int n = Math.toIntExact(t.shape()[2]);
+        long rows = t.shape()[1];
+        long bytes = rows * t.rowBytes();
+        Tensor[] out = new Tensor[n];
+        for (int e = 0; e < n; e++)
+            out[e] = new Tensor(t.name() + "[" + e + "]", t.type(), new long[] {t.shape()[0], rows}, t.data().asSlice(e * bytes, bytes));
+        return out;
+    }
+
+    /** Scratch space for up to {@code maxBatch} tokens, reused for every layer and step. */
+    static final class Scratch {
+        final float[] logits, probs, weights, xg, gate, up, down, expertOut, moeOut;
+        final int[] chosen, count, rows;
+        final int[][] members;
+        final EncodedRows enc = new EncodedRows();
+
+        Scratch(Params p, int embd, int maxBatch) {
+            logits = new float[maxBatch * p.experts()];
+            probs = new float[p.experts()];
+            weights = new float[maxBatch * p.used()];
+            chosen = new int[maxBatch * p.used()];
+            count = new int[p.experts()];
+            members = new int[p.experts()][maxBatch * p.used()]; // (token * used + slot) of each expert's tokens
+            rows = new int[maxBatch];
+            xg = new float[maxBatch * embd];
+            gate = new float[maxBatch * p.ffn()];
+            up = new float[maxBatch * p.ffn()];
+            down = new float[maxBatch * embd];
+            expertOut = new float[maxBatch * p.used() * embd];
+            moeOut = new float[maxBatch * embd];
+        }
+    }
+
+    @Override
+    public void forward(ComputePool pool, Workspace ws, Batch b, int layer, float[] io) {
+        int n = b.size(), E = c.embd();
+        if (ws.moe == null) ws.moe = new Scratch(p, E, ws.maxBatch);
+        if (shared == null) {
+            forward(pool, ws.moe, io, n, E, io);
+            return;
+        }
+        forward(pool, ws.moe, io, n, E, ws.moe.moeOut);
+        shared.forward(pool, ws, b, layer, io);
+        FloatOps.add(io, 0, ws.moe.moeOut, 0, n * E); // ggml_add(moe_out, ffn_shexp)
+    }
+
+    /**
+     * {@code out[t] = MoE(x[t])} for the {@code n} rows of {@code x} (row length {@code embd}). {@code out}
+     * may be {@code x}: it is written only after every expert has read its inputs.
+     */
+    void forward(ComputePool pool, Scratch s, float[] x, int n, int embd, float[] out) {
+        int E = p.experts(), K = p.used(), F = p.ffn();
+        s.enc.encode(pool, TypeOps.of(router.type()).dotType(), x, n, embd);
+        MatMul.multiply(pool, router, s.enc, s.logits, 0, E);
+
+        java.util.Arrays.fill(s.count, 0);
+        for (int t = 0; t < n; t++) {
+            route(p, selectionBias, s.logits, t * E, s.probs, s.chosen, s.weights, t * K);
+            for (int k = 0; k < K; k++) {
+                int e = s.chosen[t * K + k];
+                s.members[e][s.count[e]++] = t * K + k;
+            }
+        }
+
+        Tensor[] gu = new Tensor[2];
+        float[][] guOut = {s.gate, s.up};
+        int[] zero = {0, 0}, ld = {F, F};
+        for (int e = 0; e < E; e++) {
+            int m = s.count[e];
+            if (m == 0) continue;
+            for (int i = 0; i < m; i++) System.arraycopy(x, (s.members[e][i] / K) * embd, s.xg, i * embd, embd);
+            gu[0] = gate[e];
+            gu[1] = up[e];
+            s.enc.encode(pool, TypeOps.of(gu[0].type()).dotType(), s.xg, m, embd);
+            if (TypeOps.of(gu[1].type()).dotType() == s.enc.type()) {
+                MatMul.multiply(pool, gu, s.enc, guOut, zero, ld);
+            } else {
+                MatMul.multiply(pool, gu[0], s.enc, s.gate, 0, F);
+                s.enc.encode(pool, TypeOps.of(gu[1].type()).dotType(), s.xg, m, embd);
+                MatMul.multiply(pool, gu[1], s.enc, s.up, 0, F);
+            }
+            for (int i = 0; i < m; i++) FloatOps.swiglu(s.gate, i * F, s.up, i * F, F);
+            Tensor d = down[e];
+            s.enc.encode(pool, TypeOps.of(d.type()).dotType(), s.gate, m, F);
+            MatMul.multiply(pool, d, s.enc, s.down, 0, embd);
+            for (int i = 0; i < m; i++) System.arraycopy(s.down, i * embd, s.expertOut, s.members[e][i] * embd, embd);
+        }
+
+        // weighted sum in the order of choice: ggml multiplies each expert's output by its weight, then adds
+        for (int t = 0; t < n; t++) {
+            int o = t * embd;
+            for (int k = 0; k < K; k++) {
+                float wk = s.weights[t * K + k];
+                int src = (t * K + k) * embd;
+                if (k == 0) for (int j = 0; j < embd; j++) out[o + j] = s.expertOut[src + j] * wk;
+                else for (int j = 0; j < embd; j++) out[o + j] += s.expertOut[src + j] * wk;
+            }
+        }
+    }
+
+    /**
+     * Chooses one token's experts: writes their indices, best first, to {@code chosen[off ..]} and their
+     * weights to {@code weights[off ..]}. {@code probs} is scratch of length experts.
+     */
+    static void route(Params p, float[] bias, float[] logits, int lOff, float[] probs, int[] chosen, float[] weights, int off) {
+        int E = p.experts(), K = p.used();
+        if (p.gating() == Gating.SOFTMAX) {
+            // ggml_soft_max: max-subtracted exponentials in float, their sum in double, times 1/sum
+            float max = Float.NEGATIVE_INFINITY;
+            for (int e = 0; e < E; e++) max = Math.max(max, logits[lOff + e]);
+            double sum = 0;
+            for (int e = 0; e < E; e++) {
+                float v = (float) Math.exp(logits[lOff + e] - max);
+                probs[e] = v;
+                sum += v;
+            }
+            float inv = (float) (1.0 / sum);
+            for (int e = 0; e < E; e++) probs[e] *= inv;
+        } else {
+            for (int e = 0; e < E; e++) probs[e] = (float) (1.0 / (1.0 + Math.exp(-logits[lOff + e])));
+        }
+        // top-k by selection score (descending; the lower index first on ties), by repeated selection: k is small
+        for (int k = 0; k < K; k++) {
+            int best = -1;
+            float bestScore = Float.NEGATIVE_INFINITY;
+            for (int e = 0; e < E; e++) {
+                float score = bias != null ? probs[e] + bias[e] : probs[e];
+                if (score > bestScore || best < 0) {
+                    boolean taken = false;
+                    for (int j = 0; j < k; j++) if (chosen[off + j] == e) { taken = true; break; }
+                    if (!taken) { best = e; bestScore = score; }
+                }
+            }
+            chosen[off + k] = best;
+            weights[off + k] = probs[best];
+        }
+        if (p.normalize()) {
+            float sum = 0;
+            for (int k = 0; k < K; k++) sum += weights[off + k];
+            sum = Math.max(sum, 6.103515625e-5f);
+            for (int k = 0; k < K; k++) weights[off + k] /= sum;
+        }
+        if (p.scale() != 0f && p.scale() != 1f) for (int k = 0; k < K; k++) weights[off + k] *= p.scale();
+    }
+}

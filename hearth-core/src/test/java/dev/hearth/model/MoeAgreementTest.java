@@ -1,0 +1,94 @@
+package dev.hearth.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hearth.gguf.GgufFile;
+import dev.hearth.tensor.ComputePool;
+import dev.hearth.tensor.GgmlType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Teacher-forced agreement with llama.cpp on random-weight mixture-of-experts models (Mixtral-shaped
+ * {@code llama}, DeepSeek-V2-Lite-shaped {@code deepseek2}), by the bar of ../shared/ref/README.md (as
+ * {@link LlamaAgreementTest}): 100% top-1 where llama.cpp leads by ≥ 2 logits, mean KL at most twice
+ * llama.cpp's own {@code -fa 1} vs {@code -fa 0} KL, and top-1 ≥ 99.5% on F32.
+ *
+ * <p>Golden data: tools/golden/make-moe-golden.sh (same seeds as {@link #SEEDS}).
+ */
+class MoeAgreementTest {
+    static final Path GOLDEN = Path.of("src/test/resources/golden/moe");
+    static final Pattern NAME = Pattern.compile("(mixtral-tiny|deepseek2-tiny|deepseek2-mla-tiny)-(\\w+)");
+    /** The seeds the golden models were written with (see make-moe-golden.sh for why these). */
+    static final Map<String, Long> SEEDS = Map.of("mixtral-tiny", 3L, "deepseek2-tiny", 1L, "deepseek2-mla-tiny", 1L);
+    static ComputePool pool;
+    static int[] ids;
+
+    @TempDir static Path tmp;
+
+    @BeforeAll
+    static void setUp() throws IOException {
+        pool = new ComputePool(2);
+        ids = Arrays.stream(Files.readString(Path.of("src/test/resources/golden/llama/ids.txt")).trim().split(","))
+                .mapToInt(Integer::parseInt).toArray();
+    }
+
+    @AfterAll
+    static void tearDown() {
+        pool.close();
+    }
+
+    static Stream<String> goldenFiles() throws IOException {
+        try (Stream<Path> s = Files.list(GOLDEN)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".fa0.jsonl.gz"))
+                    .map(n -> n.substring(0, n.length() - ".fa0.jsonl.gz".length())).sorted().toList().stream();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("goldenFiles")
+    void agreesWithLlamaCpp(String name) throws IOException {
+        Path model = GOLDEN.resolve(name + ".gguf");
+        boolean unquantized = false;
+        if (!Files.exists(model)) {
+            Matcher m = NAME.matcher(name);
+            assertThat(m.matches()).as("golden name " + name).isTrue();
+            GgmlType type = GgmlType.valueOf(m.group(2));
+            unquantized = !type.isQuantized();
+            model = tmp.resolve(name + ".gguf");
+            RandomMoe.write(m.group(1), type, SEEDS.get(m.group(1)), model);
+        }
+        GoldenLogits golden;
+        try (InputStream in = Files.newInputStream(GOLDEN.resolve(name + ".fa0.jsonl.gz"))) {
+            golden = GoldenLogits.read(in);
+        }
+        double noiseKl = Double.parseDouble(Files.readString(GOLDEN.resolve(name + ".noise.json")).replaceAll(".*\"mean_kl\": ([^,}]+).*\\s*", "$1"));
+        float[] logits;
+        try (GgufFile f = GgufFile.open(model)) {
+            Model llm = Model.load(f);
+            Session s = new Session(llm, pool, ids.length, 256);
+            logits = s.feed(ids, true);
+            assertThat(llm.config().vocab()).isEqualTo(golden.vocab());
+        } finally {
+            if (model.startsWith(tmp)) Files.deleteIfExists(model);
+        }
+        GoldenLogits.Agreement a = golden.compare(logits);
+        System.out.println(name + ": " + a + " (llama.cpp -fa 1 vs -fa 0 KL " + noiseKl + ")");
+        assertThat(a.positions()).isEqualTo(ids.length);
+        assertThat(a.confidentTop1()).as(name + " " + a).isEqualTo(1.0);
+        assertThat(a.meanKl()).as(name + " " + a).isLessThanOrEqualTo(2 * noiseKl);
+        if (unquantized) assertThat(a.top1()).as(name + " " + a).isGreaterThanOrEqualTo(0.995);
+    }
+}
