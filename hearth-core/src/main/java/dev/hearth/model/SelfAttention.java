@@ -5,7 +5,8 @@ import dev.hearth.tensor.ComputePool;
 
 /**
  * Multi-head (grouped-query) self-attention: Q/K/V projections with optional biases, RoPE on Q and K,
- * attention over the KV cache ({@link Attention}), output projection with optional bias.
+ * attention over the KV cache ({@link Attention}, or {@link FlashAttention} when the session asks for it),
+ * output projection with optional bias.
  *
  * <p>A fused {@code attn_qkv} weight is loaded as three row-range views of the one tensor
  * ({@link Weights#rows}), so it runs exactly like separate projections.
@@ -121,7 +122,8 @@ final class SelfAttention implements Block {
             b.caches()[t].store(layer, b.positions()[t], k, t * c.kvDimK(), v, t * c.kvDimV());
         }
         if (opt.qScale() != 0f) for (int i = 0, end = n * c.qDim(); i < end; i++) q[i] *= opt.qScale();
-        Attention.attend(c, pool, ws, b, layer, q, ws.att, opt.scale(), opt.softcap(), opt.window());
+        if (b.caches()[0].options.flashAttention()) FlashAttention.attend(c, pool, ws, b, layer, q, ws.att, opt.scale(), opt.softcap(), opt.window());
+        else Attention.attend(c, pool, ws, b, layer, q, ws.att, opt.scale(), opt.softcap(), opt.window());
         Linear.project(pool, ws.enc, ws.att, n, c.heads() * c.headDimV(), wo, woBias, new float[][] {io});
     }
 }
