@@ -21,6 +21,16 @@ final class Attention {
 
     /** As above, with the scores multiplied by {@code scale} (the architecture's; 1/√head size by default). */
     static void attend(ModelConfig c, ComputePool pool, Workspace ws, Batch b, int layer, float[] q, float[] out, float scale) {
+        attend(c, pool, ws, b, layer, q, out, scale, 0f, 0);
+    }
+
+    /**
+     * As above, with two options: {@code softcap} &gt; 0 caps each raw score s to softcap·tanh(s / softcap)
+     * before the scale (Gemma-2; llama.cpp's build_attn_mha); {@code window} &gt; 0 lets a query at position p
+     * see only keys at positions &gt; p - window (llama.cpp's standard sliding-window mask, is_masked_swa).
+     */
+    static void attend(ModelConfig c, ComputePool pool, Workspace ws, Batch b, int layer, float[] q, float[] out,
+                       float scale, float softcap, int window) {
         int n = b.size();
         int heads = c.heads(), dk = c.headDimK(), dv = c.headDimV();
         int group = heads / c.headsKv();
@@ -35,6 +45,7 @@ final class Attention {
             for (int w = ComputePool.split(work, thread, threads), end = ComputePool.split(work, thread + 1, threads); w < end; w++) {
                 int t = w / heads, h = w % heads, g = h / group;
                 int len = b.positions()[t] + 1; // causal: positions 0 .. its own
+                int first = window > 0 ? Math.max(0, len - window) : 0; // sliding window: the last `window` of them
                 KvCache cache = b.caches()[t];
                 float[] keys = cache.keys == null ? null : cache.keys[layer], values = cache.values[layer];
                 java.lang.foreign.MemorySegment keysQ8 = cache.keys == null ? cache.keysQ8[layer] : null;
@@ -44,14 +55,16 @@ final class Attention {
                 if (keysQ8 != null) KvCache.Q8.quantizeActivations(qh, 0, qq, 0, dk);
                 else FloatOps.roundToF16(qh, 0, dk);
                 float max = Float.NEGATIVE_INFINITY;
-                for (int j = 0; j < len; j++) {
-                    float sc = (keysQ8 != null ? KvCache.Q8.dot(keysQ8, j * cache.kRowBytes + kHead, qq, 0, dk)
-                            : FloatOps.dot(qh, 0, keys, j * kvK + g * dk, dk)) * scale;
+                for (int j = first; j < len; j++) {
+                    float sc = keysQ8 != null ? KvCache.Q8.dot(keysQ8, j * cache.kRowBytes + kHead, qq, 0, dk)
+                            : FloatOps.dot(qh, 0, keys, j * kvK + g * dk, dk);
+                    if (softcap > 0f) sc = (float) Math.tanh(sc * (1f / softcap)) * softcap;
+                    sc *= scale;
                     scores[j] = sc;
                     if (sc > max) max = sc;
                 }
                 double sum = 0;
-                for (int j = 0; j < len; j++) {
+                for (int j = first; j < len; j++) {
                     float e = (float) Math.exp(scores[j] - max);
                     scores[j] = e;
                     sum += e;
@@ -59,7 +72,7 @@ final class Attention {
                 float inv = (float) (1.0 / sum);
                 int o = t * oDim + h * dv;
                 java.util.Arrays.fill(out, o, o + dv, 0f);
-                for (int j = 0; j < len; j++) {
+                for (int j = first; j < len; j++) {
                     float p = Float.float16ToFloat(Float.floatToFloat16(scores[j] * inv));
                     FloatOps.axpy(p, values, j * kvV + g * dv, out, o, dv);
                 }

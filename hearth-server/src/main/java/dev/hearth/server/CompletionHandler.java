@@ -90,7 +90,7 @@ final class CompletionHandler {
         List<EngineTask> tasks = submit(m, requests, events);
         try {
             if (p.stream) stream(ctx, format, events, tasks.size());
-            else answer(ctx, format, events, tasks.size());
+            else answer(ctx, format, events, tasks, tasks.size());
         } finally {
             // whatever ended this request (done, client gone, error), nothing of it keeps running
             tasks.forEach(EngineTask::cancel);
@@ -169,9 +169,13 @@ final class CompletionHandler {
      * Waits for every prompt's result and writes the whole answer. Nothing is written before, so a client
      * that leaves is noticed by watching its connection ({@link ClientWatch}); then the caller cancels the tasks.
      */
-    private static void answer(Context ctx, ResponseFormat format, EventQueue events, int count) throws InterruptedException {
+    private static void answer(Context ctx, ResponseFormat format, EventQueue events, List<EngineTask> tasks, int count) throws InterruptedException {
         CompletionResult[] results = new CompletionResult[count];
-        ClientWatch watch = ClientWatch.start(ctx, events::clientGone);
+        // cancelled right from Jetty's callback: the scheduler drops them at its next step, without waiting for this thread
+        ClientWatch watch = ClientWatch.start(ctx, () -> {
+            tasks.forEach(EngineTask::cancel);
+            events.clientGone();
+        });
         try {
             for (int done = 0; done < count; ) {
                 EventQueue.Item item = events.take();
