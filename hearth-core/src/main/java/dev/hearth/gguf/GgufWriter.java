@@ -49,6 +49,7 @@ public final class GgufWriter {
 
     /** Adds a tensor whose bytes are already encoded in {@code type}; shape[0] is the row length. */
     public GgufWriter addTensor(String name, GgmlType type, long[] shape, byte[] data) {
+        if (type.id < 0) throw new IllegalArgumentException(name + ": " + type + " is Hearth's run-time activation format, not a GGUF tensor type");
         long n = 1;
         for (long d : shape) n *= d;
         if (type.bytesFor(n) != data.length)

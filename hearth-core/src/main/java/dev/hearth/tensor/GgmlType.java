@@ -26,7 +26,13 @@ public enum GgmlType {
     I32(26, 1, 4),
     I64(27, 1, 8),
     F64(28, 1, 8),
-    BF16(30, 1, 2);
+    BF16(30, 1, 2),
+    /**
+     * Not a file format: Hearth's run-time encoding of activations for the Q4_K and Q6_K dots — Q8_K's
+     * values widened to 16 bits and ordered as those kernels consume them ({@code Q8KWideOps}).
+     * Its negative id keeps it out of every GGUF file.
+     */
+    Q8_K_WIDE(-1, 256, 704);
 
     public final int id;
     public final int blockSize;
@@ -40,7 +46,7 @@ public enum GgmlType {
 
     private static final GgmlType[] BY_ID = new GgmlType[64];
     static {
-        for (GgmlType t : values()) BY_ID[t.id] = t;
+        for (GgmlType t : values()) if (t.id >= 0) BY_ID[t.id] = t;
     }
 
     /** The type with ggml id {@code id}, or null when Hearth does not know it. */

@@ -10,6 +10,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -27,6 +28,10 @@ class Q6KOps extends BlockOps {
 
     Q6KOps() {
         super(GgmlType.Q6_K, GgmlType.Q8_K);
+    }
+
+    Q6KOps(GgmlType dotType) {
+        super(GgmlType.Q6_K, dotType);
     }
 
     /** The signed level (-32..31) of value e. */
@@ -109,13 +114,29 @@ class Q6KOps extends BlockOps {
 
 
     /**
-     * Vector dot. The work of one super-block is its own method that returns a float, so no vector
-     * is live across a call the JIT might not inline (C2 then boxes vectors, a 5-10x slowdown), and
-     * each method stays under C2's inlining node budget. Each 32-value slice is 32 exact byte products in short
-     * lanes, summed into int lanes times the slice's scale(s); the integer total of the super-block is exact and then scaled as in ggml's
-     * generic kernel.
+     * Vector dot against {@link GgmlType#Q8_K_WIDE} activations (see {@link Q8KWideOps}). Per
+     * super-block: {@code ql[0..31] | ql[64..95]} as 32 short lanes hold the low 4 bits of activation
+     * sets 0 (low nibbles) and 2 (high nibbles), {@code ql[32..63] | ql[96..127]} those of sets 1 and 3;
+     * {@code qh[0..63]} read as shorts lines up with both, set g's top two bits at bits 2g of each byte.
+     * Both bytes of a lane are completed at once (masks 0x0F0F, 0x3030), then split into the even and
+     * odd weight, each multiplied by its activation; levels are taken unsigned (0..63) and the −32
+     * offset comes back as −32·Σ_j scale_j·(Σ activations of group j), as ggml's x86 kernel does.
+     * Products of a lane sum in 16 bits (|2·63·127| fits), adjacent lanes into 32 bits, times the
+     * 16-value group's scale (int lanes 4 apart share one). Integer totals exact, then d in float.
      */
     static final class Vectorized extends Q6KOps {
+        private static final ShortVector FIRST_HALVES = Q4KOps.Vectorized.halves(0), SECOND_HALVES = Q4KOps.Vectorized.halves(16);
+        /** Scale lanes of set g: int lanes 0-3 group 2g, 4-7 group 2g+1, 8-11 group 8+2g, 12-15 group 9+2g. */
+        private static final VectorShuffle<Integer> SET0 = setScales(0), SET1 = setScales(1), SET2 = setScales(2), SET3 = setScales(3);
+
+        Vectorized() {
+            super(GgmlType.Q8_K_WIDE);
+        }
+
+        static VectorShuffle<Integer> setScales(int g) {
+            return VectorShuffle.fromOp(I512, i -> 8 * (i / 8) + 2 * g + (i % 8) / 4);
+        }
+
         @Override
         public void dequantize(MemorySegment src, long srcOffset, float[] dst, int dstOffset, int n) {
             Blocks.checkLength(type(), n);
@@ -125,36 +146,39 @@ class Q6KOps extends BlockOps {
         @Override
         public float dot(MemorySegment w, long wOffset, MemorySegment a, long aOffset, int n) {
             checkLength(GgmlType.Q6_K, n);
-            float sum = 0;
-            for (int b = 0; b < n / QK; b++) sum += superBlock(w, wOffset + 210L * b, a, aOffset + 292L * b);
-            return sum;
-        }
-
-        /** Slice s (0..7) is values 32s..32s+31: half h = s/4, k = s%4 in the layout of the class comment. */
-        static float superBlock(MemorySegment w, long wo, MemorySegment a, long ao) {
-            // every scalar read comes first: no vector may be live across a call the JIT might not inline
-            float d = half(w, wo + D) * f32(a, ao);
-            long scalesLo = w.get(LONG_LE, wo + SCALES);     // int8 scales 0..7
-            long scalesHi = w.get(LONG_LE, wo + SCALES + 8); // 8..15
-            IntVector isum = IntVector.zero(I512);
-            for (int h = 0; h < 2; h++) {
-                // each 32-byte field widened once; bit fields cut with short shifts (x86 has no byte shifts)
-                ShortVector ql0 = (ShortVector) ByteVector.fromMemorySegment(B256, w, wo + QL + 64 * h, ORDER).convertShape(B2S, S512, 0);
-                ShortVector ql1 = (ShortVector) ByteVector.fromMemorySegment(B256, w, wo + QL + 64 * h + 32, ORDER).convertShape(B2S, S512, 0);
-                ShortVector qh = (ShortVector) ByteVector.fromMemorySegment(B256, w, wo + QH + 32 * h, ORDER).convertShape(B2S, S512, 0);
-                long sc = h == 0 ? scalesLo : scalesHi;
-                for (int k = 0; k < 4; k++) {
-                    ShortVector ql = (k & 1) == 0 ? ql0 : ql1;
-                    ShortVector level = ql.lanewise(ASHR, 4 * (k >> 1)).and((short) 0xF)
-                            .or(qh.lanewise(ASHR, 2 * k).and((short) 3).lanewise(LSHL, 4))
-                            .sub((short) 32);
-                    ShortVector p0 = level.mul((ShortVector) ByteVector.fromMemorySegment(B256, a, ao + Q8KOps.QS + 128 * h + 32 * k, ORDER).convertShape(B2S, S512, 0));
-                    isum = isum.add(((IntVector) p0.convertShape(S2I, I512, 0)).mul((byte) (sc >>> (16 * k))))
-                            .add(((IntVector) p0.convertShape(S2I, I512, 1)).mul((byte) (sc >>> (16 * k + 8))));
-                }
+            FloatVector acc = FloatVector.zero(F512);
+            long wo = wOffset, ao = aOffset;
+            for (int b = 0; b < n / QK; b++, wo += 210, ao += 704) {
+                float d = half(w, wo + D) * f32(a, ao + Q8KWideOps.D);
+                IntVector sc = (IntVector) ByteVector.fromMemorySegment(B128, w, wo + SCALES, ORDER).convertShape(B2I, I512, 0);
+                IntVector isum = sc.mul(IntVector.fromMemorySegment(I512, a, ao + Q8KWideOps.SUMS16, ORDER)).lanewise(LSHL, 5).neg();
+                ShortVector x0 = ShortVector.fromMemorySegment(S512, w, wo + QL, ORDER);
+                ShortVector x1 = ShortVector.fromMemorySegment(S512, w, wo + QL + 64, ORDER);
+                ShortVector qh = ShortVector.fromMemorySegment(S512, w, wo + QH, ORDER);
+                ShortVector first = FIRST_HALVES.selectFrom(x0, x1), second = SECOND_HALVES.selectFrom(x0, x1);
+                // set 0: low nibbles of the first bytes, qh bits 0-1
+                ShortVector v = first.and((short) 0x0F0F).or(qh.and((short) 0x0303).lanewise(LSHL, 4));
+                IntVector t = v.and((short) 0xFF).mul(ShortVector.fromMemorySegment(S512, a, ao, ORDER))
+                        .add(v.lanewise(LSHR, 8).mul(ShortVector.fromMemorySegment(S512, a, ao + 64, ORDER))).reinterpretAsInts();
+                isum = isum.add(t.add(t.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc.rearrange(SET0)));
+                // set 1: low nibbles of the second bytes, qh bits 2-3
+                v = second.and((short) 0x0F0F).or(qh.and((short) 0x0C0C).lanewise(LSHL, 2));
+                t = v.and((short) 0xFF).mul(ShortVector.fromMemorySegment(S512, a, ao + 128, ORDER))
+                        .add(v.lanewise(LSHR, 8).mul(ShortVector.fromMemorySegment(S512, a, ao + 192, ORDER))).reinterpretAsInts();
+                isum = isum.add(t.add(t.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc.rearrange(SET1)));
+                // set 2: high nibbles of the first bytes, qh bits 4-5
+                v = first.lanewise(LSHR, 4).and((short) 0x0F0F).or(qh.and((short) 0x3030));
+                t = v.and((short) 0xFF).mul(ShortVector.fromMemorySegment(S512, a, ao + 256, ORDER))
+                        .add(v.lanewise(LSHR, 8).mul(ShortVector.fromMemorySegment(S512, a, ao + 320, ORDER))).reinterpretAsInts();
+                isum = isum.add(t.add(t.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc.rearrange(SET2)));
+                // set 3: high nibbles of the second bytes, qh bits 6-7
+                v = second.lanewise(LSHR, 4).and((short) 0x0F0F).or(qh.lanewise(LSHR, 2).and((short) 0x3030));
+                t = v.and((short) 0xFF).mul(ShortVector.fromMemorySegment(S512, a, ao + 384, ORDER))
+                        .add(v.lanewise(LSHR, 8).mul(ShortVector.fromMemorySegment(S512, a, ao + 448, ORDER))).reinterpretAsInts();
+                isum = isum.add(t.add(t.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc.rearrange(SET3)));
+                acc = isum.convert(I2F, 0).reinterpretAsFloats().fma(FloatVector.broadcast(F512, d), acc);
             }
-            int total = isum.reduceLanes(ADD);
-            return d * total;
+            return LaneSum.of(acc);
         }
     }
 }

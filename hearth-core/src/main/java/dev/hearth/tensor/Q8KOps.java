@@ -89,30 +89,34 @@ class Q8KOps extends BlockOps {
 
     /** Vector quantize (the activation side of every K-quant dot). */
     static final class Vectorized extends Q8KOps {
+        /**
+         * The reference's scale {@code -127/max} for the 256 values at {@code x[o ..]}, max being the
+         * first value of largest magnitude, sign included; 0 for an all-zero block.
+         */
+        static float inverseScale(float[] x, int o) {
+            FloatVector amaxV = FloatVector.fromArray(Simd.F512, x, o).abs();
+            for (int j = 16; j < QK; j += 16) amaxV = amaxV.max(FloatVector.fromArray(Simd.F512, x, o + j).abs());
+            float amax = amaxV.reduceLanes(VectorOperators.MAX);
+            if (amax == 0) return 0;
+            for (int j = 0; j < QK; j += 16) {
+                FloatVector v = FloatVector.fromArray(Simd.F512, x, o + j);
+                VectorMask<Float> hit = v.abs().compare(VectorOperators.EQ, amax);
+                if (hit.anyTrue()) return -127.f / x[o + j + hit.firstTrue()];
+            }
+            return 0; // unreachable: amax is one of the values
+        }
+
         @Override
         public void quantize(float[] x, int xOff, MemorySegment dst, long dstOffset, int n) {
             checkLength(GgmlType.Q8_K, n);
             for (int b = 0; b < n / QK; b++) {
                 int o = xOff + QK * b;
                 long off = dstOffset + 292L * b;
-                FloatVector amaxV = FloatVector.fromArray(Simd.F512, x, o).abs();
-                for (int j = 16; j < QK; j += 16) amaxV = amaxV.max(FloatVector.fromArray(Simd.F512, x, o + j).abs());
-                float amax = amaxV.reduceLanes(VectorOperators.MAX);
-                if (amax == 0) {
+                float iscale = inverseScale(x, o);
+                if (iscale == 0) {
                     dst.asSlice(off, GgmlType.Q8_K.blockBytes).fill((byte) 0);
                     continue;
                 }
-                // the reference keeps the first value of largest magnitude, sign included
-                float max = 0;
-                for (int j = 0; j < QK; j += 16) {
-                    FloatVector v = FloatVector.fromArray(Simd.F512, x, o + j);
-                    VectorMask<Float> hit = v.abs().compare(VectorOperators.EQ, amax);
-                    if (hit.anyTrue()) {
-                        max = x[o + j + hit.firstTrue()];
-                        break;
-                    }
-                }
-                float iscale = -127.f / max;
                 for (int j = 0; j < QK; j += 32) {
                     IntVector q0 = Simd.nearestInt(FloatVector.fromArray(Simd.F512, x, o + j).mul(iscale)).min(127);
                     IntVector q1 = Simd.nearestInt(FloatVector.fromArray(Simd.F512, x, o + j + 16).mul(iscale)).min(127);

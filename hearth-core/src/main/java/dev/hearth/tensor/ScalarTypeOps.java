@@ -26,6 +26,7 @@ public final class ScalarTypeOps {
             case Q5_K -> new Q5KOps();
             case Q6_K -> new Q6KOps();
             case Q8_K -> new Q8KOps();
+            case Q8_K_WIDE -> new Q8KWideOps();
             default -> throw new IllegalArgumentException("unsupported tensor type " + type);
         };
     }

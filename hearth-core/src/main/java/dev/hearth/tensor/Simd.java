@@ -40,6 +40,7 @@ final class Simd {
     static final VectorSpecies<Short> S512 = ShortVector.SPECIES_512;
     static final VectorSpecies<Integer> I512 = IntVector.SPECIES_512;
     static final VectorSpecies<Float> F512 = FloatVector.SPECIES_512;
+    static final VectorSpecies<Long> L512 = jdk.incubator.vector.LongVector.SPECIES_512;
     static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
 
     /** Two vectors of 16 ints narrowed (truncated) to bytes: lanes 0..15 from lo, 16..31 from hi. */

@@ -14,12 +14,12 @@ final class VectorTypeOps {
     static final boolean USE_VECTORS = !Boolean.getBoolean("hearth.tensor.scalar")
             && jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
 
-    private static final TypeOps[] BY_ID = new TypeOps[64];
+    private static final TypeOps[] BY_TYPE = new TypeOps[GgmlType.values().length];
 
     static {
         for (GgmlType t : GgmlType.values()) {
             try {
-                BY_ID[t.id] = create(t);
+                BY_TYPE[t.ordinal()] = create(t);
             } catch (IllegalArgumentException unsupported) {
                 // stays null: of() reports it
             }
@@ -27,7 +27,7 @@ final class VectorTypeOps {
     }
 
     static TypeOps of(GgmlType type) {
-        TypeOps ops = BY_ID[type.id];
+        TypeOps ops = BY_TYPE[type.ordinal()];
         if (ops == null) throw new IllegalArgumentException("unsupported tensor type " + type);
         return ops;
     }
@@ -50,6 +50,7 @@ final class VectorTypeOps {
             case Q5_K -> new Q5KOps.Vectorized();
             case Q6_K -> new Q6KOps.Vectorized();
             case Q8_K -> new Q8KOps.Vectorized();
+            case Q8_K_WIDE -> new Q8KWideOps.Vectorized();
             default -> ScalarTypeOps.of(type);
         };
     }

@@ -18,7 +18,7 @@ class VectorMatchesScalarTest {
     private static final int N = 1024;
 
     @ParameterizedTest
-    @EnumSource(names = {"F32", "F16", "BF16", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q8_0", "Q8_1", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K", "Q8_K"})
+    @EnumSource(names = {"F32", "F16", "BF16", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q8_0", "Q8_1", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K", "Q8_K", "Q8_K_WIDE"})
     void quantizeAndDequantizeAreIdentical(GgmlType type) {
         TypeOps ref = ScalarTypeOps.of(type);
         TypeOps vec = TypeOps.of(type);
@@ -44,7 +44,10 @@ class VectorMatchesScalarTest {
         for (TestData.Shape ws : TestData.Shape.values()) {
             for (TestData.Shape as : new TestData.Shape[] {TestData.Shape.GAUSSIAN, TestData.Shape.OUTLIERS, TestData.Shape.GRID}) {
                 MemorySegment w = TestData.quantized(ref, TestData.row(ws, N, seed++));
-                MemorySegment a = TestData.quantized(act, TestData.row(as, N, seed++));
+                float[] ax = TestData.row(as, N, seed++);
+                MemorySegment a = TestData.quantized(act, ax);
+                // the vector kernel may take the same activation values in its own layout (Q8_K_WIDE)
+                MemorySegment av = vec.dotType() == ref.dotType() ? a : TestData.quantized(ScalarTypeOps.of(vec.dotType()), ax);
                 float[] wd = TestData.dequantized(ref, w, N);
                 float[] ad = TestData.dequantized(act, a, N);
                 double exact = 0, magnitude = 0;
@@ -60,7 +63,7 @@ class VectorMatchesScalarTest {
                     }
                 }
                 float scalar = ref.dot(w, 0, a, 0, N);
-                float vector = vec.dot(w, 0, a, 0, N);
+                float vector = vec.dot(w, 0, av, 0, N);
                 String what = type + " weights " + ws + " · activations " + as;
                 assertThat((double) scalar).as("reference dot vs Σ dequantized products, " + what)
                         .isCloseTo(exact, within(1e-5 * magnitude + 1e-30));
@@ -75,21 +78,21 @@ class VectorMatchesScalarTest {
     void dotHonoursOffsetsAndShortRows(GgmlType type) {
         TypeOps vec = TypeOps.of(type);
         TypeOps ref = ScalarTypeOps.of(type);
-        TypeOps act = ScalarTypeOps.of(vec.dotType());
         int n = type.blockSize == 256 ? 256 : 96;
         float[] wx = TestData.row(TestData.Shape.GAUSSIAN, 3 * n, 7);
         float[] ax = TestData.row(TestData.Shape.GAUSSIAN, 3 * n, 8);
         MemorySegment w = TestData.quantized(ref, wx);
-        MemorySegment a = TestData.quantized(act, ax);
-        long wOff = type.bytesFor(n), aOff = vec.dotType().bytesFor(n);
-        float expected = ref.dot(w, wOff, a, aOff, n);
-        assertThat(vec.dot(w, wOff, a, aOff, n)).isCloseTo(expected, within(Math.abs(expected) * 1e-5f + 1e-9f));
+        MemorySegment a = TestData.quantized(ScalarTypeOps.of(ref.dotType()), ax);
+        MemorySegment av = TestData.quantized(ScalarTypeOps.of(vec.dotType()), ax);
+        long wOff = type.bytesFor(n);
+        float expected = ref.dot(w, wOff, a, ref.dotType().bytesFor(n), n);
+        assertThat(vec.dot(w, wOff, av, vec.dotType().bytesFor(n), n)).isCloseTo(expected, within(Math.abs(expected) * 1e-5f + 1e-9f));
     }
 
     @Test
     void dotRowsIsDotPerRow() {
         TypeOps ops = TypeOps.of(GgmlType.Q4_K);
-        TypeOps act = TypeOps.of(GgmlType.Q8_K);
+        TypeOps act = TypeOps.of(ops.dotType());
         int n = 512, rows = 5;
         long stride = GgmlType.Q4_K.bytesFor(n) + 16; // rows need not be packed
         MemorySegment w = TestData.segment(stride * rows);
@@ -102,12 +105,43 @@ class VectorMatchesScalarTest {
         assertThat(out[rows + 1]).isZero();
     }
 
+    /** The wide layout is only a re-arrangement: Q8_K's scale and integers, and its sums are theirs. */
+    @Test
+    void wideActivationsCarryQ8KsValues() {
+        TypeOps wide = TypeOps.of(GgmlType.Q8_K_WIDE);
+        TypeOps q8k = TypeOps.of(GgmlType.Q8_K);
+        long seed = 50;
+        for (TestData.Shape shape : TestData.Shape.values()) {
+            float[] x = TestData.row(shape, N, seed++);
+            MemorySegment w = TestData.quantized(wide, x);
+            MemorySegment k = TestData.quantized(q8k, x);
+            assertThat(TestData.dequantized(wide, w, N)).as("%s", shape).isEqualTo(TestData.dequantized(q8k, k, N));
+            for (int b = 0; b < N / 256; b++) {
+                long wb = 704L * b, kb = 292L * b;
+                assertThat(w.get(ValueLayout.JAVA_FLOAT_UNALIGNED, wb + 640)).isEqualTo(k.get(ValueLayout.JAVA_FLOAT_UNALIGNED, kb));
+                int[] q = new int[256];
+                for (int i = 0; i < 256; i++) {
+                    q[i] = k.get(ValueLayout.JAVA_BYTE, kb + 4 + i);
+                    assertThat((int) w.get(ValueLayout.JAVA_SHORT_UNALIGNED, wb + 2L * Q8KWideOps.position(i))).isEqualTo(q[i]);
+                }
+                for (int j = 0; j < 16; j++) {
+                    int s16 = 0;
+                    for (int i = 0; i < 16; i++) s16 += q[16 * j + i];
+                    assertThat(w.get(ValueLayout.JAVA_INT_UNALIGNED, wb + 576 + 4L * j)).isEqualTo(s16);
+                    int s32 = 0;
+                    if (j < 8) for (int i = 0; i < 32; i++) s32 += q[32 * j + i];
+                    assertThat(w.get(ValueLayout.JAVA_INT_UNALIGNED, wb + 512 + 4L * j)).isEqualTo(s32);
+                }
+            }
+        }
+    }
+
     @Test
     void activationQuantizersAgreeOnTiesAndSpecialValues() {
         float[] x = new float[256];
         for (int i = 0; i < x.length; i++) x[i] = (i - 128) * 0.5f; // many exact .5 ratios after scaling
         x[3] = 127f * 0.5f;
-        for (GgmlType t : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q8_1, GgmlType.Q8_K, GgmlType.F16, GgmlType.BF16}) {
+        for (GgmlType t : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q8_1, GgmlType.Q8_K, GgmlType.Q8_K_WIDE, GgmlType.F16, GgmlType.BF16}) {
             assertThat(TestData.quantized(TypeOps.of(t), x).toArray(ValueLayout.JAVA_BYTE)).as("%s", t)
                     .isEqualTo(TestData.quantized(ScalarTypeOps.of(t), x).toArray(ValueLayout.JAVA_BYTE));
         }

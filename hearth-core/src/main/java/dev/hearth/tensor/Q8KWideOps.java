@@ -1,0 +1,155 @@
+package dev.hearth.tensor;
+
+import static dev.hearth.tensor.Blocks.*;
+import static dev.hearth.tensor.Simd.*;
+import static jdk.incubator.vector.VectorOperators.*;
+
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+
+/**
+ * Q8_K_WIDE: Hearth's own run-time encoding of the activations that Q4_K and Q6_K weights multiply
+ * with. The numbers are exactly Q8_K's (same scale d, same int8 values, so every dot is the same
+ * integer sum as ggml's), only stored the way the vector kernels want them, which is what lets those
+ * kernels keep up with memory:
+ * <ul>
+ * <li>widened to 16 bits, so the kernels load products' second factor directly (no byte→short
+ *     widening per weight row: the activations are encoded once, the weights are many rows);</li>
+ * <li>ordered to match how the weights' bit fields fall out of 16-bit lanes. A 256-value block is 8
+ *     vectors of 32 shorts; vector {@code 2g+p} (g = 0..3, p = 0..1) holds in lane k the value
+ *     {@code 32g + 2k + p} for k &lt; 16 and {@code 128 + 32g + 2(k-16) + p} for k ≥ 16. Reading two
+ *     weight bytes as one short lane gives an even (p = 0) and an odd (p = 1) value, and the 4-bit
+ *     (Q4_K) or 6-bit (Q6_K) fields of bytes {@code 0..31 | 64..95} and {@code 32..63 | 96..127}
+ *     land exactly on these sets;</li>
+ * <li>with the block sums the K-quants' offsets need precomputed: Σ of each 32-value sub-block (Q4_K's
+ *     mins) and of each 16-value group (Q6_K's −32 offset).</li>
+ * </ul>
+ * Layout of one 704-byte block (64-byte multiples, so vector loads never straddle cache lines):
+ * {@code short q[256]} (the order above) at 0; {@code int sums32[16]} at 512 (8 sums, 8 zeros);
+ * {@code int sums16[16]} at 576; {@code float d} at 640; padding to 704.
+ */
+class Q8KWideOps extends BlockOps {
+    static final int QK = 256;
+    static final int SUMS32 = 512, SUMS16 = 576, D = 640;
+
+    Q8KWideOps() {
+        super(GgmlType.Q8_K_WIDE, GgmlType.Q8_K_WIDE);
+    }
+
+    /** Index (0..255) among the block's shorts at which value {@code i} is stored. */
+    static int position(int i) {
+        int h = i / 128, g = (i % 128) / 32, k = (i % 32) / 2, p = i % 2;
+        return (2 * g + p) * 32 + 16 * h + k;
+    }
+
+    @Override
+    void dequantizeBlock(MemorySegment src, long off, float[] dst, int dstOff) {
+        float d = f32(src, off + D);
+        for (int i = 0; i < QK; i++) dst[dstOff + i] = d * i16(src, off + 2L * position(i));
+    }
+
+    /** Q8_K's reference quantizer (quantize_row_q8_K_ref), then the values moved to their places. */
+    @Override
+    void quantizeBlock(float[] x, int xOff, MemorySegment dst, long off) {
+        MemorySegment q8k = MemorySegment.ofArray(new byte[GgmlType.Q8_K.blockBytes]);
+        new Q8KOps().quantizeBlock(x, xOff, q8k, 0);
+        dst.asSlice(off, GgmlType.Q8_K_WIDE.blockBytes).fill((byte) 0);
+        int[] q = new int[QK];
+        for (int i = 0; i < QK; i++) {
+            q[i] = i8(q8k, Q8KOps.QS + i);
+            dst.set(SHORT_LE, off + 2L * position(i), (short) q[i]);
+        }
+        for (int j = 0; j < 8; j++) {
+            int s = 0;
+            for (int i = 0; i < 32; i++) s += q[32 * j + i];
+            dst.set(INT_LE, off + SUMS32 + 4L * j, s);
+        }
+        for (int j = 0; j < 16; j++) {
+            int s = 0;
+            for (int i = 0; i < 16; i++) s += q[16 * j + i];
+            dst.set(INT_LE, off + SUMS16 + 4L * j, s);
+        }
+        dst.set(FLOAT_LE, off + D, f32(q8k, 0));
+    }
+
+    @Override
+    float dotBlock(MemorySegment w, long wOff, MemorySegment a, long aOff) {
+        throw new UnsupportedOperationException("Q8_K_WIDE is an activation format, not a weight format");
+    }
+
+    /** Vector encode and decode (decode feeds the float GEMM of prompt processing). */
+    static final class Vectorized extends Q8KWideOps {
+        /** Lane k of vector 2g+p takes lane p+2k of natural vector g (k &lt; 16) or of vector g+4 (k ≥ 16). */
+        private static final ShortVector[] TO_WIDE = new ShortVector[2];
+        /** The inverse: natural vector g from wide vectors (2g, 2g+1), lower half or upper half (+4). */
+        private static final ShortVector FROM_WIDE_LO, FROM_WIDE_HI;
+
+        static {
+            for (int p = 0; p < 2; p++) {
+                short[] idx = new short[32];
+                for (int k = 0; k < 32; k++) idx[k] = (short) (k < 16 ? p + 2 * k : 32 + p + 2 * (k - 16));
+                TO_WIDE[p] = ShortVector.fromArray(S512, idx, 0);
+            }
+            short[] lo = new short[32], hi = new short[32];
+            for (int m = 0; m < 32; m++) {
+                lo[m] = (short) ((m % 2) * 32 + m / 2);
+                hi[m] = (short) ((m % 2) * 32 + 16 + m / 2);
+            }
+            FROM_WIDE_LO = ShortVector.fromArray(S512, lo, 0);
+            FROM_WIDE_HI = ShortVector.fromArray(S512, hi, 0);
+        }
+
+        @Override
+        public void quantize(float[] x, int xOff, MemorySegment dst, long dstOffset, int n) {
+            checkLength(GgmlType.Q8_K_WIDE, n);
+            ShortVector[] natural = new ShortVector[8];
+            for (int b = 0; b < n / QK; b++) {
+                int o = xOff + QK * b;
+                long off = dstOffset + (long) GgmlType.Q8_K_WIDE.blockBytes * b;
+                float iscale = Q8KOps.Vectorized.inverseScale(x, o);
+                if (iscale == 0) {
+                    dst.asSlice(off, GgmlType.Q8_K_WIDE.blockBytes).fill((byte) 0);
+                    continue;
+                }
+                for (int c = 0; c < 8; c++) {
+                    IntVector q0 = nearestInt(FloatVector.fromArray(F512, x, o + 32 * c).mul(iscale)).min(127);
+                    IntVector q1 = nearestInt(FloatVector.fromArray(F512, x, o + 32 * c + 16).mul(iscale)).min(127);
+                    int s0 = q0.reduceLanes(ADD), s1 = q1.reduceLanes(ADD); // integer sums: any order is exact
+                    dst.set(INT_LE, off + SUMS16 + 8L * c, s0);
+                    dst.set(INT_LE, off + SUMS16 + 8L * c + 4, s1);
+                    dst.set(INT_LE, off + SUMS32 + 4L * c, s0 + s1);
+                    dst.set(INT_LE, off + SUMS32 + 32 + 4L * c, 0);
+                    natural[c] = narrowToShorts(q0, q1);
+                }
+                for (int g = 0; g < 4; g++) {
+                    for (int p = 0; p < 2; p++) {
+                        TO_WIDE[p].selectFrom(natural[g], natural[g + 4]).intoMemorySegment(dst, off + 64L * (2 * g + p), ORDER);
+                    }
+                }
+                dst.set(FLOAT_LE, off + D, 1 / iscale);
+                dst.asSlice(off + D + 4, GgmlType.Q8_K_WIDE.blockBytes - D - 4).fill((byte) 0);
+            }
+        }
+
+        @Override
+        public void dequantize(MemorySegment src, long srcOffset, float[] dst, int dstOffset, int n) {
+            checkLength(GgmlType.Q8_K_WIDE, n);
+            for (int b = 0; b < n / QK; b++) {
+                long off = srcOffset + (long) GgmlType.Q8_K_WIDE.blockBytes * b;
+                float d = f32(src, off + D);
+                for (int g = 0; g < 4; g++) {
+                    ShortVector even = ShortVector.fromMemorySegment(S512, src, off + 128L * g, ORDER);
+                    ShortVector odd = ShortVector.fromMemorySegment(S512, src, off + 128L * g + 64, ORDER);
+                    ShortVector lo = FROM_WIDE_LO.selectFrom(even, odd), hi = FROM_WIDE_HI.selectFrom(even, odd);
+                    int o = dstOffset + QK * b + 32 * g;
+                    ((IntVector) lo.convertShape(S2I, I512, 0)).convert(I2F, 0).reinterpretAsFloats().mul(d).intoArray(dst, o);
+                    ((IntVector) lo.convertShape(S2I, I512, 1)).convert(I2F, 0).reinterpretAsFloats().mul(d).intoArray(dst, o + 16);
+                    ((IntVector) hi.convertShape(S2I, I512, 0)).convert(I2F, 0).reinterpretAsFloats().mul(d).intoArray(dst, o + 128);
+                    ((IntVector) hi.convertShape(S2I, I512, 1)).convert(I2F, 0).reinterpretAsFloats().mul(d).intoArray(dst, o + 144);
+                }
+            }
+        }
+    }
+}
