@@ -78,9 +78,9 @@ class MoeAgreementTest {
         float[] logits;
         try (GgufFile f = GgufFile.open(model)) {
             Model llm = Model.load(f);
-            // the first 224 positions as one batch (experts grouped over the batch), the last 32 one token at a
+            // the first 240 positions as one batch (experts grouped over the batch), the last 16 one token at a
             // time (generation's path: only the chosen experts' rows, in one dispatch)
-            int batch = 224, vocab = llm.config().vocab();
+            int batch = 240, vocab = llm.config().vocab();
             Session s = new Session(llm, pool, ids.length, 256);
             logits = new float[ids.length * vocab];
             System.arraycopy(s.feed(Arrays.copyOf(ids, batch), true), 0, logits, 0, batch * vocab);
