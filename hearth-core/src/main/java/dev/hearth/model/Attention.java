@@ -74,7 +74,7 @@ final class Attention {
                 java.util.Arrays.fill(out, o, o + dv, 0f);
                 for (int j = first; j < len; j++) {
                     float p = Float.float16ToFloat(Float.floatToFloat16(scores[j] * inv));
-                    FloatOps.axpy(p, values, j * kvV + g * dv, out, o, dv);
+                    FloatOps.axpy(p, values, j * cache.vStride + g * dv, out, o, dv);
                 }
             }
         });

@@ -76,7 +76,7 @@ final class FlashAttention {
         boolean kQ8 = cache.keys == null, vF16 = cache.values != null;
         float[] keys = kQ8 ? null : cache.keys[layer], values = vF16 ? cache.values[layer] : null;
         MemorySegment keysQ8 = kQ8 ? cache.keysQ8[layer] : null, valuesQ8 = vF16 ? null : cache.valuesQ8[layer];
-        int kvK = cache.kvDimK, kvV = cache.kvDimV;
+        int kvK = cache.kvDimK, kvV = cache.vStride;
         long kHead = (long) g * dk / 32 * 34, vHead = (long) g * dv / 32 * 34;
 
         // the query (rotated like the keys, if they are) in K's dot type (ggml: q_to_vec_dot = from_float of K's vec_dot_type)
@@ -119,7 +119,7 @@ final class FlashAttention {
                                   float[] q, int qOff, int first, int pos, float scale, float softcap, float[] out, int oOff) {
         float[] acc = ws.headAcc[thread], tile = ws.kvTile[thread];
         float[] keys = cache.keys[layer], values = cache.values[layer];
-        int kvK = cache.kvDimK, kvV = cache.kvDimV;
+        int kvK = cache.kvDimK, kvV = cache.vStride;
         java.util.Arrays.fill(acc, 0, dv, 0f);
         float M = Float.NEGATIVE_INFINITY, S = 0;
         for (int start = first / KV_TILE * KV_TILE; start <= pos; start += KV_TILE) {

@@ -23,6 +23,8 @@ public final class KvCache {
     final MemorySegment[] valuesQ8;
     final int kvDimK;
     final int kvDimV;
+    final int vStride;     // floats from one position's values to the next: kvDimV, or kvDimK when they are the keys' prefix
+    final boolean valuesInKeys; // values are a view of the keys (DeepSeek-V2's latent cache, F16 only)
     final long kRowBytes;
     final long vRowBytes;
     final int kRot;  // Hadamard rotation size of queries and keys (0 = none), see Hadamard
@@ -39,6 +41,8 @@ public final class KvCache {
         this.options = options;
         this.kvDimK = c.kvDimK();
         this.kvDimV = c.kvDimV();
+        this.valuesInKeys = c.valuesInKeys() && options.typeK() == KvCacheType.F16 && options.typeV() == KvCacheType.F16;
+        this.vStride = valuesInKeys ? kvDimK : kvDimV;
         // src/llama-context.cpp: a quantized cache row must hold whole blocks of every head
         if (options.typeK() == KvCacheType.Q8_0 && c.headDimK() % 32 != 0)
             throw new IllegalArgumentException("K cache type q8_0 with block size 32 does not divide the head size " + c.headDimK());
@@ -54,7 +58,7 @@ public final class KvCache {
         int L = c.layers();
         boolean qk = options.typeK() == KvCacheType.Q8_0, qv = options.typeV() == KvCacheType.Q8_0;
         keys = qk ? null : new float[L][capacity * kvDimK];
-        values = qv ? null : new float[L][capacity * kvDimV];
+        values = qv ? null : valuesInKeys ? keys : new float[L][capacity * kvDimV];
         keysQ8 = qk ? segments(L, capacity * kRowBytes) : null;
         valuesQ8 = qv ? segments(L, capacity * vRowBytes) : null;
     }
@@ -74,7 +78,9 @@ public final class KvCache {
         } else {
             quantize(k, kOff, kvDimK, kRot, keysQ8[layer], pos * kRowBytes);
         }
-        if (values != null) {
+        if (valuesInKeys) {
+            // the values are the keys' first kvDimV entries, stored just above
+        } else if (values != null) {
             float[] vc = values[layer];
             for (int i = 0; i < kvDimV; i++) vc[pos * kvDimV + i] = Float.float16ToFloat(Float.floatToFloat16(v[vOff + i]));
         } else {
@@ -97,6 +103,7 @@ public final class KvCache {
     public static long bytesPerPosition(ModelConfig c, CacheOptions o) {
         long k = o.typeK() == KvCacheType.F16 ? 4L * c.kvDimK() : GgmlType.Q8_0.bytesFor(c.kvDimK());
         long v = o.typeV() == KvCacheType.F16 ? 4L * c.kvDimV() : GgmlType.Q8_0.bytesFor(c.kvDimV());
+        if (c.valuesInKeys() && o.typeK() == KvCacheType.F16 && o.typeV() == KvCacheType.F16) v = 0;
         return (k + v) * c.layers();
     }
 
@@ -110,14 +117,14 @@ public final class KvCache {
 
     /** Bytes this cache occupies (F16 rows as the floats they are kept in, Q8_0 rows as blocks). */
     public long bytes() {
-        long perPos = (keys != null ? 4L * kvDimK : kRowBytes) + (values != null ? 4L * kvDimV : vRowBytes);
+        long perPos = (keys != null ? 4L * kvDimK : kRowBytes) + (valuesInKeys ? 0 : values != null ? 4L * kvDimV : vRowBytes);
         int layers = keys != null ? keys.length : keysQ8.length;
         return perPos * capacity * layers;
     }
 
     /** Bytes llama.cpp's cache of the same types and capacity occupies (F16: 2 per value, Q8_0: 34 per 32). */
     public long ggmlBytes() {
-        long perPos = (keys != null ? 2L * kvDimK : kRowBytes) + (values != null ? 2L * kvDimV : vRowBytes);
+        long perPos = (keys != null ? 2L * kvDimK : kRowBytes) + (valuesInKeys ? 0 : values != null ? 2L * kvDimV : vRowBytes);
         int layers = keys != null ? keys.length : keysQ8.length;
         return perPos * capacity * layers;
     }
