@@ -76,7 +76,7 @@ final class Attention {
                 java.util.Arrays.fill(out, o, o + dv, 0f);
                 for (int j = first; j < len; j++) {
                     float p = Float.float16ToFloat(Float.floatToFloat16(scores[j] * inv));
-                    FloatOps.axpy(p, values, (j - r0) * kvV + g * dv, out, o, dv);
+                    FloatOps.axpy(p, values, (j - r0) * cache.vStride + g * dv, out, o, dv);
                 }
             }
         });

@@ -77,7 +77,7 @@ final class FlashAttention {
         boolean kQ8 = cache.keys == null, vF16 = cache.values != null;
         float[] keys = kQ8 ? null : cache.keys[layer], values = vF16 ? cache.values[layer] : null;
         MemorySegment keysQ8 = kQ8 ? cache.keysQ8[layer] : null, valuesQ8 = vF16 ? null : cache.valuesQ8[layer];
-        int kvK = cache.kvDimK, kvV = cache.kvDimV;
+        int kvK = cache.kvDimK, kvV = cache.vStride;
         long kHead = (long) g * dk / 32 * 34, vHead = (long) g * dv / 32 * 34;
         int r0 = cache.base[layer]; // the position in row 0 (a sliding layer's cache keeps only recent rows)
 
@@ -121,7 +121,7 @@ final class FlashAttention {
                                   float[] q, int qOff, int first, int pos, float scale, float softcap, float[] out, int oOff) {
         float[] acc = ws.headAcc[thread], tile = ws.kvTile[thread];
         float[] keys = cache.keys[layer], values = cache.values[layer];
-        int kvK = cache.kvDimK, kvV = cache.kvDimV;
+        int kvK = cache.kvDimK, kvV = cache.vStride;
         int r0 = cache.base[layer]; // the position in row 0 (a sliding layer's cache keeps only recent rows)
         java.util.Arrays.fill(acc, 0, dv, 0f);
         float M = Float.NEGATIVE_INFINITY, S = 0;

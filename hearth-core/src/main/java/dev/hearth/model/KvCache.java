@@ -30,6 +30,8 @@ public final class KvCache {
     final MemorySegment[] valuesQ8;
     final int kvDimK;
     final int kvDimV;
+    final int vStride;     // floats from one position's values to the next: kvDimV, or kvDimK when they are the keys' prefix
+    final boolean valuesInKeys; // values are a view of the keys (DeepSeek-V2's latent cache, F16 only)
     final long kRowBytes;
     final long vRowBytes;
     final int kRot;  // Hadamard rotation size of queries and keys (0 = none), see Hadamard
@@ -65,6 +67,8 @@ public final class KvCache {
         this.options = options;
         this.kvDimK = c.kvDimK();
         this.kvDimV = c.kvDimV();
+        this.valuesInKeys = c.valuesInKeys() && options.typeK() == KvCacheType.F16 && options.typeV() == KvCacheType.F16;
+        this.vStride = valuesInKeys ? kvDimK : kvDimV;
         // src/llama-context.cpp: a quantized cache row must hold whole blocks of every head
         if (options.typeK() == KvCacheType.Q8_0 && c.headDimK() % 32 != 0)
             throw new IllegalArgumentException("K cache type q8_0 with block size 32 does not divide the head size " + c.headDimK());
@@ -80,14 +84,14 @@ public final class KvCache {
         int L = c.layers();
         boolean qk = options.typeK() == KvCacheType.Q8_0, qv = options.typeV() == KvCacheType.Q8_0;
         keys = qk ? null : new float[L][];
-        values = qv ? null : new float[L][];
+        values = qv ? null : valuesInKeys ? keys : new float[L][];
         keysQ8 = qk ? new MemorySegment[L] : null;
         valuesQ8 = qv ? new MemorySegment[L] : null;
         for (int l = 0; l < L; l++) {
             if (qk) keysQ8[l] = segment(rows[l] * kRowBytes);
             else keys[l] = new float[rows[l] * kvDimK];
             if (qv) valuesQ8[l] = segment(rows[l] * vRowBytes);
-            else values[l] = new float[rows[l] * kvDimV];
+            else if (!valuesInKeys) values[l] = new float[rows[l] * kvDimV];
         }
     }
 
@@ -101,7 +105,8 @@ public final class KvCache {
         int shift = newBase - base[layer], keep = pos - newBase;
         if (keys != null) System.arraycopy(keys[layer], shift * kvDimK, keys[layer], 0, keep * kvDimK);
         else MemorySegment.copy(keysQ8[layer], shift * kRowBytes, keysQ8[layer], 0, keep * kRowBytes);
-        if (values != null) System.arraycopy(values[layer], shift * kvDimV, values[layer], 0, keep * kvDimV);
+        if (valuesInKeys) { /* moved with the keys */ }
+        else if (values != null) System.arraycopy(values[layer], shift * kvDimV, values[layer], 0, keep * kvDimV);
         else MemorySegment.copy(valuesQ8[layer], shift * vRowBytes, valuesQ8[layer], 0, keep * vRowBytes);
         base[layer] = newBase;
     }
@@ -134,7 +139,9 @@ public final class KvCache {
         } else {
             quantize(k, kOff, kvDimK, kRot, keysQ8[layer], pos * kRowBytes);
         }
-        if (values != null) {
+        if (valuesInKeys) {
+            // the values are the keys' first kvDimV entries, stored just above
+        } else if (values != null) {
             float[] vc = values[layer];
             for (int i = 0; i < kvDimV; i++) vc[pos * kvDimV + i] = Float.float16ToFloat(Float.floatToFloat16(v[vOff + i]));
         } else {
@@ -157,6 +164,7 @@ public final class KvCache {
     public static long bytesPerPosition(ModelConfig c, CacheOptions o) {
         long k = o.typeK() == KvCacheType.F16 ? 4L * c.kvDimK() : GgmlType.Q8_0.bytesFor(c.kvDimK());
         long v = o.typeV() == KvCacheType.F16 ? 4L * c.kvDimV() : GgmlType.Q8_0.bytesFor(c.kvDimV());
+        if (c.valuesInKeys() && o.typeK() == KvCacheType.F16 && o.typeV() == KvCacheType.F16) v = 0;
         return (k + v) * c.layers();
     }
 
@@ -170,7 +178,7 @@ public final class KvCache {
 
     /** Bytes this cache occupies (F16 rows as the floats they are kept in, Q8_0 rows as blocks). */
     public long bytes() {
-        long perPos = (keys != null ? 4L * kvDimK : kRowBytes) + (values != null ? 4L * kvDimV : vRowBytes);
+        long perPos = (keys != null ? 4L * kvDimK : kRowBytes) + (valuesInKeys ? 0 : values != null ? 4L * kvDimV : vRowBytes);
         long total = 0;
         for (int r : rows) total += perPos * r;
         return total;
@@ -178,7 +186,7 @@ public final class KvCache {
 
     /** Bytes llama.cpp's cache of the same types and capacity occupies (F16: 2 per value, Q8_0: 34 per 32). */
     public long ggmlBytes() {
-        long perPos = (keys != null ? 2L * kvDimK : kRowBytes) + (values != null ? 2L * kvDimV : vRowBytes);
+        long perPos = (keys != null ? 2L * kvDimK : kRowBytes) + (valuesInKeys ? 0 : values != null ? 2L * kvDimV : vRowBytes);
         long total = 0; // llama.cpp's SWA cache: GGML_PAD(min(size, n_swa + n_ubatch), 256) cells (llama-kv-cache-iswa.cpp)
         for (int l = 0; l < rows.length; l++) total += perPos * (window[l] > 0 ? (Math.min(capacity, window[l] + maxBatch) + 255) / 256 * 256 : capacity);
         return total;
