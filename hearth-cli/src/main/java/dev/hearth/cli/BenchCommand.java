@@ -2,6 +2,7 @@ package dev.hearth.cli;
 
 import dev.hearth.gguf.GgufFile;
 import dev.hearth.gguf.Tensor;
+import dev.hearth.model.CacheOptions;
 import dev.hearth.model.Model;
 import dev.hearth.model.ModelConfig;
 import dev.hearth.model.Session;
@@ -15,9 +16,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Prompt-processing (pp) and token-generation (tg) speed on random tokens, reported like llama-bench:
- * each test runs once to warm up, then {@code -r} times; the table shows mean ± standard deviation
- * of tokens per second.
+ * Prompt-processing (pp), token-generation (tg) and combined (pp+tg, {@code -pg}) speed on random
+ * tokens, reported like llama-bench: each test runs once to warm up, then {@code -r} times; the table
+ * shows mean ± standard deviation of tokens per second. {@code -fa}, {@code -ctk} and {@code -ctv}
+ * take comma-separated lists, and every combination is measured, as llama-bench does.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure prompt and generation speed (llama-bench style).")
 final class BenchCommand implements Callable<Integer> {
@@ -27,11 +29,28 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-n", "--n-gen"}, split = ",", description = "generation lengths to test (default ${DEFAULT-VALUE})") int[] gens = {128};
     @Option(names = {"-r", "--repetitions"}, description = "repetitions of each test (default ${DEFAULT-VALUE})") int reps = 3;
     @Option(names = {"-b", "--batch-size"}, description = "prompt tokens per forward step (default ${DEFAULT-VALUE})") int batch = 512;
+    @Option(names = "-pg", description = "a prompt of PP tokens then TG generated ones, timed together (PP,TG; repeatable)") List<String> pg = new ArrayList<>();
+    @Option(names = {"-fa", "--flash-attn"}, split = ",", description = "flash attention: on|off|auto|1|0, comma separated (default ${DEFAULT-VALUE})") String[] fa = {"auto"};
+    @Option(names = {"-ctk", "--cache-type-k"}, split = ",", description = "KV cache key types: f16|q8_0, comma separated (default ${DEFAULT-VALUE})") String[] ctk = {"f16"};
+    @Option(names = {"-ctv", "--cache-type-v"}, split = ",", description = "KV cache value types: f16|q8_0, comma separated (default ${DEFAULT-VALUE})") String[] ctv = {"f16"};
 
     @Override
     public Integer call() {
         if (reps < 1) throw new IllegalArgumentException("-r must be at least 1");
         if (batch < 1) throw new IllegalArgumentException("-b must be at least 1");
+        List<int[]> pgs = new ArrayList<>();
+        for (String v : pg) {
+            String[] parts = v.split(",");
+            try {
+                if (parts.length != 2) throw new NumberFormatException();
+                pgs.add(new int[] {Integer.parseInt(parts[0].strip()), Integer.parseInt(parts[1].strip())});
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("-pg takes PP,TG (two token counts), got '" + v + "'");
+            }
+        }
+        // every combination, as llama-bench runs them; a bad one (e.g. -fa off with -ctv q8_0) fails before any test runs
+        List<CacheOptions> combos = new ArrayList<>();
+        for (String f : fa) for (String k : ctk) for (String v : ctv) combos.add(CacheOptions.resolve(f.strip(), k.strip(), v.strip()));
         int threads = modelOptions.threadCount();
         try (GgufFile file = GgufFile.open(modelOptions.modelPath()); ComputePool pool = new ComputePool(threads)) {
             Model model = Model.load(file);
@@ -39,26 +58,30 @@ final class BenchCommand implements Callable<Integer> {
             long bytes = 0, params = 0;
             for (Tensor t : file.tensors().values()) { bytes += t.data().byteSize(); params += t.elementCount(); }
             String name = c.architecture() + " " + describe(c) + " " + fileType(file);
-            System.out.println("| model                          |       size |     params | backend    | threads |            test |                  t/s |");
-            System.out.println("| ------------------------------ | ---------: | ---------: | ---------- | ------: | --------------: | -------------------: |");
+            System.out.println("| model                          |       size |     params | backend    | threads | type_k | type_v | fa |            test |                  t/s |");
+            System.out.println("| ------------------------------ | ---------: | ---------: | ---------- | ------: | -----: | -----: | -: | --------------: | -------------------: |");
             SplittableRandom rnd = new SplittableRandom(42);
-            for (int p : prompts) {
-                if (p <= 0) continue;
-                double[] r = measure(model, pool, p, 0, rnd, c.vocab());
-                row(name, bytes, params, threads, "pp" + p, r);
-            }
-            for (int n : gens) {
-                if (n <= 0) continue;
-                double[] r = measure(model, pool, 0, n, rnd, c.vocab());
-                row(name, bytes, params, threads, "tg" + n, r);
+            for (CacheOptions o : combos) {
+                for (int p : prompts) {
+                    if (p <= 0) continue;
+                    row(name, bytes, params, threads, o, "pp" + p, measure(model, pool, o, p, 0, rnd, c.vocab()));
+                }
+                for (int n : gens) {
+                    if (n <= 0) continue;
+                    row(name, bytes, params, threads, o, "tg" + n, measure(model, pool, o, 0, n, rnd, c.vocab()));
+                }
+                for (int[] x : pgs) {
+                    if (x[0] <= 0 && x[1] <= 0) continue;
+                    row(name, bytes, params, threads, o, "pp" + x[0] + "+tg" + x[1], measure(model, pool, o, x[0], x[1], rnd, c.vocab()));
+                }
             }
         }
         return 0;
     }
 
-    /** Returns tokens/s of each repetition (after one warm-up run). */
-    private double[] measure(Model model, ComputePool pool, int prompt, int gen, SplittableRandom rnd, int vocab) {
-        Session s = new Session(model, pool, Math.max(prompt, gen) + 1, Math.min(batch, Math.max(prompt, 1)));
+    /** Returns tokens/s (prompt + generated tokens over the time of both) of each repetition, after one warm-up run. */
+    private double[] measure(Model model, ComputePool pool, CacheOptions o, int prompt, int gen, SplittableRandom rnd, int vocab) {
+        Session s = new Session(model, pool, prompt + gen + 1, Math.min(batch, Math.max(prompt, 1)), o);
         double[] rates = new double[reps];
         for (int rep = -1; rep < reps; rep++) {
             s.truncate(0);
@@ -67,16 +90,15 @@ final class BenchCommand implements Callable<Integer> {
                 int[] toks = new int[prompt];
                 for (int i = 0; i < prompt; i++) toks[i] = rnd.nextInt(vocab);
                 s.feed(toks);
-            } else {
-                for (int i = 0; i < gen; i++) s.feed(new int[] {rnd.nextInt(vocab)});
             }
+            for (int i = 0; i < gen; i++) s.feed(new int[] {rnd.nextInt(vocab)});
             double secs = (System.nanoTime() - t0) / 1e9;
-            if (rep >= 0) rates[rep] = (prompt > 0 ? prompt : gen) / secs;
+            if (rep >= 0) rates[rep] = (prompt + gen) / secs;
         }
         return rates;
     }
 
-    private static void row(String name, long bytes, long params, int threads, String test, double[] r) {
+    private static void row(String name, long bytes, long params, int threads, CacheOptions o, String test, double[] r) {
         double mean = 0;
         for (double x : r) mean += x;
         mean /= r.length;
@@ -85,8 +107,8 @@ final class BenchCommand implements Callable<Integer> {
         double sd = r.length > 1 ? Math.sqrt(var / (r.length - 1)) : 0;
         String size = bytes >= (1L << 30) ? String.format("%.2f GiB", bytes / (double) (1L << 30)) : String.format("%.2f MiB", bytes / (double) (1L << 20));
         String ps = params >= 1_000_000_000L ? String.format("%.2f B", params / 1e9) : params >= 1_000_000 ? String.format("%.2f M", params / 1e6) : String.format("%.2f K", params / 1e3);
-        System.out.printf("| %-30s | %10s | %10s | %-10s | %7d | %15s | %20s |%n",
-                name, size, ps, "CPU", threads, test, String.format("%.2f ± %.2f", mean, sd));
+        System.out.printf("| %-30s | %10s | %10s | %-10s | %7d | %6s | %6s | %2d | %15s | %20s |%n",
+                name, size, ps, "CPU", threads, o.typeK().flagName(), o.typeV().flagName(), o.flashAttention() ? 1 : 0, test, String.format("%.2f ± %.2f", mean, sd));
         System.out.flush();
     }
 

@@ -2,6 +2,8 @@ package dev.hearth.cli;
 
 import dev.hearth.gguf.GgufArray;
 import dev.hearth.gguf.GgufFile;
+import dev.hearth.gguf.GgufFormatException;
+import dev.hearth.model.Model;
 import dev.hearth.gguf.Tensor;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -30,6 +32,12 @@ final class InspectCommand implements Callable<Integer> {
                 total += t.data().byteSize();
             }
             System.out.printf("  %-66s %14d%n", "total", total);
+            System.out.printf("%nmodel (as Hearth runs it):%n");
+            try {
+                Model.load(f).describe().forEach((k, v) -> System.out.printf("  %-28s %s%n", k + ":", v));
+            } catch (GgufFormatException e) {
+                System.out.println("  cannot run: " + e.getMessage());
+            }
         }
         return 0;
     }

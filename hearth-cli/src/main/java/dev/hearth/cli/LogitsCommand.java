@@ -31,6 +31,9 @@ final class LogitsCommand implements Callable<Integer> {
     @Option(names = "-k", description = "top-k logits per step (default ${DEFAULT-VALUE})") int topK = 10;
     @Option(names = {"-c", "--ctx-size"}, description = "context size (default: prompt + steps + 1)") int ctx = 0;
     @Option(names = "--all-prompt", description = "also print every prompt position (teacher-forced, negative steps)") boolean allPrompt;
+    @Option(names = {"-fa", "--flash-attn"}, description = "flash attention: on|off|auto|1|0 (default ${DEFAULT-VALUE}, as ref-logits)") String flashAttn = "0";
+    @Option(names = {"-ctk", "--cache-type-k"}, description = "KV cache key type: f16|q8_0 (default ${DEFAULT-VALUE})") String cacheTypeK = "f16";
+    @Option(names = {"-ctv", "--cache-type-v"}, description = "KV cache value type: f16|q8_0, q8_0 needs -fa 1 (default ${DEFAULT-VALUE})") String cacheTypeV = "f16";
     @Option(names = "--no-bos", description = "do not add the BOS token when tokenizing -p") boolean noBos;
 
     @Override
@@ -45,7 +48,7 @@ final class LogitsCommand implements Callable<Integer> {
             if (tokens.length == 0) throw new IllegalArgumentException("the prompt has no tokens");
             int vocab = model.config().vocab();
             int n = ctx > 0 ? ctx : tokens.length + steps + 1;
-            Session session = new Session(model, pool, n, 512);
+            Session session = new Session(model, pool, n, 512, dev.hearth.model.CacheOptions.resolve(flashAttn, cacheTypeK, cacheTypeV));
             PrintStream out = System.out;
             StringBuilder sb = new StringBuilder("{\"prompt_tokens\":[");
             for (int i = 0; i < tokens.length; i++) sb.append(i > 0 ? "," : "").append(tokens[i]);

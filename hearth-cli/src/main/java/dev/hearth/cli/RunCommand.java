@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Generate text from a prompt.")
 final class RunCommand implements Callable<Integer> {
     @Mixin ModelOptions modelOptions;
+    @Mixin CacheFlags cacheFlags;
 
     @Option(names = {"-p", "--prompt"}, description = "prompt text (default: \"${DEFAULT-VALUE}\")") String prompt = "Once upon a time";
     @Option(names = {"-n", "--n-predict"}, description = "tokens to generate, -1 = until end of generation or full context (default ${DEFAULT-VALUE})") int nPredict = -1;
@@ -48,7 +49,7 @@ final class RunCommand implements Callable<Integer> {
             if (tokens.length >= contextSize)
                 throw new IllegalArgumentException("the prompt has " + tokens.length + " tokens, more than the context size " + contextSize);
             int budget = nPredict < 0 ? contextSize - tokens.length : Math.min(nPredict, contextSize - tokens.length);
-            Session session = new Session(model, pool, Math.min(contextSize, tokens.length + budget), 512);
+            Session session = new Session(model, pool, Math.min(contextSize, tokens.length + budget), 512, cacheFlags.options());
             SamplingSettings settings = new SamplingSettings();
             settings.temperature = temp;
             settings.topK = topK;

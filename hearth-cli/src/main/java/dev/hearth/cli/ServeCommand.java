@@ -30,9 +30,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-c", "--ctx-size"}, defaultValue = "${env:LLAMA_ARG_CTX_SIZE:-4096}", description = "total context, split over the slots; 0 = the model's trained context (default ${DEFAULT-VALUE}; env LLAMA_ARG_CTX_SIZE)") int ctx;
     @Option(names = {"-np", "--parallel"}, defaultValue = "${env:LLAMA_ARG_N_PARALLEL:-1}", description = "number of slots (default ${DEFAULT-VALUE}; env LLAMA_ARG_N_PARALLEL)") int parallel;
     @Option(names = {"-b", "--batch-size"}, defaultValue = "${env:LLAMA_ARG_BATCH:-512}", description = "most tokens fed per step (default ${DEFAULT-VALUE}; env LLAMA_ARG_BATCH)") int batch;
-    @Option(names = {"-fa", "--flash-attn"}, arity = "0..1", fallbackValue = "on", defaultValue = "${env:LLAMA_ARG_FLASH_ATTN:-auto}", description = "on|off|auto; flash attention is not implemented yet: 'on' warns and uses the standard attention") String flashAttn;
-    @Option(names = {"-ctk", "--cache-type-k"}, defaultValue = "${env:LLAMA_ARG_CACHE_TYPE_K:-f16}", description = "KV cache key type: f16 (q8_0 is not supported yet)") String cacheTypeK;
-    @Option(names = {"-ctv", "--cache-type-v"}, defaultValue = "${env:LLAMA_ARG_CACHE_TYPE_V:-f16}", description = "KV cache value type: f16 (q8_0 is not supported yet)") String cacheTypeV;
+    @Mixin CacheFlags cacheFlags;
     @Option(names = "--api-key", split = ",", description = "accepted API key(s), comma separated (env LLAMA_API_KEY)") List<String> apiKeys = new ArrayList<>();
     @Option(names = "--api-key-file", description = "file with one API key per line (env LLAMA_ARG_API_KEY_FILE)") Path apiKeyFile;
     @Option(names = {"-a", "--alias"}, defaultValue = "${env:LLAMA_ARG_ALIAS}", description = "model name to report (default: the file name; env LLAMA_ARG_ALIAS)") String alias;
@@ -57,13 +55,8 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!"f16".equals(cacheTypeK) || !"f16".equals(cacheTypeV))
-            throw new IllegalArgumentException("only an f16 KV cache is supported (got -ctk " + cacheTypeK + " -ctv " + cacheTypeV + ")");
+        dev.hearth.model.CacheOptions cache = cacheFlags.options();
         if (parallel < 1) throw new IllegalArgumentException("-np must be 1 or more");
-        if (!List.of("on", "off", "auto", "1", "0", "true", "false").contains(flashAttn))
-            throw new IllegalArgumentException("-fa takes on, off or auto, got '" + flashAttn + "'");
-        if (List.of("on", "1", "true").contains(flashAttn))
-            System.err.println("warning: flash attention is not implemented yet; using the standard attention (same results)");
         if (ctx < 0) throw new IllegalArgumentException("-c must be 0 or more");
         if (nPredict < -1) throw new IllegalArgumentException("-n must be -1 or more");
         Path model = modelOptions.model == null && System.getenv("LLAMA_ARG_MODEL") != null
@@ -100,7 +93,7 @@ final class ServeCommand implements Callable<Integer> {
         boolean metricsOn = metrics || "1".equals(System.getenv("LLAMA_ARG_ENDPOINT_METRICS")) || "true".equals(System.getenv("LLAMA_ARG_ENDPOINT_METRICS"));
 
         ServerConfig cfg = new ServerConfig(model, host, port, ctx, parallel, threads, batch, keys, alias, webui, metricsOn,
-                template, spmInfill, maxBody, nPredict, s);
+                template, spmInfill, maxBody, nPredict, s, cache);
         HearthServer server = new HearthServer(cfg).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -97,6 +97,20 @@ class CliTest {
     }
 
     @Test
+    void benchRunsEveryAttentionCombinationAndPromptPlusGeneration() {
+        Result r = hearth("bench", "-m", STORIES, "-p", "16", "-n", "0", "-pg", "8,4", "-r", "1", "-fa", "0,1");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("|    f16 |    f16 |  0 |            pp16 |").contains("|    f16 |    f16 |  1 |         pp8+tg4 |");
+        Result bad = hearth("bench", "-m", STORIES, "-p", "16", "-n", "0", "-fa", "0", "-ctv", "q8_0");
+        assertThat(bad.code()).isEqualTo(1);
+        assertThat(bad.err().strip()).startsWith("hearth: quantized V cache requires flash attention").doesNotContain("\n");
+        // stories260K's heads have 8 values: not a whole Q8_0 block (llama.cpp refuses it the same way)
+        Result q8 = hearth("run", "-m", STORIES, "-n", "1", "-ctk", "q8_0");
+        assertThat(q8.code()).isEqualTo(1);
+        assertThat(q8.err().strip()).endsWith("hearth: K cache type q8_0 with block size 32 does not divide the head size 8");
+    }
+
+    @Test
     void malformedFileIsOneLineAndNonZeroExit() throws IOException {
         Path bad = tmp.resolve("bad.gguf");
         Files.write(bad, "GGUF\u0003\u0000\u0000\u0000".getBytes(StandardCharsets.ISO_8859_1));
@@ -135,9 +149,16 @@ class CliTest {
 
     @Test
     void serveRefusesWhatItCannotDo() {
+        // stories260K's heads have 8 values, not a whole Q8_0 block: refused as llama.cpp refuses it
         Result q8 = hearth("serve", "-m", STORIES, "-ctk", "q8_0", "--port", "0");
         assertThat(q8.code()).isEqualTo(1);
-        assertThat(q8.err()).contains("f16");
+        assertThat(q8.err()).contains("K cache type q8_0 with block size 32 does not divide the head size 8");
+        Result q4 = hearth("serve", "-m", STORIES, "-ctk", "q4_0", "--port", "0");
+        assertThat(q4.code()).isEqualTo(1);
+        assertThat(q4.err()).contains("KV cache type 'q4_0' is not supported by Hearth (supported: f16, q8_0)");
+        Result v8 = hearth("serve", "-m", STORIES, "-fa", "off", "-ctv", "q8_0", "--port", "0");
+        assertThat(v8.code()).isEqualTo(1);
+        assertThat(v8.err()).contains("quantized V cache requires flash attention");
         assertThat(hearth("serve", "-np", "0").code()).isEqualTo(1);
         assertThat(hearth("serve", "-m", STORIES, "--chat-template", "llama99", "--port", "0").err()).contains("unknown chat template 'llama99'");
         Result missing = hearth("serve", "-m", tmp.resolve("missing.gguf").toString(), "--port", "0");

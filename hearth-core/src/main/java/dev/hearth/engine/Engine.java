@@ -1,5 +1,6 @@
 package dev.hearth.engine;
 
+import dev.hearth.model.CacheOptions;
 import dev.hearth.model.Model;
 import dev.hearth.model.Session;
 import dev.hearth.tensor.ComputePool;
@@ -27,6 +28,7 @@ public final class Engine implements AutoCloseable {
     private final Tokenizer tokenizer;
     private final Slot[] slots;
     private final int batchSize;
+    private final CacheOptions cacheOptions;
     private final ArrayDeque<EngineTask> waiting = new ArrayDeque<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
@@ -40,18 +42,26 @@ public final class Engine implements AutoCloseable {
      * @param batchSize      the most tokens fed in one step, all slots together
      */
     public Engine(Model model, Tokenizer tokenizer, ComputePool pool, int slotCount, int contextPerSlot, int batchSize) {
+        this(model, tokenizer, pool, slotCount, contextPerSlot, batchSize, CacheOptions.DEFAULT);
+    }
+
+    /** An engine whose slots' attention and KV caches follow {@code cache} (-fa, -ctk, -ctv). */
+    public Engine(Model model, Tokenizer tokenizer, ComputePool pool, int slotCount, int contextPerSlot, int batchSize, CacheOptions cache) {
         if (slotCount < 1) throw new IllegalArgumentException("at least one slot is needed");
         if (contextPerSlot < 2) throw new IllegalArgumentException("a slot's context must hold at least 2 tokens, got " + contextPerSlot);
         this.tokenizer = tokenizer;
         this.batchSize = batchSize;
         this.slots = new Slot[slotCount];
-        for (int i = 0; i < slotCount; i++) slots[i] = new Slot(i, new Session(model, pool, contextPerSlot, Math.min(batchSize, contextPerSlot)));
+        for (int i = 0; i < slotCount; i++) slots[i] = new Slot(i, new Session(model, pool, contextPerSlot, Math.min(batchSize, contextPerSlot), cache));
+        this.cacheOptions = cache;
         this.thread = new Thread(this::loop, "hearth-scheduler");
         thread.setDaemon(true);
         thread.start();
     }
 
     public int slotCount() { return slots.length; }
+
+    public CacheOptions cacheOptions() { return cacheOptions; }
 
     public int contextPerSlot() { return slots[0].contextSize(); }
 

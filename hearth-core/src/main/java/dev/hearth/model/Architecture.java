@@ -8,10 +8,10 @@ import java.util.List;
  * The architectures Hearth runs, keyed by {@code general.architecture}. Each is a short description of
  * how its layers are put together from the shared blocks ({@link Norm}, {@link Rope},
  * {@link SelfAttention}, {@link FeedForward}), with tensor names, metadata keys and semantics as
- * llama.cpp defines them (src/llama-arch.cpp, src/llama-model.cpp, src/models/*.cpp).
+ * llama.cpp defines them (src/llama-arch.cpp, src/llama-model.cpp, src/models/ARCH.cpp).
  */
 final class Architecture {
-    static final List<String> SUPPORTED = List.of("llama", "deepseek2");
+    static final List<String> SUPPORTED = List.of("llama", "qwen2", "starcoder2", "phi3", "gemma", "gemma2", "deepseek2");
 
     private Architecture() {}
 
@@ -19,16 +19,24 @@ final class Architecture {
         String arch = w.config().architecture();
         return switch (arch) {
             case "llama" -> llama(w);
+            case "qwen2" -> qwen2(w);
+            case "starcoder2" -> starcoder2(w);
+            case "phi3" -> phi3(w);
+            case "gemma" -> gemma(w);
+            case "gemma2" -> gemma2(w);
             case "deepseek2" -> deepseek2(w);
             default -> throw new GgufFormatException(w.file().path() + ": architecture '" + arch + "' is not supported (supported: "
                     + String.join(", ", SUPPORTED) + ")");
         };
     }
 
-    /** Llama (src/models/llama.cpp): RMSNorm, normal RoPE with optional rope_freqs, optional attention biases, SwiGLU. */
+    /**
+     * Llama (models/llama.cpp): RMSNorm, normal RoPE with optional rope_freqs (Llama-3.1), SwiGLU; optional
+     * attention and FFN biases (Granite-Code), head size from key_length (Mistral-Nemo).
+     */
     private static Model llama(Weights w) {
         ModelConfig c = w.config();
-        Rope rope = new Rope(c.ropeDim(), c.ropeBase(), c.ropeScale(), w.vector("rope_freqs.weight", c.ropeDim() / 2, false), false);
+        Rope rope = rope(w, w.vector("rope_freqs.weight", c.ropeDim() / 2, false), false);
         SelfAttention.Options attn = SelfAttention.Options.standard(c);
         // Mixtral: with expert_count, every layer's FFN is a mixture of experts chosen by softmax, their weights
         // renormalized (build_moe_ffn(..., norm_w = true, expert_weights_scale, SOFTMAX))
@@ -49,7 +57,118 @@ final class Architecture {
             layers[i] = new Layer(w.rmsNorm(p + "attn_norm"), SelfAttention.load(w, i, rope, attn), null,
                     w.rmsNorm(p + "ffn_norm"), ffn, null);
         }
-        return standardModel(w, layers, w.rmsNorm("output_norm"));
+        return model(w, layers, w.rmsNorm("output_norm"), 0f, 0f);
+    }
+
+    /** Qwen2 (models/qwen2.cpp): Llama with Q/K/V biases and NEOX RoPE; tied output on the small sizes. */
+    private static Model qwen2(Weights w) {
+        ModelConfig c = w.config();
+        Rope rope = rope(w, null, true);
+        SelfAttention.Options attn = SelfAttention.Options.standard(c);
+        Layer[] layers = new Layer[c.layers()];
+        for (int i = 0; i < c.layers(); i++) {
+            String p = "blk." + i + ".";
+            layers[i] = new Layer(w.rmsNorm(p + "attn_norm"), SelfAttention.load(w, i, rope, attn), null,
+                    w.rmsNorm(p + "ffn_norm"), FeedForward.load(w, i, FeedForward.Kind.SWIGLU), null);
+        }
+        return model(w, layers, w.rmsNorm("output_norm"), 0f, 0f);
+    }
+
+    /** StarCoder2 (models/starcoder2.cpp): LayerNorm with bias, biases on every projection, NEOX RoPE, plain GELU FFN. */
+    private static Model starcoder2(Weights w) {
+        ModelConfig c = w.config();
+        float eps = w.requireF32("attention.layer_norm_epsilon");
+        Rope rope = rope(w, null, true);
+        SelfAttention.Options attn = SelfAttention.Options.standard(c);
+        Layer[] layers = new Layer[c.layers()];
+        for (int i = 0; i < c.layers(); i++) {
+            String p = "blk." + i + ".";
+            w.vector(p + "attn_output.bias", c.embd(), true); // required by llama.cpp, like the FFN biases
+            w.vector(p + "ffn_up.bias", c.ffn(), true);
+            w.vector(p + "ffn_down.bias", c.embd(), true);
+            layers[i] = new Layer(w.layerNorm(p + "attn_norm", eps), SelfAttention.load(w, i, rope, attn), null,
+                    w.layerNorm(p + "ffn_norm", eps), FeedForward.load(w, i, FeedForward.Kind.GELU), null);
+        }
+        return model(w, layers, w.layerNorm("output_norm", eps), 0f, 0f);
+    }
+
+    /**
+     * Phi-3 (models/phi3.cpp): fused attn_qkv, fused gate+up in ffn_up, NEOX RoPE with LongRoPE factors
+     * (rope_factors_short, or rope_factors_long when the context exceeds rope.scaling.original_context_length)
+     * and rope.scaling.attn_factor; Q is scaled by 1/√head size before attention. Its sliding window is
+     * ignored, as llama.cpp does ("Phi SWA is currently disabled").
+     */
+    private static Model phi3(Weights w) {
+        ModelConfig c = w.config();
+        float[] shortFactors = w.vector("rope_factors_short.weight", c.ropeDim() / 2, false);
+        float[] longFactors = w.vector("rope_factors_long.weight", c.ropeDim() / 2, false);
+        Rope rope = rope(w, shortFactors, true);
+        SelfAttention.LongRope longRope = longFactors == null ? null
+                : new SelfAttention.LongRope(rope(w, longFactors, true), w.i32("rope.scaling.original_context_length", c.contextTrain()));
+        SelfAttention.Options attn = SelfAttention.Options.scaledQuery((float) (1.0 / Math.sqrt(c.headDimK())), 0f, 0);
+        Layer[] layers = new Layer[c.layers()];
+        for (int i = 0; i < c.layers(); i++) {
+            String p = "blk." + i + ".";
+            layers[i] = new Layer(w.rmsNorm(p + "attn_norm"), SelfAttention.load(w, i, rope, longRope, attn), null,
+                    w.rmsNorm(p + "ffn_norm"), FeedForward.load(w, i, FeedForward.Kind.SWIGLU), null);
+        }
+        return model(w, layers, w.rmsNorm("output_norm"), 0f, 0f);
+    }
+
+    /**
+     * Gemma (models/gemma.cpp; CodeGemma): embeddings scaled by √embd, NEOX RoPE, Q scaled by 1/√head size,
+     * GELU-gated FFN, output tied to the embedding. The norm weights are stored as (1 + w) by the converter.
+     */
+    private static Model gemma(Weights w) {
+        ModelConfig c = w.config();
+        Rope rope = rope(w, null, true);
+        SelfAttention.Options attn = SelfAttention.Options.scaledQuery((float) (1.0 / Math.sqrt(c.headDimK())), 0f, 0);
+        Layer[] layers = new Layer[c.layers()];
+        for (int i = 0; i < c.layers(); i++) {
+            String p = "blk." + i + ".";
+            layers[i] = new Layer(w.rmsNorm(p + "attn_norm"), SelfAttention.load(w, i, rope, attn), null,
+                    w.rmsNorm(p + "ffn_norm"), FeedForward.load(w, i, FeedForward.Kind.GEGLU), null);
+        }
+        return tiedModel(w, layers, (float) Math.sqrt(c.embd()), 0f);
+    }
+
+    /**
+     * Gemma-2 (models/gemma2.cpp): Gemma plus post-attention and post-FFN norms, attention-logit and
+     * final-logit soft-capping (defaults 50 and 30), and a sliding window (default 4096) on every layer but
+     * the last of each attention.sliding_window_pattern (default 2: even layers), whose RoPE base is
+     * rope.freq_base_swa when given. Q is scaled by 1/√head size, or by 1/√(embd / heads) for the 27B
+     * (46 layers), as llama.cpp does.
+     */
+    private static Model gemma2(Weights w) {
+        ModelConfig c = w.config();
+        int window = w.i32("attention.sliding_window", 4096);
+        int pattern = w.i32("attention.sliding_window_pattern", 2);
+        float attnCap = w.f32("attn_logit_softcapping", 50f), finalCap = w.f32("final_logit_softcapping", 30f);
+        float qScale = (float) (1.0 / Math.sqrt(c.layers() == 46 ? c.embd() / c.heads() : c.headDimK()));
+        Rope rope = rope(w, null, true);
+        Rope swaRope = new Rope(c.ropeDim(), w.f32("rope.freq_base_swa", c.ropeBase()), c.ropeScale(), null, true, ropeAttnFactor(w));
+        SelfAttention.Options global = SelfAttention.Options.scaledQuery(qScale, attnCap, 0);
+        SelfAttention.Options local = SelfAttention.Options.scaledQuery(qScale, attnCap, window);
+        Layer[] layers = new Layer[c.layers()];
+        for (int i = 0; i < c.layers(); i++) {
+            String p = "blk." + i + ".";
+            boolean swa = pattern == 0 || i % pattern < pattern - 1; // llama_hparams::set_swa_pattern
+            layers[i] = new Layer(w.rmsNorm(p + "attn_norm"), SelfAttention.load(w, i, swa ? swaRope : rope, swa ? local : global),
+                    w.rmsNorm(p + "post_attention_norm"),
+                    w.rmsNorm(p + "ffn_norm"), FeedForward.load(w, i, FeedForward.Kind.GEGLU), w.rmsNorm(p + "post_ffw_norm"));
+        }
+        return tiedModel(w, layers, (float) Math.sqrt(c.embd()), finalCap);
+    }
+
+    /** The config's RoPE with the given frequency factors (or none), normal or NEOX pairing. */
+    private static Rope rope(Weights w, float[] factors, boolean neox) {
+        ModelConfig c = w.config();
+        return new Rope(c.ropeDim(), c.ropeBase(), c.ropeScale(), factors, neox, ropeAttnFactor(w));
+    }
+
+    /** rope.scaling.attn_factor multiplies RoPE's cos and sin for every architecture (llama_context's yarn_attn_factor). */
+    private static float ropeAttnFactor(Weights w) {
+        return w.f32("rope.scaling.attn_factor", 1f);
     }
 
     /**
@@ -134,7 +253,7 @@ final class Architecture {
             layers[i] = new Layer(w.rmsNorm(p + "attn_norm"), LatentAttention.load(w, i, d, qRank, absorbed, rope, scale), null,
                     w.rmsNorm(p + "ffn_norm"), ffn, null);
         }
-        return standardModel(w, layers, w.rmsNorm("output_norm"));
+        return model(w, layers, w.rmsNorm("output_norm"), 0f, 0f);
     }
 
     /** llama-context.cpp's get_mscale: 1 + 0.1 · mscale · ln(scale) above scale 1. */
@@ -148,11 +267,18 @@ final class Architecture {
         return v;
     }
 
-    /** token_embd, the layers, the output norm, and output.weight or, without one, the embedding (tied). */
-    private static Model standardModel(Weights w, Layer[] layers, Norm outputNorm) {
+    /** token_embd, the layers, the output norm, and output.weight (with its optional bias) or, without one, the embedding. */
+    private static Model model(Weights w, Layer[] layers, Norm outputNorm, float embdScale, float finalCap) {
         ModelConfig c = w.config();
         Tensor embd = w.matrix("token_embd.weight", c.embd(), c.vocab());
         Tensor output = w.has("output.weight") ? w.matrix("output.weight", c.embd(), c.vocab()) : embd;
-        return new Model(c, embd, 0f, layers, outputNorm, output, 0f);
+        return new Model(c, embd, embdScale, layers, outputNorm, output, w.vector("output.bias", c.vocab(), false), finalCap);
+    }
+
+    /** As {@link #model}, the output always the embedding (Gemma ignores any output.weight). */
+    private static Model tiedModel(Weights w, Layer[] layers, float embdScale, float finalCap) {
+        ModelConfig c = w.config();
+        Tensor embd = w.matrix("token_embd.weight", c.embd(), c.vocab());
+        return new Model(c, embd, embdScale, layers, w.rmsNorm("output_norm"), embd, null, finalCap);
     }
 }

@@ -7,7 +7,9 @@ import dev.hearth.tensor.FloatOps;
  * Causal grouped-query attention over the KV cache, computed as llama.cpp does without flash
  * attention: scores = K·q with q rounded to float16 (ggml converts the query to the cache's F16
  * before the product), softmax(scores × 1/√d) with the sum in double, then the weights rounded to
- * float16 and multiplied with V.
+ * float16 and multiplied with V. With a Q8_0 K cache the query is quantized to Q8_0 instead (K's
+ * vec_dot_type, as ggml's mul_mat converts it) and the scores are integer dots. The V cache is F16
+ * here: llama.cpp refuses a quantized V without flash attention ({@link CacheOptions}).
  */
 final class Attention {
     private Attention() {}
@@ -19,6 +21,16 @@ final class Attention {
 
     /** As above, with the scores multiplied by {@code scale} (the architecture's; 1/√head size by default). */
     static void attend(ModelConfig c, ComputePool pool, Workspace ws, Batch b, int layer, float[] q, float[] out, float scale) {
+        attend(c, pool, ws, b, layer, q, out, scale, 0f, 0);
+    }
+
+    /**
+     * As above, with two options: {@code softcap} &gt; 0 caps each raw score s to softcap·tanh(s / softcap)
+     * before the scale (Gemma-2; llama.cpp's build_attn_mha); {@code window} &gt; 0 lets a query at position p
+     * see only keys at positions &gt; p - window (llama.cpp's standard sliding-window mask, is_masked_swa).
+     */
+    static void attend(ModelConfig c, ComputePool pool, Workspace ws, Batch b, int layer, float[] q, float[] out,
+                       float scale, float softcap, int window) {
         int n = b.size();
         int heads = c.heads(), dk = c.headDimK(), dv = c.headDimV();
         int group = heads / c.headsKv();
@@ -29,20 +41,30 @@ final class Attention {
         pool.run(cost, (thread, threads) -> {
             float[] scores = ws.scores[thread];
             float[] qh = ws.qHead[thread];
+            java.lang.foreign.MemorySegment qq = ws.qHeadQ8[thread];
             for (int w = ComputePool.split(work, thread, threads), end = ComputePool.split(work, thread + 1, threads); w < end; w++) {
                 int t = w / heads, h = w % heads, g = h / group;
                 int len = b.positions()[t] + 1; // causal: positions 0 .. its own
-                float[] keys = b.caches()[t].keys[layer], values = b.caches()[t].values[layer];
+                int first = window > 0 ? Math.max(0, len - window) : 0; // sliding window: the last `window` of them
+                KvCache cache = b.caches()[t];
+                float[] keys = cache.keys == null ? null : cache.keys[layer], values = cache.values[layer];
+                java.lang.foreign.MemorySegment keysQ8 = cache.keys == null ? cache.keysQ8[layer] : null;
+                long kHead = (long) g * dk / 32 * 34;
                 System.arraycopy(q, t * qDim + h * dk, qh, 0, dk);
-                FloatOps.roundToF16(qh, 0, dk);
+                if (cache.kRot > 0) Hadamard.rotate(qh, 0, dk, cache.kRot); // rotated like the keys were
+                if (keysQ8 != null) KvCache.Q8.quantizeActivations(qh, 0, qq, 0, dk);
+                else FloatOps.roundToF16(qh, 0, dk);
                 float max = Float.NEGATIVE_INFINITY;
-                for (int j = 0; j < len; j++) {
-                    float sc = FloatOps.dot(qh, 0, keys, j * kvK + g * dk, dk) * scale;
+                for (int j = first; j < len; j++) {
+                    float sc = keysQ8 != null ? KvCache.Q8.dot(keysQ8, j * cache.kRowBytes + kHead, qq, 0, dk)
+                            : FloatOps.dot(qh, 0, keys, j * kvK + g * dk, dk);
+                    if (softcap > 0f) sc = (float) Math.tanh(sc * (1f / softcap)) * softcap;
+                    sc *= scale;
                     scores[j] = sc;
                     if (sc > max) max = sc;
                 }
                 double sum = 0;
-                for (int j = 0; j < len; j++) {
+                for (int j = first; j < len; j++) {
                     float e = (float) Math.exp(scores[j] - max);
                     scores[j] = e;
                     sum += e;
@@ -50,9 +72,9 @@ final class Attention {
                 float inv = (float) (1.0 / sum);
                 int o = t * oDim + h * dv;
                 java.util.Arrays.fill(out, o, o + dv, 0f);
-                for (int j = 0; j < len; j++) {
+                for (int j = first; j < len; j++) {
                     float p = Float.float16ToFloat(Float.floatToFloat16(scores[j] * inv));
-                    FloatOps.axpy(p, values, j * kvV + g * dv, out, o, dv);
+                    FloatOps.axpy(p, values, j * cache.vStride + g * dv, out, o, dv);
                 }
             }
         });

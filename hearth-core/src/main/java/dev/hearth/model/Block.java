@@ -9,4 +9,9 @@ import dev.hearth.tensor.ComputePool;
  */
 interface Block {
     void forward(ComputePool pool, Workspace ws, Batch b, int layer, float[] io);
+
+    /** A one-line summary of what this block computes and with which options (for {@code hearth inspect}). */
+    default String describe() {
+        return getClass().getSimpleName();
+    }
 }

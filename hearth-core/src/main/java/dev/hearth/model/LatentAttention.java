@@ -29,6 +29,12 @@ import dev.hearth.tensor.TypeOps;
  * </ul>
  */
 final class LatentAttention implements Block {
+    /** Attention over the cache's view {@code c}, flash or not as the session asks (not checked against llama.cpp's MLA flash attention yet). */
+    private void attend(ComputePool pool, Workspace ws, Batch b, int layer, float[] q) {
+        if (b.caches()[0].options.flashAttention()) FlashAttention.attend(c, pool, ws, b, layer, q, ws.att, scale, 0f, 0);
+        else Attention.attend(c, pool, ws, b, layer, q, ws.att, scale);
+    }
+
     /** Head sizes: {@code nope + rope} per query/key head, {@code v} per value head, {@code rank} of the latent. */
     record Dims(int heads, int nope, int rope, int v, int rank) {
         int qk() { return nope + rope; }
@@ -158,7 +164,7 @@ final class LatentAttention implements Block {
                 b.caches()[t].store(layer, b.positions()[t], k, t * H * qk, v, t * H * d.v());
             }
             System.arraycopy(s.qRaw, 0, q, 0, n * H * qk);
-            Attention.attend(c, pool, ws, b, layer, q, ws.att, scale);
+            attend(pool, ws, b, layer, q);
             Linear.project(pool, s.enc, ws.att, n, H * d.v(), new Tensor[] {wo}, new float[][] {null}, new float[][] {io});
             return;
         }
@@ -176,7 +182,7 @@ final class LatentAttention implements Block {
             System.arraycopy(s.kvA, t * (R + P) + R, k, t * qw + R, P);
             b.caches()[t].store(layer, b.positions()[t], k, t * qw, s.cmpr, t * R);
         }
-        Attention.attend(c, pool, ws, b, layer, q, ws.att, scale);
+        attend(pool, ws, b, layer, q);
         // each head's latent result (rank wide) back to v wide by its attn_v_b, into the rows wo reads
         for (int h = 0; h < H; h++) {
             for (int t = 0; t < n; t++) System.arraycopy(ws.att, t * H * R + h * R, s.rows, t * R, R);

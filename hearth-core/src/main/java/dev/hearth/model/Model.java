@@ -23,15 +23,18 @@ public final class Model {
     final Layer[] layers;
     final Norm outputNorm;
     final Tensor output;
+    final float[] outputBias; // null: none
     final float finalSoftcap; // 0: none
 
-    Model(ModelConfig config, Tensor tokenEmbd, float embdScale, Layer[] layers, Norm outputNorm, Tensor output, float finalSoftcap) {
+    Model(ModelConfig config, Tensor tokenEmbd, float embdScale, Layer[] layers, Norm outputNorm, Tensor output, float[] outputBias,
+          float finalSoftcap) {
         this.config = config;
         this.tokenEmbd = tokenEmbd;
         this.embdScale = embdScale;
         this.layers = layers;
         this.outputNorm = outputNorm;
         this.output = output;
+        this.outputBias = outputBias;
         this.finalSoftcap = finalSoftcap;
     }
 
@@ -42,6 +45,39 @@ public final class Model {
 
     public ModelConfig config() {
         return config;
+    }
+
+    /**
+     * The hyper-parameters as Hearth runs them, for {@code hearth inspect}: one entry per property, layers
+     * that differ (Gemma-2's sliding-window layers) listed with their layer numbers.
+     */
+    public java.util.Map<String, String> describe() {
+        ModelConfig c = config;
+        var d = new java.util.LinkedHashMap<String, String>();
+        d.put("architecture", c.architecture());
+        d.put("layers", String.valueOf(c.layers()));
+        d.put("embedding", c.embd() + (embdScale != 0f ? ", scaled by " + embdScale : ""));
+        d.put("vocabulary", String.valueOf(c.vocab()));
+        d.put("trained context", String.valueOf(c.contextTrain()));
+        d.put("norm", layers[0].attnNorm().describe() + (layers[0].attnPostNorm() != null ? "; post-attention and post-FFN norms" : ""));
+        group(d, "attention", l -> l.attn().describe());
+        group(d, "feed-forward", l -> l.ffn().describe());
+        d.put("output", (output == tokenEmbd ? "tied to the embedding" : "own matrix") + (outputBias != null ? ", bias" : "")
+                + (finalSoftcap != 0f ? ", logits soft-capped at " + finalSoftcap : ""));
+        return d;
+    }
+
+    /** key = value when every layer agrees, else "key (layers a,b,…)" per distinct value. */
+    private void group(java.util.Map<String, String> d, String key, java.util.function.Function<Layer, String> f) {
+        var byValue = new java.util.LinkedHashMap<String, java.util.List<Integer>>();
+        for (int i = 0; i < layers.length; i++) byValue.computeIfAbsent(f.apply(layers[i]), v -> new java.util.ArrayList<>()).add(i);
+        if (byValue.size() == 1) d.put(key, byValue.keySet().iterator().next());
+        else byValue.forEach((v, ls) -> d.put(key + " (layers " + ranges(ls) + ")", v));
+    }
+
+    private static String ranges(java.util.List<Integer> ls) {
+        if (ls.size() > 6) return ls.get(0) + "," + ls.get(1) + ",…," + ls.get(ls.size() - 1);
+        return ls.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","));
     }
 
     /**
@@ -73,6 +109,7 @@ public final class Model {
         enc.encode(pool, TypeOps.of(output.type()).dotType(), xb, rows, E);
         float[] logits = ws.logits(rows, c.vocab());
         MatMul.multiply(pool, output, enc, logits, 0, c.vocab());
+        if (outputBias != null) for (int i = 0; i < rows; i++) FloatOps.add(logits, i * c.vocab(), outputBias, 0, c.vocab());
         if (finalSoftcap != 0f) softcap(logits, rows * c.vocab(), finalSoftcap);
     }
 

@@ -68,6 +68,15 @@ public record ModelConfig(
         return v;
     }
 
+    /**
+     * DeepSeek-V2's absorbed latent attention caches one row [kv_cmpr | k_pe] per token and reads the values
+     * as that row's first kv_lora_rank entries: llama.cpp keeps only the K cache (build_attn_inp_k), so the
+     * values take no memory of their own.
+     */
+    public boolean valuesInKeys() {
+        return architecture.equals("deepseek2") && headsKv == 1 && headDimV < headDimK;
+    }
+
     public int qDim() { return heads * headDimK; }
     public int kvDimK() { return headsKv * headDimK; }
     public int kvDimV() { return headsKv * headDimV; }

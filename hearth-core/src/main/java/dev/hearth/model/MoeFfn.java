@@ -120,8 +120,20 @@ final class MoeFfn implements Block {
         final int[] chosen, count, rows;
         final int[][] members;
         final EncodedRows enc = new EncodedRows();
+        final Tensor[] gu1;        // one token: every chosen expert's gate and up, in one dispatch
+        final float[][] gu1Out;
+        final int[] gu1Off, gu1Ld;
+        final Tensor[] down1;
+        final TypeOps[] down1Ops;
 
         Scratch(Params p, int embd, int maxBatch) {
+            int K = p.used();
+            gu1 = new Tensor[2 * K];
+            gu1Out = new float[2 * K][];
+            gu1Off = new int[2 * K];
+            gu1Ld = new int[2 * K];
+            down1 = new Tensor[K];
+            down1Ops = new TypeOps[K];
             logits = new float[maxBatch * p.experts()];
             probs = new float[p.experts()];
             weights = new float[maxBatch * p.used()];
@@ -130,8 +142,8 @@ final class MoeFfn implements Block {
             members = new int[p.experts()][maxBatch * p.used()]; // (token * used + slot) of each expert's tokens
             rows = new int[maxBatch];
             xg = new float[maxBatch * embd];
-            gate = new float[maxBatch * p.ffn()];
-            up = new float[maxBatch * p.ffn()];
+            gate = new float[Math.max(maxBatch, K) * p.ffn()]; // one token's K experts side by side, or a batch's rows
+            up = new float[Math.max(maxBatch, K) * p.ffn()];
             down = new float[maxBatch * embd];
             expertOut = new float[maxBatch * p.used() * embd];
             moeOut = new float[maxBatch * embd];
@@ -160,6 +172,77 @@ final class MoeFfn implements Block {
         s.enc.encode(pool, TypeOps.of(router.type()).dotType(), x, n, embd);
         MatMul.multiply(pool, router, s.enc, s.logits, 0, E);
 
+        if (n == 1 && sameDotTypes(s)) {
+            route(p, selectionBias, s.logits, 0, s.probs, s.chosen, s.weights, 0);
+            experts1(pool, s, x, embd);
+        } else {
+            grouped(pool, s, x, n, embd);
+        }
+
+        // weighted sum in the order of choice: ggml multiplies each expert's output by its weight, then adds
+        for (int t = 0; t < n; t++) {
+            int o = t * embd;
+            for (int k = 0; k < K; k++) {
+                float wk = s.weights[t * K + k];
+                int src = (t * K + k) * embd;
+                if (k == 0) for (int j = 0; j < embd; j++) out[o + j] = s.expertOut[src + j] * wk;
+                else for (int j = 0; j < embd; j++) out[o + j] += s.expertOut[src + j] * wk;
+            }
+        }
+    }
+
+    /** Whether every expert's gate and up share one dot type, and every down one (true for files from one quantizer pass). */
+    private boolean sameDotTypes(Scratch s) {
+        if (sameDot == 0) {
+            boolean same = true;
+            var gt = TypeOps.of(gate[0].type()).dotType();
+            var dt = TypeOps.of(down[0].type()).dotType();
+            for (int e = 0; e < gate.length; e++)
+                same &= TypeOps.of(gate[e].type()).dotType() == gt && TypeOps.of(up[e].type()).dotType() == gt
+                        && TypeOps.of(down[e].type()).dotType() == dt;
+            sameDot = same ? 1 : 2;
+        }
+        return sameDot == 1;
+    }
+
+    private int sameDot; // 0 unknown, 1 yes, 2 no
+
+    /**
+     * One token (generation): the chosen experts' gate and up projections in one dispatch, then their down
+     * projections in another, each expert's row multiplied with its own hidden activations. Only the chosen
+     * experts' weights are read.
+     */
+    private void experts1(ComputePool pool, Scratch s, float[] x, int embd) {
+        int K = p.used(), F = p.ffn();
+        for (int k = 0; k < K; k++) {
+            int e = s.chosen[k];
+            s.gu1[2 * k] = gate[e];
+            s.gu1[2 * k + 1] = up[e];
+            s.gu1Out[2 * k] = s.gate;
+            s.gu1Out[2 * k + 1] = s.up;
+            s.gu1Off[2 * k] = s.gu1Off[2 * k + 1] = k * F;
+            s.gu1Ld[2 * k] = s.gu1Ld[2 * k + 1] = K * F;
+            s.down1[k] = down[e];
+            s.down1Ops[k] = TypeOps.of(down[e].type());
+        }
+        s.enc.encode(pool, TypeOps.of(gate[s.chosen[0]].type()).dotType(), x, 1, embd);
+        MatMul.multiply(pool, s.gu1, s.enc, s.gu1Out, s.gu1Off, s.gu1Ld);
+        for (int k = 0; k < K; k++) FloatOps.swiglu(s.gate, k * F, s.up, k * F, F);
+        EncodedRows h = s.enc.encode(pool, s.down1Ops[0].dotType(), s.gate, K, F);
+        var seg = h.segment();
+        float[] y = s.expertOut;
+        pool.run((long) K * embd * F, (t, nt) -> {
+            for (int g = ComputePool.split(K * embd, t, nt), end = ComputePool.split(K * embd, t + 1, nt); g < end; g++) {
+                int k = g / embd, r = g % embd;
+                Tensor d = s.down1[k];
+                y[g] = s.down1Ops[k].dot(d.data(), r * d.rowBytes(), seg, h.rowOffset(k), F);
+            }
+        });
+    }
+
+    /** A batch: the tokens grouped by expert, each chosen expert's weights read once for all its tokens. */
+    private void grouped(ComputePool pool, Scratch s, float[] x, int n, int embd) {
+        int E = p.experts(), K = p.used(), F = p.ffn();
         java.util.Arrays.fill(s.count, 0);
         for (int t = 0; t < n; t++) {
             route(p, selectionBias, s.logits, t * E, s.probs, s.chosen, s.weights, t * K);
@@ -191,17 +274,6 @@ final class MoeFfn implements Block {
             s.enc.encode(pool, TypeOps.of(d.type()).dotType(), s.gate, m, F);
             MatMul.multiply(pool, d, s.enc, s.down, 0, embd);
             for (int i = 0; i < m; i++) System.arraycopy(s.down, i * embd, s.expertOut, s.members[e][i] * embd, embd);
-        }
-
-        // weighted sum in the order of choice: ggml multiplies each expert's output by its weight, then adds
-        for (int t = 0; t < n; t++) {
-            int o = t * embd;
-            for (int k = 0; k < K; k++) {
-                float wk = s.weights[t * K + k];
-                int src = (t * K + k) * embd;
-                if (k == 0) for (int j = 0; j < embd; j++) out[o + j] = s.expertOut[src + j] * wk;
-                else for (int j = 0; j < embd; j++) out[o + j] += s.expertOut[src + j] * wk;
-            }
         }
     }
 

@@ -13,6 +13,10 @@ record Norm(Kind kind, float[] weight, float[] bias, float eps) {
         return new Norm(Kind.RMS, weight, null, eps);
     }
 
+    String describe() {
+        return (kind == Kind.RMS ? "RMSNorm" : "LayerNorm" + (bias != null ? " with bias" : "")) + ", eps " + eps;
+    }
+
     /** out[outOff ..] = norm(x[xOff ..]) over {@code n} elements; out may be x (in place). */
     void apply(float[] out, int outOff, float[] x, int xOff, int n) {
         switch (kind) {

@@ -40,7 +40,8 @@ public final class RandomLlama {
         return switch (name) {
             case "llama-tiny", "tiny" -> TINY;
             case "llama-small-gqa", "small-gqa" -> SMALL_GQA;
-            default -> throw new IllegalArgumentException("unknown test model shape '" + name + "' (llama-tiny, llama-small-gqa)");
+            default -> throw new IllegalArgumentException("unknown test model shape '" + name + "' (llama-tiny, llama-small-gqa, "
+                    + String.join(", ", RandomModel.SHAPES.stream().map(RandomModel.Shape::name).toList()) + ")");
         };
     }
 

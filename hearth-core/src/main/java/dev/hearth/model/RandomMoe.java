@@ -31,8 +31,10 @@ public final class RandomMoe {
      * and depth 2; expert hidden size twice the width (Mixtral's is 3.5x) to keep the committed file small.
      */
     public static final Mixtral MIXTRAL_TINY = new Mixtral("mixtral-tiny", 256, 2, 4, 1, 512, 8, 2, 4096, 1e6f, 0.02f, 0.1f, 1.0f);
-    /** For tg benchmarks: 8 experts, top-2, 4 layers at width 1024 (~400 MB in Q8_0). */
+    /** For tg benchmarks: 8 experts, top-2, 4 layers at width 1024 (~460 MB in Q8_0). */
     public static final Mixtral MIXTRAL_BENCH = new Mixtral("mixtral-bench", 1024, 4, 16, 4, 3584, 8, 2, 32000, 1e6f, 0.02f, 0.1f, 1.0f);
+    /** Its dense counterpart with the same active parameters per token: one FFN of 2 x 3584 (~160 MB in Q8_0). */
+    public static final Mixtral MIXTRAL_BENCH_DENSE = new Mixtral("mixtral-bench-dense", 1024, 4, 16, 4, 7168, 0, 0, 32000, 1e6f, 0.02f, 0.1f, 1.0f);
 
     /** A DeepSeek-V2-like shape; per-head sizes {@code nope}, {@code rope}, {@code v}, latent {@code rank}. */
     public record DeepSeek2(String name, int embd, int layers, int denseLead, int heads, int nope, int rope, int v, int rank,
@@ -60,7 +62,9 @@ public final class RandomMoe {
         return switch (name) {
             case "mixtral-tiny" -> MIXTRAL_TINY;
             case "mixtral-bench" -> MIXTRAL_BENCH;
-            default -> throw new IllegalArgumentException("unknown MoE test model shape '" + name + "' (mixtral-tiny, mixtral-bench)");
+            case "mixtral-bench-dense" -> MIXTRAL_BENCH_DENSE;
+            default -> throw new IllegalArgumentException("unknown MoE test model shape '" + name
+                    + "' (mixtral-tiny, mixtral-bench, mixtral-bench-dense, deepseek2-tiny, deepseek2-mla-tiny)");
         };
     }
 
@@ -159,11 +163,10 @@ public final class RandomMoe {
                 .putU32("llama.attention.head_count_kv", s.headsKv)
                 .putF32("llama.rope.freq_base", s.ropeBase)
                 .putF32("llama.attention.layer_norm_rms_epsilon", 1e-5f)
-                .putU32("llama.expert_count", s.experts)
-                .putU32("llama.expert_used_count", s.used)
                 .putU32("llama.rope.dimension_count", headDim)
                 .putU32("llama.vocab_size", s.vocab)
                 .putU32("general.quantization_version", 2);
+        if (s.experts > 0) w.putU32("llama.expert_count", s.experts).putU32("llama.expert_used_count", s.used);
         RandomLlama.writeVocabulary(w, s.vocab);
 
         int E = s.embd, kv = s.headsKv * headDim;
@@ -176,6 +179,12 @@ public final class RandomMoe {
             matrix(w, rnd, p + "attn_v.weight", type, s.std, E, kv);
             matrix(w, rnd, p + "attn_output.weight", type, s.std, E, E);
             w.addTensor(p + "ffn_norm.weight", new long[] {E}, RandomLlama.ones(E));
+            if (s.experts == 0) { // the dense counterpart
+                matrix(w, rnd, p + "ffn_gate.weight", type, s.std, E, s.ffn);
+                matrix(w, rnd, p + "ffn_down.weight", type, s.std, s.ffn, E);
+                matrix(w, rnd, p + "ffn_up.weight", type, s.std, E, s.ffn);
+                continue;
+            }
             w.addTensor(p + "ffn_gate_inp.weight", new long[] {E, s.experts}, rnd.next(E * s.experts, s.routerStd));
             matrix(w, rnd, p + "ffn_gate_exps.weight", type, s.std, E, s.ffn, s.experts);
             matrix(w, rnd, p + "ffn_down_exps.weight", type, s.std, s.ffn, E, s.experts);

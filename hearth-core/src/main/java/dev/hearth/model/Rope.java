@@ -7,7 +7,9 @@ package dev.hearth.model;
  *
  * <p>Angles follow ggml's cache exactly: theta starts at the position and is multiplied by
  * {@code base^(-2/dims)} once per pair, in float; a per-pair frequency factor (Llama-3's
- * {@code rope_freqs}) divides it; linear scaling multiplies it.
+ * {@code rope_freqs}, Phi-3's LongRoPE {@code rope_factors_long/short}) divides it; linear scaling
+ * multiplies it; the attention factor (llama.cpp's yarn_attn_factor, which includes
+ * {@code rope.scaling.attn_factor}) multiplies cos and sin.
  *
  * <p>YaRN (ggml's rope_yarn, ggml-cpu/ops.cpp): each pair's angle blends the interpolated angle
  * (scaled) with the extrapolated one (unscaled) by a ramp over the pair index between two correction
@@ -23,9 +25,15 @@ public final class Rope {
     private final float extFactor;     // YaRN's extrapolation mix: 0 (no YaRN) or 1
     private final float corrLow, corrHigh;
     private final float yarnMscale;    // multiplies cos and sin (1 without YaRN)
+    private final float base;
 
     public Rope(int dims, float base, float freqScale, float[] freqFactors, boolean neox) {
         this(dims, base, freqScale, freqFactors, neox, 0f, 1f, 32f, 1f, 0);
+    }
+
+    /** Without YaRN, cos and sin multiplied by {@code attnFactor} (rope.scaling.attn_factor: Phi-3's LongRoPE). */
+    public Rope(int dims, float base, float freqScale, float[] freqFactors, boolean neox, float attnFactor) {
+        this(dims, base, freqScale, freqFactors, neox, 0f, attnFactor, 32f, 1f, 0);
     }
 
     /**
@@ -47,6 +55,7 @@ public final class Rope {
         this.thetaScale = (float) Math.pow(base, -2.0f / dims);
         this.freqScale = freqScale;
         this.freqFactors = freqFactors;
+        this.base = base;
         this.extFactor = extFactor;
         if (extFactor != 0f) {
             float start = (float) Math.floor(corrDim(dims, ctxOrig, betaFast, base));
@@ -96,6 +105,15 @@ public final class Rope {
                 x[b] = x0 * sin[i] + x1 * cos[i];
             }
         }
+    }
+
+    /** A one-line summary: pairing, dimensions, base, scaling, factors. */
+    public String describe() {
+        return (neox ? "NEOX" : "normal") + ", " + dims + " dims, base " + base
+                + (freqScale != 1f ? ", linear scale " + freqScale : "")
+                + (extFactor != 0f ? ", YaRN" : "")
+                + (freqFactors != null ? ", frequency factors" : "")
+                + (yarnMscale != 1f ? ", attention factor " + yarnMscale : "");
     }
 
     public int dims() {

@@ -19,11 +19,16 @@ public final class Session {
     private int position;
 
     public Session(Model model, ComputePool pool, int contextSize, int maxBatch) {
+        this(model, pool, contextSize, maxBatch, CacheOptions.DEFAULT);
+    }
+
+    /** A session whose attention and KV cache follow {@code options} (flash attention, cache types). */
+    public Session(Model model, ComputePool pool, int contextSize, int maxBatch, CacheOptions options) {
         if (contextSize < 1) throw new IllegalArgumentException("context size must be at least 1, got " + contextSize);
         if (maxBatch < 1) throw new IllegalArgumentException("batch size must be at least 1, got " + maxBatch);
         this.model = model;
         this.pool = pool;
-        this.cache = new KvCache(model.config, contextSize);
+        this.cache = new KvCache(model.config, contextSize, options);
         this.maxBatch = maxBatch;
     }
 
@@ -34,6 +39,15 @@ public final class Session {
 
     public int position() {
         return position;
+    }
+
+    public CacheOptions cacheOptions() {
+        return cache.options();
+    }
+
+    /** Bytes the KV cache occupies. */
+    public long cacheBytes() {
+        return cache.bytes();
     }
 
     public int contextSize() {
@@ -90,8 +104,8 @@ public final class Session {
         Session lead = sessions[0];
         int maxContext = 0;
         for (int i = 0; i < sessions.length; i++) {
-            if (sessions[i].model != lead.model || sessions[i].pool != lead.pool)
-                throw new IllegalArgumentException("sessions of one step must share the model and the compute pool");
+            if (sessions[i].model != lead.model || sessions[i].pool != lead.pool || !sessions[i].cache.options.equals(lead.cache.options))
+                throw new IllegalArgumentException("sessions of one step must share the model, the compute pool and the cache options");
             if (tokens[i].length > 0) sessions[i].check(tokens[i]);
             maxContext = Math.max(maxContext, sessions[i].contextSize());
         }

@@ -13,6 +13,23 @@ import java.util.Arrays;
  */
 record Weights(GgufFile file, ModelConfig config) {
 
+    /** Metadata {@code ARCH.key} as a float, or {@code fallback}. */
+    float f32(String key, float fallback) {
+        return file.getFloat(config.architecture() + "." + key, fallback);
+    }
+
+    /** Metadata {@code ARCH.key} as an int, or {@code fallback}. */
+    int i32(String key, int fallback) {
+        return file.getInt(config.architecture() + "." + key, fallback);
+    }
+
+    /** Metadata {@code ARCH.key}, required (llama.cpp refuses the file without it). */
+    float requireF32(String key) {
+        String k = config.architecture() + "." + key;
+        if (!file.has(k)) throw new GgufFormatException(file.path() + ": missing required metadata key '" + k + "'");
+        return file.getFloat(k, 0f);
+    }
+
     boolean has(String name) {
         return file.tensor(name) != null;
     }
@@ -41,6 +58,11 @@ record Weights(GgufFile file, ModelConfig config) {
     /** An RMSNorm over embd from {@code NAME.weight}. */
     Norm rmsNorm(String name) {
         return Norm.rms(vector(name + ".weight", config.embd(), true), config.normEps());
+    }
+
+    /** A LayerNorm over embd from {@code NAME.weight} and {@code NAME.bias}. */
+    Norm layerNorm(String name, float eps) {
+        return new Norm(Norm.Kind.LAYER, vector(name + ".weight", config.embd(), true), vector(name + ".bias", config.embd(), true), eps);
     }
 
     /** Rows [first, first + count) of a matrix, as a tensor of their own (a view: rows are contiguous). */

@@ -1,6 +1,9 @@
 package dev.hearth.model;
 
 import dev.hearth.tensor.EncodedRows;
+import dev.hearth.tensor.GgmlType;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 
 /**
  * The scratch memory of a forward pass, allocated once for up to {@link #maxBatch} tokens and reused
@@ -13,6 +16,8 @@ final class Workspace {
     final float[] cos, sin;
     float[][] scores;
     final float[][] qHead;
+    final MemorySegment[] qHeadQ8;         // per thread: one query head as Q8_0 blocks, for a Q8_0 K cache
+    final float[][] headAcc, vRow, kvTile; // per thread: flash attention's accumulator, a decoded V row, a tile of scores
     final EncodedRows enc = new EncodedRows();
     float[] logits;
     MoeFfn.Scratch moe; // allocated by the first mixture-of-experts layer
@@ -34,6 +39,11 @@ final class Workspace {
         sin = new float[c.ropeDim() / 2];
         scores = new float[threads][maxContext];
         qHead = new float[threads][c.headDimK()];
+        qHeadQ8 = new MemorySegment[threads];
+        for (int i = 0; i < threads; i++) qHeadQ8[i] = Arena.ofAuto().allocate(GgmlType.Q8_0.bytesFor(c.headDimK() + 31 & ~31), 64);
+        headAcc = new float[threads][c.headDimV()];
+        vRow = new float[threads][c.headDimV()];
+        kvTile = new float[threads][FlashAttention.KV_TILE];
         logits = new float[c.vocab()];
     }
 

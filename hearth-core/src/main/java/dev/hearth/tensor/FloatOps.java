@@ -93,6 +93,40 @@ public final class FloatOps {
         }
     }
 
+    /**
+     * GELU, tanh approximation, as ggml computes it on the CPU (GGML_GELU_FP16, ggml-cpu/vec.h): 0 below -10,
+     * identity above 10, otherwise looked up by the input rounded to float16 in a table of float16 results.
+     */
+    public static float gelu(float x) {
+        if (x <= -10f) return 0f;
+        if (x >= 10f) return x;
+        return GeluTable.T[Float.floatToFloat16(x) & 0xFFFF];
+    }
+
+    /** out[i] = gelu(x[i]) (ggml_gelu). */
+    public static void gelu(float[] x, int off, int n) {
+        for (int i = 0; i < n; i++) x[off + i] = gelu(x[off + i]);
+    }
+
+    /** gate[i] = gelu(gate[i]) * up[i] (ggml_geglu_split). */
+    public static void geglu(float[] gate, int gOff, float[] up, int uOff, int n) {
+        for (int i = 0; i < n; i++) gate[gOff + i] = gelu(gate[gOff + i]) * up[uOff + i];
+    }
+
+    /** ggml's table: gelu of every float16 value, computed in float and stored as float16. */
+    private static final class GeluTable {
+        static final float[] T = new float[65536];
+
+        static {
+            final float a = 0.044715f, sqrt2OverPi = 0.79788456080286535587989211986876f;
+            for (int i = 0; i < 65536; i++) {
+                float f = Float.float16ToFloat((short) i);
+                float y = 0.5f * f * (1.0f + (float) Math.tanh(sqrt2OverPi * f * (1.0f + a * f * f)));
+                T[i] = Float.float16ToFloat(Float.floatToFloat16(y));
+            }
+        }
+    }
+
     /** Rounds every value to the nearest float16 and back, as ggml does when it stores to or converts through F16. */
     public static void roundToF16(float[] x, int off, int n) {
         for (int i = 0; i < n; i++) x[off + i] = Float.float16ToFloat(Float.floatToFloat16(x[off + i]));

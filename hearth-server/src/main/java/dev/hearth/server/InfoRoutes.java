@@ -64,6 +64,7 @@ final class InfoRoutes {
         dg.put("is_processing", false);
         dg.set("params", ResponseJson.settings(s, cfg.defaultNPredict(), List.of(), false, 0, false));
         root.put("total_slots", m.engine.slotCount());
+        attention(root, m.engine.cacheOptions());
         root.put("model_alias", m.alias);
         root.put("model_path", cfg.model().toString());
         ObjectNode mod = root.putObject("modalities");
@@ -82,6 +83,13 @@ final class InfoRoutes {
         json(ctx, root);
     }
 
+    /** Hearth's additions (llama-server does not report them): the attention and KV cache settings in effect. */
+    private static void attention(ObjectNode o, dev.hearth.model.CacheOptions c) {
+        o.put("flash_attn", c.flashAttention());
+        o.put("cache_type_k", c.typeK().flagName());
+        o.put("cache_type_v", c.typeV().flagName());
+    }
+
     void slots(Context ctx) {
         LoadedModel m = model.get();
         // llama-server's probe for load balancers: 503 when every slot is busy
@@ -93,6 +101,7 @@ final class InfoRoutes {
             o.put("id", s.id());
             o.put("id_task", s.taskId());
             o.put("n_ctx", s.contextSize());
+            attention(o, m.engine.cacheOptions());
             o.put("speculative", false);
             o.put("is_processing", s.processing());
             o.set("params", s.request() != null ? ResponseJson.settings(s.request(), false)

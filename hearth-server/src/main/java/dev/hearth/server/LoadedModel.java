@@ -41,7 +41,7 @@ final class LoadedModel implements AutoCloseable {
             for (Tensor t : file.tensors().values()) params += t.elementCount();
             parameterCount = params;
             pool = new ComputePool(cfg.threads());
-            engine = new Engine(model, tokenizer, pool, cfg.slots(), contextTotal / cfg.slots(), cfg.batchSize());
+            engine = new Engine(model, tokenizer, pool, cfg.slots(), contextTotal / cfg.slots(), cfg.batchSize(), cfg.cache());
         } catch (RuntimeException e) {
             file.close();
             throw e;
@@ -49,13 +49,13 @@ final class LoadedModel implements AutoCloseable {
     }
 
     /**
-     * {@code -c 0} means the trained context; when its KV cache (float cells, keys and values of every
-     * layer, for every slot) would take more than half the heap, it is capped to what fits, with a warning.
+     * {@code -c 0} means the trained context; when its KV cache (keys and values of every layer, for
+     * every slot, in the cache types) would take more than half the heap, it is capped to what fits, with a warning.
      */
     static int contextSize(ServerConfig cfg, ModelConfig c) {
         int ctx = cfg.contextSize() == 0 ? c.contextTrain() : cfg.contextSize();
         if (ctx < cfg.slots() * 2) throw new IllegalArgumentException("context " + ctx + " is too small for " + cfg.slots() + " slots");
-        long perToken = (long) c.layers() * (c.kvDimK() + c.kvDimV()) * Float.BYTES;
+        long perToken = dev.hearth.model.KvCache.bytesPerPosition(c, cfg.cache());
         long budget = Runtime.getRuntime().maxMemory() / 2;
         long fits = budget / Math.max(1, perToken);
         if (ctx > fits) {

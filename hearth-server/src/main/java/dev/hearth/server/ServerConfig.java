@@ -1,5 +1,6 @@
 package dev.hearth.server;
 
+import dev.hearth.model.CacheOptions;
 import dev.hearth.sampling.SamplingSettings;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,37 +14,44 @@ import java.util.List;
  * @param chatTemplate     a Jinja template overriding the model's; null = the model's (ChatML fallback)
  * @param maxBodyBytes     larger request bodies are refused with 413
  * @param defaultNPredict  n_predict when a request does not say (-1 = unlimited)
+ * @param cache            flash attention and KV cache types (-fa, -ctk, -ctv)
  */
 public record ServerConfig(Path model, String host, int port, int contextSize, int slots, int threads, int batchSize,
                            List<String> apiKeys, String alias, boolean webui, boolean metrics, String chatTemplate,
-                           boolean spmInfill, long maxBodyBytes, int defaultNPredict, SamplingSettings defaultSampling) {
+                           boolean spmInfill, long maxBodyBytes, int defaultNPredict, SamplingSettings defaultSampling,
+                           CacheOptions cache) {
 
     public static ServerConfig defaults(Path model) {
         return new ServerConfig(model, "127.0.0.1", 8080, 4096, 1, Runtime.getRuntime().availableProcessors(), 512,
-                List.of(), null, true, false, null, false, 10L << 20, -1, new SamplingSettings());
+                List.of(), null, true, false, null, false, 10L << 20, -1, new SamplingSettings(),
+                CacheOptions.resolve("auto", "f16", "f16"));
     }
 
     public ServerConfig withPort(int p) {
-        return new ServerConfig(model, host, p, contextSize, slots, threads, batchSize, apiKeys, alias, webui, metrics, chatTemplate, spmInfill, maxBodyBytes, defaultNPredict, defaultSampling);
+        return new ServerConfig(model, host, p, contextSize, slots, threads, batchSize, apiKeys, alias, webui, metrics, chatTemplate, spmInfill, maxBodyBytes, defaultNPredict, defaultSampling, cache);
     }
 
     public ServerConfig withSlots(int n, int ctx) {
-        return new ServerConfig(model, host, port, ctx, n, threads, batchSize, apiKeys, alias, webui, metrics, chatTemplate, spmInfill, maxBodyBytes, defaultNPredict, defaultSampling);
+        return new ServerConfig(model, host, port, ctx, n, threads, batchSize, apiKeys, alias, webui, metrics, chatTemplate, spmInfill, maxBodyBytes, defaultNPredict, defaultSampling, cache);
     }
 
     public ServerConfig withApiKeys(List<String> keys) {
-        return new ServerConfig(model, host, port, contextSize, slots, threads, batchSize, keys, alias, webui, metrics, chatTemplate, spmInfill, maxBodyBytes, defaultNPredict, defaultSampling);
+        return new ServerConfig(model, host, port, contextSize, slots, threads, batchSize, keys, alias, webui, metrics, chatTemplate, spmInfill, maxBodyBytes, defaultNPredict, defaultSampling, cache);
     }
 
     public ServerConfig withMetrics(boolean on) {
-        return new ServerConfig(model, host, port, contextSize, slots, threads, batchSize, apiKeys, alias, webui, on, chatTemplate, spmInfill, maxBodyBytes, defaultNPredict, defaultSampling);
+        return new ServerConfig(model, host, port, contextSize, slots, threads, batchSize, apiKeys, alias, webui, on, chatTemplate, spmInfill, maxBodyBytes, defaultNPredict, defaultSampling, cache);
     }
 
     public ServerConfig withMaxBodyBytes(long n) {
-        return new ServerConfig(model, host, port, contextSize, slots, threads, batchSize, apiKeys, alias, webui, metrics, chatTemplate, spmInfill, n, defaultNPredict, defaultSampling);
+        return new ServerConfig(model, host, port, contextSize, slots, threads, batchSize, apiKeys, alias, webui, metrics, chatTemplate, spmInfill, n, defaultNPredict, defaultSampling, cache);
+    }
+
+    public ServerConfig withCache(CacheOptions c) {
+        return new ServerConfig(model, host, port, contextSize, slots, threads, batchSize, apiKeys, alias, webui, metrics, chatTemplate, spmInfill, maxBodyBytes, defaultNPredict, defaultSampling, c);
     }
 
     public ServerConfig withThreads(int n) {
-        return new ServerConfig(model, host, port, contextSize, slots, n, batchSize, apiKeys, alias, webui, metrics, chatTemplate, spmInfill, maxBodyBytes, defaultNPredict, defaultSampling);
+        return new ServerConfig(model, host, port, contextSize, slots, n, batchSize, apiKeys, alias, webui, metrics, chatTemplate, spmInfill, maxBodyBytes, defaultNPredict, defaultSampling, cache);
     }
 }

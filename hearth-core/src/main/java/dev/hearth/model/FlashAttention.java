@@ -1,0 +1,167 @@
+package dev.hearth.model;
+
+import dev.hearth.tensor.ComputePool;
+import dev.hearth.tensor.FloatOps;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Causal grouped-query attention as a running (online) softmax over the KV cache: no row of scores
+ * is ever kept, only a running max M, a running sum S and an accumulator of weighted values, divided
+ * by S at the end. Mirrors the numerics of ggml's CPU kernel (ggml/src/ggml-cpu/ops.cpp,
+ * {@code ggml_compute_forward_flash_attn_ext_f16}), which has two flavours chosen per step:
+ *
+ * <ul>
+ * <li><b>one position at a time</b> ({@code _one_chunk}: decoding, steps of fewer than 64 tokens, any
+ *     quantized cache). The query is converted to K's dot type first (F16 K: rounded to float16; Q8_0 K:
+ *     quantized to Q8_0 and dotted in integers, ggml_vec_dot_q8_0_q8_0). For each position, s = q·k·scale;
+ *     if s raises M, the accumulator and S are scaled by exp(M_old − s) and the weight is 1, else the
+ *     weight is exp(s − M). For an F16 V the accumulator is itself float16: every scale and every
+ *     multiply-add is rounded back to float16 (ggml_vec_scale_f16, ggml_vec_mad_f16). A Q8_0 V row is
+ *     dequantized and accumulated in float32.</li>
+ * <li><b>tiles of 64 positions</b> ({@code _tiled}: an F16 cache and a step of at least 64 query tokens,
+ *     i.e. prompt processing). The query stays float32; a tile's 64 scores are computed, M is raised once
+ *     per tile, the tile's exp(s − M) summed in double (ggml_vec_soft_max_f32) and V accumulated in
+ *     float32. Tiles start at multiples of 64 positions, as ggml's do for a sequence that fills the cache
+ *     from cell 0.</li>
+ * </ul>
+ *
+ * Not mirrored: ggml's split-KV path for a single decoded token over ≥ 512 cells of an F16 cache, which
+ * splits the positions among threads and merges their partial sums in float32 (a float16 rounding
+ * difference, well within llama.cpp's own -fa 0/1 noise).
+ *
+ * <p>{@code scale} multiplies q·k (the architecture's, 1/√head size by default); {@code softcap} (0 = none) applies s ← softcap·tanh(s) before the mask, with the scale divided by
+ * softcap first, as ggml does; {@code window} (0 = none) lets a token at position p see only positions
+ * {@code > p − window} (llama.cpp's standard sliding window).
+ */
+final class FlashAttention {
+    /** Positions per tile of the tiled flavour (ggml-cpu/common.h GGML_FA_TILE_KV), and the step size from which ggml uses it (GGML_FA_TILE_Q). */
+    static final int KV_TILE = 64, Q_TILE = 64;
+
+    /** Values per step of ggml's F16 vector loops with AVX-512 and no native float16 arithmetic (simd-mappings.h GGML_F16_STEP). */
+    static final int F16_STEP = 64;
+
+    private FlashAttention() {}
+
+    /** For each token of the batch (its cache and position in {@code b}), writes every head's output to {@code out}. */
+    static void attend(ModelConfig c, ComputePool pool, Workspace ws, Batch b, int layer, float[] q, float[] out,
+                       float scale, float softcap, int window) {
+        int n = b.size();
+        int heads = c.heads(), dk = c.headDimK(), dv = c.headDimV();
+        int group = heads / c.headsKv();
+        CacheOptions o = b.caches()[0].options;
+        // ops.cpp ggml_compute_forward_flash_attn_ext_f16: use_tiled needs F16 K = V, ≥ Q_TILE query rows and DV a multiple of the f32 vector width (16 with AVX-512)
+        boolean tiled = o.typeK() == KvCacheType.F16 && o.typeV() == KvCacheType.F16 && n >= Q_TILE && dv % 16 == 0;
+        float sc = softcap != 0 ? scale / softcap : scale;
+        int qDim = c.qDim(), oDim = heads * dv;
+        int work = n * heads;
+        long cost = 0;
+        for (int t = 0; t < n; t++) cost += (long) heads * (b.positions()[t] + 1) * (dk + dv);
+        pool.run(cost, (thread, threads) -> {
+            for (int w = ComputePool.split(work, thread, threads), end = ComputePool.split(work, thread + 1, threads); w < end; w++) {
+                int t = w / heads, h = w % heads, g = h / group;
+                KvCache cache = b.caches()[t];
+                int pos = b.positions()[t];
+                int first = window > 0 ? Math.max(0, pos - window + 1) : 0; // causal (and windowed): positions first .. pos
+                if (tiled) tiledHead(ws, thread, cache, layer, g, dk, dv, q, t * qDim + h * dk, first, pos, sc, softcap, out, t * oDim + h * dv);
+                else oneHead(ws, thread, cache, layer, g, dk, dv, q, t * qDim + h * dk, first, pos, sc, softcap, out, t * oDim + h * dv);
+            }
+        });
+    }
+
+    /** ggml's {@code _one_chunk}: the running softmax updated one position at a time. */
+    private static void oneHead(Workspace ws, int thread, KvCache cache, int layer, int g, int dk, int dv,
+                                float[] q, int qOff, int first, int pos, float scale, float softcap, float[] out, int oOff) {
+        float[] qh = ws.qHead[thread], acc = ws.headAcc[thread], vRow = ws.vRow[thread];
+        MemorySegment qq = ws.qHeadQ8[thread];
+        boolean kQ8 = cache.keys == null, vF16 = cache.values != null;
+        float[] keys = kQ8 ? null : cache.keys[layer], values = vF16 ? cache.values[layer] : null;
+        MemorySegment keysQ8 = kQ8 ? cache.keysQ8[layer] : null, valuesQ8 = vF16 ? null : cache.valuesQ8[layer];
+        int kvK = cache.kvDimK, kvV = cache.vStride;
+        long kHead = (long) g * dk / 32 * 34, vHead = (long) g * dv / 32 * 34;
+
+        // the query (rotated like the keys, if they are) in K's dot type (ggml: q_to_vec_dot = from_float of K's vec_dot_type)
+        System.arraycopy(q, qOff, qh, 0, dk);
+        if (cache.kRot > 0) Hadamard.rotate(qh, 0, dk, cache.kRot);
+        if (kQ8) KvCache.Q8.quantizeActivations(qh, 0, qq, 0, dk);
+        else FloatOps.roundToF16(qh, 0, dk);
+        java.util.Arrays.fill(acc, 0, dv, 0f);
+        float M = Float.NEGATIVE_INFINITY, S = 0;
+        for (int j = first; j <= pos; j++) {
+            float s = kQ8 ? KvCache.Q8.dot(keysQ8, j * cache.kRowBytes + kHead, qq, 0, dk) : dotF16(qh, keys, j * kvK + g * dk, dk);
+            s *= scale;
+            if (softcap != 0) s = softcap * (float) Math.tanh(s);
+            float ms = 1, vs = 1;
+            if (s > M) { // a new maximum: rescale what was accumulated; this position's weight is exp(0) = 1
+                ms = (float) Math.exp(M - s);
+                M = s;
+                if (vF16) for (int d = 0; d < dv; d++) acc[d] = f16(acc[d] * ms);
+                else for (int d = 0; d < dv; d++) acc[d] *= ms;
+            } else {
+                vs = (float) Math.exp(s - M);
+            }
+            if (vF16) {
+                // ggml_vec_mad_f16: a fused multiply-add (vector FMA, and GCC contracts the scalar rest's y + x·v too)
+                int vo = j * kvV + g * dv;
+                for (int d = 0; d < dv; d++) acc[d] = f16(Math.fma(values[vo + d], vs, acc[d]));
+            } else {
+                KvCache.Q8.dequantize(valuesQ8, j * cache.vRowBytes + vHead, vRow, 0, dv);
+                FloatOps.axpy(vs, vRow, 0, acc, 0, dv);
+            }
+            S = Math.fma(S, ms, vs); // S*ms + vs, contracted to one FMA by GCC in ggml's build
+        }
+        float inv = S == 0 ? 0 : 1 / S;
+        for (int d = 0; d < dv; d++) out[oOff + d] = acc[d] * inv;
+        if (cache.vRot > 0) Hadamard.rotate(out, oOff, dv, cache.vRot); // the values were rotated: rotate back
+    }
+
+    /** ggml's {@code _tiled}: scores a tile of KV_TILE positions at once, raises the max once per tile. */
+    private static void tiledHead(Workspace ws, int thread, KvCache cache, int layer, int g, int dk, int dv,
+                                  float[] q, int qOff, int first, int pos, float scale, float softcap, float[] out, int oOff) {
+        float[] acc = ws.headAcc[thread], tile = ws.kvTile[thread];
+        float[] keys = cache.keys[layer], values = cache.values[layer];
+        int kvK = cache.kvDimK, kvV = cache.vStride;
+        java.util.Arrays.fill(acc, 0, dv, 0f);
+        float M = Float.NEGATIVE_INFINITY, S = 0;
+        for (int start = first / KV_TILE * KV_TILE; start <= pos; start += KV_TILE) {
+            int lo = Math.max(first, start), hi = Math.min(pos, start + KV_TILE - 1); // the visible positions of this tile
+            float tileMax = Float.NEGATIVE_INFINITY;
+            for (int j = lo; j <= hi; j++) {
+                float s = FloatOps.dot(q, qOff, keys, j * kvK + g * dk, dk) * scale;
+                if (softcap != 0) s = softcap * (float) Math.tanh(s);
+                tile[j - start] = s;
+                tileMax = Math.max(tileMax, s);
+            }
+            float Mnew = Math.max(M, tileMax);
+            if (Mnew > M) {
+                float ms = (float) Math.exp(M - Mnew);
+                for (int d = 0; d < dv; d++) acc[d] *= ms;
+                S *= ms;
+            }
+            M = Mnew;
+            double sum = 0;
+            for (int j = lo; j <= hi; j++) {
+                float p = (float) Math.exp(tile[j - start] - M);
+                sum += p;
+                FloatOps.axpy(p, values, j * kvV + g * dv, acc, 0, dv);
+            }
+            S += (float) sum;
+        }
+        float inv = S == 0 ? 0 : 1 / S;
+        for (int d = 0; d < dv; d++) out[oOff + d] = acc[d] * inv;
+    }
+
+    /**
+     * ggml_vec_dot_f16 on x86 without AVX512-FP16: float lanes over whole steps of F16_STEP values, and the
+     * rest summed in double (for head sizes under 64, the whole dot).
+     */
+    private static float dotF16(float[] q, float[] k, int kOff, int n) {
+        int np = n & ~(F16_STEP - 1);
+        double sum = np > 0 ? FloatOps.dot(q, 0, k, kOff, np) : 0;
+        for (int i = np; i < n; i++) sum += q[i] * k[kOff + i];
+        return (float) sum;
+    }
+
+    private static float f16(float x) {
+        return Float.float16ToFloat(Float.floatToFloat16(x));
+    }
+}

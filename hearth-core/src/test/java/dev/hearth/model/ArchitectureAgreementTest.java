@@ -1,0 +1,87 @@
+package dev.hearth.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hearth.gguf.GgufFile;
+import dev.hearth.tensor.ComputePool;
+import dev.hearth.tensor.GgmlType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Teacher-forced agreement with llama.cpp on random-weight models of every architecture besides plain
+ * Llama (qwen2, starcoder2, phi3 short and long RoPE factors, gemma, gemma2, and Llama as Granite-Code and
+ * Mistral-Nemo), in F32, Q8_0 and llama-quantize's Q4_K_M, by the bar of ../shared/ref/README.md (see
+ * {@link LlamaAgreementTest}): 100% top-1 where llama.cpp leads by ≥ 2 logits, mean KL ≤ 2× llama.cpp's own
+ * {@code -fa 1} vs {@code -fa 0} KL, and top-1 ≥ 99.5% on F32.
+ *
+ * <p>The golden data (resources/golden/arch) was produced by tools/golden/make-arch-golden.sh.
+ */
+class ArchitectureAgreementTest {
+    static final Path GOLDEN = Path.of("src/test/resources/golden/arch");
+    static ComputePool pool;
+    static int[] ids;
+
+    @TempDir static Path tmp;
+
+    @BeforeAll
+    static void setUp() throws IOException {
+        pool = new ComputePool(2);
+        ids = Arrays.stream(Files.readString(GOLDEN.resolve("ids.txt")).trim().split(",")).mapToInt(Integer::parseInt).toArray();
+    }
+
+    @AfterAll
+    static void tearDown() {
+        pool.close();
+    }
+
+    static Stream<String> goldenFiles() throws IOException {
+        try (Stream<Path> s = Files.list(GOLDEN)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".fa0.jsonl.gz"))
+                    .map(n -> n.substring(0, n.length() - ".fa0.jsonl.gz".length())).sorted().toList().stream();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("goldenFiles")
+    void agreesWithLlamaCpp(String name) throws IOException {
+        Path model = GOLDEN.resolve(name + ".gguf");
+        boolean unquantized = false;
+        if (!Files.exists(model)) { // SHAPE-TYPE, written by Hearth
+            int dash = name.lastIndexOf('-');
+            RandomModel.Shape shape = RandomModel.shape(name.substring(0, dash));
+            assertThat(shape).as("shape of " + name).isNotNull();
+            GgmlType type = GgmlType.valueOf(name.substring(dash + 1));
+            unquantized = !type.isQuantized();
+            model = tmp.resolve(name + ".gguf");
+            RandomModel.write(shape, type, 1234, model);
+        }
+        GoldenLogits golden;
+        try (InputStream in = Files.newInputStream(GOLDEN.resolve(name + ".fa0.jsonl.gz"))) {
+            golden = GoldenLogits.read(in);
+        }
+        double noiseKl = Double.parseDouble(Files.readString(GOLDEN.resolve(name + ".noise.json")).replaceAll(".*\"mean_kl\": ([^,}]+).*\\s*", "$1"));
+        float[] logits;
+        try (GgufFile f = GgufFile.open(model)) {
+            Model m = Model.load(f);
+            Session s = new Session(m, pool, ids.length, 256);
+            logits = s.feed(ids, true);
+            assertThat(m.config().vocab()).isEqualTo(golden.vocab());
+        }
+        GoldenLogits.Agreement a = golden.compare(logits);
+        System.out.println(name + ": " + a + " (llama.cpp -fa 1 vs -fa 0 KL " + noiseKl + ")");
+        assertThat(a.positions()).isEqualTo(ids.length);
+        assertThat(a.confidentTop1()).as(name + " " + a).isEqualTo(1.0);
+        assertThat(a.meanKl()).as(name + " " + a).isLessThanOrEqualTo(2 * noiseKl);
+        if (unquantized) assertThat(a.top1()).as(name + " " + a).isGreaterThanOrEqualTo(0.995);
+    }
+}
