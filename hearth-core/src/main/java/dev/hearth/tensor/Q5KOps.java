@@ -110,6 +110,12 @@ class Q5KOps extends BlockOps {
         }
 
         @Override
+        public void dequantize(MemorySegment src, long srcOffset, float[] dst, int dstOffset, int n) {
+            Blocks.checkLength(type(), n);
+            FastDecode.q5_k(src, srcOffset, dst, dstOffset, n);
+        }
+
+        @Override
         public float dot(MemorySegment w, long wOffset, MemorySegment a, long aOffset, int n) {
             checkLength(GgmlType.Q5_K, n);
             FloatVector acc = FloatVector.zero(F512);
