@@ -101,8 +101,8 @@ class Q5KOps extends BlockOps {
         private static final ShortVector FIRST_HALVES = Q4KOps.Vectorized.halves(0), SECOND_HALVES = Q4KOps.Vectorized.halves(16);
         private static final VectorShuffle<Integer> SET0 = Q4KOps.Vectorized.setScales(0), SET1 = Q4KOps.Vectorized.setScales(1),
                 SET2 = Q4KOps.Vectorized.setScales(2), SET3 = Q4KOps.Vectorized.setScales(3);
-        private static final VectorShuffle<Short> REPEAT16 = VectorShuffle.fromOp(S512, i -> i % 16);
-        private static final ShortVector HALF_SHIFT = ShortVector.fromArray(S512, new short[] {
+        static final VectorShuffle<Short> REPEAT16 = VectorShuffle.fromOp(S512, i -> i % 16);
+        static final ShortVector HALF_SHIFT = ShortVector.fromArray(S512, new short[] {
             0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4}, 0);
 
         Vectorized() {
