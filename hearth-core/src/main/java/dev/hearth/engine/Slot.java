@@ -69,6 +69,7 @@ final class Slot {
         task = t;
         prompt = r.prompt();
         int keep = r.cachePrompt() ? Math.min(commonPrefix(prompt), prompt.length - 1) : 0;
+        if (!session.canTruncate(keep)) keep = 0; // a sliding-window cache no longer holds what that prefix needs: evaluate it again
         session.truncate(keep);
         cachedCount = keep;
         promptPos = keep;

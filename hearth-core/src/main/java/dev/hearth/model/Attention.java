@@ -47,6 +47,8 @@ final class Attention {
                 int len = b.positions()[t] + 1; // causal: positions 0 .. its own
                 int first = window > 0 ? Math.max(0, len - window) : 0; // sliding window: the last `window` of them
                 KvCache cache = b.caches()[t];
+                int r0 = cache.base[layer]; // the position in row 0 (a sliding layer's cache keeps only recent rows)
+                if (first < r0) throw new IllegalStateException("layer " + layer + ": position " + first + " is no longer in the cache");
                 float[] keys = cache.keys == null ? null : cache.keys[layer], values = cache.values[layer];
                 java.lang.foreign.MemorySegment keysQ8 = cache.keys == null ? cache.keysQ8[layer] : null;
                 long kHead = (long) g * dk / 32 * 34;
@@ -56,8 +58,8 @@ final class Attention {
                 else FloatOps.roundToF16(qh, 0, dk);
                 float max = Float.NEGATIVE_INFINITY;
                 for (int j = first; j < len; j++) {
-                    float sc = keysQ8 != null ? KvCache.Q8.dot(keysQ8, j * cache.kRowBytes + kHead, qq, 0, dk)
-                            : FloatOps.dot(qh, 0, keys, j * kvK + g * dk, dk);
+                    float sc = keysQ8 != null ? KvCache.Q8.dot(keysQ8, (j - r0) * cache.kRowBytes + kHead, qq, 0, dk)
+                            : FloatOps.dot(qh, 0, keys, (j - r0) * kvK + g * dk, dk);
                     if (softcap > 0f) sc = (float) Math.tanh(sc * (1f / softcap)) * softcap;
                     sc *= scale;
                     scores[j] = sc;
@@ -74,7 +76,7 @@ final class Attention {
                 java.util.Arrays.fill(out, o, o + dv, 0f);
                 for (int j = first; j < len; j++) {
                     float p = Float.float16ToFloat(Float.floatToFloat16(scores[j] * inv));
-                    FloatOps.axpy(p, values, j * cache.vStride + g * dv, out, o, dv);
+                    FloatOps.axpy(p, values, (j - r0) * cache.vStride + g * dv, out, o, dv);
                 }
             }
         });

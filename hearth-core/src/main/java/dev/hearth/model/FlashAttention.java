@@ -62,6 +62,7 @@ final class FlashAttention {
                 KvCache cache = b.caches()[t];
                 int pos = b.positions()[t];
                 int first = window > 0 ? Math.max(0, pos - window + 1) : 0; // causal (and windowed): positions first .. pos
+                if (first < cache.base[layer]) throw new IllegalStateException("layer " + layer + ": position " + first + " is no longer in the cache");
                 if (tiled) tiledHead(ws, thread, cache, layer, g, dk, dv, q, t * qDim + h * dk, first, pos, sc, softcap, out, t * oDim + h * dv);
                 else oneHead(ws, thread, cache, layer, g, dk, dv, q, t * qDim + h * dk, first, pos, sc, softcap, out, t * oDim + h * dv);
             }
@@ -78,6 +79,7 @@ final class FlashAttention {
         MemorySegment keysQ8 = kQ8 ? cache.keysQ8[layer] : null, valuesQ8 = vF16 ? null : cache.valuesQ8[layer];
         int kvK = cache.kvDimK, kvV = cache.vStride;
         long kHead = (long) g * dk / 32 * 34, vHead = (long) g * dv / 32 * 34;
+        int r0 = cache.base[layer]; // the position in row 0 (a sliding layer's cache keeps only recent rows)
 
         // the query (rotated like the keys, if they are) in K's dot type (ggml: q_to_vec_dot = from_float of K's vec_dot_type)
         System.arraycopy(q, qOff, qh, 0, dk);
@@ -87,7 +89,7 @@ final class FlashAttention {
         java.util.Arrays.fill(acc, 0, dv, 0f);
         float M = Float.NEGATIVE_INFINITY, S = 0;
         for (int j = first; j <= pos; j++) {
-            float s = kQ8 ? KvCache.Q8.dot(keysQ8, j * cache.kRowBytes + kHead, qq, 0, dk) : dotF16(qh, keys, j * kvK + g * dk, dk);
+            float s = kQ8 ? KvCache.Q8.dot(keysQ8, (j - r0) * cache.kRowBytes + kHead, qq, 0, dk) : dotF16(qh, keys, (j - r0) * kvK + g * dk, dk);
             s *= scale;
             if (softcap != 0) s = softcap * (float) Math.tanh(s);
             float ms = 1, vs = 1;
@@ -101,9 +103,9 @@ final class FlashAttention {
             }
             if (vF16) {
                 // ggml_vec_mad_f16: a fused multiply-add (vector FMA, and GCC contracts the scalar rest's y + x·v too)
-                HalfAccumulator.fma(vs, values, j * kvV + g * dv, acc, dv);
+                HalfAccumulator.fma(vs, values, (j - r0) * kvV + g * dv, acc, dv);
             } else {
-                KvCache.Q8.dequantize(valuesQ8, j * cache.vRowBytes + vHead, vRow, 0, dv);
+                KvCache.Q8.dequantize(valuesQ8, (j - r0) * cache.vRowBytes + vHead, vRow, 0, dv);
                 FloatOps.axpy(vs, vRow, 0, acc, 0, dv);
             }
             S = Math.fma(S, ms, vs); // S*ms + vs, contracted to one FMA by GCC in ggml's build
@@ -119,13 +121,14 @@ final class FlashAttention {
         float[] acc = ws.headAcc[thread], tile = ws.kvTile[thread];
         float[] keys = cache.keys[layer], values = cache.values[layer];
         int kvK = cache.kvDimK, kvV = cache.vStride;
+        int r0 = cache.base[layer]; // the position in row 0 (a sliding layer's cache keeps only recent rows)
         java.util.Arrays.fill(acc, 0, dv, 0f);
         float M = Float.NEGATIVE_INFINITY, S = 0;
         for (int start = first / KV_TILE * KV_TILE; start <= pos; start += KV_TILE) {
             int lo = Math.max(first, start), hi = Math.min(pos, start + KV_TILE - 1); // the visible positions of this tile
             float tileMax = Float.NEGATIVE_INFINITY;
             for (int j = lo; j <= hi; j++) {
-                float s = FloatOps.dot(q, qOff, keys, j * kvK + g * dk, dk) * scale;
+                float s = FloatOps.dot(q, qOff, keys, (j - r0) * kvK + g * dk, dk) * scale;
                 if (softcap != 0) s = softcap * (float) Math.tanh(s);
                 tile[j - start] = s;
                 tileMax = Math.max(tileMax, s);
@@ -141,7 +144,7 @@ final class FlashAttention {
             for (int j = lo; j <= hi; j++) {
                 float p = (float) Math.exp(tile[j - start] - M);
                 sum += p;
-                FloatOps.axpy(p, values, j * kvV + g * dv, acc, 0, dv);
+                FloatOps.axpy(p, values, (j - r0) * kvV + g * dv, acc, 0, dv);
             }
             S += (float) sum;
         }

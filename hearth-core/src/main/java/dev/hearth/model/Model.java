@@ -47,6 +47,13 @@ public final class Model {
         return config;
     }
 
+    /** Each layer's sliding attention window (0: the layer sees every position), for the KV cache to size itself. */
+    int[] slidingWindows() {
+        int[] w = new int[layers.length];
+        for (int i = 0; i < layers.length; i++) if (layers[i].attn() instanceof SelfAttention a) w[i] = a.window();
+        return w;
+    }
+
     /**
      * The hyper-parameters as Hearth runs them, for {@code hearth inspect}: one entry per property, layers
      * that differ (Gemma-2's sliding-window layers) listed with their layer numbers.

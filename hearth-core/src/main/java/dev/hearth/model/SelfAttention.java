@@ -93,6 +93,11 @@ final class SelfAttention implements Block {
         return new SelfAttention(c, q, k, v, o, bq, bk, bv, bo, rope, longRope, opt);
     }
 
+    /** The sliding window, 0 for none. */
+    int window() {
+        return opt.window();
+    }
+
     @Override
     public String describe() {
         StringBuilder d = new StringBuilder(c.heads() + " heads, " + c.headsKv() + " KV heads, head size " + c.headDimK());

@@ -24,11 +24,16 @@ public final class Session {
 
     /** A session whose attention and KV cache follow {@code options} (flash attention, cache types). */
     public Session(Model model, ComputePool pool, int contextSize, int maxBatch, CacheOptions options) {
+        this(model, pool, contextSize, maxBatch, options, false);
+    }
+
+    /** With {@code swaFull} (llama.cpp's --swa-full) sliding-window layers keep every position too. */
+    Session(Model model, ComputePool pool, int contextSize, int maxBatch, CacheOptions options, boolean swaFull) {
         if (contextSize < 1) throw new IllegalArgumentException("context size must be at least 1, got " + contextSize);
         if (maxBatch < 1) throw new IllegalArgumentException("batch size must be at least 1, got " + maxBatch);
         this.model = model;
         this.pool = pool;
-        this.cache = new KvCache(model.config, contextSize, options);
+        this.cache = new KvCache(model.config, contextSize, options, swaFull ? null : model.slidingWindows(), maxBatch);
         this.maxBatch = maxBatch;
     }
 
@@ -54,10 +59,19 @@ public final class Session {
         return cache.capacity();
     }
 
-    /** Forgets every position from {@code pos} on (the cache keeps the prefix before it). */
+    /** Forgets every position from {@code pos} on (the cache keeps the prefix before it); see {@link #canTruncate}. */
     public void truncate(int pos) {
         if (pos < 0 || pos > position) throw new IllegalArgumentException("cannot truncate to " + pos + " of " + position);
+        cache.truncate(pos);
         position = pos;
+    }
+
+    /**
+     * Whether {@link #truncate} can go back to {@code pos}: always, except with sliding-window layers, whose
+     * cache keeps only the recent positions (a prompt-cache hit older than that must be evaluated again).
+     */
+    public boolean canTruncate(int pos) {
+        return pos >= 0 && pos <= position && cache.canTruncate(pos);
     }
 
     /**

@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -83,5 +84,47 @@ class ArchitectureAgreementTest {
         assertThat(a.confidentTop1()).as(name + " " + a).isEqualTo(1.0);
         assertThat(a.meanKl()).as(name + " " + a).isLessThanOrEqualTo(2 * noiseKl);
         if (unquantized) assertThat(a.top1()).as(name + " " + a).isGreaterThanOrEqualTo(0.995);
+    }
+
+    /**
+     * Gemma-2's local layers keep only what their window needs (2·64 + 8 rows of 256 here, moved to the front
+     * as the context grows). Fed 8 tokens at a time, the logits agree with llama.cpp's by the same bar, and
+     * are the very numbers a full-size cache (llama.cpp's --swa-full) gives, with and without flash attention.
+     */
+    @ParameterizedTest(name = "flash attention {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void gemma2SlidingWindowCacheIsBounded(boolean flash) throws IOException {
+        String name = "gemma2-tiny-F32";
+        Path model = tmp.resolve("sliding-" + flash + "-" + name + ".gguf");
+        RandomModel.write(RandomModel.shape("gemma2-tiny"), GgmlType.F32, 1234, model);
+        GoldenLogits golden;
+        try (InputStream in = Files.newInputStream(GOLDEN.resolve(name + ".fa0.jsonl.gz"))) {
+            golden = GoldenLogits.read(in);
+        }
+        double noiseKl = Double.parseDouble(Files.readString(GOLDEN.resolve(name + ".noise.json")).replaceAll(".*\"mean_kl\": ([^,}]+).*\\s*", "$1"));
+        try (GgufFile f = GgufFile.open(model)) {
+            Model m = Model.load(f);
+            CacheOptions o = new CacheOptions(flash, KvCacheType.F16, KvCacheType.F16);
+            Session s = new Session(m, pool, ids.length, 8, o);
+            Session full = new Session(m, pool, ids.length, 8, o, true);
+            float[] logits = s.feed(ids, true);
+            assertThat(logits).isEqualTo(full.feed(ids, true));
+            // 2 global layers of 256 rows, 2 local ones of 2 * 64 + 8
+            assertThat(s.cacheBytes()).isEqualTo(full.cacheBytes() / 4 * 2 + full.cacheBytes() / 4 / 256 * 136 * 2);
+            if (!flash) {
+                GoldenLogits.Agreement a = golden.compare(logits);
+                System.out.println(name + " with a bounded sliding-window cache: " + a);
+                assertThat(a.confidentTop1()).as(a.toString()).isEqualTo(1.0);
+                assertThat(a.meanKl()).as(a.toString()).isLessThanOrEqualTo(2 * noiseKl);
+                assertThat(a.top1()).as(a.toString()).isGreaterThanOrEqualTo(0.995);
+            }
+            // going back is possible only while the local layers still hold the window before that position
+            assertThat(s.canTruncate(250)).isTrue();
+            assertThat(s.canTruncate(100)).isFalse();
+            assertThat(full.canTruncate(100)).isTrue();
+            assertThat(s.canTruncate(0)).isTrue();
+            s.truncate(0);
+            assertThat(s.feed(java.util.Arrays.copyOf(ids, 8), true)).isEqualTo(java.util.Arrays.copyOf(logits, 8 * m.config().vocab()));
+        }
     }
 }
