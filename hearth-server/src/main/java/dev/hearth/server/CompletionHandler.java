@@ -23,8 +23,9 @@ import java.util.function.Supplier;
 /**
  * The four generating routes. One request's path: read the JSON ({@link CompletionParams}), build
  * the prompt tokens (raw prompt, chat template, or FIM), submit to the engine, then either wait for
- * the result or stream each engine event as an SSE {@code data:} line. A failed write means the
- * client left: the task is cancelled, which frees its slot at the scheduler's next step.
+ * the result or stream each engine event as an SSE {@code data:} line. A failed write (a stream) or a
+ * closed connection (a whole answer, {@link ClientWatch}) means the client left: the task is cancelled,
+ * which frees its slot at the scheduler's next step.
  */
 final class CompletionHandler {
     enum Kind { NATIVE, INFILL, OAI_COMPLETION, OAI_CHAT }
@@ -89,7 +90,7 @@ final class CompletionHandler {
         List<EngineTask> tasks = submit(m, requests, events);
         try {
             if (p.stream) stream(ctx, format, events, tasks.size());
-            else answer(ctx, format, events, tasks.size());
+            else answer(ctx, format, events, tasks, tasks.size());
         } finally {
             // whatever ended this request (done, client gone, error), nothing of it keeps running
             tasks.forEach(EngineTask::cancel);
@@ -164,12 +165,26 @@ final class CompletionHandler {
         }
     }
 
-    private static void answer(Context ctx, ResponseFormat format, EventQueue events, int count) throws InterruptedException {
+    /**
+     * Waits for every prompt's result and writes the whole answer. Nothing is written before, so a client
+     * that leaves is noticed by watching its connection ({@link ClientWatch}); then the caller cancels the tasks.
+     */
+    private static void answer(Context ctx, ResponseFormat format, EventQueue events, List<EngineTask> tasks, int count) throws InterruptedException {
         CompletionResult[] results = new CompletionResult[count];
-        for (int done = 0; done < count; ) {
-            EventQueue.Item item = events.take();
-            if (item.payload() instanceof CompletionResult r) { results[item.index()] = r; done++; }
-            else if (item.payload() instanceof EventQueue.Failure f) throw ApiError.server(f.message());
+        // cancelled right from Jetty's callback: the scheduler drops them at its next step, without waiting for this thread
+        ClientWatch watch = ClientWatch.start(ctx, () -> {
+            tasks.forEach(EngineTask::cancel);
+            events.clientGone();
+        });
+        try {
+            for (int done = 0; done < count; ) {
+                EventQueue.Item item = events.take();
+                if (item.payload() instanceof CompletionResult r) { results[item.index()] = r; done++; }
+                else if (item.payload() instanceof EventQueue.Failure f) throw ApiError.server(f.message());
+                else if (item.payload() == EventQueue.CLIENT_GONE) return;
+            }
+        } finally {
+            watch.stop();
         }
         ctx.contentType("application/json").result(Json.write(format.whole(List.of(results))));
     }

@@ -17,6 +17,9 @@ final class EventQueue {
     /** an engine error, as a queued payload */
     record Failure(String message) { }
 
+    /** the payload queued when the client has closed its connection */
+    static final Object CLIENT_GONE = new Object();
+
     private final LinkedBlockingQueue<Item> items = new LinkedBlockingQueue<>();
     private final boolean partials;
 
@@ -31,6 +34,11 @@ final class EventQueue {
             @Override public void onDone(CompletionResult result) { items.add(new Item(index, result)); }
             @Override public void onError(String message) { items.add(new Item(index, new Failure(message))); }
         };
+    }
+
+    /** Wakes the request's thread: its client has gone. */
+    void clientGone() {
+        items.add(new Item(-1, CLIENT_GONE));
     }
 
     Item take() throws InterruptedException {

@@ -75,6 +75,11 @@ class ServerTest {
         JsonNode slots = client.get("/slots").json();
         assertThat(slots).hasSize(4);
         assertThat(slots.get(0).get("n_ctx").asInt()).isEqualTo(1024);
+        // the attention settings in effect: llama-server's default -fa auto is on for the CPU
+        assertThat(props.get("flash_attn").asBoolean()).isTrue();
+        assertThat(props.get("cache_type_k").asText()).isEqualTo("f16");
+        assertThat(slots.get(0).get("flash_attn").asBoolean()).isTrue();
+        assertThat(slots.get(0).get("cache_type_v").asText()).isEqualTo("f16");
         TestClient.Response metrics = client.get("/metrics");
         assertThat(metrics.status()).isEqualTo(200);
         assertThat(metrics.body()).contains("# TYPE llamacpp:prompt_tokens_total counter", "llamacpp:requests_processing ");
@@ -363,6 +368,34 @@ class ServerTest {
         assertThat(slot.get("is_processing").asBoolean()).isFalse();
         assertThat(ms).as("slot freed after %d ms", ms).isLessThan(100);
         // it was the disconnect that ended it, not the context filling up
+        assertThat(slot.get("next_token").get(0).get("n_decoded").asInt()).isLessThan(1000);
+    }
+
+    @Test
+    void clientDisconnectDuringANonStreamedAnswerFreesTheSlotWithin100ms() throws Exception {
+        String body = "{\"prompt\":\"Once upon a time\",\"n_predict\":100000,\"ignore_eos\":true,\"id_slot\":2,\"cache_prompt\":false}";
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            OutputStream out = s.getOutputStream();
+            out.write(("POST /completion HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
+                    + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            // no bytes come back before the answer is whole: wait until the slot is generating
+            long t0 = System.nanoTime();
+            while (!client.get("/slots").json().get(2).get("is_processing").asBoolean()) {
+                if (System.nanoTime() - t0 > 5_000_000_000L) throw new AssertionError("the request never started");
+                Thread.sleep(5);
+            }
+            Thread.sleep(50);
+        }
+        long closed = System.nanoTime();
+        JsonNode slot;
+        do {
+            slot = client.get("/slots").json().get(2);
+        } while (slot.get("is_processing").asBoolean() && System.nanoTime() - closed < 5_000_000_000L);
+        long ms = (System.nanoTime() - closed) / 1_000_000;
+        System.out.printf("non-streamed: slot freed %d ms after the client left%n", ms);
+        assertThat(slot.get("is_processing").asBoolean()).isFalse();
+        assertThat(ms).as("slot freed after %d ms", ms).isLessThan(100);
         assertThat(slot.get("next_token").get(0).get("n_decoded").asInt()).isLessThan(1000);
     }
 
