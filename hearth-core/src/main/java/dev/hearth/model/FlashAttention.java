@@ -84,7 +84,7 @@ final class FlashAttention {
         // the query (rotated like the keys, if they are) in K's dot type (ggml: q_to_vec_dot = from_float of K's vec_dot_type)
         System.arraycopy(q, qOff, qh, 0, dk);
         if (cache.kRot > 0) Hadamard.rotate(qh, 0, dk, cache.kRot);
-        if (kQ8) KvCache.Q8.quantizeActivations(qh, 0, qq, 0, dk);
+        if (kQ8) KvCache.Q8_QUERY.quantizeActivations(qh, 0, qq, 0, dk);
         else FloatOps.roundToF16(qh, 0, dk);
         java.util.Arrays.fill(acc, 0, dv, 0f);
         float M = Float.NEGATIVE_INFINITY, S = 0;
