@@ -296,7 +296,7 @@ final class MoeFfn implements Block {
             float inv = (float) (1.0 / sum);
             for (int e = 0; e < E; e++) probs[e] *= inv;
         } else {
-            for (int e = 0; e < E; e++) probs[e] = (float) (1.0 / (1.0 + Math.exp(-logits[lOff + e])));
+            for (int e = 0; e < E; e++) probs[e] = 1f / (1f + (float) Math.exp(-logits[lOff + e])); // ggml_vec_sigmoid_f32, in float
         }
         // top-k by selection score (descending; the lower index first on ties), by repeated selection: k is small
         for (int k = 0; k < K; k++) {

@@ -36,9 +36,15 @@ public final class RandomMoe {
     /** Its dense counterpart with the same active parameters per token: one FFN of 2 x 3584 (~160 MB in Q8_0). */
     public static final Mixtral MIXTRAL_BENCH_DENSE = new Mixtral("mixtral-bench-dense", 1024, 4, 16, 4, 7168, 0, 0, 32000, 1e6f, 0.02f, 0.1f, 1.0f);
 
-    /** A DeepSeek-V2-like shape; per-head sizes {@code nope}, {@code rope}, {@code v}, latent {@code rank}. */
+    /**
+     * A DeepSeek-V2-like shape; per-head sizes {@code nope}, {@code rope}, {@code v}, latent {@code rank}; query
+     * compression {@code qRank} (0: Lite's plain attn_q); {@code gating} the expert_gating_func key (0: absent,
+     * i.e. softmax), {@code weightsNorm}/{@code weightsScale} the expert weight keys, {@code selectionBias}
+     * an exp_probs_b tensor (DeepSeek-V3's routing).
+     */
     public record DeepSeek2(String name, int embd, int layers, int denseLead, int heads, int nope, int rope, int v, int rank,
-                            int ffn, int expertFfn, int experts, int used, int shared, int vocab, boolean absorbed,
+                            int qRank, int ffn, int expertFfn, int experts, int used, int shared, int vocab, boolean absorbed,
+                            int gating, boolean weightsNorm, float weightsScale, boolean selectionBias,
                             float std, float routerStd, float outStd) {}
 
     /**
@@ -47,10 +53,17 @@ public final class RandomMoe {
      * Expert width 96 (real 1408 at width 2048 would be 176, which is not a multiple of 32).
      */
     public static final DeepSeek2 DEEPSEEK2_TINY = new DeepSeek2("deepseek2-tiny", 256, 3, 1, 8, 32, 16, 32, 128,
-            1344, 96, 64, 6, 2, 4096, false, 0.02f, 0.1f, 1.0f);
+            0, 1344, 96, 64, 6, 2, 4096, false, 0, false, 1.0f, false, 0.02f, 0.1f, 1.0f);
     /** The same model in the absorbed MLA layout (attn_k_b / attn_v_b). */
     public static final DeepSeek2 DEEPSEEK2_MLA_TINY = new DeepSeek2("deepseek2-mla-tiny", 256, 3, 1, 8, 32, 16, 32, 128,
-            1344, 96, 64, 6, 2, 4096, true, 0.02f, 0.1f, 1.0f);
+            0, 1344, 96, 64, 6, 2, 4096, true, 0, false, 1.0f, false, 0.02f, 0.1f, 1.0f);
+    /**
+     * The paths Lite does not take, as DeepSeek-V3 files on the deepseek2 architecture use them: query compression
+     * (attn_q_a → attn_q_a_norm → attn_q_b, rank 64), sigmoid gating with a selection bias (exp_probs_b),
+     * renormalized weights scaled by 2.5; absorbed layout.
+     */
+    public static final DeepSeek2 DEEPSEEK2_V3_TINY = new DeepSeek2("deepseek2-v3-tiny", 256, 3, 1, 8, 32, 16, 32, 128,
+            64, 1344, 96, 64, 6, 1, 4096, true, 2, true, 2.5f, true, 0.02f, 0.1f, 1.0f);
 
     private RandomMoe() {}
 
@@ -73,6 +86,7 @@ public final class RandomMoe {
         switch (shape) {
             case "deepseek2-tiny" -> write(DEEPSEEK2_TINY, type, seed, out);
             case "deepseek2-mla-tiny" -> write(DEEPSEEK2_MLA_TINY, type, seed, out);
+            case "deepseek2-v3-tiny" -> write(DEEPSEEK2_V3_TINY, type, seed, out);
             default -> write(mixtral(shape), type, seed, out);
         }
     }
@@ -96,7 +110,7 @@ public final class RandomMoe {
                 .putU32(a + "expert_used_count", s.used)
                 .putU32(a + "leading_dense_block_count", s.denseLead)
                 .putU32(a + "vocab_size", s.vocab)
-                .putU32(a + "attention.q_lora_rank", 0)
+                .putU32(a + "attention.q_lora_rank", s.qRank)
                 .putU32(a + "attention.kv_lora_rank", s.rank)
                 .putU32(a + "attention.key_length", s.absorbed ? s.rank + s.rope : qk)
                 .putU32(a + "attention.value_length", s.absorbed ? s.rank : s.v);
@@ -104,20 +118,28 @@ public final class RandomMoe {
         w.putU32(a + "expert_feed_forward_length", s.expertFfn)
                 .putU32(a + "expert_count", s.experts)
                 .putU32(a + "expert_shared_count", s.shared)
-                .putF32(a + "expert_weights_scale", 1.0f)
+                .putF32(a + "expert_weights_scale", s.weightsScale)
                 .putU32(a + "rope.dimension_count", s.rope)
                 .putString(a + "rope.scaling.type", "yarn")
                 .putF32(a + "rope.scaling.factor", 40f)
                 .putU32(a + "rope.scaling.original_context_length", 4096)
                 .putF32(a + "rope.scaling.yarn_log_multiplier", 0.0707f)
                 .putU32("general.quantization_version", 2);
+        if (s.gating != 0) w.putU32(a + "expert_gating_func", s.gating);
+        if (s.weightsNorm) w.putBool(a + "expert_weights_norm", true);
         RandomLlama.writeVocabulary(w, s.vocab);
 
         matrix(w, rnd, "token_embd.weight", type, s.std, E, s.vocab);
         for (int i = 0; i < s.layers; i++) {
             String p = "blk." + i + ".";
             w.addTensor(p + "attn_norm.weight", new long[] {E}, RandomLlama.ones(E));
-            matrix(w, rnd, p + "attn_q.weight", type, s.std, E, H * qk);
+            if (s.qRank > 0) {
+                matrix(w, rnd, p + "attn_q_a.weight", type, s.std, E, s.qRank);
+                w.addTensor(p + "attn_q_a_norm.weight", new long[] {s.qRank}, RandomLlama.ones(s.qRank));
+                matrix(w, rnd, p + "attn_q_b.weight", type, s.std, s.qRank, H * qk);
+            } else {
+                matrix(w, rnd, p + "attn_q.weight", type, s.std, E, H * qk);
+            }
             matrix(w, rnd, p + "attn_kv_a_mqa.weight", type, s.std, E, s.rank + s.rope);
             w.addTensor(p + "attn_kv_a_norm.weight", new long[] {s.rank}, RandomLlama.ones(s.rank));
             if (s.absorbed) {
@@ -135,6 +157,7 @@ public final class RandomMoe {
             } else {
                 int sf = s.shared * s.expertFfn;
                 w.addTensor(p + "ffn_gate_inp.weight", new long[] {E, s.experts}, rnd.next(E * s.experts, s.routerStd));
+                if (s.selectionBias) w.addTensor(p + "exp_probs_b.bias", new long[] {s.experts}, rnd.next(s.experts, 0.05f));
                 matrix(w, rnd, p + "ffn_gate_exps.weight", type, s.std, E, s.expertFfn, s.experts);
                 matrix(w, rnd, p + "ffn_up_exps.weight", type, s.std, E, s.expertFfn, s.experts);
                 matrix(w, rnd, p + "ffn_down_exps.weight", type, s.std, s.expertFfn, E, s.experts);
