@@ -34,7 +34,9 @@ public enum GgmlType {
      */
     Q8_K_WIDE(-1, 256, 704),
     /** Not a file format: Q8_0 activations widened to 16 bits with a float scale ({@code Q8_0WideOps}). */
-    Q8_0_WIDE(-2, 32, 68);
+    Q8_0_WIDE(-2, 32, 68),
+    /** Not a file format: F16 activations held as the floats they round to ({@code F16WideOps}). */
+    F16_WIDE(-3, 1, 4);
 
     public final int id;
     public final int blockSize;

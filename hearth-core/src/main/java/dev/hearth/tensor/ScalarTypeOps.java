@@ -28,6 +28,7 @@ public final class ScalarTypeOps {
             case Q8_K -> new Q8KOps();
             case Q8_K_WIDE -> new Q8KWideOps();
             case Q8_0_WIDE -> new Q8_0WideOps();
+            case F16_WIDE -> new F16WideOps();
             default -> throw new IllegalArgumentException("unsupported tensor type " + type);
         };
     }

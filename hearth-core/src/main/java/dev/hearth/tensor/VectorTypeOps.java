@@ -52,6 +52,7 @@ final class VectorTypeOps {
             case Q8_K -> new Q8KOps.Vectorized();
             case Q8_K_WIDE -> new Q8KWideOps.Vectorized();
             case Q8_0_WIDE -> new Q8_0WideOps.Vectorized();
+            case F16_WIDE -> new F16WideOps();
             default -> ScalarTypeOps.of(type);
         };
     }

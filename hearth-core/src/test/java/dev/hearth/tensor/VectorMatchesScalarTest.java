@@ -18,7 +18,7 @@ class VectorMatchesScalarTest {
     private static final int N = 1024;
 
     @ParameterizedTest
-    @EnumSource(names = {"F32", "F16", "BF16", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q8_0", "Q8_1", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K", "Q8_K", "Q8_K_WIDE", "Q8_0_WIDE"})
+    @EnumSource(names = {"F32", "F16", "BF16", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q8_0", "Q8_1", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K", "Q8_K", "Q8_K_WIDE", "Q8_0_WIDE", "F16_WIDE"})
     void quantizeAndDequantizeAreIdentical(GgmlType type) {
         TypeOps ref = ScalarTypeOps.of(type);
         TypeOps vec = TypeOps.of(type);
@@ -168,7 +168,7 @@ class VectorMatchesScalarTest {
         float[] x = new float[256];
         for (int i = 0; i < x.length; i++) x[i] = (i - 128) * 0.5f; // many exact .5 ratios after scaling
         x[3] = 127f * 0.5f;
-        for (GgmlType t : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q8_1, GgmlType.Q8_K, GgmlType.Q8_K_WIDE, GgmlType.Q8_0_WIDE, GgmlType.F16, GgmlType.BF16}) {
+        for (GgmlType t : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q8_1, GgmlType.Q8_K, GgmlType.Q8_K_WIDE, GgmlType.Q8_0_WIDE, GgmlType.F16, GgmlType.F16_WIDE, GgmlType.BF16}) {
             assertThat(TestData.quantized(TypeOps.of(t), x).toArray(ValueLayout.JAVA_BYTE)).as("%s", t)
                     .isEqualTo(TestData.quantized(ScalarTypeOps.of(t), x).toArray(ValueLayout.JAVA_BYTE));
         }
@@ -176,6 +176,31 @@ class VectorMatchesScalarTest {
             1.00390625f, 1.01171875f, 3.4e38f, -1e-40f, Float.intBitsToFloat(0x7F800001), 1f, 2f, 3f, 4f, 5f, 6f};
         assertThat(TestData.quantized(TypeOps.of(GgmlType.BF16), special).toArray(ValueLayout.JAVA_BYTE))
                 .isEqualTo(TestData.quantized(ScalarTypeOps.of(GgmlType.BF16), special).toArray(ValueLayout.JAVA_BYTE));
+    }
+
+    /** The dot's fast half widening is only taken when no weight is inf/NaN: every half as a weight. */
+    @Test
+    void f16DotWidensEveryHalfExactly() {
+        TypeOps vec = TypeOps.of(GgmlType.F16);
+        MemorySegment w = TestData.segment(2 * 65536);
+        for (int h = 0; h < 65536; h++) w.setAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, h, (short) h);
+        TypeOps ref = ScalarTypeOps.of(GgmlType.F16);
+        float[] one = new float[32];
+        MemorySegment a = TestData.segment(vec.dotType().bytesFor(32));
+        MemorySegment aRef = TestData.segment(GgmlType.F16.bytesFor(32));
+        for (int h = 0; h < 65536; h += 32) {
+            for (int lane = 0; lane < 32; lane++) {
+                java.util.Arrays.fill(one, 0f);
+                one[lane] = 1f;
+                TypeOps.of(vec.dotType()).quantizeActivations(one, 0, a, 0, 32);
+                ref.quantizeActivations(one, 0, aRef, 0, 32);
+                // inf/NaN weights in the block make the sum NaN (∞·0) in both
+                float expected = ref.dot(w, 2L * h, aRef, 0, 32);
+                float got = vec.dot(w, 2L * h, a, 0, 32);
+                if (Float.isNaN(expected)) assertThat(got).as("half 0x%04x", h + lane).isNaN();
+                else assertThat(got).as("half 0x%04x", h + lane).isEqualTo(expected);
+            }
+        }
     }
 
     @Test
