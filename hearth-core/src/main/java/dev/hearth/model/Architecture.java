@@ -11,7 +11,7 @@ import java.util.List;
  * llama.cpp defines them (src/llama-arch.cpp, src/llama-model.cpp, src/models/ARCH.cpp).
  */
 final class Architecture {
-    static final List<String> SUPPORTED = List.of("llama", "qwen2", "starcoder2", "phi3", "gemma", "gemma2", "deepseek2");
+    static final List<String> SUPPORTED = List.of("llama", "qwen2", "qwen3", "starcoder2", "phi3", "gemma", "gemma2", "deepseek2");
 
     private Architecture() {}
 
@@ -20,6 +20,7 @@ final class Architecture {
         return switch (arch) {
             case "llama" -> llama(w);
             case "qwen2" -> qwen2(w);
+            case "qwen3" -> qwen3(w);
             case "starcoder2" -> starcoder2(w);
             case "phi3" -> phi3(w);
             case "gemma" -> gemma(w);
@@ -69,6 +70,21 @@ final class Architecture {
         for (int i = 0; i < c.layers(); i++) {
             String p = "blk." + i + ".";
             layers[i] = new Layer(w.rmsNorm(p + "attn_norm"), SelfAttention.load(w, i, rope, attn), null,
+                    w.rmsNorm(p + "ffn_norm"), FeedForward.load(w, i, FeedForward.Kind.SWIGLU), null);
+        }
+        return model(w, layers, w.rmsNorm("output_norm"), 0f, 0f);
+    }
+
+    /** Qwen3 (models/qwen3.cpp): Qwen2 without biases, Q and K RMS-normalized per head before RoPE; tied output on the small sizes. */
+    private static Model qwen3(Weights w) {
+        ModelConfig c = w.config();
+        Rope rope = rope(w, null, true);
+        SelfAttention.Options attn = SelfAttention.Options.standard(c);
+        Layer[] layers = new Layer[c.layers()];
+        for (int i = 0; i < c.layers(); i++) {
+            String p = "blk." + i + ".";
+            SelfAttention a = SelfAttention.load(w, i, rope, attn).withQkNorm(w.headNorm(p + "attn_q_norm"), w.headNorm(p + "attn_k_norm"));
+            layers[i] = new Layer(w.rmsNorm(p + "attn_norm"), a, null,
                     w.rmsNorm(p + "ffn_norm"), FeedForward.load(w, i, FeedForward.Kind.SWIGLU), null);
         }
         return model(w, layers, w.rmsNorm("output_norm"), 0f, 0f);

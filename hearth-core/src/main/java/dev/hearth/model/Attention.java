@@ -54,7 +54,7 @@ final class Attention {
                 long kHead = (long) g * dk / 32 * 34;
                 System.arraycopy(q, t * qDim + h * dk, qh, 0, dk);
                 if (cache.kRot > 0) Hadamard.rotate(qh, 0, dk, cache.kRot); // rotated like the keys were
-                if (keysQ8 != null) KvCache.Q8.quantizeActivations(qh, 0, qq, 0, dk);
+                if (keysQ8 != null) KvCache.Q8_QUERY.quantizeActivations(qh, 0, qq, 0, dk);
                 else FloatOps.roundToF16(qh, 0, dk);
                 float max = Float.NEGATIVE_INFINITY;
                 for (int j = first; j < len; j++) {

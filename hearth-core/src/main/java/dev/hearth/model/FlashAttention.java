@@ -84,7 +84,7 @@ final class FlashAttention {
         // the query (rotated like the keys, if they are) in K's dot type (ggml: q_to_vec_dot = from_float of K's vec_dot_type)
         System.arraycopy(q, qOff, qh, 0, dk);
         if (cache.kRot > 0) Hadamard.rotate(qh, 0, dk, cache.kRot);
-        if (kQ8) KvCache.Q8.quantizeActivations(qh, 0, qq, 0, dk);
+        if (kQ8) KvCache.Q8_QUERY.quantizeActivations(qh, 0, qq, 0, dk);
         else FloatOps.roundToF16(qh, 0, dk);
         java.util.Arrays.fill(acc, 0, dv, 0f);
         float M = Float.NEGATIVE_INFINITY, S = 0;
@@ -96,15 +96,14 @@ final class FlashAttention {
             if (s > M) { // a new maximum: rescale what was accumulated; this position's weight is exp(0) = 1
                 ms = (float) Math.exp(M - s);
                 M = s;
-                if (vF16) for (int d = 0; d < dv; d++) acc[d] = f16(acc[d] * ms);
+                if (vF16) HalfAccumulator.scale(acc, ms, dv);
                 else for (int d = 0; d < dv; d++) acc[d] *= ms;
             } else {
                 vs = (float) Math.exp(s - M);
             }
             if (vF16) {
                 // ggml_vec_mad_f16: a fused multiply-add (vector FMA, and GCC contracts the scalar rest's y + x·v too)
-                int vo = (j - r0) * kvV + g * dv;
-                for (int d = 0; d < dv; d++) acc[d] = f16(Math.fma(values[vo + d], vs, acc[d]));
+                HalfAccumulator.fma(vs, values, (j - r0) * kvV + g * dv, acc, dv);
             } else {
                 KvCache.Q8.dequantize(valuesQ8, (j - r0) * cache.vRowBytes + vHead, vRow, 0, dv);
                 FloatOps.axpy(vs, vRow, 0, acc, 0, dv);
@@ -162,9 +161,5 @@ final class FlashAttention {
         double sum = np > 0 ? FloatOps.dot(q, 0, k, kOff, np) : 0;
         for (int i = np; i < n; i++) sum += q[i] * k[kOff + i];
         return (float) sum;
-    }
-
-    private static float f16(float x) {
-        return Float.float16ToFloat(Float.floatToFloat16(x));
     }
 }

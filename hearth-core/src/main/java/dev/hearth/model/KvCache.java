@@ -22,6 +22,8 @@ import java.lang.foreign.MemorySegment;
  */
 public final class KvCache {
     static final TypeOps Q8 = TypeOps.of(GgmlType.Q8_0);
+    /** How a query head is encoded for {@code Q8.dot} (Q8_0's run-time activations, possibly in Hearth's wide layout). */
+    static final TypeOps Q8_QUERY = TypeOps.of(Q8.dotType());
 
     final CacheOptions options;
     final float[][] keys;          // F16: [layer][pos * kvDimK + ...]; null when keys are Q8_0

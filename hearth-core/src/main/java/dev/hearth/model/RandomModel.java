@@ -31,6 +31,8 @@ public final class RandomModel {
     public static final List<Shape> SHAPES = List.of(
             // Qwen2-0.5B/1.5B: Q/K/V biases, NEOX RoPE, base 1e6, tied output
             new Shape("qwen2-tiny", "qwen2", "", 256, 2, 4, 2, 64, 768, true, 1e6f, 0.08f, 0.3f, 0f),
+            // Qwen3-0.6B: head size 128 > embd / heads, Q/K norms, no biases, tied output
+            new Shape("qwen3-tiny", "qwen3", "", 256, 2, 4, 2, 128, 768, true, 1e6f, 0.08f, 0.3f, 0f),
             // StarCoder2-3B: LayerNorm with bias, every projection biased, plain GELU FFN, GQA, untied here
             new Shape("starcoder2-tiny", "starcoder2", "", 256, 2, 4, 2, 64, 1024, false, 999999.4f, 0.02f, 0.02f, 1.0f),
             // Phi-3-mini-128k: head size 96, no GQA, fused QKV and gate+up, LongRoPE (short factors: context <= 4096)
@@ -79,7 +81,7 @@ public final class RandomModel {
                 .putU32(a + "vocab_size", V)
                 .putU32("general.quantization_version", 2);
         if (sc2) w.putF32(a + "attention.layer_norm_epsilon", 1e-5f);
-        else w.putF32(a + "attention.layer_norm_rms_epsilon", s.arch.equals("qwen2") ? 1e-6f : 1e-5f);
+        else w.putF32(a + "attention.layer_norm_rms_epsilon", s.arch.startsWith("qwen") ? 1e-6f : 1e-5f);
         int origCtx = s.variant.equals("long") ? 128 : 4096;
         if (phi3) {
             double scale = (double) ctx / origCtx;
@@ -124,6 +126,10 @@ public final class RandomModel {
                 t.bias(p + "attn_v.bias", kv);
             }
             t.matrix(p + "attn_output.weight", q, E, s.std);
+            if (s.arch.equals("qwen3")) {
+                t.norm(p + "attn_k_norm", hd, 1f, false);
+                t.norm(p + "attn_q_norm", hd, 1f, false);
+            }
             if (allBias) t.bias(p + "attn_output.bias", E);
             if (gemma2) t.norm(p + "post_attention_norm", E, 4f, false);
             t.norm(p + "ffn_norm", E, 1f, sc2);

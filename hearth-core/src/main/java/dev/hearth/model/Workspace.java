@@ -16,7 +16,7 @@ final class Workspace {
     final float[] cos, sin;
     float[][] scores;
     final float[][] qHead;
-    final MemorySegment[] qHeadQ8;         // per thread: one query head as Q8_0 blocks, for a Q8_0 K cache
+    final MemorySegment[] qHeadQ8;         // per thread: one query head encoded for a Q8_0 K cache's dot
     final float[][] headAcc, vRow, kvTile; // per thread: flash attention's accumulator, a decoded V row, a tile of scores
     final EncodedRows enc = new EncodedRows();
     float[] logits;
@@ -40,7 +40,7 @@ final class Workspace {
         scores = new float[threads][maxContext];
         qHead = new float[threads][c.headDimK()];
         qHeadQ8 = new MemorySegment[threads];
-        for (int i = 0; i < threads; i++) qHeadQ8[i] = Arena.ofAuto().allocate(GgmlType.Q8_0.bytesFor(c.headDimK() + 31 & ~31), 64);
+        for (int i = 0; i < threads; i++) qHeadQ8[i] = Arena.ofAuto().allocate(KvCache.Q8_QUERY.type().bytesFor(c.headDimK() + 31 & ~31), 64);
         headAcc = new float[threads][c.headDimV()];
         vRow = new float[threads][c.headDimV()];
         kvTile = new float[threads][FlashAttention.KV_TILE];

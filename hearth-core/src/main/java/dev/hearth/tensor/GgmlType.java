@@ -32,7 +32,9 @@ public enum GgmlType {
      * values widened to 16 bits and ordered as those kernels consume them ({@code Q8KWideOps}).
      * Its negative id keeps it out of every GGUF file.
      */
-    Q8_K_WIDE(-1, 256, 704);
+    Q8_K_WIDE(-1, 256, 704),
+    /** Not a file format: Q8_0 activations widened to 16 bits with a float scale ({@code Q8_0WideOps}). */
+    Q8_0_WIDE(-2, 32, 68);
 
     public final int id;
     public final int blockSize;

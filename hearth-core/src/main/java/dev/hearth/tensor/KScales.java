@@ -72,7 +72,11 @@ final class KScales {
 
     /** The 8 scales of a Q4_K/Q5_K scales array, byte j = scale j (0..63). */
     static long scalesK4(MemorySegment s, long scalesOff) {
-        int s0 = Blocks.i32(s, scalesOff), s2 = Blocks.i32(s, scalesOff + 8);
+        return scalesK4(Blocks.i32(s, scalesOff), Blocks.i32(s, scalesOff + 8));
+    }
+
+    /** {@link #scalesK4} from the array's first and third 32-bit words (little-endian). */
+    static long scalesK4(int s0, int s2) {
         int lo = s0 & 0x3f3f3f3f;
         int hi = (s2 & 0x0f0f0f0f) | (((s0 >>> 6) & 0x03030303) << 4);
         return (lo & 0xFFFFFFFFL) | ((long) hi << 32);
@@ -80,7 +84,11 @@ final class KScales {
 
     /** The 8 mins of a Q4_K/Q5_K scales array, byte j = min j (0..63). */
     static long minsK4(MemorySegment s, long scalesOff) {
-        int s1 = Blocks.i32(s, scalesOff + 4), s2 = Blocks.i32(s, scalesOff + 8);
+        return minsK4(Blocks.i32(s, scalesOff + 4), Blocks.i32(s, scalesOff + 8));
+    }
+
+    /** {@link #minsK4} from the array's second and third 32-bit words (little-endian). */
+    static long minsK4(int s1, int s2) {
         int lo = s1 & 0x3f3f3f3f;
         int hi = ((s2 >>> 4) & 0x0f0f0f0f) | (((s1 >>> 6) & 0x03030303) << 4);
         return (lo & 0xFFFFFFFFL) | ((long) hi << 32);

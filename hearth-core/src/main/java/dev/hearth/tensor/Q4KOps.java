@@ -101,6 +101,7 @@ class Q4KOps extends BlockOps {
         /** Shorts 0..15 of the first vector then 0..15 of the second; and 16..31 of each. */
         private static final ShortVector FIRST_HALVES = halves(0), SECOND_HALVES = halves(16);
         /** Scale lanes for activation set g: sub-block g in int lanes 0..7, g+4 in lanes 8..15. */
+        static final VectorShuffle<Float> LANE0 = VectorShuffle.fromOp(F512, i -> 0);
         private static final VectorShuffle<Integer> SET0 = setScales(0), SET1 = setScales(1), SET2 = setScales(2), SET3 = setScales(3);
 
         Vectorized() {
@@ -132,15 +133,19 @@ class Q4KOps extends BlockOps {
             FloatVector acc = FloatVector.zero(F512);
             long wo = wOffset, ao = aOffset;
             for (int b = 0; b < n / QK; b++, wo += 144, ao += 704) {
-                float da = f32(a, ao + Q8KWideOps.D);
-                float d = half(w, wo + D) * da;
-                float dmin = half(w, wo + DMIN) * da;
+                // the activation scale read as a vector lane: a scalar segment read here is not inlined (measured)
+                FloatVector da = FloatVector.fromMemorySegment(F512, a, ao + Q8KWideOps.D, ORDER).rearrange(LANE0);
+                // the 16-byte head {d, dmin, scales[12]} in two reads (each scalar read pays a bounds check)
+                long head = w.get(LONG_LE, wo), tail = w.get(LONG_LE, wo + 8);
+                FloatVector d = da.mul(Float.float16ToFloat((short) head));
+                FloatVector negDmin = da.mul(-Float.float16ToFloat((short) (head >>> 16)));
+                int s0 = (int) (head >>> 32), s1 = (int) tail, s2 = (int) (tail >>> 32);
                 // 8 scales (and 8 mins) as bytes of a long, spread to int lanes 0..7 and again 8..15
-                IntVector sc = (IntVector) LongVector.broadcast(L512, KScales.scalesK4(w, wo + SCALES)).reinterpretAsBytes().convertShape(B2I, I512, 0);
-                IntVector mins = (IntVector) LongVector.broadcast(L512, KScales.minsK4(w, wo + SCALES)).reinterpretAsBytes().convertShape(B2I, I512, 0);
+                IntVector sc = (IntVector) LongVector.broadcast(L512, KScales.scalesK4(s0, s2)).reinterpretAsBytes().convertShape(B2I, I512, 0);
+                IntVector mins = (IntVector) LongVector.broadcast(L512, KScales.minsK4(s1, s2)).reinterpretAsBytes().convertShape(B2I, I512, 0);
                 // Σ_j min_j·(Σ activations of sub-block j): lanes 8..15 of sums32 are zero
                 acc = mins.mul(IntVector.fromMemorySegment(I512, a, ao + Q8KWideOps.SUMS32, ORDER)).convert(I2F, 0).reinterpretAsFloats()
-                        .fma(FloatVector.broadcast(F512, -dmin), acc);
+                        .fma(negDmin, acc);
                 ShortVector x0 = ShortVector.fromMemorySegment(S512, w, wo + QS, ORDER);
                 ShortVector x1 = ShortVector.fromMemorySegment(S512, w, wo + QS + 64, ORDER);
                 ShortVector v = FIRST_HALVES.selectFrom(x0, x1);
@@ -161,9 +166,13 @@ class Q4KOps extends BlockOps {
                 t1 = hi.reinterpretAsInts();
                 isum = isum.add(t0.add(t0.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc.rearrange(SET2)))
                         .add(t1.add(t1.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc.rearrange(SET3)));
-                acc = isum.convert(I2F, 0).reinterpretAsFloats().fma(FloatVector.broadcast(F512, d), acc);
+                acc = isum.convert(I2F, 0).reinterpretAsFloats().fma(d, acc);
             }
-            return LaneSum.of(acc);
+            // LaneSum's order, spelled out: a call here would box acc (see LaneSum)
+            acc = acc.add(acc.rearrange(LaneSum.HALF8));
+            acc = acc.add(acc.rearrange(LaneSum.HALF4));
+            acc = acc.add(acc.rearrange(LaneSum.HALF2));
+            return acc.lane(0) + acc.lane(1);
         }
     }
 }

@@ -25,6 +25,10 @@ class Q4_0Ops extends BlockOps {
         super(GgmlType.Q4_0, GgmlType.Q8_0);
     }
 
+    Q4_0Ops(GgmlType dotType) {
+        super(GgmlType.Q4_0, dotType);
+    }
+
     @Override
     void dequantizeBlock(MemorySegment src, long off, float[] dst, int dstOff) {
         float d = half(src, off);
@@ -79,6 +83,11 @@ class Q4_0Ops extends BlockOps {
      * 16-byte halves in short lanes. Self-contained on purpose: see {@link Simd} on why kernels do not call vector helpers.
      */
     static final class Vectorized extends Q4_0Ops {
+        /** Takes {@link GgmlType#Q8_0_WIDE} activations: the same numbers as Q8_0, already 16-bit. */
+        Vectorized() {
+            super(GgmlType.Q8_0_WIDE);
+        }
+
         @Override
         public void dequantize(MemorySegment src, long srcOffset, float[] dst, int dstOffset, int n) {
             Blocks.checkLength(type(), n);
@@ -90,13 +99,13 @@ class Q4_0Ops extends BlockOps {
             checkLength(GgmlType.Q4_0, n);
             FloatVector acc = FloatVector.zero(F512);
             for (int b = 0; b < n / QK; b++) {
-                long wo = wOffset + 18L * b, ao = aOffset + 34L * b;
-                float d = half(w, wo) * half(a, ao);
+                long wo = wOffset + 18L * b, ao = aOffset + 68L * b;
+                float d = half(w, wo) * f32(a, ao + Q8_0WideOps.D);
                 ByteVector q = ByteVector.fromMemorySegment(B128, w, wo + 2, ORDER);
                 ShortVector lo = (ShortVector) q.and((byte) 0xF).sub((byte) 8).convertShape(B2S, S256, 0);
                 ShortVector hi = (ShortVector) q.lanewise(LSHR, 4).sub((byte) 8).convertShape(B2S, S256, 0);
-                ShortVector a0 = (ShortVector) ByteVector.fromMemorySegment(B128, a, ao + 2, ORDER).convertShape(B2S, S256, 0);
-                ShortVector a1 = (ShortVector) ByteVector.fromMemorySegment(B128, a, ao + 18, ORDER).convertShape(B2S, S256, 0);
+                ShortVector a0 = ShortVector.fromMemorySegment(S256, a, ao, ORDER);
+                ShortVector a1 = ShortVector.fromMemorySegment(S256, a, ao + 32, ORDER);
                 IntVector s = (IntVector) lo.mul(a0).add(hi.mul(a1)).convertShape(S2I, I512, 0);
                 acc = ((FloatVector) s.convert(I2F, 0)).fma(FloatVector.broadcast(F512, d), acc);
             }

@@ -25,6 +25,10 @@ class Q5_0Ops extends BlockOps {
         super(GgmlType.Q5_0, GgmlType.Q8_0);
     }
 
+    Q5_0Ops(GgmlType dotType) {
+        super(GgmlType.Q5_0, dotType);
+    }
+
     /** The 5-bit level of value j (0..31) of the block at {@code off}, given its qh word. */
     static int level(MemorySegment s, long off, int qh, int j) {
         int q = u8(s, off + 6 + (j & 15));
@@ -83,21 +87,26 @@ class Q5_0Ops extends BlockOps {
      * selected per lane with {@link #LANE_BITS}. Self-contained on purpose: see {@link Simd} on why kernels do not call vector helpers.
      */
     static final class Vectorized extends Q5_0Ops {
+        /** Takes {@link GgmlType#Q8_0_WIDE} activations: the same numbers as Q8_0, already 16-bit. */
+        Vectorized() {
+            super(GgmlType.Q8_0_WIDE);
+        }
+
         @Override
         public float dot(MemorySegment w, long wOffset, MemorySegment a, long aOffset, int n) {
             checkLength(GgmlType.Q5_0, n);
             FloatVector acc = FloatVector.zero(F512);
             for (int b = 0; b < n / QK; b++) {
-                long wo = wOffset + 22L * b, ao = aOffset + 34L * b;
-                float d = half(w, wo) * half(a, ao);
+                long wo = wOffset + 22L * b, ao = aOffset + 68L * b;
+                float d = half(w, wo) * f32(a, ao + Q8_0WideOps.D);
                 int qh = i32(w, wo + 2);
                 ByteVector q = ByteVector.fromMemorySegment(B128, w, wo + 6, ORDER);
                 ShortVector lo = (ShortVector) q.and((byte) 0xF).convertShape(B2S, S256, 0);
                 ShortVector hi = (ShortVector) q.lanewise(LSHR, 4).convertShape(B2S, S256, 0);
                 lo = lo.sub((short) 16, ShortVector.broadcast(S256, (short) qh).and(LANE_BITS).compare(EQ, (short) 0));
                 hi = hi.sub((short) 16, ShortVector.broadcast(S256, (short) (qh >>> 16)).and(LANE_BITS).compare(EQ, (short) 0));
-                ShortVector a0 = (ShortVector) ByteVector.fromMemorySegment(B128, a, ao + 2, ORDER).convertShape(B2S, S256, 0);
-                ShortVector a1 = (ShortVector) ByteVector.fromMemorySegment(B128, a, ao + 18, ORDER).convertShape(B2S, S256, 0);
+                ShortVector a0 = ShortVector.fromMemorySegment(S256, a, ao, ORDER);
+                ShortVector a1 = ShortVector.fromMemorySegment(S256, a, ao + 32, ORDER);
                 IntVector s = (IntVector) lo.mul(a0).add(hi.mul(a1)).convertShape(S2I, I512, 0);
                 acc = ((FloatVector) s.convert(I2F, 0)).fma(FloatVector.broadcast(F512, d), acc);
             }

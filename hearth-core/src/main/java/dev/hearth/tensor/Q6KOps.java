@@ -149,7 +149,8 @@ class Q6KOps extends BlockOps {
             FloatVector acc = FloatVector.zero(F512);
             long wo = wOffset, ao = aOffset;
             for (int b = 0; b < n / QK; b++, wo += 210, ao += 704) {
-                float d = half(w, wo + D) * f32(a, ao + Q8KWideOps.D);
+                // the activation scale read as a vector lane: a scalar segment read here is not inlined (measured)
+                FloatVector d = FloatVector.fromMemorySegment(F512, a, ao + Q8KWideOps.D, ORDER).rearrange(Q4KOps.Vectorized.LANE0).mul(half(w, wo + D));
                 IntVector sc = (IntVector) ByteVector.fromMemorySegment(B128, w, wo + SCALES, ORDER).convertShape(B2I, I512, 0);
                 IntVector isum = sc.mul(IntVector.fromMemorySegment(I512, a, ao + Q8KWideOps.SUMS16, ORDER)).lanewise(LSHL, 5).neg();
                 ShortVector x0 = ShortVector.fromMemorySegment(S512, w, wo + QL, ORDER);
@@ -176,9 +177,13 @@ class Q6KOps extends BlockOps {
                 t = v.and((short) 0xFF).mul(ShortVector.fromMemorySegment(S512, a, ao + 384, ORDER))
                         .add(v.lanewise(LSHR, 8).mul(ShortVector.fromMemorySegment(S512, a, ao + 448, ORDER))).reinterpretAsInts();
                 isum = isum.add(t.add(t.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc.rearrange(SET3)));
-                acc = isum.convert(I2F, 0).reinterpretAsFloats().fma(FloatVector.broadcast(F512, d), acc);
+                acc = isum.convert(I2F, 0).reinterpretAsFloats().fma(d, acc);
             }
-            return LaneSum.of(acc);
+            // LaneSum's order, spelled out: a call here would box acc (see LaneSum)
+            acc = acc.add(acc.rearrange(LaneSum.HALF8));
+            acc = acc.add(acc.rearrange(LaneSum.HALF4));
+            acc = acc.add(acc.rearrange(LaneSum.HALF2));
+            return acc.lane(0) + acc.lane(1);
         }
     }
 }

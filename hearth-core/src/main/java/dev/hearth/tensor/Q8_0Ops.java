@@ -25,6 +25,10 @@ class Q8_0Ops extends BlockOps {
         super(GgmlType.Q8_0, GgmlType.Q8_0);
     }
 
+    Q8_0Ops(GgmlType dotType) {
+        super(GgmlType.Q8_0, dotType);
+    }
+
     @Override
     void dequantizeBlock(MemorySegment src, long off, float[] dst, int dstOff) {
         float d = half(src, off);
@@ -67,11 +71,18 @@ class Q8_0Ops extends BlockOps {
     }
 
     /**
-     * Vector kernels: per block, 32 exact byte products in short lanes, summed pairwise into int lanes
-     * and scaled lanewise by d_w·d_a (ggml's AVX2 kernel scales its lanes the same way); quantize is
-     * the reference rounding in vector lanes. Self-contained on purpose: see {@link Simd} on why kernels do not call vector helpers.
+     * Vector kernels. The dot takes {@link GgmlType#Q8_0_WIDE} activations (llama.cpp's run-time Q8_0
+     * activations, already widened to 16 bits with their scale as a float, so only the weights are
+     * widened per row): per block, 32 exact products in short lanes, adjacent pairs summed into int
+     * lanes ({@code (t + (t << 16)) >> 16}: |2·127·128| fits 16 bits), scaled lanewise by d_w·d_a
+     * (ggml's AVX2 kernel scales its lanes the same way). Quantize is the reference rounding in vector
+     * lanes. Self-contained on purpose: see {@link Simd} on why kernels do not call vector helpers.
      */
     static final class Vectorized extends Q8_0Ops {
+        Vectorized() {
+            super(GgmlType.Q8_0_WIDE);
+        }
+
         @Override
         public void dequantize(MemorySegment src, long srcOffset, float[] dst, int dstOffset, int n) {
             Blocks.checkLength(type(), n);
@@ -83,15 +94,18 @@ class Q8_0Ops extends BlockOps {
             checkLength(GgmlType.Q8_0, n);
             FloatVector acc = FloatVector.zero(F512);
             for (int b = 0; b < n / QK; b++) {
-                long wo = wOffset + 34L * b, ao = aOffset + 34L * b;
-                float d = half(w, wo) * half(a, ao);
+                long wo = wOffset + 34L * b, ao = aOffset + 68L * b;
+                float d = half(w, wo) * f32(a, ao + Q8_0WideOps.D);
                 ShortVector wq = (ShortVector) ByteVector.fromMemorySegment(B256, w, wo + 2, ORDER).convertShape(B2S, S512, 0);
-                ShortVector aq = (ShortVector) ByteVector.fromMemorySegment(B256, a, ao + 2, ORDER).convertShape(B2S, S512, 0);
-                ShortVector p = wq.mul(aq);
-                IntVector s = ((IntVector) p.convertShape(S2I, I512, 0)).add((IntVector) p.convertShape(S2I, I512, 1));
+                IntVector t = wq.mul(ShortVector.fromMemorySegment(S512, a, ao, ORDER)).reinterpretAsInts();
+                IntVector s = t.add(t.lanewise(LSHL, 16)).lanewise(ASHR, 16);
                 acc = ((FloatVector) s.convert(I2F, 0)).fma(FloatVector.broadcast(F512, d), acc);
             }
-            return LaneSum.of(acc);
+            // LaneSum's order, spelled out (see LaneSum)
+            acc = acc.add(acc.rearrange(LaneSum.HALF8));
+            acc = acc.add(acc.rearrange(LaneSum.HALF4));
+            acc = acc.add(acc.rearrange(LaneSum.HALF2));
+            return acc.lane(0) + acc.lane(1);
         }
 
         @Override

@@ -27,6 +27,7 @@ public final class ScalarTypeOps {
             case Q6_K -> new Q6KOps();
             case Q8_K -> new Q8KOps();
             case Q8_K_WIDE -> new Q8KWideOps();
+            case Q8_0_WIDE -> new Q8_0WideOps();
             default -> throw new IllegalArgumentException("unsupported tensor type " + type);
         };
     }

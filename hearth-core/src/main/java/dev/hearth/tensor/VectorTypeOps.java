@@ -51,6 +51,7 @@ final class VectorTypeOps {
             case Q6_K -> new Q6KOps.Vectorized();
             case Q8_K -> new Q8KOps.Vectorized();
             case Q8_K_WIDE -> new Q8KWideOps.Vectorized();
+            case Q8_0_WIDE -> new Q8_0WideOps.Vectorized();
             default -> ScalarTypeOps.of(type);
         };
     }

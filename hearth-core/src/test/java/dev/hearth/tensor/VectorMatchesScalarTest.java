@@ -18,7 +18,7 @@ class VectorMatchesScalarTest {
     private static final int N = 1024;
 
     @ParameterizedTest
-    @EnumSource(names = {"F32", "F16", "BF16", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q8_0", "Q8_1", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K", "Q8_K", "Q8_K_WIDE"})
+    @EnumSource(names = {"F32", "F16", "BF16", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q8_0", "Q8_1", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K", "Q8_K", "Q8_K_WIDE", "Q8_0_WIDE"})
     void quantizeAndDequantizeAreIdentical(GgmlType type) {
         TypeOps ref = ScalarTypeOps.of(type);
         TypeOps vec = TypeOps.of(type);
@@ -34,6 +34,12 @@ class VectorMatchesScalarTest {
         }
     }
 
+    private static MemorySegment activations(TypeOps act, float[] x) {
+        MemorySegment s = TestData.segment(act.type().bytesFor(x.length));
+        act.quantizeActivations(x, 0, s, 0, x.length);
+        return s;
+    }
+
     @ParameterizedTest
     @EnumSource(names = {"F32", "F16", "BF16", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q8_0", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K"})
     void dotsAgreeWithReferenceAndWithDequantizedProducts(GgmlType type) {
@@ -45,9 +51,10 @@ class VectorMatchesScalarTest {
             for (TestData.Shape as : new TestData.Shape[] {TestData.Shape.GAUSSIAN, TestData.Shape.OUTLIERS, TestData.Shape.GRID}) {
                 MemorySegment w = TestData.quantized(ref, TestData.row(ws, N, seed++));
                 float[] ax = TestData.row(as, N, seed++);
-                MemorySegment a = TestData.quantized(act, ax);
-                // the vector kernel may take the same activation values in its own layout (Q8_K_WIDE)
-                MemorySegment av = vec.dotType() == ref.dotType() ? a : TestData.quantized(ScalarTypeOps.of(vec.dotType()), ax);
+                // activations as a forward pass encodes them; the vector kernel may take the same
+                // values in its own layout (Q8_K_WIDE, Q8_0_WIDE)
+                MemorySegment a = activations(act, ax);
+                MemorySegment av = vec.dotType() == ref.dotType() ? a : activations(ScalarTypeOps.of(vec.dotType()), ax);
                 float[] wd = TestData.dequantized(ref, w, N);
                 float[] ad = TestData.dequantized(act, a, N);
                 double exact = 0, magnitude = 0;
@@ -82,8 +89,8 @@ class VectorMatchesScalarTest {
         float[] wx = TestData.row(TestData.Shape.GAUSSIAN, 3 * n, 7);
         float[] ax = TestData.row(TestData.Shape.GAUSSIAN, 3 * n, 8);
         MemorySegment w = TestData.quantized(ref, wx);
-        MemorySegment a = TestData.quantized(ScalarTypeOps.of(ref.dotType()), ax);
-        MemorySegment av = TestData.quantized(ScalarTypeOps.of(vec.dotType()), ax);
+        MemorySegment a = activations(ScalarTypeOps.of(ref.dotType()), ax);
+        MemorySegment av = activations(ScalarTypeOps.of(vec.dotType()), ax);
         long wOff = type.bytesFor(n);
         float expected = ref.dot(w, wOff, a, ref.dotType().bytesFor(n), n);
         assertThat(vec.dot(w, wOff, av, vec.dotType().bytesFor(n), n)).isCloseTo(expected, within(Math.abs(expected) * 1e-5f + 1e-9f));
@@ -136,12 +143,32 @@ class VectorMatchesScalarTest {
         }
     }
 
+    /** Q8_0_WIDE holds llama.cpp's run-time Q8_0 activations (not the file quantizer's), widened. */
+    @Test
+    void wideActivationsCarryRunTimeQ8_0Values() {
+        TypeOps wide = TypeOps.of(GgmlType.Q8_0_WIDE);
+        TypeOps q80 = TypeOps.of(GgmlType.Q8_0);
+        long seed = 70;
+        for (TestData.Shape shape : TestData.Shape.values()) {
+            float[] x = TestData.row(shape, N, seed++);
+            MemorySegment w = TestData.quantized(wide, x);
+            MemorySegment k = TestData.segment(GgmlType.Q8_0.bytesFor(N));
+            q80.quantizeActivations(x, 0, k, 0, N);
+            assertThat(TestData.dequantized(wide, w, N)).as("%s", shape).isEqualTo(TestData.dequantized(q80, k, N));
+            for (int b = 0; b < N / 32; b++) {
+                assertThat(w.get(ValueLayout.JAVA_FLOAT_UNALIGNED, 68L * b + 64)).isEqualTo(Blocks.half(k, 34L * b));
+                for (int j = 0; j < 32; j++)
+                    assertThat((int) w.get(ValueLayout.JAVA_SHORT_UNALIGNED, 68L * b + 2 * j)).isEqualTo((int) k.get(ValueLayout.JAVA_BYTE, 34L * b + 2 + j));
+            }
+        }
+    }
+
     @Test
     void activationQuantizersAgreeOnTiesAndSpecialValues() {
         float[] x = new float[256];
         for (int i = 0; i < x.length; i++) x[i] = (i - 128) * 0.5f; // many exact .5 ratios after scaling
         x[3] = 127f * 0.5f;
-        for (GgmlType t : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q8_1, GgmlType.Q8_K, GgmlType.Q8_K_WIDE, GgmlType.F16, GgmlType.BF16}) {
+        for (GgmlType t : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q8_1, GgmlType.Q8_K, GgmlType.Q8_K_WIDE, GgmlType.Q8_0_WIDE, GgmlType.F16, GgmlType.BF16}) {
             assertThat(TestData.quantized(TypeOps.of(t), x).toArray(ValueLayout.JAVA_BYTE)).as("%s", t)
                     .isEqualTo(TestData.quantized(ScalarTypeOps.of(t), x).toArray(ValueLayout.JAVA_BYTE));
         }

@@ -1,0 +1,52 @@
+package dev.hearth.model;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The float16 accumulator of ggml's flash attention with an F16 V ({@code ggml_vec_mad_f16},
+ * {@code ggml_vec_scale_f16}): every update is computed in float and rounded back to float16. The
+ * Vector API has no float16 lanes, so the rounding is done on the float bits: to 10 mantissa bits,
+ * nearest-even, in float16's normal range; to a multiple of 2⁻²⁴ below it (float16's subnormals);
+ * ±infinity above 65504. The same values as {@code Float.float16ToFloat(Float.floatToFloat16(x))}
+ * (checked lane by lane in HalfAccumulatorTest), about ten times faster than that scalar round trip.
+ */
+final class HalfAccumulator {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final float MIN_NORMAL = 0x1p-14f, MAX = 65504f;
+    private static final float SUBNORMAL_GRID = 0.75f; // x + 0.75 − 0.75 rounds |x| < 0.25 to a multiple of 2⁻²⁴ (ulp of [0.5, 1))
+
+    private HalfAccumulator() {}
+
+    /** y[i] = f16(fma(x[xOff + i], a, y[i])) for i < n. */
+    static void fma(float a, float[] x, int xOff, float[] y, int n) {
+        FloatVector av = FloatVector.broadcast(S, a);
+        int i = 0;
+        for (int upper = S.loopBound(n); i < upper; i += S.length())
+            round(FloatVector.fromArray(S, x, xOff + i).fma(av, FloatVector.fromArray(S, y, i))).intoArray(y, i);
+        for (; i < n; i++) y[i] = Float.float16ToFloat(Float.floatToFloat16(Math.fma(x[xOff + i], a, y[i])));
+    }
+
+    /** y[i] = f16(y[i] · a) for i < n. */
+    static void scale(float[] y, float a, int n) {
+        int i = 0;
+        for (int upper = S.loopBound(n); i < upper; i += S.length())
+            round(FloatVector.fromArray(S, y, i).mul(a)).intoArray(y, i);
+        for (; i < n; i++) y[i] = Float.float16ToFloat(Float.floatToFloat16(y[i] * a));
+    }
+
+    /** Each lane rounded to the nearest float16 (ties to even), as a float. */
+    static FloatVector round(FloatVector x) {
+        IntVector bits = x.reinterpretAsInts();
+        IntVector lsb = bits.lanewise(VectorOperators.LSHR, 13).and(1);
+        FloatVector normal = bits.add(0x0FFF).add(lsb).and(~0x1FFF).reinterpretAsFloats();
+        FloatVector abs = x.abs();
+        VectorMask<Float> tiny = abs.lt(MIN_NORMAL);
+        VectorMask<Float> huge = normal.abs().compare(VectorOperators.GT, MAX);
+        FloatVector r = normal.blend(x.add(SUBNORMAL_GRID).sub(SUBNORMAL_GRID), tiny);
+        return r.blend(x.mul(Float.POSITIVE_INFINITY), huge.andNot(abs.test(VectorOperators.IS_NAN)));
+    }
+}

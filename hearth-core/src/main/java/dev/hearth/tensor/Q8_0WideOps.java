@@ -1,0 +1,80 @@
+package dev.hearth.tensor;
+
+import static dev.hearth.tensor.Blocks.*;
+import static dev.hearth.tensor.Simd.*;
+
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * Q8_0_WIDE: Hearth's run-time encoding of the activations that Q8_0 weights multiply with — the
+ * numbers of llama.cpp's x86 run-time Q8_0 quantizer ({@link CpuActivationQuant}: scale d rounded to
+ * fp16, values rounded half to even), stored as {@code short q[32]} at 0 and {@code float d} (the fp16
+ * scale, widened exactly) at 64. Encoding once per step what every weight row would otherwise widen
+ * again takes a conversion and a half-to-float out of the dot's inner loop.
+ */
+class Q8_0WideOps extends BlockOps {
+    static final int QK = 32;
+    static final int D = 64;
+
+    Q8_0WideOps() {
+        super(GgmlType.Q8_0_WIDE, GgmlType.Q8_0_WIDE);
+    }
+
+    @Override
+    void dequantizeBlock(MemorySegment src, long off, float[] dst, int dstOff) {
+        float d = f32(src, off + D);
+        for (int j = 0; j < QK; j++) dst[dstOff + j] = i16(src, off + 2L * j) * d;
+    }
+
+    /** The Q8_0 run-time quantization, then widened. */
+    @Override
+    void quantizeBlock(float[] x, int xOff, MemorySegment dst, long off) {
+        MemorySegment q8 = MemorySegment.ofArray(new byte[GgmlType.Q8_0.blockBytes]);
+        CpuActivationQuant.q8_0(x, xOff, q8, 0, QK);
+        for (int j = 0; j < QK; j++) dst.set(SHORT_LE, off + 2L * j, (short) i8(q8, 2 + j));
+        dst.set(FLOAT_LE, off + D, half(q8, 0));
+    }
+
+    @Override
+    float dotBlock(MemorySegment w, long wOff, MemorySegment a, long aOff) {
+        throw new UnsupportedOperationException("Q8_0_WIDE is an activation format, not a weight format");
+    }
+
+    static final class Vectorized extends Q8_0WideOps {
+        private static final float MAGIC = 12582912f; // as CpuActivationQuant: rounds half to even
+
+        @Override
+        public void quantize(float[] x, int xOff, MemorySegment dst, long dstOffset, int n) {
+            checkLength(GgmlType.Q8_0_WIDE, n);
+            for (int b = 0; b < n / QK; b++) {
+                int o = xOff + QK * b;
+                long off = dstOffset + 68L * b;
+                FloatVector v0 = FloatVector.fromArray(F512, x, o);
+                FloatVector v1 = FloatVector.fromArray(F512, x, o + 16);
+                float amax = v0.abs().max(v1.abs()).reduceLanes(VectorOperators.MAX);
+                float id = amax != 0f ? 127f / amax : 0f;
+                IntVector q0 = (IntVector) v0.mul(id).add(MAGIC).sub(MAGIC).convert(VectorOperators.F2I, 0);
+                IntVector q1 = (IntVector) v1.mul(id).add(MAGIC).sub(MAGIC).convert(VectorOperators.F2I, 0);
+                narrowToShorts(q0, q1).intoMemorySegment(dst, off, ORDER);
+                dst.set(FLOAT_LE, off + D, Float.float16ToFloat(Float.floatToFloat16(amax / 127f)));
+            }
+        }
+
+        /** Feeds the float GEMM of prompt processing: the values the dot sees. */
+        @Override
+        public void dequantize(MemorySegment src, long srcOffset, float[] dst, int dstOffset, int n) {
+            checkLength(GgmlType.Q8_0_WIDE, n);
+            for (int b = 0; b < n / QK; b++) {
+                long off = srcOffset + 68L * b;
+                float d = f32(src, off + D);
+                ShortVector q = ShortVector.fromMemorySegment(S512, src, off, ORDER);
+                ((IntVector) q.convertShape(VectorOperators.S2I, I512, 0)).convert(VectorOperators.I2F, 0).reinterpretAsFloats().mul(d).intoArray(dst, dstOffset + QK * b);
+                ((IntVector) q.convertShape(VectorOperators.S2I, I512, 1)).convert(VectorOperators.I2F, 0).reinterpretAsFloats().mul(d).intoArray(dst, dstOffset + QK * b + 16);
+            }
+        }
+    }
+}
