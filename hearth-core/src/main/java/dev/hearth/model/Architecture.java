@@ -11,7 +11,7 @@ import java.util.List;
  * llama.cpp defines them (src/llama-arch.cpp, src/llama-model.cpp, src/models/ARCH.cpp).
  */
 final class Architecture {
-    static final List<String> SUPPORTED = List.of("llama", "qwen2", "starcoder2", "phi3", "gemma", "gemma2", "deepseek2");
+    static final List<String> SUPPORTED = List.of("llama", "qwen2", "qwen3", "starcoder2", "phi3", "gemma", "gemma2", "gemma3", "deepseek2");
 
     private Architecture() {}
 
@@ -20,10 +20,12 @@ final class Architecture {
         return switch (arch) {
             case "llama" -> llama(w);
             case "qwen2" -> qwen2(w);
+            case "qwen3" -> qwen3(w);
             case "starcoder2" -> starcoder2(w);
             case "phi3" -> phi3(w);
             case "gemma" -> gemma(w);
             case "gemma2" -> gemma2(w);
+            case "gemma3" -> gemma3(w);
             case "deepseek2" -> deepseek2(w);
             default -> throw new GgufFormatException(w.file().path() + ": architecture '" + arch + "' is not supported (supported: "
                     + String.join(", ", SUPPORTED) + ")");
@@ -69,6 +71,21 @@ final class Architecture {
         for (int i = 0; i < c.layers(); i++) {
             String p = "blk." + i + ".";
             layers[i] = new Layer(w.rmsNorm(p + "attn_norm"), SelfAttention.load(w, i, rope, attn), null,
+                    w.rmsNorm(p + "ffn_norm"), FeedForward.load(w, i, FeedForward.Kind.SWIGLU), null);
+        }
+        return model(w, layers, w.rmsNorm("output_norm"), 0f, 0f);
+    }
+
+    /** Qwen3 (models/qwen3.cpp): Qwen2 without biases, Q and K RMS-normalized per head before RoPE; tied output on the small sizes. */
+    private static Model qwen3(Weights w) {
+        ModelConfig c = w.config();
+        Rope rope = rope(w, null, true);
+        SelfAttention.Options attn = SelfAttention.Options.standard(c);
+        Layer[] layers = new Layer[c.layers()];
+        for (int i = 0; i < c.layers(); i++) {
+            String p = "blk." + i + ".";
+            SelfAttention a = SelfAttention.load(w, i, rope, attn).withQkNorm(w.headNorm(p + "attn_q_norm"), w.headNorm(p + "attn_k_norm"));
+            layers[i] = new Layer(w.rmsNorm(p + "attn_norm"), a, null,
                     w.rmsNorm(p + "ffn_norm"), FeedForward.load(w, i, FeedForward.Kind.SWIGLU), null);
         }
         return model(w, layers, w.rmsNorm("output_norm"), 0f, 0f);
@@ -158,6 +175,34 @@ final class Architecture {
                     w.rmsNorm(p + "ffn_norm"), FeedForward.load(w, i, FeedForward.Kind.GEGLU), w.rmsNorm(p + "post_ffw_norm"));
         }
         return tiedModel(w, layers, (float) Math.sqrt(c.embd()), finalCap);
+    }
+
+    /**
+     * Gemma-3 (models/gemma3.cpp): Gemma-2 without the attention soft-cap, with Q/K norms; the sliding window
+     * (only when attention.sliding_window is given) on all but every sliding_window_pattern-th layer (default
+     * 6), whose RoPE has base rope.freq_base_swa (default 10000) and no scaling, while the global layers keep
+     * the file's base and linear scaling; final soft-cap only when the file gives one; output tied unless
+     * output.weight is present. Q is scaled as Gemma-2's (the 27B, 62 layers, by 1/√(embd / heads)).
+     */
+    private static Model gemma3(Weights w) {
+        ModelConfig c = w.config();
+        int window = w.i32("attention.sliding_window", 0);
+        int pattern = w.i32("attention.sliding_window_pattern", 6);
+        float qScale = (float) (1.0 / Math.sqrt(c.layers() == 62 ? c.embd() / c.heads() : c.headDimK()));
+        Rope rope = rope(w, null, true);
+        Rope swaRope = new Rope(c.ropeDim(), w.f32("rope.freq_base_swa", 10000f), 1f, null, true, ropeAttnFactor(w));
+        SelfAttention.Options global = SelfAttention.Options.scaledQuery(qScale, 0f, 0);
+        SelfAttention.Options local = SelfAttention.Options.scaledQuery(qScale, 0f, window);
+        Layer[] layers = new Layer[c.layers()];
+        for (int i = 0; i < c.layers(); i++) {
+            String p = "blk." + i + ".";
+            boolean swa = window > 0 && (pattern == 0 || i % pattern < pattern - 1); // llama_hparams::set_swa_pattern
+            SelfAttention a = SelfAttention.load(w, i, swa ? swaRope : rope, swa ? local : global)
+                    .withQkNorm(w.headNorm(p + "attn_q_norm"), w.headNorm(p + "attn_k_norm"));
+            layers[i] = new Layer(w.rmsNorm(p + "attn_norm"), a, w.rmsNorm(p + "post_attention_norm"),
+                    w.rmsNorm(p + "ffn_norm"), FeedForward.load(w, i, FeedForward.Kind.GEGLU), w.rmsNorm(p + "post_ffw_norm"));
+        }
+        return model(w, layers, w.rmsNorm("output_norm"), (float) Math.sqrt(c.embd()), w.f32("final_logit_softcapping", 0f));
     }
 
     /** The config's RoPE with the given frequency factors (or none), normal or NEOX pairing. */

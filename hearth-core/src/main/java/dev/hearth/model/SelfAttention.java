@@ -48,17 +48,30 @@ final class SelfAttention implements Block {
     private final Rope rope;
     private final LongRope longRope; // null unless LongRoPE
     private final Options opt;
+    private final Norm qNorm, kNorm; // per-head RMSNorm of Q and K before RoPE (Qwen3); null for none
 
     SelfAttention(ModelConfig c, Tensor wq, Tensor wk, Tensor wv, Tensor wo, float[] bq, float[] bk, float[] bv, float[] bo,
                   Rope rope, LongRope longRope, Options opt) {
+        this(c, new Tensor[] {wq, wk, wv}, new float[][] {bq, bk, bv}, new Tensor[] {wo}, new float[][] {bo}, rope, longRope, opt, null, null);
+    }
+
+    private SelfAttention(ModelConfig c, Tensor[] qkv, float[][] qkvBias, Tensor[] wo, float[][] woBias,
+                          Rope rope, LongRope longRope, Options opt, Norm qNorm, Norm kNorm) {
         this.c = c;
-        this.qkv = new Tensor[] {wq, wk, wv};
-        this.qkvBias = new float[][] {bq, bk, bv};
-        this.wo = new Tensor[] {wo};
-        this.woBias = new float[][] {bo};
+        this.qkv = qkv;
+        this.qkvBias = qkvBias;
+        this.wo = wo;
+        this.woBias = woBias;
         this.rope = rope;
         this.longRope = longRope;
         this.opt = opt;
+        this.qNorm = qNorm;
+        this.kNorm = kNorm;
+    }
+
+    /** This attention with Q and K normalized per head (attn_q_norm, attn_k_norm over one head) before RoPE. */
+    SelfAttention withQkNorm(Norm q, Norm k) {
+        return new SelfAttention(c, qkv, qkvBias, wo, woBias, rope, longRope, opt, q, k);
     }
 
     /** The usual tensors of layer {@code i}: attn_q/k/v/output (or fused attn_qkv), each with an optional bias. */
@@ -104,6 +117,7 @@ final class SelfAttention implements Block {
         if (c.headDimV() != c.headDimK()) d.append("/").append(c.headDimV());
         if (qkvBias[0] != null || qkvBias[1] != null || qkvBias[2] != null) d.append(", Q/K/V biases");
         if (woBias[0] != null) d.append(", output bias");
+        if (qNorm != null) d.append(", Q/K norms");
         if (qkv[0].name().endsWith("]")) d.append(", fused QKV");
         if (opt.qScale() != 0f) d.append(", Q scaled by ").append(opt.qScale());
         if (opt.scale() != 1f) d.append(", scores scaled by ").append(opt.scale());
@@ -119,6 +133,11 @@ final class SelfAttention implements Block {
         int n = b.size();
         float[] q = ws.q, k = ws.k, v = ws.v;
         Linear.project(pool, ws.enc, io, n, c.embd(), qkv, qkvBias, new float[][] {q, k, v});
+        if (qNorm != null) {
+            int dk = c.headDimK();
+            for (int i = 0, end = n * c.heads(); i < end; i++) qNorm.apply(q, i * dk, q, i * dk, dk);
+            for (int i = 0, end = n * c.headsKv(); i < end; i++) kNorm.apply(k, i * dk, k, i * dk, dk);
+        }
         for (int t = 0; t < n; t++) {
             Rope r = longRope == null ? rope : longRope.choose(rope, b.caches()[t].capacity());
             r.angles(b.positions()[t], ws.cos, ws.sin);

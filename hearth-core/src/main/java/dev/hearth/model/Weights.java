@@ -60,6 +60,11 @@ record Weights(GgufFile file, ModelConfig config) {
         return Norm.rms(vector(name + ".weight", config.embd(), true), config.normEps());
     }
 
+    /** An RMSNorm over one attention head (headDimK) from {@code NAME.weight} (Qwen3's attn_q_norm, attn_k_norm). */
+    Norm headNorm(String name) {
+        return Norm.rms(vector(name + ".weight", config.headDimK(), true), config.normEps());
+    }
+
     /** A LayerNorm over embd from {@code NAME.weight} and {@code NAME.bias}. */
     Norm layerNorm(String name, float eps) {
         return new Norm(Norm.Kind.LAYER, vector(name + ".weight", config.embd(), true), vector(name + ".bias", config.embd(), true), eps);

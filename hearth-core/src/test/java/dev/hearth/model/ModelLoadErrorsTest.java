@@ -63,6 +63,17 @@ class ModelLoadErrorsTest {
     }
 
     @Test
+    void unknownArchitectureListsTheSupportedOnes() {
+        fails(model("rwkv6", w -> {}, null, null), "architecture 'rwkv6' is not supported (supported: llama, qwen2, qwen3, starcoder2, phi3, gemma, gemma2, gemma3");
+    }
+
+    @Test
+    void architectureSpecificRequiredKey() {
+        // StarCoder2's LayerNorm epsilon is required, as llama.cpp's loader requires it
+        fails(model("starcoder2", w -> {}, null, null), "missing required metadata key 'starcoder2.attention.layer_norm_epsilon'");
+    }
+
+    @Test
     void missingTensor() {
         fails(model("llama", w -> {}, "blk.0.ffn_up.weight", null), "missing tensor 'blk.0.ffn_up.weight'");
     }
