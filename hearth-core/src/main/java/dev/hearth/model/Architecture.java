@@ -11,7 +11,7 @@ import java.util.List;
  * llama.cpp defines them (src/llama-arch.cpp, src/llama-model.cpp, src/models/ARCH.cpp).
  */
 final class Architecture {
-    static final List<String> SUPPORTED = List.of("llama", "qwen2", "qwen3", "starcoder2", "phi3", "gemma", "gemma2", "gemma3", "deepseek2");
+    static final List<String> SUPPORTED = List.of("llama", "qwen2", "qwen3", "starcoder2", "phi3", "gemma", "gemma2", "gemma3", "granite", "deepseek2");
 
     private Architecture() {}
 
@@ -26,6 +26,7 @@ final class Architecture {
             case "gemma" -> gemma(w);
             case "gemma2" -> gemma2(w);
             case "gemma3" -> gemma3(w);
+            case "granite" -> granite(w);
             case "deepseek2" -> deepseek2(w);
             default -> throw new GgufFormatException(w.file().path() + ": architecture '" + arch + "' is not supported (supported: "
                     + String.join(", ", SUPPORTED) + ")");
@@ -203,6 +204,31 @@ final class Architecture {
                     w.rmsNorm(p + "ffn_norm"), FeedForward.load(w, i, FeedForward.Kind.GEGLU), w.rmsNorm(p + "post_ffw_norm"));
         }
         return model(w, layers, w.rmsNorm("output_norm"), (float) Math.sqrt(c.embd()), w.f32("final_logit_softcapping", 0f));
+    }
+
+    /**
+     * Granite 3.x dense (models/granite.cpp): Llama with four scales from metadata: embeddings multiplied by
+     * embedding_scale, each block's output by residual_scale before the residual add, scores by
+     * attention.scale (instead of 1/√head size), and the logits divided by logit_scale (required).
+     */
+    private static Model granite(Weights w) {
+        ModelConfig c = w.config();
+        float logitScale = w.requireF32("logit_scale");
+        float attnScale = w.f32("attention.scale", 0f);
+        Rope rope = rope(w, w.vector("rope_freqs.weight", c.ropeDim() / 2, false), false);
+        SelfAttention.Options attn = attnScale != 0f ? new SelfAttention.Options(attnScale, 0f, 0f, 0) : SelfAttention.Options.standard(c);
+        Layer[] layers = new Layer[c.layers()];
+        for (int i = 0; i < c.layers(); i++) {
+            String p = "blk." + i + ".";
+            if (w.has(p + "ffn_gate_inp.weight"))
+                throw new GgufFormatException(w.file().path() + ": mixture-of-experts granite models are not supported yet");
+            layers[i] = new Layer(w.rmsNorm(p + "attn_norm"), SelfAttention.load(w, i, rope, attn), null,
+                    w.rmsNorm(p + "ffn_norm"), FeedForward.load(w, i, FeedForward.Kind.SWIGLU), null);
+        }
+        Model m = model(w, layers, w.rmsNorm("output_norm"), w.f32("embedding_scale", 0f), 0f);
+        m.residualScale = w.f32("residual_scale", 0f);
+        m.logitScale = logitScale;
+        return m;
     }
 
     /** The config's RoPE with the given frequency factors (or none), normal or NEOX pairing. */

@@ -48,6 +48,8 @@ public final class RandomModel {
             new Shape("gemma3-tiny", "gemma3", "", 256, 6, 4, 1, 128, 768, true, 1e6f, 0.08f, 0.05f, 0f, 5f),
             // Granite-3B-Code on llama: head size 80, biases on attention and FFN, tied output
             new Shape("granite-tiny", "llama", "granite", 320, 2, 4, 4, 80, 896, true, 10000000f, 0.08f, 0.3f, 0f),
+            // Granite-3.1-2B: embedding, residual, attention and logit scales, GQA 4:1, tied output
+            new Shape("granite3-tiny", "granite", "", 256, 2, 4, 1, 64, 768, true, 5000000f, 0.15f, 0.05f, 0f, 48f),
             // Mistral-Nemo on llama: head size 128 with a smaller embd (32 x 128 > 5120), GQA 4:1, base 1e6
             new Shape("nemo-tiny", "llama", "nemo", 256, 2, 4, 1, 128, 768, false, 1e6f, 0.02f, 0.02f, 1.0f));
 
@@ -103,6 +105,12 @@ public final class RandomModel {
                     .putF32(a + "rope.freq_base_swa", 10000f)
                     .putString(a + "rope.scaling.type", "linear")
                     .putF32(a + "rope.scaling.factor", 8f);
+        }
+        if (s.arch.equals("granite")) {
+            w.putF32(a + "embedding_scale", 12f)
+                    .putF32(a + "residual_scale", 0.22f)
+                    .putF32(a + "attention.scale", 0.015625f)
+                    .putF32(a + "logit_scale", 8f);
         }
         RandomLlama.writeVocabulary(w, V);
 
