@@ -43,6 +43,10 @@ for shape in ${SHAPES:-mixtral-tiny deepseek2-tiny deepseek2-mla-tiny deepseek2-
   for type in F32 Q8_0; do
     bin/hearth testmodel --shape $shape --type $type --seed ${SEED[$shape]} -o "$TMP/$shape-$type.gguf" 2>/dev/null
     golden "$TMP/$shape-$type.gguf" "$shape-$type"
+    # latent attention under flash attention: llama.cpp's -fa 1 logits as a golden of their own
+    if [[ $shape == deepseek2-* && $type == F32 ]]; then
+      "$TOOLS/ref-logits" -m "$TMP/$shape-$type.gguf" --ids "$IDS" -n 1 -k $K --all-prompt -t 2 -fa 1 2>/dev/null | gzip -9n > "$OUT/$shape-$type.fa1.jsonl.gz"
+    fi
   done
   [[ " $LQ " == *" $shape "* ]] || continue
   "$BIN/llama-quantize" "$TMP/$shape-F32.gguf" "$OUT/$shape-lq-Q4_K_M.gguf" Q4_K_M 2 >/dev/null 2>&1

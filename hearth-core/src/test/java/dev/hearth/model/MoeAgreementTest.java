@@ -57,6 +57,44 @@ class MoeAgreementTest {
         }
     }
 
+    /** The seeded model, written once per test run (both the -fa 0 and -fa 1 checks read it). */
+    static synchronized Path written(String shape, GgmlType type) {
+        Path p = tmp.resolve(shape + "-" + type + ".gguf");
+        if (!Files.exists(p)) RandomMoe.write(shape, type, SEEDS.get(shape), p);
+        return p;
+    }
+
+    static Stream<String> flashGoldenFiles() throws IOException {
+        try (Stream<Path> s = Files.list(GOLDEN)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".fa1.jsonl.gz"))
+                    .map(n -> n.substring(0, n.length() - ".fa1.jsonl.gz".length())).sorted().toList().stream();
+        }
+    }
+
+    /** Latent attention under flash attention against llama.cpp's {@code -fa 1} logits (F32: top-1 ≥ 99.5%, KL within 2x noise). */
+    @ParameterizedTest(name = "{0} -fa 1")
+    @MethodSource("flashGoldenFiles")
+    void agreesWithLlamaCppFlashAttention(String name) throws IOException {
+        Matcher m = NAME.matcher(name);
+        assertThat(m.matches()).as("golden name " + name).isTrue();
+        Path model = written(m.group(1), GgmlType.valueOf(m.group(2)));
+        GoldenLogits golden;
+        try (InputStream in = Files.newInputStream(GOLDEN.resolve(name + ".fa1.jsonl.gz"))) {
+            golden = GoldenLogits.read(in);
+        }
+        double noiseKl = Double.parseDouble(Files.readString(GOLDEN.resolve(name + ".noise.json")).replaceAll(".*\"mean_kl\": ([^,}]+).*\\s*", "$1"));
+        float[] logits;
+        try (GgufFile f = GgufFile.open(model)) {
+            Session s = new Session(Model.load(f), pool, ids.length, 256, new CacheOptions(true, KvCacheType.F16, KvCacheType.F16));
+            logits = s.feed(ids, true);
+        }
+        GoldenLogits.Agreement a = golden.compare(logits);
+        System.out.println(name + " -fa 1: " + a);
+        assertThat(a.confidentTop1()).as(name + " " + a).isEqualTo(1.0);
+        assertThat(a.top1()).as(name + " " + a).isGreaterThanOrEqualTo(0.995);
+        assertThat(a.meanKl()).as(name + " " + a).isLessThanOrEqualTo(2 * noiseKl);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("goldenFiles")
     void agreesWithLlamaCpp(String name) throws IOException {
@@ -67,8 +105,7 @@ class MoeAgreementTest {
             assertThat(m.matches()).as("golden name " + name).isTrue();
             GgmlType type = GgmlType.valueOf(m.group(2));
             unquantized = !type.isQuantized();
-            model = tmp.resolve(name + ".gguf");
-            RandomMoe.write(m.group(1), type, SEEDS.get(m.group(1)), model);
+            model = written(m.group(1), type);
         }
         GoldenLogits golden;
         try (InputStream in = Files.newInputStream(GOLDEN.resolve(name + ".fa0.jsonl.gz"))) {
@@ -86,8 +123,6 @@ class MoeAgreementTest {
             System.arraycopy(s.feed(Arrays.copyOf(ids, batch), true), 0, logits, 0, batch * vocab);
             for (int i = batch; i < ids.length; i++) System.arraycopy(s.feed(new int[] {ids[i]}, true), 0, logits, i * vocab, vocab);
             assertThat(llm.config().vocab()).isEqualTo(golden.vocab());
-        } finally {
-            if (model.startsWith(tmp)) Files.deleteIfExists(model);
         }
         GoldenLogits.Agreement a = golden.compare(logits);
         System.out.println(name + ": " + a + " (llama.cpp -fa 1 vs -fa 0 KL " + noiseKl + ")");
