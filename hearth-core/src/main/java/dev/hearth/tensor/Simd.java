@@ -16,12 +16,14 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Shared Vector API building blocks of the int8 kernels.
  *
- * <p>The quantized dots all reduce to "32 signed bytes times 32 signed bytes": the weights are
- * decoded to int8 (a 32-value Q8_0/Q4_0 block, or a 32-value slice of a K-quant super-block), the
- * activations already are int8. Products are formed exactly in 16-bit lanes (|w·a| ≤ 128·128 fits)
- * after a byte→short widening (the DESIGN measurement: that beats converting weights to float), then
- * widened to 32-bit lanes. The shapes are fixed at 512 bits of shorts/ints/floats (32 shorts, 16
- * ints, 16 floats), matching the AVX-512 machines Hearth targets.
+ * <p>The quantized dots all reduce to exact integer products summed in 16- then 32-bit lanes (the
+ * Vector API has no int8 dot product instruction). Activations are encoded once per step in a
+ * 16-bit "wide" layout ({@code Q8_0_WIDE}, {@code Q8_K_WIDE}: the same integers as ggml's Q8_0/Q8_K),
+ * so per weight row only the weights are unpacked; for the K-quants the activations are also put in
+ * the order in which the weights' bit fields fall out of 16-bit lanes, which lets one shift and mask
+ * yield two weights. A lane's two products are summed in 16 bits, adjacent lanes into 32 bits with
+ * {@code (t + (t << 16)) >> 16}. The shapes are fixed at 512 bits (32 shorts, 16 ints, 16 floats),
+ * matching the AVX-512 machines Hearth targets.
  *
  * <p>The hot dot kernels do not call the vector helpers below; they spell their few lines out. The
  * reason is C2: once a helper has been compiled on its own (it is hot during warm-up) into more than
