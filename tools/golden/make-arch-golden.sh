@@ -1,6 +1,6 @@
 #!/bin/bash
 # Regenerates the llama.cpp golden logits that ArchitectureAgreementTest checks Hearth against, for the
-# architectures besides plain Llama (RandomModel's shapes: qwen2, starcoder2, phi3, gemma, gemma2, and Llama
+# architectures besides plain Llama (RandomModel's shapes: qwen2, qwen3, starcoder2, phi3, gemma, gemma2, gemma3, and Llama
 # variants Granite-Code and Mistral-Nemo). Needs the llama.cpp reference (../shared/ref/setup.sh).
 #
 # Per shape: Hearth writes the seeded random model in F32 and Q8_0 (`hearth testmodel`, the same bytes the test
@@ -37,7 +37,7 @@ PY
 )"
 }
 
-for shape in ${SHAPES:-qwen2-tiny starcoder2-tiny phi3-tiny phi3-long gemma-tiny gemma2-tiny granite-tiny nemo-tiny}; do
+for shape in ${SHAPES:-qwen2-tiny qwen3-tiny starcoder2-tiny phi3-tiny phi3-long gemma-tiny gemma2-tiny gemma3-tiny granite-tiny granite3-tiny nemo-tiny}; do
   for type in ${TYPES:-F32 Q8_0}; do
     bin/hearth testmodel --shape $shape --type $type -o "$TMP/m.gguf" 2>/dev/null
     golden "$TMP/m.gguf" "$shape-$type"

@@ -11,7 +11,7 @@ import java.util.List;
  * llama.cpp defines them (src/llama-arch.cpp, src/llama-model.cpp, src/models/ARCH.cpp).
  */
 final class Architecture {
-    static final List<String> SUPPORTED = List.of("llama", "qwen2", "qwen3", "starcoder2", "phi3", "gemma", "gemma2", "deepseek2");
+    static final List<String> SUPPORTED = List.of("llama", "qwen2", "qwen3", "starcoder2", "phi3", "gemma", "gemma2", "gemma3", "granite", "deepseek2");
 
     private Architecture() {}
 
@@ -25,6 +25,8 @@ final class Architecture {
             case "phi3" -> phi3(w);
             case "gemma" -> gemma(w);
             case "gemma2" -> gemma2(w);
+            case "gemma3" -> gemma3(w);
+            case "granite" -> granite(w);
             case "deepseek2" -> deepseek2(w);
             default -> throw new GgufFormatException(w.file().path() + ": architecture '" + arch + "' is not supported (supported: "
                     + String.join(", ", SUPPORTED) + ")");
@@ -174,6 +176,59 @@ final class Architecture {
                     w.rmsNorm(p + "ffn_norm"), FeedForward.load(w, i, FeedForward.Kind.GEGLU), w.rmsNorm(p + "post_ffw_norm"));
         }
         return tiedModel(w, layers, (float) Math.sqrt(c.embd()), finalCap);
+    }
+
+    /**
+     * Gemma-3 (models/gemma3.cpp): Gemma-2 without the attention soft-cap, with Q/K norms; the sliding window
+     * (only when attention.sliding_window is given) on all but every sliding_window_pattern-th layer (default
+     * 6), whose RoPE has base rope.freq_base_swa (default 10000) and no scaling, while the global layers keep
+     * the file's base and linear scaling; final soft-cap only when the file gives one; output tied unless
+     * output.weight is present. Q is scaled as Gemma-2's (the 27B, 62 layers, by 1/√(embd / heads)).
+     */
+    private static Model gemma3(Weights w) {
+        ModelConfig c = w.config();
+        int window = w.i32("attention.sliding_window", 0);
+        int pattern = w.i32("attention.sliding_window_pattern", 6);
+        float qScale = (float) (1.0 / Math.sqrt(c.layers() == 62 ? c.embd() / c.heads() : c.headDimK()));
+        Rope rope = rope(w, null, true);
+        Rope swaRope = new Rope(c.ropeDim(), w.f32("rope.freq_base_swa", 10000f), 1f, null, true, ropeAttnFactor(w));
+        SelfAttention.Options global = SelfAttention.Options.scaledQuery(qScale, 0f, 0);
+        SelfAttention.Options local = SelfAttention.Options.scaledQuery(qScale, 0f, window);
+        Layer[] layers = new Layer[c.layers()];
+        for (int i = 0; i < c.layers(); i++) {
+            String p = "blk." + i + ".";
+            boolean swa = window > 0 && (pattern == 0 || i % pattern < pattern - 1); // llama_hparams::set_swa_pattern
+            SelfAttention a = SelfAttention.load(w, i, swa ? swaRope : rope, swa ? local : global)
+                    .withQkNorm(w.headNorm(p + "attn_q_norm"), w.headNorm(p + "attn_k_norm"));
+            layers[i] = new Layer(w.rmsNorm(p + "attn_norm"), a, w.rmsNorm(p + "post_attention_norm"),
+                    w.rmsNorm(p + "ffn_norm"), FeedForward.load(w, i, FeedForward.Kind.GEGLU), w.rmsNorm(p + "post_ffw_norm"));
+        }
+        return model(w, layers, w.rmsNorm("output_norm"), (float) Math.sqrt(c.embd()), w.f32("final_logit_softcapping", 0f));
+    }
+
+    /**
+     * Granite 3.x dense (models/granite.cpp): Llama with four scales from metadata: embeddings multiplied by
+     * embedding_scale, each block's output by residual_scale before the residual add, scores by
+     * attention.scale (instead of 1/√head size), and the logits divided by logit_scale (required).
+     */
+    private static Model granite(Weights w) {
+        ModelConfig c = w.config();
+        float logitScale = w.requireF32("logit_scale");
+        float attnScale = w.f32("attention.scale", 0f);
+        Rope rope = rope(w, w.vector("rope_freqs.weight", c.ropeDim() / 2, false), false);
+        SelfAttention.Options attn = attnScale != 0f ? new SelfAttention.Options(attnScale, 0f, 0f, 0) : SelfAttention.Options.standard(c);
+        Layer[] layers = new Layer[c.layers()];
+        for (int i = 0; i < c.layers(); i++) {
+            String p = "blk." + i + ".";
+            if (w.has(p + "ffn_gate_inp.weight"))
+                throw new GgufFormatException(w.file().path() + ": mixture-of-experts granite models are not supported yet");
+            layers[i] = new Layer(w.rmsNorm(p + "attn_norm"), SelfAttention.load(w, i, rope, attn), null,
+                    w.rmsNorm(p + "ffn_norm"), FeedForward.load(w, i, FeedForward.Kind.SWIGLU), null);
+        }
+        Model m = model(w, layers, w.rmsNorm("output_norm"), w.f32("embedding_scale", 0f), 0f);
+        m.residualScale = w.f32("residual_scale", 0f);
+        m.logitScale = logitScale;
+        return m;
     }
 
     /** The config's RoPE with the given frequency factors (or none), normal or NEOX pairing. */

@@ -25,6 +25,8 @@ public final class Model {
     final Tensor output;
     final float[] outputBias; // null: none
     final float finalSoftcap; // 0: none
+    float residualScale;      // 0: none; else every block's output is multiplied by it before the residual add (Granite)
+    float logitScale;         // 0: none; else the logits are divided by it, as ggml_scale by 1/scale (Granite)
 
     Model(ModelConfig config, Tensor tokenEmbd, float embdScale, Layer[] layers, Norm outputNorm, Tensor output, float[] outputBias,
           float finalSoftcap) {
@@ -70,7 +72,9 @@ public final class Model {
         group(d, "attention", l -> l.attn().describe());
         group(d, "feed-forward", l -> l.ffn().describe());
         d.put("output", (output == tokenEmbd ? "tied to the embedding" : "own matrix") + (outputBias != null ? ", bias" : "")
+                + (logitScale != 0f ? ", logits divided by " + logitScale : "")
                 + (finalSoftcap != 0f ? ", logits soft-capped at " + finalSoftcap : ""));
+        if (residualScale != 0f) d.put("residual scale", String.valueOf(residualScale));
         return d;
     }
 
@@ -106,8 +110,8 @@ public final class Model {
 
         for (int l = 0; l < c.layers(); l++) {
             Layer L = layers[l];
-            residual(pool, ws, b, l, L.attnNorm(), L.attn(), L.attnPostNorm());
-            residual(pool, ws, b, l, L.ffnNorm(), L.ffn(), L.ffnPostNorm());
+            residual(pool, ws, b, l, L.attnNorm(), L.attn(), L.attnPostNorm(), residualScale);
+            residual(pool, ws, b, l, L.ffnNorm(), L.ffn(), L.ffnPostNorm(), residualScale);
         }
 
         int rows = b.logitRows().length;
@@ -117,16 +121,18 @@ public final class Model {
         float[] logits = ws.logits(rows, c.vocab());
         MatMul.multiply(pool, output, enc, logits, 0, c.vocab());
         if (outputBias != null) for (int i = 0; i < rows; i++) FloatOps.add(logits, i * c.vocab(), outputBias, 0, c.vocab());
+        if (logitScale != 0f) for (int i = 0, end = rows * c.vocab(); i < end; i++) logits[i] *= 1f / logitScale;
         if (finalSoftcap != 0f) softcap(logits, rows * c.vocab(), finalSoftcap);
     }
 
-    /** x += post(block(pre(x))) for every token of the batch. */
-    private static void residual(ComputePool pool, Workspace ws, Batch b, int layer, Norm pre, Block block, Norm post) {
+    /** x += post(block(pre(x))) (× scale, when not 0) for every token of the batch. */
+    private static void residual(ComputePool pool, Workspace ws, Batch b, int layer, Norm pre, Block block, Norm post, float scale) {
         int n = b.size(), E = ws.embd;
         float[] x = ws.x, xb = ws.xb;
         for (int t = 0; t < n; t++) pre.apply(xb, t * E, x, t * E, E);
         block.forward(pool, ws, b, layer, xb);
         if (post != null) for (int t = 0; t < n; t++) post.apply(xb, t * E, xb, t * E, E);
+        if (scale != 0f) for (int i = 0, end = n * E; i < end; i++) xb[i] *= scale;
         for (int t = 0; t < n; t++) FloatOps.add(x, t * E, xb, t * E, E);
     }
 

@@ -43,8 +43,13 @@ public final class RandomModel {
             new Shape("gemma-tiny", "gemma", "", 256, 2, 4, 1, 128, 1024, true, 10000f, 0.12f, 0.05f, 0f, 8f),
             // Gemma-2-2B: post-norms, soft-caps, sliding window (64 here) on even layers, head size 96 with 4 heads
             new Shape("gemma2-tiny", "gemma2", "", 256, 4, 4, 2, 96, 768, true, 10000f, 0.08f, 0.05f, 0f, 5f),
+            // Gemma-3-4B: Q/K norms, post-norms, sliding window (64 here) on 5 of every 6 layers with RoPE base 10000,
+            // global layers with base 1e6 and linear scaling 8, head size 128 > embd / heads, MQA, tied
+            new Shape("gemma3-tiny", "gemma3", "", 256, 6, 4, 1, 128, 768, true, 1e6f, 0.08f, 0.05f, 0f, 5f),
             // Granite-3B-Code on llama: head size 80, biases on attention and FFN, tied output
             new Shape("granite-tiny", "llama", "granite", 320, 2, 4, 4, 80, 896, true, 10000000f, 0.08f, 0.3f, 0f),
+            // Granite-3.1-2B: embedding, residual, attention and logit scales, GQA 4:1, tied output
+            new Shape("granite3-tiny", "granite", "", 256, 2, 4, 1, 64, 768, true, 5000000f, 0.15f, 0.05f, 0f, 48f),
             // Mistral-Nemo on llama: head size 128 with a smaller embd (32 x 128 > 5120), GQA 4:1, base 1e6
             new Shape("nemo-tiny", "llama", "nemo", 256, 2, 4, 1, 128, 768, false, 1e6f, 0.02f, 0.02f, 1.0f));
 
@@ -62,8 +67,9 @@ public final class RandomModel {
         RandomLlama.Gaussian rnd = new RandomLlama.Gaussian(seed);
         String a = s.arch + ".";
         boolean phi3 = s.arch.equals("phi3"), gemma2 = s.arch.equals("gemma2"), sc2 = s.arch.equals("starcoder2");
+        boolean gemma3 = s.arch.equals("gemma3"), postNorms = gemma2 || gemma3, qkNorm = gemma3 || s.arch.equals("qwen3");
         int E = s.embd, F = s.ffn, hd = s.headDim, q = s.heads * hd, kv = s.headsKv * hd, V = VOCAB;
-        int ctx = phi3 ? 131072 : gemma2 ? 8192 : 4096;
+        int ctx = phi3 ? 131072 : gemma2 ? 8192 : gemma3 ? 131072 : 4096;
         GgufWriter w = new GgufWriter();
         w.putString("general.architecture", s.arch)
                 // not the shape's name: llama.cpp's vocabulary loader special-cases names containing "phi3"
@@ -93,6 +99,18 @@ public final class RandomModel {
             w.putU32(a + "attention.sliding_window", 64)
                     .putF32(a + "attn_logit_softcapping", 10f)
                     .putF32(a + "final_logit_softcapping", 30f);
+        }
+        if (gemma3) {
+            w.putU32(a + "attention.sliding_window", 64)
+                    .putF32(a + "rope.freq_base_swa", 10000f)
+                    .putString(a + "rope.scaling.type", "linear")
+                    .putF32(a + "rope.scaling.factor", 8f);
+        }
+        if (s.arch.equals("granite")) {
+            w.putF32(a + "embedding_scale", 12f)
+                    .putF32(a + "residual_scale", 0.22f)
+                    .putF32(a + "attention.scale", 0.015625f)
+                    .putF32(a + "logit_scale", 8f);
         }
         RandomLlama.writeVocabulary(w, V);
 
@@ -126,12 +144,12 @@ public final class RandomModel {
                 t.bias(p + "attn_v.bias", kv);
             }
             t.matrix(p + "attn_output.weight", q, E, s.std);
-            if (s.arch.equals("qwen3")) {
+            if (qkNorm) {
                 t.norm(p + "attn_k_norm", hd, 1f, false);
                 t.norm(p + "attn_q_norm", hd, 1f, false);
             }
             if (allBias) t.bias(p + "attn_output.bias", E);
-            if (gemma2) t.norm(p + "post_attention_norm", E, 4f, false);
+            if (postNorms) t.norm(p + "post_attention_norm", E, 4f, false);
             t.norm(p + "ffn_norm", E, 1f, sc2);
             if (phi3) {
                 t.matrix(p + "ffn_up.weight", E, 2 * F, s.std);
@@ -145,7 +163,7 @@ public final class RandomModel {
                 t.bias(p + "ffn_up.bias", F);
                 t.bias(p + "ffn_down.bias", E);
             }
-            if (gemma2) t.norm(p + "post_ffw_norm", E, 4f, false);
+            if (postNorms) t.norm(p + "post_ffw_norm", E, 4f, false);
         }
         t.norm("output_norm", E, s.outNorm, sc2);
         if (!s.tied) t.matrix("output.weight", E, V, s.outStd);

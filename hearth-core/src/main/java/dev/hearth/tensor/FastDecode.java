@@ -12,7 +12,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Vectorized dequantization of the formats real files are mostly made of (Q8_0, Q4_0, Q4_K, Q6_K),
+ * Vectorized dequantization of the formats real files are mostly made of (Q8_0, Q4_0, Q4_K, Q5_K, Q6_K),
  * 16 values per step. Prompt processing decodes every weight once per batch of tokens, so decoding
  * must cost little next to the multiply; the arithmetic is ggml's {@code dequantize_row_*} (the same
  * float operations in the same order, so the values equal the scalar reference's bit for bit).
@@ -64,6 +64,27 @@ final class FastDecode {
                     int o = dstOff + 64 * c + 16 * h;
                     ((FloatVector) q.and(0xF).convert(VectorOperators.I2F, 0)).mul(d1).sub(m1).intoArray(dst, o);
                     ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0)).mul(d2).sub(m2).intoArray(dst, o + 32);
+                }
+            }
+        }
+    }
+
+    /** Q5_K: Q4_K plus a fifth bit per value, bit e/32 of qh[e%32] (176-byte super-blocks of 256). */
+    static void q5_k(MemorySegment src, long off, float[] dst, int dstOff, int n) {
+        for (int b = 0; b < n / 256; b++, off += 176, dstOff += 256) {
+            float d = half(src, off), dmin = half(src, off + 2);
+            long scales = KScales.scalesK4(src, off + 4), mins = KScales.minsK4(src, off + 4);
+            for (int c = 0; c < 4; c++) {
+                float d1 = d * (int) ((scales >>> (16 * c)) & 0xFF), m1 = dmin * (int) ((mins >>> (16 * c)) & 0xFF);
+                float d2 = d * (int) ((scales >>> (16 * c + 8)) & 0xFF), m2 = dmin * (int) ((mins >>> (16 * c + 8)) & 0xFF);
+                for (int h = 0; h < 2; h++) {
+                    IntVector q = bytes16(src, off + 48 + 32 * c + 16 * h);
+                    IntVector hb = bytes16(src, off + 16 + 16 * h);
+                    int o = dstOff + 64 * c + 16 * h;
+                    IntVector lo = q.and(0xF).or(hb.lanewise(VectorOperators.LSHR, 2 * c).and(1).lanewise(VectorOperators.LSHL, 4));
+                    IntVector hi = q.lanewise(VectorOperators.LSHR, 4).or(hb.lanewise(VectorOperators.LSHR, 2 * c + 1).and(1).lanewise(VectorOperators.LSHL, 4));
+                    ((FloatVector) lo.convert(VectorOperators.I2F, 0)).mul(d1).sub(m1).intoArray(dst, o);
+                    ((FloatVector) hi.convert(VectorOperators.I2F, 0)).mul(d2).sub(m2).intoArray(dst, o + 32);
                 }
             }
         }

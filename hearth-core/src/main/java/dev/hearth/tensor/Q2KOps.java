@@ -8,6 +8,7 @@ import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -26,6 +27,10 @@ class Q2KOps extends BlockOps {
 
     Q2KOps() {
         super(GgmlType.Q2_K, GgmlType.Q8_K);
+    }
+
+    Q2KOps(GgmlType dotType) {
+        super(GgmlType.Q2_K, dotType);
     }
 
     static int level(MemorySegment s, long off, int e) {
@@ -128,55 +133,62 @@ class Q2KOps extends BlockOps {
 
 
     /**
-     * Vector dot. The work of one super-block is its own method that returns a float, so no vector
-     * is live across a call the JIT might not inline (C2 then boxes vectors, a 5-10x slowdown), and
-     * each method stays under C2's inlining node budget. Each 32-value slice is 32 exact byte products in short
-     * lanes, summed into int lanes times the slice's scale(s); the integer total of the super-block is exact and then scaled as in ggml's
-     * generic kernel.
+     * Vector dot against {@link GgmlType#Q8_K_WIDE} activations (see {@link Q8KWideOps}): value
+     * 128h + 32g + l is bits 2g..2g+1 of qs[32h + l], so qs read as 32 short lanes lines up with
+     * activation set g directly; lanes' even and odd products are summed in 16 bits, adjacent lanes in
+     * 32, times the 16-value group's 4-bit scale (lanes as Q6_K's). The mins term Σ_j m_j·(Σ
+     * activations of group j) is one vector product with the precomputed group sums.
      */
     static final class Vectorized extends Q2KOps {
+        private static final VectorShuffle<Integer> SET0 = Q6KOps.Vectorized.setScales(0), SET1 = Q6KOps.Vectorized.setScales(1),
+                SET2 = Q6KOps.Vectorized.setScales(2), SET3 = Q6KOps.Vectorized.setScales(3);
+
+        Vectorized() {
+            super(GgmlType.Q8_K_WIDE);
+        }
+
         @Override
         public float dot(MemorySegment w, long wOffset, MemorySegment a, long aOffset, int n) {
             checkLength(GgmlType.Q2_K, n);
-            float sum = 0;
-            for (int b = 0; b < n / QK; b++) sum += superBlock(w, wOffset + 84L * b, a, aOffset + 292L * b);
-            return sum;
-        }
-
-        /** Slice s (0..7): two bits at shift 2·(s%4) of qs[32·(s/4) ..]; sub-blocks 2s and 2s+1. */
-        static float superBlock(MemorySegment w, long wo, MemorySegment a, long ao) {
-            // every scalar read comes first: no vector may be live across a call the JIT might not inline
-            float da = f32(a, ao);
-            float dall = da * half(w, wo + D);
-            float dmin = da * half(w, wo + DMIN);
-            long scalesLo = w.get(LONG_LE, wo + SCALES);     // sub-blocks 0..7: scale low nibble, min high
-            long scalesHi = w.get(LONG_LE, wo + SCALES + 8); // 8..15
-            int summs = 0;
-            for (int k = 0; k < 4; k++) { // bsums read four at a time: scalar segment reads are not free
-                long four = a.get(LONG_LE, ao + Q8KOps.BSUMS + 8L * k);
-                long sc = k < 2 ? scalesLo : scalesHi;
-                int base = 32 * (k & 1); // bit offset of sub-block 4k's byte in sc
-                summs += (short) four * ((int) (sc >>> (base + 4)) & 0xF)
-                        + (short) (four >>> 16) * ((int) (sc >>> (base + 12)) & 0xF)
-                        + (short) (four >>> 32) * ((int) (sc >>> (base + 20)) & 0xF)
-                        + (short) (four >>> 48) * ((int) (sc >>> (base + 28)) & 0xF);
+            FloatVector acc = FloatVector.zero(F512);
+            long wo = wOffset, ao = aOffset;
+            for (int b = 0; b < n / QK; b++, wo += 84, ao += 704) {
+                FloatVector da = FloatVector.fromMemorySegment(F512, a, ao + Q8KWideOps.D, ORDER).rearrange(Q4KOps.Vectorized.LANE0);
+                int dd = w.get(INT_LE, wo + D);
+                FloatVector d = da.mul(Float.float16ToFloat((short) dd));
+                FloatVector negDmin = da.mul(-Float.float16ToFloat((short) (dd >>> 16)));
+                IntVector packed = (IntVector) ByteVector.fromMemorySegment(B128, w, wo + SCALES, ORDER).convertShape(B2I, I512, 0);
+                IntVector sc = packed.and(0xF);
+                IntVector mins = packed.lanewise(LSHR, 4).and(0xF);
+                acc = mins.mul(IntVector.fromMemorySegment(I512, a, ao + Q8KWideOps.SUMS16, ORDER)).convert(I2F, 0).reinterpretAsFloats()
+                        .fma(negDmin, acc);
+                ShortVector q = ShortVector.fromMemorySegment(S512, w, wo + QS, ORDER);
+                IntVector isum = IntVector.zero(I512);
+                ShortVector v;
+                IntVector t;
+                v = q.and((short) 0x0303);
+                t = v.and((short) 0xFF).mul(ShortVector.fromMemorySegment(S512, a, ao + 0, ORDER))
+                        .add(v.lanewise(LSHR, 8).mul(ShortVector.fromMemorySegment(S512, a, ao + 64, ORDER))).reinterpretAsInts();
+                isum = isum.add(t.add(t.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc.rearrange(SET0)));
+                v = q.lanewise(LSHR, 2).and((short) 0x0303);
+                t = v.and((short) 0xFF).mul(ShortVector.fromMemorySegment(S512, a, ao + 128, ORDER))
+                        .add(v.lanewise(LSHR, 8).mul(ShortVector.fromMemorySegment(S512, a, ao + 192, ORDER))).reinterpretAsInts();
+                isum = isum.add(t.add(t.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc.rearrange(SET1)));
+                v = q.lanewise(LSHR, 4).and((short) 0x0303);
+                t = v.and((short) 0xFF).mul(ShortVector.fromMemorySegment(S512, a, ao + 256, ORDER))
+                        .add(v.lanewise(LSHR, 8).mul(ShortVector.fromMemorySegment(S512, a, ao + 320, ORDER))).reinterpretAsInts();
+                isum = isum.add(t.add(t.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc.rearrange(SET2)));
+                v = q.lanewise(LSHR, 6).and((short) 0x0303);
+                t = v.and((short) 0xFF).mul(ShortVector.fromMemorySegment(S512, a, ao + 384, ORDER))
+                        .add(v.lanewise(LSHR, 8).mul(ShortVector.fromMemorySegment(S512, a, ao + 448, ORDER))).reinterpretAsInts();
+                isum = isum.add(t.add(t.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc.rearrange(SET3)));
+                acc = isum.convert(I2F, 0).reinterpretAsFloats().fma(d, acc);
             }
-            IntVector isum = IntVector.zero(I512);
-            for (int h = 0; h < 2; h++) {
-                // widened once per 32 bytes; the 2-bit fields are then cut with short shifts, which
-                // x86 has (byte shifts it does not, the JIT emulates them)
-                ShortVector q = (ShortVector) ByteVector.fromMemorySegment(B256, w, wo + QS + 32 * h, ORDER)
-                        .convertShape(B2S, S512, 0);
-                long sc = h == 0 ? scalesLo : scalesHi;
-                for (int j = 0; j < 4; j++) {
-                    ShortVector p0 = q.lanewise(ASHR, 2 * j).and((short) 3)
-                            .mul((ShortVector) ByteVector.fromMemorySegment(B256, a, ao + Q8KOps.QS + 128 * h + 32 * j, ORDER).convertShape(B2S, S512, 0));
-                    isum = isum.add(((IntVector) p0.convertShape(S2I, I512, 0)).mul((int) (sc >>> (16 * j)) & 0xF))
-                            .add(((IntVector) p0.convertShape(S2I, I512, 1)).mul((int) (sc >>> (16 * j + 8)) & 0xF));
-                }
-            }
-            int total = isum.reduceLanes(ADD);
-            return dall * total - dmin * summs;
+            // LaneSum's order, spelled out (see LaneSum)
+            acc = acc.add(acc.rearrange(LaneSum.HALF8));
+            acc = acc.add(acc.rearrange(LaneSum.HALF4));
+            acc = acc.add(acc.rearrange(LaneSum.HALF2));
+            return acc.lane(0) + acc.lane(1);
         }
     }
 }

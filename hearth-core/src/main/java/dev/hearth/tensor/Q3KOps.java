@@ -8,6 +8,8 @@ import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -26,6 +28,10 @@ class Q3KOps extends BlockOps {
 
     Q3KOps() {
         super(GgmlType.Q3_K, GgmlType.Q8_K);
+    }
+
+    Q3KOps(GgmlType dotType) {
+        super(GgmlType.Q3_K, dotType);
     }
 
     /** The signed level (-4..3) of value e. */
@@ -125,44 +131,61 @@ class Q3KOps extends BlockOps {
 
 
     /**
-     * Vector dot. The work of one super-block is its own method that returns a float, so no vector
-     * is live across a call the JIT might not inline (C2 then boxes vectors, a 5-10x slowdown), and
-     * each method stays under C2's inlining node budget. Each 32-value slice is 32 exact byte products in short
-     * lanes, summed into int lanes times the slice's scale(s); the integer total of the super-block is exact and then scaled as in ggml's
-     * generic kernel.
+     * Vector dot against {@link GgmlType#Q8_K_WIDE} activations (see {@link Q8KWideOps}). In each half
+     * h of 128 values, value 32g + l takes bits 2g..2g+1 of qs[32h + l] and bit 4h + g of hmask[l];
+     * qs[0..63] read as 32 short lanes lines up with activation set g directly, hmask[0..31] repeated
+     * in both halves (the upper shifted down by 4) gives the high bits. Levels are taken as the
+     * unsigned 0..7 (high bit set = +4) and the −4 comes back as −4·Σ_j scale_j·(Σ activations of
+     * group j), as for Q6_K. Scale lanes as Q6_K's (16-value groups).
      */
     static final class Vectorized extends Q3KOps {
+        private static final VectorShuffle<Integer> SET0 = Q6KOps.Vectorized.setScales(0), SET1 = Q6KOps.Vectorized.setScales(1),
+                SET2 = Q6KOps.Vectorized.setScales(2), SET3 = Q6KOps.Vectorized.setScales(3);
+        private static final VectorMask<Long> ODD = VectorMask.fromLong(L512, 0xAA);
+
+        Vectorized() {
+            super(GgmlType.Q8_K_WIDE);
+        }
+
         @Override
         public float dot(MemorySegment w, long wOffset, MemorySegment a, long aOffset, int n) {
             checkLength(GgmlType.Q3_K, n);
-            float sum = 0;
-            for (int b = 0; b < n / QK; b++) sum += superBlock(w, wOffset + 110L * b, a, aOffset + 292L * b);
-            return sum;
-        }
-
-        /** Slice s (0..7): two low bits at shift 2·(s%4) of qs[32·(s/4) ..], high bit s of hmask. */
-        static float superBlock(MemorySegment w, long wo, MemorySegment a, long ao) {
-            // every scalar read comes first: no vector may be live across a call the JIT might not inline
-            float d = half(w, wo + D) * f32(a, ao);
-            long scalesLo = KScales.q3Scales(w, wo + SCALES, false); // sub-blocks 0..7, offset by +32
-            long scalesHi = KScales.q3Scales(w, wo + SCALES, true);  // 8..15
-            // fields widened to shorts once and cut with short shifts (x86 has no byte shifts)
-            ShortVector hm = (ShortVector) ByteVector.fromMemorySegment(B256, w, wo + HMASK, ORDER).convertShape(B2S, S512, 0);
-            IntVector isum = IntVector.zero(I512);
-            for (int h = 0; h < 2; h++) {
-                ShortVector q = (ShortVector) ByteVector.fromMemorySegment(B256, w, wo + QS + 32 * h, ORDER).convertShape(B2S, S512, 0);
-                long sc = h == 0 ? scalesLo : scalesHi;
-                for (int j = 0; j < 4; j++) {
-                    int s = 4 * h + j;
-                    ShortVector level = q.lanewise(ASHR, 2 * j).and((short) 3)
-                            .sub((short) 4, hm.and((short) (1 << s)).compare(EQ, (short) 0));
-                    ShortVector p0 = level.mul((ShortVector) ByteVector.fromMemorySegment(B256, a, ao + Q8KOps.QS + 32 * s, ORDER).convertShape(B2S, S512, 0));
-                    isum = isum.add(((IntVector) p0.convertShape(S2I, I512, 0)).mul(((int) (sc >>> (16 * j)) & 0xFF) - 32))
-                            .add(((IntVector) p0.convertShape(S2I, I512, 1)).mul(((int) (sc >>> (16 * j + 8)) & 0xFF) - 32));
-                }
+            FloatVector acc = FloatVector.zero(F512);
+            long wo = wOffset, ao = aOffset;
+            for (int b = 0; b < n / QK; b++, wo += 110, ao += 704) {
+                FloatVector d = FloatVector.fromMemorySegment(F512, a, ao + Q8KWideOps.D, ORDER).rearrange(Q4KOps.Vectorized.LANE0).mul(half(w, wo + D));
+                long lo = KScales.q3Scales(w, wo + SCALES, false), hi = KScales.q3Scales(w, wo + SCALES, true);
+                // the 16 scales (stored +32) as int lanes: longs lo, hi, lo, hi ... read as bytes 0..15
+                IntVector sc = ((IntVector) LongVector.broadcast(L512, lo).blend(hi, ODD).reinterpretAsBytes().convertShape(B2I, I512, 0)).sub(32);
+                IntVector isum = sc.mul(IntVector.fromMemorySegment(I512, a, ao + Q8KWideOps.SUMS16, ORDER)).lanewise(LSHL, 2).neg();
+                ShortVector q = ShortVector.fromMemorySegment(S512, w, wo + QS, ORDER);
+                ShortVector hm = ShortVector.fromMemorySegment(S512, w, wo + HMASK, ORDER).rearrange(Q5KOps.Vectorized.REPEAT16)
+                        .lanewise(LSHR, Q5KOps.Vectorized.HALF_SHIFT);
+                ShortVector v;
+                IntVector t;
+                v = q.lanewise(LSHR, 0).and((short) 0x0303).or(hm.lanewise(LSHL, 2).and((short) 0x0404));
+                t = v.and((short) 0xFF).mul(ShortVector.fromMemorySegment(S512, a, ao + 0, ORDER))
+                        .add(v.lanewise(LSHR, 8).mul(ShortVector.fromMemorySegment(S512, a, ao + 64, ORDER))).reinterpretAsInts();
+                isum = isum.add(t.add(t.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc.rearrange(SET0)));
+                v = q.lanewise(LSHR, 2).and((short) 0x0303).or(hm.lanewise(LSHL, 1).and((short) 0x0404));
+                t = v.and((short) 0xFF).mul(ShortVector.fromMemorySegment(S512, a, ao + 128, ORDER))
+                        .add(v.lanewise(LSHR, 8).mul(ShortVector.fromMemorySegment(S512, a, ao + 192, ORDER))).reinterpretAsInts();
+                isum = isum.add(t.add(t.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc.rearrange(SET1)));
+                v = q.lanewise(LSHR, 4).and((short) 0x0303).or(hm.and((short) 0x0404));
+                t = v.and((short) 0xFF).mul(ShortVector.fromMemorySegment(S512, a, ao + 256, ORDER))
+                        .add(v.lanewise(LSHR, 8).mul(ShortVector.fromMemorySegment(S512, a, ao + 320, ORDER))).reinterpretAsInts();
+                isum = isum.add(t.add(t.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc.rearrange(SET2)));
+                v = q.lanewise(LSHR, 6).and((short) 0x0303).or(hm.lanewise(LSHR, 1).and((short) 0x0404));
+                t = v.and((short) 0xFF).mul(ShortVector.fromMemorySegment(S512, a, ao + 384, ORDER))
+                        .add(v.lanewise(LSHR, 8).mul(ShortVector.fromMemorySegment(S512, a, ao + 448, ORDER))).reinterpretAsInts();
+                isum = isum.add(t.add(t.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc.rearrange(SET3)));
+                acc = isum.convert(I2F, 0).reinterpretAsFloats().fma(d, acc);
             }
-            int total = isum.reduceLanes(ADD);
-            return d * total;
+            // LaneSum's order, spelled out (see LaneSum)
+            acc = acc.add(acc.rearrange(LaneSum.HALF8));
+            acc = acc.add(acc.rearrange(LaneSum.HALF4));
+            acc = acc.add(acc.rearrange(LaneSum.HALF2));
+            return acc.lane(0) + acc.lane(1);
         }
     }
 }

@@ -8,6 +8,8 @@ import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -24,6 +26,10 @@ class Q5KOps extends BlockOps {
 
     Q5KOps() {
         super(GgmlType.Q5_K, GgmlType.Q8_K);
+    }
+
+    Q5KOps(GgmlType dotType) {
+        super(GgmlType.Q5_K, dotType);
     }
 
     static int level(MemorySegment s, long off, int e) {
@@ -84,47 +90,77 @@ class Q5KOps extends BlockOps {
 
 
     /**
-     * Vector dot. The work of one super-block is its own method that returns a float, so no vector
-     * is live across a call the JIT might not inline (C2 then boxes vectors, a 5-10x slowdown), and
-     * each method stays under C2's inlining node budget. Each 32-value slice is 32 exact byte products in short
-     * lanes, summed into int lanes times the slice's scale(s); the integer total of the super-block is exact and then scaled as in ggml's
-     * generic kernel.
+     * Vector dot against {@link GgmlType#Q8_K_WIDE} activations: Q4_K's kernel (see there for the
+     * lane layout) with the fifth bits added before the products. Set g's fifth bit of value e is bit
+     * {@code 4h + g} of {@code qh[e % 32]} (h = 0 for lanes 0..15, 1 for 16..31), so qh[0..31] is read
+     * as 16 short lanes, repeated in both halves, the upper half shifted down by 4; then for each set
+     * {@code (qh << (4 - g)) & 0x1010} puts the bit of both bytes of a lane at bit 4 of each. Levels
+     * 0..31 times activations: a lane's two products fit 16 bits (|2·31·127|).
      */
     static final class Vectorized extends Q5KOps {
+        private static final ShortVector FIRST_HALVES = Q4KOps.Vectorized.halves(0), SECOND_HALVES = Q4KOps.Vectorized.halves(16);
+        private static final VectorShuffle<Integer> SET0 = Q4KOps.Vectorized.setScales(0), SET1 = Q4KOps.Vectorized.setScales(1),
+                SET2 = Q4KOps.Vectorized.setScales(2), SET3 = Q4KOps.Vectorized.setScales(3);
+        static final VectorShuffle<Short> REPEAT16 = VectorShuffle.fromOp(S512, i -> i % 16);
+        static final ShortVector HALF_SHIFT = ShortVector.fromArray(S512, new short[] {
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4}, 0);
+
+        Vectorized() {
+            super(GgmlType.Q8_K_WIDE);
+        }
+
+        @Override
+        public void dequantize(MemorySegment src, long srcOffset, float[] dst, int dstOffset, int n) {
+            Blocks.checkLength(type(), n);
+            FastDecode.q5_k(src, srcOffset, dst, dstOffset, n);
+        }
+
         @Override
         public float dot(MemorySegment w, long wOffset, MemorySegment a, long aOffset, int n) {
             checkLength(GgmlType.Q5_K, n);
-            float sum = 0;
-            for (int b = 0; b < n / QK; b++) sum += superBlock(w, wOffset + 176L * b, a, aOffset + 292L * b);
-            return sum;
-        }
-
-        static float superBlock(MemorySegment w, long wo, MemorySegment a, long ao) {
-            // every scalar read comes first: no vector may be live across a call the JIT might not inline
-            float da = f32(a, ao);
-            float d = half(w, wo + D) * da;
-            float dmin = half(w, wo + DMIN) * da;
-            long scales = KScales.scalesK4(w, wo + SCALES);
-            long mins = KScales.minsK4(w, wo + SCALES);
-            int summs = Q8KOps.minTerm(a, ao, mins);
-            // fields widened to shorts once and cut with short shifts (x86 has no byte shifts)
-            ShortVector qh = (ShortVector) ByteVector.fromMemorySegment(B256, w, wo + QH, ORDER).convertShape(B2S, S512, 0);
-            IntVector isum = IntVector.zero(I512);
-            for (int c = 0; c < 4; c++) {
-                ShortVector q = (ShortVector) ByteVector.fromMemorySegment(B256, w, wo + QS + 32 * c, ORDER).convertShape(B2S, S512, 0);
-                // value e's fifth bit is bit e/32 of qh[e%32]: bit 2c for the low nibbles, 2c+1 for the high
-                ShortVector lo = q.and((short) 0xF)
-                        .add((short) 16, qh.and((short) (1 << (2 * c))).compare(NE, (short) 0));
-                ShortVector hi = q.lanewise(ASHR, 4).and((short) 0xF)
-                        .add((short) 16, qh.and((short) (2 << (2 * c))).compare(NE, (short) 0));
-                long a8 = ao + Q8KOps.QS + 64 * c;
-                ShortVector p0 = lo.mul((ShortVector) ByteVector.fromMemorySegment(B256, a, a8, ORDER).convertShape(B2S, S512, 0));
-                ShortVector p1 = hi.mul((ShortVector) ByteVector.fromMemorySegment(B256, a, a8 + 32, ORDER).convertShape(B2S, S512, 0));
-                isum = isum.add(((IntVector) p0.convertShape(S2I, I512, 0)).add((IntVector) p0.convertShape(S2I, I512, 1)).mul((int) (scales >>> (16 * c)) & 0xFF))
-                        .add(((IntVector) p1.convertShape(S2I, I512, 0)).add((IntVector) p1.convertShape(S2I, I512, 1)).mul((int) (scales >>> (16 * c + 8)) & 0xFF));
+            FloatVector acc = FloatVector.zero(F512);
+            long wo = wOffset, ao = aOffset;
+            for (int b = 0; b < n / QK; b++, wo += 176, ao += 704) {
+                FloatVector da = FloatVector.fromMemorySegment(F512, a, ao + Q8KWideOps.D, ORDER).rearrange(Q4KOps.Vectorized.LANE0);
+                long head = w.get(LONG_LE, wo), tail = w.get(LONG_LE, wo + 8);
+                FloatVector d = da.mul(Float.float16ToFloat((short) head));
+                FloatVector negDmin = da.mul(-Float.float16ToFloat((short) (head >>> 16)));
+                int s0 = (int) (head >>> 32), s1 = (int) tail, s2 = (int) (tail >>> 32);
+                IntVector sc = (IntVector) LongVector.broadcast(L512, KScales.scalesK4(s0, s2)).reinterpretAsBytes().convertShape(B2I, I512, 0);
+                IntVector mins = (IntVector) LongVector.broadcast(L512, KScales.minsK4(s1, s2)).reinterpretAsBytes().convertShape(B2I, I512, 0);
+                acc = mins.mul(IntVector.fromMemorySegment(I512, a, ao + Q8KWideOps.SUMS32, ORDER)).convert(I2F, 0).reinterpretAsFloats()
+                        .fma(negDmin, acc);
+                ShortVector qh = ShortVector.fromMemorySegment(S512, w, wo + QH, ORDER).rearrange(REPEAT16).lanewise(LSHR, HALF_SHIFT);
+                ShortVector x0 = ShortVector.fromMemorySegment(S512, w, wo + QS, ORDER);
+                ShortVector x1 = ShortVector.fromMemorySegment(S512, w, wo + QS + 64, ORDER);
+                ShortVector first = FIRST_HALVES.selectFrom(x0, x1), second = SECOND_HALVES.selectFrom(x0, x1);
+                // set 0: low nibbles of the first bytes, qh bit 0 (4 in the upper half)
+                ShortVector v = first.and((short) 0x0F0F).or(qh.lanewise(LSHL, 4).and((short) 0x1010));
+                IntVector t = v.and((short) 0xFF).mul(ShortVector.fromMemorySegment(S512, a, ao, ORDER))
+                        .add(v.lanewise(LSHR, 8).mul(ShortVector.fromMemorySegment(S512, a, ao + 64, ORDER))).reinterpretAsInts();
+                IntVector isum = t.add(t.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc.rearrange(SET0));
+                // set 1: high nibbles of the first bytes, qh bit 1
+                v = first.lanewise(LSHR, 4).and((short) 0x0F0F).or(qh.lanewise(LSHL, 3).and((short) 0x1010));
+                t = v.and((short) 0xFF).mul(ShortVector.fromMemorySegment(S512, a, ao + 128, ORDER))
+                        .add(v.lanewise(LSHR, 8).mul(ShortVector.fromMemorySegment(S512, a, ao + 192, ORDER))).reinterpretAsInts();
+                isum = isum.add(t.add(t.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc.rearrange(SET1)));
+                // set 2: low nibbles of the second bytes, qh bit 2
+                v = second.and((short) 0x0F0F).or(qh.lanewise(LSHL, 2).and((short) 0x1010));
+                t = v.and((short) 0xFF).mul(ShortVector.fromMemorySegment(S512, a, ao + 256, ORDER))
+                        .add(v.lanewise(LSHR, 8).mul(ShortVector.fromMemorySegment(S512, a, ao + 320, ORDER))).reinterpretAsInts();
+                isum = isum.add(t.add(t.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc.rearrange(SET2)));
+                // set 3: high nibbles of the second bytes, qh bit 3
+                v = second.lanewise(LSHR, 4).and((short) 0x0F0F).or(qh.lanewise(LSHL, 1).and((short) 0x1010));
+                t = v.and((short) 0xFF).mul(ShortVector.fromMemorySegment(S512, a, ao + 384, ORDER))
+                        .add(v.lanewise(LSHR, 8).mul(ShortVector.fromMemorySegment(S512, a, ao + 448, ORDER))).reinterpretAsInts();
+                isum = isum.add(t.add(t.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc.rearrange(SET3)));
+                acc = isum.convert(I2F, 0).reinterpretAsFloats().fma(d, acc);
             }
-            int total = isum.reduceLanes(ADD);
-            return d * total - dmin * summs;
+            // LaneSum's order, spelled out (see LaneSum)
+            acc = acc.add(acc.rearrange(LaneSum.HALF8));
+            acc = acc.add(acc.rearrange(LaneSum.HALF4));
+            acc = acc.add(acc.rearrange(LaneSum.HALF2));
+            return acc.lane(0) + acc.lane(1);
         }
     }
 }

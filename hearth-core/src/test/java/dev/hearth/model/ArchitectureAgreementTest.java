@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Teacher-forced agreement with llama.cpp on random-weight models of every architecture besides plain
- * Llama (qwen2, starcoder2, phi3 short and long RoPE factors, gemma, gemma2, and Llama as Granite-Code and
+ * Llama (qwen2, qwen3, starcoder2, phi3 short and long RoPE factors, gemma, gemma2, gemma3, and Llama as Granite-Code and
  * Mistral-Nemo), in F32, Q8_0 and llama-quantize's Q4_K_M, by the bar of ../shared/ref/README.md (see
  * {@link LlamaAgreementTest}): 100% top-1 where llama.cpp leads by ≥ 2 logits, mean KL ≤ 2× llama.cpp's own
  * {@code -fa 1} vs {@code -fa 0} KL, and top-1 ≥ 99.5% on F32.

@@ -64,7 +64,7 @@ class ModelLoadErrorsTest {
 
     @Test
     void unknownArchitectureListsTheSupportedOnes() {
-        fails(model("rwkv6", w -> {}, null, null), "architecture 'rwkv6' is not supported (supported: llama, qwen2, qwen3, starcoder2, phi3, gemma, gemma2");
+        fails(model("rwkv6", w -> {}, null, null), "architecture 'rwkv6' is not supported (supported: llama, qwen2, qwen3, starcoder2, phi3, gemma, gemma2, gemma3");
     }
 
     @Test
