@@ -60,3 +60,16 @@ for shape in ${SHAPES:-llama-tiny llama-small-gqa}; do
     fi
   done
 done
+
+DECODE_IDS=$(python3 -c 'import sys; i=open(sys.argv[1]).read().strip().split(","); print(",".join((i+i+i)[:600]))' "$OUT/ids.txt")
+for shape in ${SHAPES:-llama-tiny llama-small-gqa}; do
+  bin/hearth testmodel --shape $shape --type F32 -o "$TMP/m.gguf" 2>/dev/null
+  name="$shape-F32.fa1-f16-f16.decode"
+  "$TMP/ref-logits-ct" -m "$TMP/m.gguf" --ids "$DECODE_IDS" -n 32 -k $K -t 2 -fa 1 2>/dev/null | gzip -9n > "$OUT/$name.jsonl.gz"
+  vocab=$(python3 -c 'import gzip,json,sys; print(json.loads(gzip.open(sys.argv[1], "rt").readline())["n_vocab"])' "$OUT/$name.jsonl.gz")
+  "$TMP/ref-logits-ct" -m "$TMP/m.gguf" --ids "$DECODE_IDS" -n 32 -k "$vocab" -t 2 -fa 0 2>/dev/null > "$TMP/fa0.jsonl"
+  [ "$(zcat "$OUT/$name.jsonl.gz" | tail -1)" = "$(tail -1 "$TMP/fa0.jsonl")" ] || { echo "$name: -fa 0 and -fa 1 generated different tokens"; exit 1; }
+  python3 "$ROOT/tools/golden/compare_logits.py" "$OUT/$name.jsonl.gz" "$TMP/fa0.jsonl" --json > "$OUT/$name.noise.json"
+  echo "$name: $(cat "$OUT/$name.noise.json")"
+done
+

@@ -8,16 +8,20 @@ import java.lang.foreign.MemorySegment;
  * Causal grouped-query attention as a running (online) softmax over the KV cache: no row of scores
  * is ever kept, only a running max M, a running sum S and an accumulator of weighted values, divided
  * by S at the end. Mirrors the numerics of ggml's CPU kernel (ggml/src/ggml-cpu/ops.cpp,
- * {@code ggml_compute_forward_flash_attn_ext_f16}), which has two flavours chosen per step:
+ * {@code ggml_compute_forward_flash_attn_ext_f16}), which has three flavours chosen per step:
  *
  * <ul>
- * <li><b>one position at a time</b> ({@code _one_chunk}: decoding, steps of fewer than 64 tokens, any
- *     quantized cache). The query is converted to K's dot type first (F16 K: rounded to float16; Q8_0 K:
- *     quantized to Q8_0 and dotted in integers, ggml_vec_dot_q8_0_q8_0). For each position, s = q·k·scale;
- *     if s raises M, the accumulator and S are scaled by exp(M_old − s) and the weight is 1, else the
- *     weight is exp(s − M). For an F16 V the accumulator is itself float16: every scale and every
- *     multiply-add is rounded back to float16 (ggml_vec_scale_f16, ggml_vec_mad_f16). A Q8_0 V row is
- *     dequantized and accumulated in float32.</li>
+ * <li><b>one position at a time</b> ({@code _one_chunk}: steps of fewer than 64 tokens, any quantized
+ *     cache). The query is converted to K's dot type first (F16 K: rounded to float16; Q8_0 K: quantized
+ *     to Q8_0 and dotted in integers, ggml_vec_dot_q8_0_q8_0). For each position, s = q·k·scale; if s
+ *     raises M, the accumulator and S are scaled by exp(M_old − s) and the weight is 1, else the weight is
+ *     exp(s − M). For an F16 V the accumulator is itself float16: every scale and every multiply-add is
+ *     rounded back to float16 (ggml_vec_scale_f16, ggml_vec_mad_f16; {@link HalfAccumulator}). A Q8_0 V
+ *     row is dequantized and accumulated in float32.</li>
+ * <li><b>split over the cells</b> ({@code use_split_kv_path}: a step of one token over ≥ 512 cells of an
+ *     F16 cache, i.e. decoding at depth). The cells llama.cpp attends over ({@link #cells}) are cut into
+ *     one range per thread, each range runs the flavour above, and the partial results are merged in
+ *     float32. The ranges follow the thread count, so Hearth with -t N matches llama.cpp with -t N.</li>
  * <li><b>tiles of 64 positions</b> ({@code _tiled}: an F16 cache and a step of at least 64 query tokens,
  *     i.e. prompt processing). The query stays float32; a tile's 64 scores are computed, M is raised once
  *     per tile, the tile's exp(s − M) summed in double (ggml_vec_soft_max_f32) and V accumulated in
@@ -25,12 +29,9 @@ import java.lang.foreign.MemorySegment;
  *     from cell 0.</li>
  * </ul>
  *
- * Not mirrored: ggml's split-KV path for a single decoded token over ≥ 512 cells of an F16 cache, which
- * splits the positions among threads and merges their partial sums in float32 (a float16 rounding
- * difference, well within llama.cpp's own -fa 0/1 noise).
- *
- * <p>{@code scale} multiplies q·k (the architecture's, 1/√head size by default); {@code softcap} (0 = none) applies s ← softcap·tanh(s) before the mask, with the scale divided by
- * softcap first, as ggml does; {@code window} (0 = none) lets a token at position p see only positions
+ * <p>{@code scale} multiplies q·k (the architecture's, 1/√head size by default); {@code softcap}
+ * (0 = none) applies s ← softcap·tanh(s) before the mask, with the scale divided by softcap first, as
+ * ggml does; {@code window} (0 = none) lets a token at position p see only positions
  * {@code > p − window} (llama.cpp's standard sliding window).
  */
 final class FlashAttention {
@@ -51,6 +52,9 @@ final class FlashAttention {
         CacheOptions o = b.caches()[0].options;
         // ops.cpp ggml_compute_forward_flash_attn_ext_f16: use_tiled needs F16 K = V, ≥ Q_TILE query rows and DV a multiple of the f32 vector width (16 with AVX-512)
         boolean tiled = o.typeK() == KvCacheType.F16 && o.typeV() == KvCacheType.F16 && n >= Q_TILE && dv % 16 == 0;
+        // use_split_kv_path: one token in the step, an F16 cache, at least 512 cells; ggml splits the cells among its threads
+        boolean splitKv = n == 1 && o.typeK() == KvCacheType.F16 && o.typeV() == KvCacheType.F16 && cells(b.positions()[0], b.caches()[0].capacity()) >= 512;
+        int chunks = pool.threads();
         float sc = softcap != 0 ? scale / softcap : scale;
         int qDim = c.qDim(), oDim = heads * dv;
         int work = n * heads;
@@ -64,14 +68,72 @@ final class FlashAttention {
                 int first = window > 0 ? Math.max(0, pos - window + 1) : 0; // causal (and windowed): positions first .. pos
                 if (first < cache.base[layer]) throw new IllegalStateException("layer " + layer + ": position " + first + " is no longer in the cache");
                 if (tiled) tiledHead(ws, thread, cache, layer, g, dk, dv, q, t * qDim + h * dk, first, pos, sc, softcap, out, t * oDim + h * dv);
-                else oneHead(ws, thread, cache, layer, g, dk, dv, q, t * qDim + h * dk, first, pos, sc, softcap, out, t * oDim + h * dv);
+                else oneHead(ws, thread, cache, layer, g, dk, dv, q, t * qDim + h * dk, first, pos, sc, softcap, out, t * oDim + h * dv,
+                        splitKv ? chunks : 1, splitKv ? cells(pos, cache.capacity()) : 0);
             }
         });
     }
 
-    /** ggml's {@code _one_chunk}: the running softmax updated one position at a time. */
+    /**
+     * llama.cpp's KV cells a step attends over (src/llama-kv-cache.cpp get_n_kv): the used cells rounded up
+     * to 256, at least 256, at most the cache (whose size llama.cpp also rounds up to 256).
+     */
+    static int cells(int pos, int capacity) {
+        return Math.min(pad256(capacity), Math.max(256, pad256(pos + 1)));
+    }
+
+    private static int pad256(int n) {
+        return (n + 255) / 256 * 256;
+    }
+
+    /**
+     * ggml's {@code _one_chunk}: the running softmax updated one position at a time. With {@code chunks} &gt; 1
+     * (the split-KV path: one decoded token over {@code cells} ≥ 512 cells of an F16 cache) the cells are cut
+     * into {@code chunks} equal ranges, each gets its own running softmax, and the partial results are merged
+     * in float32 ({@code ggml_flash_attn_ext_reduce_partials}).
+     */
     private static void oneHead(Workspace ws, int thread, KvCache cache, int layer, int g, int dk, int dv,
-                                float[] q, int qOff, int first, int pos, float scale, float softcap, float[] out, int oOff) {
+                                float[] q, int qOff, int first, int pos, float scale, float softcap, float[] out, int oOff,
+                                int chunks, int cells) {
+        float[] qh = ws.qHead[thread], acc = ws.headAcc[thread], state = ws.runState[thread];
+        // the query (rotated like the keys, if they are) in K's dot type (ggml: q_to_vec_dot = from_float of K's vec_dot_type)
+        System.arraycopy(q, qOff, qh, 0, dk);
+        if (cache.kRot > 0) Hadamard.rotate(qh, 0, dk, cache.kRot);
+        if (cache.keys == null) KvCache.Q8_QUERY.quantizeActivations(qh, 0, ws.qHeadQ8[thread], 0, dk);
+        else FloatOps.roundToF16(qh, 0, dk);
+
+        if (chunks <= 1) {
+            run(ws, thread, cache, layer, g, dk, dv, first, pos, scale, softcap);
+            float S = state[1], inv = S == 0 ? 0 : 1 / S;
+            for (int d = 0; d < dv; d++) out[oOff + d] = acc[d] * inv;
+        } else {
+            float[] merged = ws.headMerged[thread];
+            java.util.Arrays.fill(merged, 0, dv, 0f);
+            float M = Float.NEGATIVE_INFINITY, S = 0;
+            int size = (cells + chunks - 1) / chunks;
+            for (int start = 0; start < cells; start += size) {
+                int lo = Math.max(first, start), hi = Math.min(pos, start + size - 1);
+                if (lo > hi) continue; // every cell of the chunk masked: its S is 0 and the merge skips it
+                run(ws, thread, cache, layer, g, dk, dv, lo, hi, scale, softcap);
+                float Mc = state[0], Sc = state[1];
+                if (Sc == 0) continue;
+                float Mn = Math.max(M, Mc), old = (float) Math.exp(M - Mn), now = (float) Math.exp(Mc - Mn);
+                for (int d = 0; d < dv; d++) merged[d] = merged[d] * old + acc[d] * now;
+                S = S * old + Sc * now;
+                M = Mn;
+            }
+            float inv = S == 0 ? 0 : 1 / S;
+            for (int d = 0; d < dv; d++) out[oOff + d] = merged[d] * inv;
+        }
+        if (cache.vRot > 0) Hadamard.rotate(out, oOff, dv, cache.vRot); // the values were rotated: rotate back
+    }
+
+    /**
+     * The running softmax of the prepared query over positions {@code lo..hi}: the weighted values into
+     * {@code ws.headAcc[thread]} (not yet divided), the max and the sum into {@code ws.runState[thread]}.
+     */
+    private static void run(Workspace ws, int thread, KvCache cache, int layer, int g, int dk, int dv,
+                            int lo, int hi, float scale, float softcap) {
         float[] qh = ws.qHead[thread], acc = ws.headAcc[thread], vRow = ws.vRow[thread];
         MemorySegment qq = ws.qHeadQ8[thread];
         boolean kQ8 = cache.keys == null, vF16 = cache.values != null;
@@ -80,15 +142,9 @@ final class FlashAttention {
         int kvK = cache.kvDimK, kvV = cache.vStride;
         long kHead = (long) g * dk / 32 * 34, vHead = (long) g * dv / 32 * 34;
         int r0 = cache.base[layer]; // the position in row 0 (a sliding layer's cache keeps only recent rows)
-
-        // the query (rotated like the keys, if they are) in K's dot type (ggml: q_to_vec_dot = from_float of K's vec_dot_type)
-        System.arraycopy(q, qOff, qh, 0, dk);
-        if (cache.kRot > 0) Hadamard.rotate(qh, 0, dk, cache.kRot);
-        if (kQ8) KvCache.Q8_QUERY.quantizeActivations(qh, 0, qq, 0, dk);
-        else FloatOps.roundToF16(qh, 0, dk);
         java.util.Arrays.fill(acc, 0, dv, 0f);
         float M = Float.NEGATIVE_INFINITY, S = 0;
-        for (int j = first; j <= pos; j++) {
+        for (int j = lo; j <= hi; j++) {
             float s = kQ8 ? KvCache.Q8.dot(keysQ8, (j - r0) * cache.kRowBytes + kHead, qq, 0, dk) : dotF16(qh, keys, (j - r0) * kvK + g * dk, dk);
             s *= scale;
             if (softcap != 0) s = softcap * (float) Math.tanh(s);
@@ -110,9 +166,8 @@ final class FlashAttention {
             }
             S = Math.fma(S, ms, vs); // S*ms + vs, contracted to one FMA by GCC in ggml's build
         }
-        float inv = S == 0 ? 0 : 1 / S;
-        for (int d = 0; d < dv; d++) out[oOff + d] = acc[d] * inv;
-        if (cache.vRot > 0) Hadamard.rotate(out, oOff, dv, cache.vRot); // the values were rotated: rotate back
+        ws.runState[thread][0] = M;
+        ws.runState[thread][1] = S;
     }
 
     /** ggml's {@code _tiled}: scores a tile of KV_TILE positions at once, raises the max once per tile. */

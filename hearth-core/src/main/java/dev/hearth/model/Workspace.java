@@ -18,6 +18,7 @@ final class Workspace {
     final float[][] qHead;
     final MemorySegment[] qHeadQ8;         // per thread: one query head encoded for a Q8_0 K cache's dot
     final float[][] headAcc, vRow, kvTile; // per thread: flash attention's accumulator, a decoded V row, a tile of scores
+    final float[][] headMerged, runState;  // per thread: the split-KV merge of partial results; a running max and sum
     final EncodedRows enc = new EncodedRows();
     float[] logits;
     MoeFfn.Scratch moe; // allocated by the first mixture-of-experts layer
@@ -44,6 +45,8 @@ final class Workspace {
         headAcc = new float[threads][c.headDimV()];
         vRow = new float[threads][c.headDimV()];
         kvTile = new float[threads][FlashAttention.KV_TILE];
+        headMerged = new float[threads][c.headDimV()];
+        runState = new float[threads][2];
         logits = new float[c.vocab()];
     }
 

@@ -66,6 +66,52 @@ class AttentionAgreementTest {
         check(name, name.endsWith(".ub16") ? 16 : 256);
     }
 
+    /**
+     * Decoding at depth: a 600-token prompt, then 32 single-token steps on the tokens llama.cpp generated
+     * greedily. Each step attends over 768 cells, so llama.cpp took its split-KV flavour (cells split
+     * between its 2 threads, partial sums merged); Hearth's pool has 2 threads too. Yardstick: llama.cpp's
+     * -fa 0 run of the same steps.
+     */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"llama-tiny-F32.fa1-f16-f16.decode", "llama-small-gqa-F32.fa1-f16-f16.decode"})
+    void decodingAtDepthAgreesWithLlamaCpp(String name) throws IOException {
+        String shape = name.substring(0, name.indexOf("-F32"));
+        Path model = tmp.resolve(shape + "-F32.gguf");
+        if (!Files.exists(model)) RandomLlama.write(RandomLlama.shape(shape), GgmlType.F32, 1234, model);
+        String text;
+        try (InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(GOLDEN.resolve(name + ".jsonl.gz")))) {
+            text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        GoldenLogits golden;
+        try (InputStream in = Files.newInputStream(GOLDEN.resolve(name + ".jsonl.gz"))) {
+            golden = GoldenLogits.read(in);
+        }
+        int[] prompt = numbers(text, "\"prompt_tokens\":\\[([^\\]]*)]"), generated = numbers(text, "\"generated\":\\[([^\\]]*)]");
+        assertThat(prompt).hasSize(600);
+        int vocab = golden.vocab();
+        float[] rows = new float[generated.length * vocab];
+        try (GgufFile f = GgufFile.open(model)) {
+            Session s = new Session(Model.load(f), pool, prompt.length + generated.length + 1, 512, new CacheOptions(true, KvCacheType.F16, KvCacheType.F16));
+            float[] logits = s.feed(prompt);
+            for (int i = 0; i < generated.length; i++) {
+                System.arraycopy(logits, 0, rows, i * vocab, vocab);
+                if (i + 1 < generated.length) logits = s.feed(new int[] {generated[i]});
+            }
+        }
+        double noiseKl = Double.parseDouble(Files.readString(GOLDEN.resolve(name + ".noise.json")).replaceAll(".*\"mean_kl\": ([^,}]+).*\\s*", "$1"));
+        GoldenLogits.Agreement a = golden.compare(rows);
+        System.out.println(name + " (decode steps at 600..631): " + a + " (llama.cpp -fa 1 vs -fa 0 KL " + noiseKl + ")");
+        assertThat(a.positions()).isEqualTo(32);
+        assertThat(a.top1()).as(name + " " + a).isEqualTo(1.0);
+        assertThat(a.meanKl()).as(name + " " + a).isLessThanOrEqualTo(2 * noiseKl);
+    }
+
+    private static int[] numbers(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        assertThat(m.find()).as(regex).isTrue();
+        return Arrays.stream(m.group(1).split(",")).mapToInt(Integer::parseInt).toArray();
+    }
+
     private void check(String name, int maxBatch) throws IOException {
         Matcher m = NAME.matcher(name);
         assertThat(m.matches()).isTrue();
