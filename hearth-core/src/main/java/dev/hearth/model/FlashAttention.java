@@ -8,16 +8,20 @@ import java.lang.foreign.MemorySegment;
  * Causal grouped-query attention as a running (online) softmax over the KV cache: no row of scores
  * is ever kept, only a running max M, a running sum S and an accumulator of weighted values, divided
  * by S at the end. Mirrors the numerics of ggml's CPU kernel (ggml/src/ggml-cpu/ops.cpp,
- * {@code ggml_compute_forward_flash_attn_ext_f16}), which has two flavours chosen per step:
+ * {@code ggml_compute_forward_flash_attn_ext_f16}), which has three flavours chosen per step:
  *
  * <ul>
- * <li><b>one position at a time</b> ({@code _one_chunk}: decoding, steps of fewer than 64 tokens, any
- *     quantized cache). The query is converted to K's dot type first (F16 K: rounded to float16; Q8_0 K:
- *     quantized to Q8_0 and dotted in integers, ggml_vec_dot_q8_0_q8_0). For each position, s = q·k·scale;
- *     if s raises M, the accumulator and S are scaled by exp(M_old − s) and the weight is 1, else the
- *     weight is exp(s − M). For an F16 V the accumulator is itself float16: every scale and every
- *     multiply-add is rounded back to float16 (ggml_vec_scale_f16, ggml_vec_mad_f16). A Q8_0 V row is
- *     dequantized and accumulated in float32.</li>
+ * <li><b>one position at a time</b> ({@code _one_chunk}: steps of fewer than 64 tokens, any quantized
+ *     cache). The query is converted to K's dot type first (F16 K: rounded to float16; Q8_0 K: quantized
+ *     to Q8_0 and dotted in integers, ggml_vec_dot_q8_0_q8_0). For each position, s = q·k·scale; if s
+ *     raises M, the accumulator and S are scaled by exp(M_old − s) and the weight is 1, else the weight is
+ *     exp(s − M). For an F16 V the accumulator is itself float16: every scale and every multiply-add is
+ *     rounded back to float16 (ggml_vec_scale_f16, ggml_vec_mad_f16; {@link HalfAccumulator}). A Q8_0 V
+ *     row is dequantized and accumulated in float32.</li>
+ * <li><b>split over the cells</b> ({@code use_split_kv_path}: a step of one token over ≥ 512 cells of an
+ *     F16 cache, i.e. decoding at depth). The cells llama.cpp attends over ({@link #cells}) are cut into
+ *     one range per thread, each range runs the flavour above, and the partial results are merged in
+ *     float32. The ranges follow the thread count, so Hearth with -t N matches llama.cpp with -t N.</li>
  * <li><b>tiles of 64 positions</b> ({@code _tiled}: an F16 cache and a step of at least 64 query tokens,
  *     i.e. prompt processing). The query stays float32; a tile's 64 scores are computed, M is raised once
  *     per tile, the tile's exp(s − M) summed in double (ggml_vec_soft_max_f32) and V accumulated in
@@ -25,12 +29,9 @@ import java.lang.foreign.MemorySegment;
  *     from cell 0.</li>
  * </ul>
  *
- * Not mirrored: ggml's split-KV path for a single decoded token over ≥ 512 cells of an F16 cache, which
- * splits the positions among threads and merges their partial sums in float32 (a float16 rounding
- * difference, well within llama.cpp's own -fa 0/1 noise).
- *
- * <p>{@code scale} multiplies q·k (the architecture's, 1/√head size by default); {@code softcap} (0 = none) applies s ← softcap·tanh(s) before the mask, with the scale divided by
- * softcap first, as ggml does; {@code window} (0 = none) lets a token at position p see only positions
+ * <p>{@code scale} multiplies q·k (the architecture's, 1/√head size by default); {@code softcap}
+ * (0 = none) applies s ← softcap·tanh(s) before the mask, with the scale divided by softcap first, as
+ * ggml does; {@code window} (0 = none) lets a token at position p see only positions
  * {@code > p − window} (llama.cpp's standard sliding window).
  */
 final class FlashAttention {
