@@ -39,6 +39,8 @@ public final class RandomModel {
             new Shape("phi3-tiny", "phi3", "short", 384, 2, 4, 4, 96, 1024, false, 10000f, 0.02f, 0.02f, 1.0f),
             // the same with a trained original context of 128, so that llama.cpp's and Hearth's 256-position run use the long factors
             new Shape("phi3-long", "phi3", "long", 384, 2, 4, 4, 96, 1024, false, 10000f, 0.02f, 0.02f, 1.0f),
+            // Phi-4-mini on phi3: partial rotary (3/4 of each head), GQA 3:1 in the fused QKV, tied output, LongRoPE
+            new Shape("phi4-mini-tiny", "phi3", "partial", 384, 2, 6, 2, 64, 1024, true, 10000f, 0.08f, 0.3f, 0f),
             // CodeGemma-2B: head size 128 > embd / heads (key_length), MQA, GELU-gated FFN, embedding scaled, tied
             new Shape("gemma-tiny", "gemma", "", 256, 2, 4, 1, 128, 1024, true, 10000f, 0.12f, 0.05f, 0f, 8f),
             // Gemma-2-2B: post-norms, soft-caps, sliding window (64 here) on even layers, head size 96 with 4 heads
@@ -69,6 +71,7 @@ public final class RandomModel {
         boolean phi3 = s.arch.equals("phi3"), gemma2 = s.arch.equals("gemma2"), sc2 = s.arch.equals("starcoder2");
         boolean gemma3 = s.arch.equals("gemma3"), postNorms = gemma2 || gemma3, qkNorm = gemma3 || s.arch.equals("qwen3");
         int E = s.embd, F = s.ffn, hd = s.headDim, q = s.heads * hd, kv = s.headsKv * hd, V = VOCAB;
+        int ropeDims = s.variant.equals("partial") ? hd * 3 / 4 : hd;
         int ctx = phi3 ? 131072 : gemma2 ? 8192 : gemma3 ? 131072 : 4096;
         GgufWriter w = new GgufWriter();
         w.putString("general.architecture", s.arch)
@@ -83,7 +86,7 @@ public final class RandomModel {
                 .putF32(a + "rope.freq_base", s.ropeBase)
                 .putU32(a + "attention.key_length", hd)
                 .putU32(a + "attention.value_length", hd)
-                .putU32(a + "rope.dimension_count", hd)
+                .putU32(a + "rope.dimension_count", ropeDims)
                 .putU32(a + "vocab_size", V)
                 .putU32("general.quantization_version", 2);
         if (sc2) w.putF32(a + "attention.layer_norm_epsilon", 1e-5f);
@@ -117,14 +120,14 @@ public final class RandomModel {
         Tensors t = new Tensors(w, rnd, type);
         t.matrix("token_embd.weight", E, V, s.embdStd);
         if (phi3) {
-            float[] shortF = new float[hd / 2], longF = new float[hd / 2];
-            for (int i = 0; i < hd / 2; i++) {
-                double x = (double) i / (hd / 2);
+            float[] shortF = new float[ropeDims / 2], longF = new float[ropeDims / 2];
+            for (int i = 0; i < ropeDims / 2; i++) {
+                double x = (double) i / (ropeDims / 2);
                 shortF[i] = (float) (1 + 0.1 * x);
                 longF[i] = (float) (1 + 40 * x * x);
             }
-            w.addTensor("rope_factors_long.weight", new long[] {hd / 2}, longF);
-            w.addTensor("rope_factors_short.weight", new long[] {hd / 2}, shortF);
+            w.addTensor("rope_factors_long.weight", new long[] {ropeDims / 2}, longF);
+            w.addTensor("rope_factors_short.weight", new long[] {ropeDims / 2}, shortF);
         }
         boolean qkvBias = s.arch.equals("qwen2") || sc2 || s.variant.equals("granite");
         boolean allBias = sc2 || s.variant.equals("granite");
