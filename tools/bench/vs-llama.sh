@@ -9,6 +9,6 @@ for round in $(seq 1 "${ROUNDS:-2}"); do
   for m in "$@"; do
     echo "== round $round: $(basename "$m")"
     "$BIN/llama-bench" -m "$m" -t "$T" -p "$P" -n "$N" -r "$R" -fa 0 2>/dev/null | grep -E "pp|tg"
-    bin/hearth bench -m "$m" -t "$T" -p "$P" -n "$N" -r "$R" 2>/dev/null | grep -E "pp|tg"
+    bin/hearth bench -m "$m" -t "$T" -p "$P" -n "$N" -r "$R" -fa 0 2>/dev/null | grep -E "pp|tg"
   done
 done
