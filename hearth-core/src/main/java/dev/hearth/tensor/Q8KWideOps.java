@@ -104,7 +104,6 @@ class Q8KWideOps extends BlockOps {
         @Override
         public void quantize(float[] x, int xOff, MemorySegment dst, long dstOffset, int n) {
             checkLength(GgmlType.Q8_K_WIDE, n);
-            ShortVector[] natural = new ShortVector[8];
             for (int b = 0; b < n / QK; b++) {
                 int o = xOff + QK * b;
                 long off = dstOffset + (long) GgmlType.Q8_K_WIDE.blockBytes * b;
@@ -113,20 +112,25 @@ class Q8KWideOps extends BlockOps {
                     dst.asSlice(off, GgmlType.Q8_K_WIDE.blockBytes).fill((byte) 0);
                     continue;
                 }
-                for (int c = 0; c < 8; c++) {
-                    IntVector q0 = nearestInt(FloatVector.fromArray(F512, x, o + 32 * c).mul(iscale)).min(127);
-                    IntVector q1 = nearestInt(FloatVector.fromArray(F512, x, o + 32 * c + 16).mul(iscale)).min(127);
-                    int s0 = q0.reduceLanes(ADD), s1 = q1.reduceLanes(ADD); // integer sums: any order is exact
-                    dst.set(INT_LE, off + SUMS16 + 8L * c, s0);
-                    dst.set(INT_LE, off + SUMS16 + 8L * c + 4, s1);
-                    dst.set(INT_LE, off + SUMS32 + 4L * c, s0 + s1);
-                    dst.set(INT_LE, off + SUMS32 + 32 + 4L * c, 0);
-                    natural[c] = narrowToShorts(q0, q1);
-                }
+                // values 32g.. (first half of the block) and 128+32g.. (second half) make wide vectors 2g, 2g+1
                 for (int g = 0; g < 4; g++) {
-                    for (int p = 0; p < 2; p++) {
-                        TO_WIDE[p].selectFrom(natural[g], natural[g + 4]).intoMemorySegment(dst, off + 64L * (2 * g + p), ORDER);
-                    }
+                    int c0 = g, c1 = g + 4; // natural 32-value chunks
+                    IntVector q00 = nearestInt(FloatVector.fromArray(F512, x, o + 32 * c0).mul(iscale)).min(127);
+                    IntVector q01 = nearestInt(FloatVector.fromArray(F512, x, o + 32 * c0 + 16).mul(iscale)).min(127);
+                    IntVector q10 = nearestInt(FloatVector.fromArray(F512, x, o + 32 * c1).mul(iscale)).min(127);
+                    IntVector q11 = nearestInt(FloatVector.fromArray(F512, x, o + 32 * c1 + 16).mul(iscale)).min(127);
+                    // integer sums: any order is exact
+                    int s00 = q00.reduceLanes(ADD), s01 = q01.reduceLanes(ADD), s10 = q10.reduceLanes(ADD), s11 = q11.reduceLanes(ADD);
+                    dst.set(INT_LE, off + SUMS16 + 8L * c0, s00);
+                    dst.set(INT_LE, off + SUMS16 + 8L * c0 + 4, s01);
+                    dst.set(INT_LE, off + SUMS16 + 8L * c1, s10);
+                    dst.set(INT_LE, off + SUMS16 + 8L * c1 + 4, s11);
+                    dst.set(INT_LE, off + SUMS32 + 4L * c0, s00 + s01);
+                    dst.set(INT_LE, off + SUMS32 + 4L * c1, s10 + s11);
+                    dst.set(INT_LE, off + SUMS32 + 32 + 4L * g, 0);
+                    ShortVector first = narrowToShorts(q00, q01), second = narrowToShorts(q10, q11);
+                    TO_WIDE[0].selectFrom(first, second).intoMemorySegment(dst, off + 64L * (2 * g), ORDER);
+                    TO_WIDE[1].selectFrom(first, second).intoMemorySegment(dst, off + 64L * (2 * g + 1), ORDER);
                 }
                 dst.set(FLOAT_LE, off + D, 1 / iscale);
                 dst.asSlice(off + D + 4, GgmlType.Q8_K_WIDE.blockBytes - D - 4).fill((byte) 0);
