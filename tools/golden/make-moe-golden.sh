@@ -24,7 +24,9 @@ trap 'rm -rf "$TMP"' EXIT
 mkdir -p "$OUT"
 IDS=$(cat "$ROOT/hearth-core/src/test/resources/golden/llama/ids.txt")
 K=20
-declare -A SEED=([mixtral-tiny]=3 [deepseek2-tiny]=1 [deepseek2-mla-tiny]=1 [deepseek2-v3-tiny]=5)
+declare -A SEED=([mixtral-tiny]=3 [deepseek2-tiny]=1 [deepseek2-mla-tiny]=1 [deepseek2-v3-tiny]=5 [deepseek2-fused-tiny]=1)
+# the fused ffn_gate_up_exps layout: F32 only (the same weights as deepseek2-mla-tiny, stored fused)
+declare -A TYPES=([deepseek2-fused-tiny]="F32")
 # llama-quantize Q4_K_M files (committed, ~5-9 MB each): one per architecture; the absorbed-MLA deepseek2 layout and
 # the V3-style paths (query compression, sigmoid gating with selection bias, normalized and scaled weights) are
 # checked in F32 and Q8_0 only
@@ -39,12 +41,12 @@ golden() { # model name
   echo "$name: $(cat "$OUT/$name.noise.json")"
 }
 
-for shape in ${SHAPES:-mixtral-tiny deepseek2-tiny deepseek2-mla-tiny deepseek2-v3-tiny}; do
-  for type in F32 Q8_0; do
+for shape in ${SHAPES:-mixtral-tiny deepseek2-tiny deepseek2-mla-tiny deepseek2-v3-tiny deepseek2-fused-tiny}; do
+  for type in ${TYPES[$shape]:-F32 Q8_0}; do
     bin/hearth testmodel --shape $shape --type $type --seed ${SEED[$shape]} -o "$TMP/$shape-$type.gguf" 2>/dev/null
     golden "$TMP/$shape-$type.gguf" "$shape-$type"
     # latent attention under flash attention: llama.cpp's -fa 1 logits as a golden of their own
-    if [[ $shape == deepseek2-* && $type == F32 ]]; then
+    if [[ $shape == deepseek2-* && $shape != *fused* && $type == F32 ]]; then
       "$TOOLS/ref-logits" -m "$TMP/$shape-$type.gguf" --ids "$IDS" -n 1 -k $K --all-prompt -t 2 -fa 1 2>/dev/null | gzip -9n > "$OUT/$shape-$type.fa1.jsonl.gz"
     fi
   done

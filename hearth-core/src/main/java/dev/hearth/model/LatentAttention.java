@@ -127,6 +127,14 @@ final class LatentAttention implements Block {
     }
 
     @Override
+    public String describe() {
+        return "multi-head latent attention, " + d.heads() + " heads, head size " + d.nope() + "+" + d.rope() + "/" + d.v()
+                + ", latent rank " + d.rank() + (wqA != null ? ", query rank " + wqA.rowCount() : "")
+                + (wkvB != null ? ", attn_kv_b (expanded heads cached)" : ", absorbed (latent row cached)")
+                + ", scores scaled by " + scale + "; RoPE " + rope.describe();
+    }
+
+    @Override
     public void forward(ComputePool pool, Workspace ws, Batch b, int layer, float[] io) {
         int n = b.size(), E = c.embd(), H = d.heads(), qk = d.qk(), R = d.rank(), P = d.rope();
         if (ws.mla == null) ws.mla = new Scratch(d, wqA != null ? wqA.rowCount() : 0, ws.maxBatch);

@@ -75,17 +75,29 @@ final class MoeFfn implements Block {
 
     /**
      * Layer {@code i}'s router {@code ffn_gate_inp}, optional selection bias {@code exp_probs_b.bias}, and
-     * stacked experts {@code ffn_{gate,up,down}_exps} (src/llama-model.cpp's tensor shapes).
+     * stacked experts {@code ffn_{gate,up,down}_exps} (src/llama-model.cpp's tensor shapes). A fused
+     * {@code ffn_gate_up_exps} (2 x ffn rows per expert; llama-model.cpp's create_tensor_gate_up_exps) is cut
+     * into each expert's gate rows (the first half, as build_moe_ffn's views take them) and up rows.
      */
     static MoeFfn load(Weights w, int i, Params p, FeedForward shared) {
-        int E = w.config().embd();
+        int E = w.config().embd(), F = p.ffn();
         String pre = "blk." + i + ".";
+        Tensor[] gate, up;
+        if (w.has(pre + "ffn_gate_up_exps.weight")) {
+            Tensor[] gu = experts(stacked(w, pre + "ffn_gate_up_exps.weight", E, 2 * F, p.experts()));
+            gate = new Tensor[gu.length];
+            up = new Tensor[gu.length];
+            for (int e = 0; e < gu.length; e++) {
+                gate[e] = Weights.rows(gu[e], 0, F);
+                up[e] = Weights.rows(gu[e], F, F);
+            }
+        } else {
+            gate = experts(stacked(w, pre + "ffn_gate_exps.weight", E, F, p.experts()));
+            up = experts(stacked(w, pre + "ffn_up_exps.weight", E, F, p.experts()));
+        }
         return new MoeFfn(w.config(), p, w.matrix(pre + "ffn_gate_inp.weight", E, p.experts()),
-                w.vector(pre + "exp_probs_b.bias", p.experts(), false),
-                experts(stacked(w, pre + "ffn_gate_exps.weight", E, p.ffn(), p.experts())),
-                experts(stacked(w, pre + "ffn_up_exps.weight", E, p.ffn(), p.experts())),
-                experts(stacked(w, pre + "ffn_down_exps.weight", p.ffn(), E, p.experts())),
-                shared);
+                w.vector(pre + "exp_probs_b.bias", p.experts(), false), gate, up,
+                experts(stacked(w, pre + "ffn_down_exps.weight", F, E, p.experts())), shared);
     }
 
     /** A 3-D tensor of n stacked [cols, rows] matrices, checked like {@link Weights#matrix}. */
@@ -148,6 +160,17 @@ final class MoeFfn implements Block {
             expertOut = new float[maxBatch * p.used() * embd];
             moeOut = new float[maxBatch * embd];
         }
+    }
+
+    @Override
+    public String describe() {
+        StringBuilder d = new StringBuilder(p.experts() + " experts of " + p.ffn() + ", " + p.used() + " per token, "
+                + p.gating().name().toLowerCase());
+        if (selectionBias != null) d.append(" with selection bias");
+        if (p.normalize()) d.append(", weights renormalized");
+        if (p.scale() != 0f && p.scale() != 1f) d.append(", weights scaled by ").append(p.scale());
+        if (shared != null) d.append("; shared experts ").append(shared.describe());
+        return d.toString();
     }
 
     @Override

@@ -64,6 +64,9 @@ public final class RandomMoe {
      */
     public static final DeepSeek2 DEEPSEEK2_V3_TINY = new DeepSeek2("deepseek2-v3-tiny", 256, 3, 1, 8, 32, 16, 32, 128,
             64, 1344, 96, 64, 6, 1, 4096, true, 2, true, 2.5f, true, 0.02f, 0.1f, 1.0f);
+    /** deepseek2-mla-tiny with each expert's gate and up fused in one ffn_gate_up_exps tensor (llama.cpp's loader takes either). */
+    public static final DeepSeek2 DEEPSEEK2_FUSED_TINY = new DeepSeek2("deepseek2-fused-tiny", 256, 3, 1, 8, 32, 16, 32, 128,
+            0, 1344, 96, 64, 6, 2, 4096, true, 0, false, 1.0f, false, 0.02f, 0.1f, 1.0f);
 
     private RandomMoe() {}
 
@@ -87,6 +90,7 @@ public final class RandomMoe {
             case "deepseek2-tiny" -> write(DEEPSEEK2_TINY, type, seed, out);
             case "deepseek2-mla-tiny" -> write(DEEPSEEK2_MLA_TINY, type, seed, out);
             case "deepseek2-v3-tiny" -> write(DEEPSEEK2_V3_TINY, type, seed, out);
+            case "deepseek2-fused-tiny" -> write(DEEPSEEK2_FUSED_TINY, type, seed, out);
             default -> write(mixtral(shape), type, seed, out);
         }
     }
@@ -158,8 +162,20 @@ public final class RandomMoe {
                 int sf = s.shared * s.expertFfn;
                 w.addTensor(p + "ffn_gate_inp.weight", new long[] {E, s.experts}, rnd.next(E * s.experts, s.routerStd));
                 if (s.selectionBias) w.addTensor(p + "exp_probs_b.bias", new long[] {s.experts}, rnd.next(s.experts, 0.05f));
-                matrix(w, rnd, p + "ffn_gate_exps.weight", type, s.std, E, s.expertFfn, s.experts);
-                matrix(w, rnd, p + "ffn_up_exps.weight", type, s.std, E, s.expertFfn, s.experts);
+                if (s.name.contains("fused")) {
+                    // per expert: its gate rows, then its up rows
+                    float[] g = rnd.next(E * s.expertFfn * s.experts, s.std), u = rnd.next(E * s.expertFfn * s.experts, s.std);
+                    int m = E * s.expertFfn;
+                    float[] gu = new float[2 * m * s.experts];
+                    for (int e = 0; e < s.experts; e++) {
+                        System.arraycopy(g, e * m, gu, 2 * e * m, m);
+                        System.arraycopy(u, e * m, gu, (2 * e + 1) * m, m);
+                    }
+                    w.addTensor(p + "ffn_gate_up_exps.weight", type, new long[] {E, 2L * s.expertFfn, s.experts}, RandomLlama.encode(type, gu));
+                } else {
+                    matrix(w, rnd, p + "ffn_gate_exps.weight", type, s.std, E, s.expertFfn, s.experts);
+                    matrix(w, rnd, p + "ffn_up_exps.weight", type, s.std, E, s.expertFfn, s.experts);
+                }
                 matrix(w, rnd, p + "ffn_down_exps.weight", type, s.std, s.expertFfn, E, s.experts);
                 matrix(w, rnd, p + "ffn_gate_shexp.weight", type, s.std, E, sf);
                 matrix(w, rnd, p + "ffn_up_shexp.weight", type, s.std, E, sf);

@@ -30,9 +30,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class MoeAgreementTest {
     static final Path GOLDEN = Path.of("src/test/resources/golden/moe");
-    static final Pattern NAME = Pattern.compile("(mixtral-tiny|deepseek2-tiny|deepseek2-mla-tiny|deepseek2-v3-tiny)-(\\w+)");
+    static final Pattern NAME = Pattern.compile("(mixtral-tiny|deepseek2-tiny|deepseek2-mla-tiny|deepseek2-v3-tiny|deepseek2-fused-tiny)-(\\w+)");
     /** The seeds the golden models were written with (see make-moe-golden.sh for why these). */
-    static final Map<String, Long> SEEDS = Map.of("mixtral-tiny", 3L, "deepseek2-tiny", 1L, "deepseek2-mla-tiny", 1L, "deepseek2-v3-tiny", 5L);
+    static final Map<String, Long> SEEDS = Map.of("mixtral-tiny", 3L, "deepseek2-tiny", 1L, "deepseek2-mla-tiny", 1L, "deepseek2-v3-tiny", 5L, "deepseek2-fused-tiny", 1L);
     static ComputePool pool;
     static int[] ids;
 
