@@ -127,7 +127,8 @@ class Q8KWideOps extends BlockOps {
                     dst.set(INT_LE, off + SUMS16 + 8L * c1 + 4, s11);
                     dst.set(INT_LE, off + SUMS32 + 4L * c0, s00 + s01);
                     dst.set(INT_LE, off + SUMS32 + 4L * c1, s10 + s11);
-                    dst.set(INT_LE, off + SUMS32 + 32 + 4L * g, 0);
+                    dst.set(INT_LE, off + SUMS32 + 32 + 4L * c0, 0); // lanes 8..15 stay zero
+                    dst.set(INT_LE, off + SUMS32 + 32 + 4L * c1, 0);
                     ShortVector first = narrowToShorts(q00, q01), second = narrowToShorts(q10, q11);
                     TO_WIDE[0].selectFrom(first, second).intoMemorySegment(dst, off + 64L * (2 * g), ORDER);
                     TO_WIDE[1].selectFrom(first, second).intoMemorySegment(dst, off + 64L * (2 * g + 1), ORDER);

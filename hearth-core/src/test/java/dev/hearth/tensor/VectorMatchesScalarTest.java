@@ -112,6 +112,21 @@ class VectorMatchesScalarTest {
         assertThat(out[rows + 1]).isZero();
     }
 
+    /** Encoders reuse one buffer: every byte of the encoded rows must be written, whatever was there. */
+    @ParameterizedTest
+    @EnumSource(names = {"Q8_0", "Q8_1", "Q8_K", "Q8_K_WIDE", "Q8_0_WIDE", "F16", "F16_WIDE", "BF16", "F32"})
+    void activationEncodersOverwriteDirtyBuffers(GgmlType type) {
+        for (TypeOps ops : new TypeOps[] {TypeOps.of(type), ScalarTypeOps.of(type)}) {
+            float[] x = TestData.row(TestData.Shape.GAUSSIAN, N, 90);
+            MemorySegment clean = TestData.segment(type.bytesFor(N));
+            MemorySegment dirty = TestData.segment(type.bytesFor(N));
+            dirty.fill((byte) 0x5A);
+            ops.quantizeActivations(x, 0, clean, 0, N);
+            ops.quantizeActivations(x, 0, dirty, 0, N);
+            assertThat(dirty.toArray(ValueLayout.JAVA_BYTE)).as("%s", ops).isEqualTo(clean.toArray(ValueLayout.JAVA_BYTE));
+        }
+    }
+
     /** The wide layout is only a re-arrangement: Q8_K's scale and integers, and its sums are theirs. */
     @Test
     void wideActivationsCarryQ8KsValues() {
