@@ -11,7 +11,7 @@ import java.util.List;
  * llama.cpp defines them (src/llama-arch.cpp, src/llama-model.cpp, src/models/ARCH.cpp).
  */
 final class Architecture {
-    static final List<String> SUPPORTED = List.of("llama", "qwen2", "qwen3", "starcoder2", "phi3", "gemma", "gemma2", "gemma3", "granite", "deepseek2");
+    static final List<String> SUPPORTED = List.of("llama", "qwen2", "qwen3", "starcoder2", "phi3", "gemma", "gemma2", "gemma3", "granite", "olmo2", "deepseek2");
 
     private Architecture() {}
 
@@ -27,6 +27,7 @@ final class Architecture {
             case "gemma2" -> gemma2(w);
             case "gemma3" -> gemma3(w);
             case "granite" -> granite(w);
+            case "olmo2" -> olmo2(w);
             case "deepseek2" -> deepseek2(w);
             default -> throw new GgufFormatException(w.file().path() + ": architecture '" + arch + "' is not supported (supported: "
                     + String.join(", ", SUPPORTED) + ")");
@@ -229,6 +230,29 @@ final class Architecture {
         m.residualScale = w.f32("residual_scale", 0f);
         m.logitScale = logitScale;
         return m;
+    }
+
+    /**
+     * OLMo-2 (models/olmo2.cpp): no pre-norms, post-attention and post-FFN RMSNorms; Q and K RMS-normalized
+     * over all their heads at once before NEOX RoPE; SwiGLU; its own output matrix. The sliding-window
+     * variant (OLMo-3) is refused for now.
+     */
+    private static Model olmo2(Weights w) {
+        ModelConfig c = w.config();
+        if (w.i32("attention.sliding_window", 0) > 0)
+            throw new GgufFormatException(w.file().path() + ": olmo2 with a sliding window (OLMo-3) is not supported yet");
+        Rope rope = rope(w, null, true);
+        SelfAttention.Options attn = SelfAttention.Options.standard(c);
+        Layer[] layers = new Layer[c.layers()];
+        for (int i = 0; i < c.layers(); i++) {
+            String p = "blk." + i + ".";
+            SelfAttention a = SelfAttention.load(w, i, rope, attn)
+                    .withWholeQkNorm(w.rmsNorm(p + "attn_q_norm", c.qDim()), w.rmsNorm(p + "attn_k_norm", c.kvDimK()));
+            layers[i] = new Layer(null, a, w.rmsNorm(p + "post_attention_norm"),
+                    null, FeedForward.load(w, i, FeedForward.Kind.SWIGLU), w.rmsNorm(p + "post_ffw_norm"));
+        }
+        w.matrix("output.weight", c.embd(), c.vocab()); // required: OLMo-2 never ties its output
+        return model(w, layers, w.rmsNorm("output_norm"), 0f, 0f);
     }
 
     /** The config's RoPE with the given frequency factors (or none), normal or NEOX pairing. */

@@ -68,7 +68,9 @@ public final class Model {
         d.put("embedding", c.embd() + (embdScale != 0f ? ", scaled by " + embdScale : ""));
         d.put("vocabulary", String.valueOf(c.vocab()));
         d.put("trained context", String.valueOf(c.contextTrain()));
-        d.put("norm", layers[0].attnNorm().describe() + (layers[0].attnPostNorm() != null ? "; post-attention and post-FFN norms" : ""));
+        Layer l0 = layers[0];
+        d.put("norm", l0.attnNorm() != null ? l0.attnNorm().describe() + (l0.attnPostNorm() != null ? "; post-attention and post-FFN norms" : "")
+                : "post-attention and post-FFN norms only: " + l0.attnPostNorm().describe());
         group(d, "attention", l -> l.attn().describe());
         group(d, "feed-forward", l -> l.ffn().describe());
         d.put("output", (output == tokenEmbd ? "tied to the embedding" : "own matrix") + (outputBias != null ? ", bias" : "")
@@ -129,7 +131,8 @@ public final class Model {
     private static void residual(ComputePool pool, Workspace ws, Batch b, int layer, Norm pre, Block block, Norm post, float scale) {
         int n = b.size(), E = ws.embd;
         float[] x = ws.x, xb = ws.xb;
-        for (int t = 0; t < n; t++) pre.apply(xb, t * E, x, t * E, E);
+        if (pre != null) for (int t = 0; t < n; t++) pre.apply(xb, t * E, x, t * E, E);
+        else System.arraycopy(x, 0, xb, 0, n * E); // no pre-norm (OLMo-2)
         block.forward(pool, ws, b, layer, xb);
         if (post != null) for (int t = 0; t < n; t++) post.apply(xb, t * E, xb, t * E, E);
         if (scale != 0f) for (int i = 0, end = n * E; i < end; i++) xb[i] *= scale;

@@ -52,6 +52,8 @@ public final class RandomModel {
             new Shape("granite-tiny", "llama", "granite", 320, 2, 4, 4, 80, 896, true, 10000000f, 0.08f, 0.3f, 0f),
             // Granite-3.1-2B: embedding, residual, attention and logit scales, GQA 4:1, tied output
             new Shape("granite3-tiny", "granite", "", 256, 2, 4, 1, 64, 768, true, 5000000f, 0.15f, 0.05f, 0f, 48f),
+            // OLMo-2-7B: no pre-norms, post-norms, Q/K norms over all heads, NEOX RoPE base 500000, untied
+            new Shape("olmo2-tiny", "olmo2", "", 256, 2, 4, 4, 64, 768, false, 500000f, 0.02f, 0.02f, 1.0f),
             // Mistral-Nemo on llama: head size 128 with a smaller embd (32 x 128 > 5120), GQA 4:1, base 1e6
             new Shape("nemo-tiny", "llama", "nemo", 256, 2, 4, 1, 128, 768, false, 1e6f, 0.02f, 0.02f, 1.0f));
 
@@ -69,7 +71,8 @@ public final class RandomModel {
         RandomLlama.Gaussian rnd = new RandomLlama.Gaussian(seed);
         String a = s.arch + ".";
         boolean phi3 = s.arch.equals("phi3"), gemma2 = s.arch.equals("gemma2"), sc2 = s.arch.equals("starcoder2");
-        boolean gemma3 = s.arch.equals("gemma3"), postNorms = gemma2 || gemma3, qkNorm = gemma3 || s.arch.equals("qwen3");
+        boolean gemma3 = s.arch.equals("gemma3"), olmo2 = s.arch.equals("olmo2");
+        boolean postNorms = gemma2 || gemma3 || olmo2, qkNorm = gemma3 || s.arch.equals("qwen3");
         int E = s.embd, F = s.ffn, hd = s.headDim, q = s.heads * hd, kv = s.headsKv * hd, V = VOCAB;
         int ropeDims = s.variant.equals("partial") ? hd * 3 / 4 : hd;
         int ctx = phi3 ? 131072 : gemma2 ? 8192 : gemma3 ? 131072 : 4096;
@@ -90,7 +93,7 @@ public final class RandomModel {
                 .putU32(a + "vocab_size", V)
                 .putU32("general.quantization_version", 2);
         if (sc2) w.putF32(a + "attention.layer_norm_epsilon", 1e-5f);
-        else w.putF32(a + "attention.layer_norm_rms_epsilon", s.arch.startsWith("qwen") ? 1e-6f : 1e-5f);
+        else w.putF32(a + "attention.layer_norm_rms_epsilon", s.arch.startsWith("qwen") || olmo2 ? 1e-6f : 1e-5f);
         int origCtx = s.variant.equals("long") ? 128 : 4096;
         if (phi3) {
             double scale = (double) ctx / origCtx;
@@ -133,7 +136,7 @@ public final class RandomModel {
         boolean allBias = sc2 || s.variant.equals("granite");
         for (int i = 0; i < s.layers; i++) {
             String p = "blk." + i + ".";
-            t.norm(p + "attn_norm", E, 1f, sc2);
+            if (!olmo2) t.norm(p + "attn_norm", E, 1f, sc2);
             if (phi3) {
                 t.matrix(p + "attn_qkv.weight", E, q + 2 * kv, s.std);
             } else {
@@ -147,13 +150,17 @@ public final class RandomModel {
                 t.bias(p + "attn_v.bias", kv);
             }
             t.matrix(p + "attn_output.weight", q, E, s.std);
+            if (olmo2) {
+                t.norm(p + "attn_q_norm", q, 1f, false);
+                t.norm(p + "attn_k_norm", kv, 1f, false);
+            }
             if (qkNorm) {
                 t.norm(p + "attn_k_norm", hd, 1f, false);
                 t.norm(p + "attn_q_norm", hd, 1f, false);
             }
             if (allBias) t.bias(p + "attn_output.bias", E);
-            if (postNorms) t.norm(p + "post_attention_norm", E, 4f, false);
-            t.norm(p + "ffn_norm", E, 1f, sc2);
+            if (postNorms) t.norm(p + "post_attention_norm", E, olmo2 ? 1f : 4f, false);
+            if (!olmo2) t.norm(p + "ffn_norm", E, 1f, sc2);
             if (phi3) {
                 t.matrix(p + "ffn_up.weight", E, 2 * F, s.std);
             } else {
@@ -166,7 +173,7 @@ public final class RandomModel {
                 t.bias(p + "ffn_up.bias", F);
                 t.bias(p + "ffn_down.bias", E);
             }
-            if (postNorms) t.norm(p + "post_ffw_norm", E, 4f, false);
+            if (postNorms) t.norm(p + "post_ffw_norm", E, olmo2 ? 1f : 4f, false);
         }
         t.norm("output_norm", E, s.outNorm, sc2);
         if (!s.tied) t.matrix("output.weight", E, V, s.outStd);

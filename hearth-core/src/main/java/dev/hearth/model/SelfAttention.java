@@ -48,15 +48,16 @@ final class SelfAttention implements Block {
     private final Rope rope;
     private final LongRope longRope; // null unless LongRoPE
     private final Options opt;
-    private final Norm qNorm, kNorm; // per-head RMSNorm of Q and K before RoPE (Qwen3); null for none
+    private final Norm qNorm, kNorm; // RMSNorm of Q and K before RoPE, per head (Qwen3) or whole (OLMo-2); null for none
+    private final boolean qkNormWhole;
 
     SelfAttention(ModelConfig c, Tensor wq, Tensor wk, Tensor wv, Tensor wo, float[] bq, float[] bk, float[] bv, float[] bo,
                   Rope rope, LongRope longRope, Options opt) {
-        this(c, new Tensor[] {wq, wk, wv}, new float[][] {bq, bk, bv}, new Tensor[] {wo}, new float[][] {bo}, rope, longRope, opt, null, null);
+        this(c, new Tensor[] {wq, wk, wv}, new float[][] {bq, bk, bv}, new Tensor[] {wo}, new float[][] {bo}, rope, longRope, opt, null, null, false);
     }
 
     private SelfAttention(ModelConfig c, Tensor[] qkv, float[][] qkvBias, Tensor[] wo, float[][] woBias,
-                          Rope rope, LongRope longRope, Options opt, Norm qNorm, Norm kNorm) {
+                          Rope rope, LongRope longRope, Options opt, Norm qNorm, Norm kNorm, boolean qkNormWhole) {
         this.c = c;
         this.qkv = qkv;
         this.qkvBias = qkvBias;
@@ -67,11 +68,17 @@ final class SelfAttention implements Block {
         this.opt = opt;
         this.qNorm = qNorm;
         this.kNorm = kNorm;
+        this.qkNormWhole = qkNormWhole;
     }
 
     /** This attention with Q and K normalized per head (attn_q_norm, attn_k_norm over one head) before RoPE. */
     SelfAttention withQkNorm(Norm q, Norm k) {
-        return new SelfAttention(c, qkv, qkvBias, wo, woBias, rope, longRope, opt, q, k);
+        return new SelfAttention(c, qkv, qkvBias, wo, woBias, rope, longRope, opt, q, k, false);
+    }
+
+    /** This attention with all of Q and all of K (every head at once) normalized before RoPE (OLMo-2). */
+    SelfAttention withWholeQkNorm(Norm q, Norm k) {
+        return new SelfAttention(c, qkv, qkvBias, wo, woBias, rope, longRope, opt, q, k, true);
     }
 
     /** The usual tensors of layer {@code i}: attn_q/k/v/output (or fused attn_qkv), each with an optional bias. */
@@ -117,7 +124,7 @@ final class SelfAttention implements Block {
         if (c.headDimV() != c.headDimK()) d.append("/").append(c.headDimV());
         if (qkvBias[0] != null || qkvBias[1] != null || qkvBias[2] != null) d.append(", Q/K/V biases");
         if (woBias[0] != null) d.append(", output bias");
-        if (qNorm != null) d.append(", Q/K norms");
+        if (qNorm != null) d.append(qkNormWhole ? ", Q/K norms (all heads at once)" : ", Q/K norms");
         if (qkv[0].name().endsWith("]")) d.append(", fused QKV");
         if (opt.qScale() != 0f) d.append(", Q scaled by ").append(opt.qScale());
         if (opt.scale() != 1f) d.append(", scores scaled by ").append(opt.scale());
@@ -133,7 +140,10 @@ final class SelfAttention implements Block {
         int n = b.size();
         float[] q = ws.q, k = ws.k, v = ws.v;
         Linear.project(pool, ws.enc, io, n, c.embd(), qkv, qkvBias, new float[][] {q, k, v});
-        if (qNorm != null) {
+        if (qNorm != null && qkNormWhole) {
+            for (int t = 0; t < n; t++) qNorm.apply(q, t * c.qDim(), q, t * c.qDim(), c.qDim());
+            for (int t = 0; t < n; t++) kNorm.apply(k, t * c.kvDimK(), k, t * c.kvDimK(), c.kvDimK());
+        } else if (qNorm != null) {
             int dk = c.headDimK();
             for (int i = 0, end = n * c.heads(); i < end; i++) qNorm.apply(q, i * dk, q, i * dk, dk);
             for (int i = 0, end = n * c.headsKv(); i < end; i++) kNorm.apply(k, i * dk, k, i * dk, dk);

@@ -60,6 +60,11 @@ record Weights(GgufFile file, ModelConfig config) {
         return Norm.rms(vector(name + ".weight", config.embd(), true), config.normEps());
     }
 
+    /** An RMSNorm over {@code n} values from {@code NAME.weight}. */
+    Norm rmsNorm(String name, int n) {
+        return Norm.rms(vector(name + ".weight", n, true), config.normEps());
+    }
+
     /** An RMSNorm over one attention head (headDimK) from {@code NAME.weight} (Qwen3's attn_q_norm, attn_k_norm). */
     Norm headNorm(String name) {
         return Norm.rms(vector(name + ".weight", config.headDimK(), true), config.normEps());
