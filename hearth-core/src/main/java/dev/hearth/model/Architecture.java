@@ -355,8 +355,12 @@ final class Architecture {
             } catch (IllegalArgumentException e) {
                 throw new GgufFormatException(f.path() + ": " + e.getMessage());
             }
+            int groups = f.getInt(a + "expert_group_count", 0), groupsUsed = f.getInt(a + "expert_group_used_count", 0);
+            if (groups > 1 && (experts % groups != 0 || groupsUsed <= 0 || groupsUsed > groups || groupsUsed * (experts / groups) < used))
+                throw new GgufFormatException(f.path() + ": expert groups inconsistent (expert_group_count " + groups
+                        + ", expert_group_used_count " + groupsUsed + ", expert_count " + experts + ", expert_used_count " + used + ")");
             moe = new MoeFfn.Params(experts, used, expertFfn, f.getBool(a + "expert_weights_norm", false),
-                    f.getFloat(a + "expert_weights_scale", 0f), gating);
+                    f.getFloat(a + "expert_weights_scale", 0f), gating, groups, groupsUsed);
         }
         Layer[] layers = new Layer[c.layers()];
         for (int i = 0; i < c.layers(); i++) {
