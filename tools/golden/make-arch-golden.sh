@@ -37,7 +37,7 @@ PY
 )"
 }
 
-for shape in ${SHAPES:-qwen2-tiny qwen3-tiny starcoder2-tiny phi3-tiny phi3-long phi4-mini-tiny gemma-tiny gemma2-tiny gemma3-tiny granite-tiny granite3-tiny olmo2-tiny nemo-tiny}; do
+for shape in ${SHAPES:-qwen2-tiny qwen3-tiny starcoder2-tiny phi3-tiny phi3-long phi4-mini-tiny gemma-tiny gemma2-tiny gemma3-tiny granite-tiny granite3-tiny olmo2-tiny command-r-tiny nemo-tiny}; do
   for type in ${TYPES:-F32 Q8_0}; do
     bin/hearth testmodel --shape $shape --type $type -o "$TMP/m.gguf" 2>/dev/null
     golden "$TMP/m.gguf" "$shape-$type"

@@ -10,9 +10,10 @@
 # logits) and -fa 1 (its own noise, the KL bar). Seeds are the test's (MoeAgreementTest.SEEDS): chosen
 # so that no routing decision of the Q4_K_M file falls within float noise of a tie — a random router has
 # near-ties that flip an expert under either engine's rounding, and a flipped expert is a different answer.
-# DeepSeek-V3-style routing (sigmoid over 64 experts, top-6, plus a selection bias) packs the experts at the
-# top-6 boundary closely: on its Q8_0 file llama.cpp's own -fa 1 misses 1-1.5% of the confident positions of
-# -fa 0 for every seed tried; Hearth meets the bar for seed 5 (seeds 1-4: 98.7-99.4% confident, KL within 2x).
+# DeepSeek-V3-style routing (sigmoid over 64 experts, top-6, a selection bias, 4 of 8 groups) packs the experts
+# at the top-6 boundary closely: on its Q8_0 file llama.cpp's own -fa 1 misses 0.5-1.5% of the confident
+# positions of -fa 0 for every seed tried; Hearth meets the bar for seed 5 (without groups, seeds 1-4 gave
+# 98.7-99.4% confident, KL within 2x).
 #
 # usage: [SHAPES="mixtral-tiny"] tools/golden/make-moe-golden.sh   (from the repository root)
 set -euo pipefail

@@ -11,7 +11,7 @@ import java.util.List;
  * llama.cpp defines them (src/llama-arch.cpp, src/llama-model.cpp, src/models/ARCH.cpp).
  */
 final class Architecture {
-    static final List<String> SUPPORTED = List.of("llama", "qwen2", "qwen3", "starcoder2", "phi3", "gemma", "gemma2", "gemma3", "granite", "olmo2", "deepseek2");
+    static final List<String> SUPPORTED = List.of("llama", "qwen2", "qwen3", "starcoder2", "phi3", "gemma", "gemma2", "gemma3", "granite", "olmo2", "command-r", "deepseek2");
 
     private Architecture() {}
 
@@ -28,6 +28,7 @@ final class Architecture {
             case "gemma3" -> gemma3(w);
             case "granite" -> granite(w);
             case "olmo2" -> olmo2(w);
+            case "command-r" -> commandR(w);
             case "deepseek2" -> deepseek2(w);
             default -> throw new GgufFormatException(w.file().path() + ": architecture '" + arch + "' is not supported (supported: "
                     + String.join(", ", SUPPORTED) + ")");
@@ -228,7 +229,7 @@ final class Architecture {
         }
         Model m = model(w, layers, w.rmsNorm("output_norm"), w.f32("embedding_scale", 0f), 0f);
         m.residualScale = w.f32("residual_scale", 0f);
-        m.logitScale = logitScale;
+        m.logitMul = 1f / logitScale; // ggml_scale(cur, 1.0f / f_logit_scale)
         return m;
     }
 
@@ -253,6 +254,31 @@ final class Architecture {
         }
         w.matrix("output.weight", c.embd(), c.vocab()); // required: OLMo-2 never ties its output
         return model(w, layers, w.rmsNorm("output_norm"), 0f, 0f);
+    }
+
+    /**
+     * Command-R (models/command-r.cpp): parallel layers (attention and FFN both read one LayerNorm's output,
+     * a norm without bias), normal RoPE, SwiGLU, output tied to the embedding, logits multiplied by
+     * logit_scale. Command-R+'s per-head Q/K LayerNorms are refused for now.
+     */
+    private static Model commandR(Weights w) {
+        ModelConfig c = w.config();
+        float eps = w.requireF32("attention.layer_norm_epsilon");
+        Rope rope = rope(w, null, false);
+        SelfAttention.Options attn = SelfAttention.Options.standard(c);
+        Layer[] layers = new Layer[c.layers()];
+        for (int i = 0; i < c.layers(); i++) {
+            String p = "blk." + i + ".";
+            if (w.has(p + "attn_q_norm.weight"))
+                throw new GgufFormatException(w.file().path() + ": command-r with Q/K norms (Command-R+) is not supported yet");
+            Norm norm = new Norm(Norm.Kind.LAYER, w.vector(p + "attn_norm.weight", c.embd(), true), null, eps);
+            layers[i] = Layer.parallel(norm, SelfAttention.load(w, i, rope, attn), FeedForward.load(w, i, FeedForward.Kind.SWIGLU));
+        }
+        Tensor embd = w.matrix("token_embd.weight", c.embd(), c.vocab());
+        Model m = new Model(c, embd, 0f, layers, new Norm(Norm.Kind.LAYER, w.vector("output_norm.weight", c.embd(), true), null, eps),
+                embd, null, 0f);
+        m.logitMul = w.f32("logit_scale", 0f);
+        return m;
     }
 
     /** The config's RoPE with the given frequency factors (or none), normal or NEOX pairing. */
@@ -329,8 +355,12 @@ final class Architecture {
             } catch (IllegalArgumentException e) {
                 throw new GgufFormatException(f.path() + ": " + e.getMessage());
             }
+            int groups = f.getInt(a + "expert_group_count", 0), groupsUsed = f.getInt(a + "expert_group_used_count", 0);
+            if (groups > 1 && (experts % groups != 0 || groupsUsed <= 0 || groupsUsed > groups || groupsUsed * (experts / groups) < used))
+                throw new GgufFormatException(f.path() + ": expert groups inconsistent (expert_group_count " + groups
+                        + ", expert_group_used_count " + groupsUsed + ", expert_count " + experts + ", expert_used_count " + used + ")");
             moe = new MoeFfn.Params(experts, used, expertFfn, f.getBool(a + "expert_weights_norm", false),
-                    f.getFloat(a + "expert_weights_scale", 0f), gating);
+                    f.getFloat(a + "expert_weights_scale", 0f), gating, groups, groupsUsed);
         }
         Layer[] layers = new Layer[c.layers()];
         for (int i = 0; i < c.layers(); i++) {

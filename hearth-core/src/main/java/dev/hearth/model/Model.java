@@ -26,7 +26,7 @@ public final class Model {
     final float[] outputBias; // null: none
     final float finalSoftcap; // 0: none
     float residualScale;      // 0: none; else every block's output is multiplied by it before the residual add (Granite)
-    float logitScale;         // 0: none; else the logits are divided by it, as ggml_scale by 1/scale (Granite)
+    float logitMul;           // 0: none; else the logits are multiplied by it (Granite: 1 / logit_scale, Command-R: logit_scale)
 
     Model(ModelConfig config, Tensor tokenEmbd, float embdScale, Layer[] layers, Norm outputNorm, Tensor output, float[] outputBias,
           float finalSoftcap) {
@@ -69,12 +69,13 @@ public final class Model {
         d.put("vocabulary", String.valueOf(c.vocab()));
         d.put("trained context", String.valueOf(c.contextTrain()));
         Layer l0 = layers[0];
-        d.put("norm", l0.attnNorm() != null ? l0.attnNorm().describe() + (l0.attnPostNorm() != null ? "; post-attention and post-FFN norms" : "")
+        d.put("norm", l0.parallel() ? l0.attnNorm().describe() + "; attention and FFN in parallel on its output"
+                : l0.attnNorm() != null ? l0.attnNorm().describe() + (l0.attnPostNorm() != null ? "; post-attention and post-FFN norms" : "")
                 : "post-attention and post-FFN norms only: " + l0.attnPostNorm().describe());
         group(d, "attention", l -> l.attn().describe());
         group(d, "feed-forward", l -> l.ffn().describe());
         d.put("output", (output == tokenEmbd ? "tied to the embedding" : "own matrix") + (outputBias != null ? ", bias" : "")
-                + (logitScale != 0f ? ", logits divided by " + logitScale : "")
+                + (logitMul != 0f ? ", logits multiplied by " + logitMul : "")
                 + (finalSoftcap != 0f ? ", logits soft-capped at " + finalSoftcap : ""));
         if (residualScale != 0f) d.put("residual scale", String.valueOf(residualScale));
         return d;
@@ -112,6 +113,10 @@ public final class Model {
 
         for (int l = 0; l < c.layers(); l++) {
             Layer L = layers[l];
+            if (L.parallel()) {
+                parallel(pool, ws, b, l, L);
+                continue;
+            }
             residual(pool, ws, b, l, L.attnNorm(), L.attn(), L.attnPostNorm(), residualScale);
             residual(pool, ws, b, l, L.ffnNorm(), L.ffn(), L.ffnPostNorm(), residualScale);
         }
@@ -123,7 +128,7 @@ public final class Model {
         float[] logits = ws.logits(rows, c.vocab());
         MatMul.multiply(pool, output, enc, logits, 0, c.vocab());
         if (outputBias != null) for (int i = 0; i < rows; i++) FloatOps.add(logits, i * c.vocab(), outputBias, 0, c.vocab());
-        if (logitScale != 0f) for (int i = 0, end = rows * c.vocab(); i < end; i++) logits[i] *= 1f / logitScale;
+        if (logitMul != 0f) for (int i = 0, end = rows * c.vocab(); i < end; i++) logits[i] *= logitMul;
         if (finalSoftcap != 0f) softcap(logits, rows * c.vocab(), finalSoftcap);
     }
 
@@ -137,6 +142,19 @@ public final class Model {
         if (post != null) for (int t = 0; t < n; t++) post.apply(xb, t * E, xb, t * E, E);
         if (scale != 0f) for (int i = 0, end = n * E; i < end; i++) xb[i] *= scale;
         for (int t = 0; t < n; t++) FloatOps.add(x, t * E, xb, t * E, E);
+    }
+
+    /** x = (ffn(norm(x)) + x) + attn(norm(x)), the additions in llama.cpp's order (command-r.cpp). */
+    private static void parallel(ComputePool pool, Workspace ws, Batch b, int layer, Layer L) {
+        int n = b.size(), E = ws.embd;
+        float[] x = ws.x, xb = ws.xb;
+        if (ws.xb2 == null) ws.xb2 = new float[xb.length];
+        float[] xb2 = ws.xb2;
+        for (int t = 0; t < n; t++) L.attnNorm().apply(xb, t * E, x, t * E, E);
+        System.arraycopy(xb, 0, xb2, 0, n * E);
+        L.attn().forward(pool, ws, b, layer, xb);
+        L.ffn().forward(pool, ws, b, layer, xb2);
+        for (int i = 0, end = n * E; i < end; i++) x[i] = (xb2[i] + x[i]) + xb[i];
     }
 
     /** v = cap · tanh(v / cap), as llama.cpp's scale → tanh → scale. */

@@ -52,8 +52,14 @@ final class MoeFfn implements Block {
      * @param ffn       hidden size of one expert
      * @param normalize divide the chosen weights by their sum
      * @param scale     multiply the weights by this (0 or 1: not at all)
+     * @param groups    expert groups ({@code expert_group_count}; 0 or 1: none): only the experts of the
+     *                  {@code groupsUsed} groups whose two best selection scores sum highest are eligible
      */
-    record Params(int experts, int used, int ffn, boolean normalize, float scale, Gating gating) {}
+    record Params(int experts, int used, int ffn, boolean normalize, float scale, Gating gating, int groups, int groupsUsed) {
+        Params(int experts, int used, int ffn, boolean normalize, float scale, Gating gating) {
+            this(experts, used, ffn, normalize, scale, gating, 0, 0);
+        }
+    }
 
     private final ModelConfig c;
     private final Params p;
@@ -130,6 +136,8 @@ final class MoeFfn implements Block {
     static final class Scratch {
         final float[] logits, probs, weights, xg, gate, up, down, expertOut, moeOut;
         final int[] chosen, count, rows;
+        final float[] groupScore;
+        final boolean[] groupOn;
         final int[][] members;
         final EncodedRows enc = new EncodedRows();
         final Tensor[] gu1;        // one token: every chosen expert's gate and up, in one dispatch
@@ -151,6 +159,8 @@ final class MoeFfn implements Block {
             weights = new float[maxBatch * p.used()];
             chosen = new int[maxBatch * p.used()];
             count = new int[p.experts()];
+            groupScore = new float[Math.max(p.groups(), 1)];
+            groupOn = new boolean[Math.max(p.groups(), 1)];
             members = new int[p.experts()][maxBatch * p.used()]; // (token * used + slot) of each expert's tokens
             rows = new int[maxBatch];
             xg = new float[maxBatch * embd];
@@ -196,7 +206,7 @@ final class MoeFfn implements Block {
         MatMul.multiply(pool, router, s.enc, s.logits, 0, E);
 
         if (n == 1 && sameDotTypes(s)) {
-            route(p, selectionBias, s.logits, 0, s.probs, s.chosen, s.weights, 0);
+            route(p, selectionBias, s.logits, 0, s.probs, s.chosen, s.weights, 0, s);
             experts1(pool, s, x, embd);
         } else {
             grouped(pool, s, x, n, embd);
@@ -268,7 +278,7 @@ final class MoeFfn implements Block {
         int E = p.experts(), K = p.used(), F = p.ffn();
         java.util.Arrays.fill(s.count, 0);
         for (int t = 0; t < n; t++) {
-            route(p, selectionBias, s.logits, t * E, s.probs, s.chosen, s.weights, t * K);
+            route(p, selectionBias, s.logits, t * E, s.probs, s.chosen, s.weights, t * K, s);
             for (int k = 0; k < K; k++) {
                 int e = s.chosen[t * K + k];
                 s.members[e][s.count[e]++] = t * K + k;
@@ -304,7 +314,7 @@ final class MoeFfn implements Block {
      * Chooses one token's experts: writes their indices, best first, to {@code chosen[off ..]} and their
      * weights to {@code weights[off ..]}. {@code probs} is scratch of length experts.
      */
-    static void route(Params p, float[] bias, float[] logits, int lOff, float[] probs, int[] chosen, float[] weights, int off) {
+    static void route(Params p, float[] bias, float[] logits, int lOff, float[] probs, int[] chosen, float[] weights, int off, Scratch s) {
         int E = p.experts(), K = p.used();
         if (p.gating() == Gating.SOFTMAX) {
             // ggml_soft_max: max-subtracted exponentials in float, their sum in double, times 1/sum
@@ -321,11 +331,31 @@ final class MoeFfn implements Block {
         } else {
             for (int e = 0; e < E; e++) probs[e] = 1f / (1f + (float) Math.exp(-logits[lOff + e])); // ggml_vec_sigmoid_f32, in float
         }
+        // group-limited routing (DeepSeek-V3; build_moe_ffn's n_expert_groups): a group's score is the sum of its
+        // two best selection scores; the experts outside the best groupsUsed groups are not eligible
+        int G = p.groups(), perGroup = G > 1 ? E / G : E;
+        if (G > 1) {
+            for (int g = 0; g < G; g++) {
+                float a = Float.NEGATIVE_INFINITY, b = Float.NEGATIVE_INFINITY;
+                for (int e = g * perGroup; e < (g + 1) * perGroup; e++) {
+                    float score = bias != null ? probs[e] + bias[e] : probs[e];
+                    if (score > a) { b = a; a = score; } else if (score > b) b = score;
+                }
+                s.groupScore[g] = a + b;
+                s.groupOn[g] = false;
+            }
+            for (int u = 0; u < p.groupsUsed(); u++) {
+                int best = -1;
+                for (int g = 0; g < G; g++) if (!s.groupOn[g] && (best < 0 || s.groupScore[g] > s.groupScore[best])) best = g;
+                s.groupOn[best] = true;
+            }
+        }
         // top-k by selection score (descending; the lower index first on ties), by repeated selection: k is small
         for (int k = 0; k < K; k++) {
             int best = -1;
             float bestScore = Float.NEGATIVE_INFINITY;
             for (int e = 0; e < E; e++) {
+                if (G > 1 && !s.groupOn[e / perGroup]) continue;
                 float score = bias != null ? probs[e] + bias[e] : probs[e];
                 if (score > bestScore || best < 0) {
                     boolean taken = false;

@@ -14,7 +14,7 @@ record Norm(Kind kind, float[] weight, float[] bias, float eps) {
     }
 
     String describe() {
-        return (kind == Kind.RMS ? "RMSNorm" : "LayerNorm" + (bias != null ? " with bias" : "")) + ", eps " + eps;
+        return (kind == Kind.RMS ? "RMSNorm" : "LayerNorm" + (bias != null ? " with bias" : " without bias")) + ", eps " + eps;
     }
 
     /** out[outOff ..] = norm(x[xOff ..]) over {@code n} elements; out may be x (in place). */

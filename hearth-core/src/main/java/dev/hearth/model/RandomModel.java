@@ -54,6 +54,8 @@ public final class RandomModel {
             new Shape("granite3-tiny", "granite", "", 256, 2, 4, 1, 64, 768, true, 5000000f, 0.15f, 0.05f, 0f, 48f),
             // OLMo-2-7B: no pre-norms, post-norms, Q/K norms over all heads, NEOX RoPE base 500000, untied
             new Shape("olmo2-tiny", "olmo2", "", 256, 2, 4, 4, 64, 768, false, 500000f, 0.02f, 0.02f, 1.0f),
+            // Command-R 35B: parallel layers, LayerNorm without bias, no GQA, logit scale 0.0625, tied output
+            new Shape("command-r-tiny", "command-r", "", 256, 2, 4, 4, 64, 768, true, 8000000f, 0.08f, 0.3f, 0f, 16f),
             // Mistral-Nemo on llama: head size 128 with a smaller embd (32 x 128 > 5120), GQA 4:1, base 1e6
             new Shape("nemo-tiny", "llama", "nemo", 256, 2, 4, 1, 128, 768, false, 1e6f, 0.02f, 0.02f, 1.0f));
 
@@ -92,7 +94,8 @@ public final class RandomModel {
                 .putU32(a + "rope.dimension_count", ropeDims)
                 .putU32(a + "vocab_size", V)
                 .putU32("general.quantization_version", 2);
-        if (sc2) w.putF32(a + "attention.layer_norm_epsilon", 1e-5f);
+        boolean cmdr = s.arch.equals("command-r");
+        if (sc2 || cmdr) w.putF32(a + "attention.layer_norm_epsilon", 1e-5f);
         else w.putF32(a + "attention.layer_norm_rms_epsilon", s.arch.startsWith("qwen") || olmo2 ? 1e-6f : 1e-5f);
         int origCtx = s.variant.equals("long") ? 128 : 4096;
         if (phi3) {
@@ -112,6 +115,7 @@ public final class RandomModel {
                     .putString(a + "rope.scaling.type", "linear")
                     .putF32(a + "rope.scaling.factor", 8f);
         }
+        if (cmdr) w.putF32(a + "logit_scale", 0.0625f);
         if (s.arch.equals("granite")) {
             w.putF32(a + "embedding_scale", 12f)
                     .putF32(a + "residual_scale", 0.22f)
@@ -160,7 +164,7 @@ public final class RandomModel {
             }
             if (allBias) t.bias(p + "attn_output.bias", E);
             if (postNorms) t.norm(p + "post_attention_norm", E, olmo2 ? 1f : 4f, false);
-            if (!olmo2) t.norm(p + "ffn_norm", E, 1f, sc2);
+            if (!olmo2 && !cmdr) t.norm(p + "ffn_norm", E, 1f, sc2);
             if (phi3) {
                 t.matrix(p + "ffn_up.weight", E, 2 * F, s.std);
             } else {

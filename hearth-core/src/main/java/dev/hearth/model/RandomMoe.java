@@ -44,7 +44,7 @@ public final class RandomMoe {
      */
     public record DeepSeek2(String name, int embd, int layers, int denseLead, int heads, int nope, int rope, int v, int rank,
                             int qRank, int ffn, int expertFfn, int experts, int used, int shared, int vocab, boolean absorbed,
-                            int gating, boolean weightsNorm, float weightsScale, boolean selectionBias,
+                            int gating, boolean weightsNorm, float weightsScale, boolean selectionBias, int groups, int groupsUsed,
                             float std, float routerStd, float outStd) {}
 
     /**
@@ -53,20 +53,20 @@ public final class RandomMoe {
      * Expert width 96 (real 1408 at width 2048 would be 176, which is not a multiple of 32).
      */
     public static final DeepSeek2 DEEPSEEK2_TINY = new DeepSeek2("deepseek2-tiny", 256, 3, 1, 8, 32, 16, 32, 128,
-            0, 1344, 96, 64, 6, 2, 4096, false, 0, false, 1.0f, false, 0.02f, 0.1f, 1.0f);
+            0, 1344, 96, 64, 6, 2, 4096, false, 0, false, 1.0f, false, 0, 0, 0.02f, 0.1f, 1.0f);
     /** The same model in the absorbed MLA layout (attn_k_b / attn_v_b). */
     public static final DeepSeek2 DEEPSEEK2_MLA_TINY = new DeepSeek2("deepseek2-mla-tiny", 256, 3, 1, 8, 32, 16, 32, 128,
-            0, 1344, 96, 64, 6, 2, 4096, true, 0, false, 1.0f, false, 0.02f, 0.1f, 1.0f);
+            0, 1344, 96, 64, 6, 2, 4096, true, 0, false, 1.0f, false, 0, 0, 0.02f, 0.1f, 1.0f);
     /**
      * The paths Lite does not take, as DeepSeek-V3 files on the deepseek2 architecture use them: query compression
      * (attn_q_a → attn_q_a_norm → attn_q_b, rank 64), sigmoid gating with a selection bias (exp_probs_b),
-     * renormalized weights scaled by 2.5; absorbed layout.
+     * group-limited routing (8 groups, the best 4 eligible, as V3's), renormalized weights scaled by 2.5; absorbed layout.
      */
     public static final DeepSeek2 DEEPSEEK2_V3_TINY = new DeepSeek2("deepseek2-v3-tiny", 256, 3, 1, 8, 32, 16, 32, 128,
-            64, 1344, 96, 64, 6, 1, 4096, true, 2, true, 2.5f, true, 0.02f, 0.1f, 1.0f);
+            64, 1344, 96, 64, 6, 1, 4096, true, 2, true, 2.5f, true, 8, 4, 0.02f, 0.1f, 1.0f);
     /** deepseek2-mla-tiny with each expert's gate and up fused in one ffn_gate_up_exps tensor (llama.cpp's loader takes either). */
     public static final DeepSeek2 DEEPSEEK2_FUSED_TINY = new DeepSeek2("deepseek2-fused-tiny", 256, 3, 1, 8, 32, 16, 32, 128,
-            0, 1344, 96, 64, 6, 2, 4096, true, 0, false, 1.0f, false, 0.02f, 0.1f, 1.0f);
+            0, 1344, 96, 64, 6, 2, 4096, true, 0, false, 1.0f, false, 0, 0, 0.02f, 0.1f, 1.0f);
 
     private RandomMoe() {}
 
@@ -131,6 +131,7 @@ public final class RandomMoe {
                 .putU32("general.quantization_version", 2);
         if (s.gating != 0) w.putU32(a + "expert_gating_func", s.gating);
         if (s.weightsNorm) w.putBool(a + "expert_weights_norm", true);
+        if (s.groups > 0) w.putU32(a + "expert_group_count", s.groups).putU32(a + "expert_group_used_count", s.groupsUsed);
         RandomLlama.writeVocabulary(w, s.vocab);
 
         matrix(w, rnd, "token_embd.weight", type, s.std, E, s.vocab);

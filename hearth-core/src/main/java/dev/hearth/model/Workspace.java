@@ -13,6 +13,7 @@ final class Workspace {
     final int maxBatch;
     final int embd;
     final float[] x, xb, q, k, v, att, gate, up;
+    float[] xb2; // a parallel layer's FFN input and output (Command-R); allocated on first use
     final float[] cos, sin;
     float[][] scores;
     final float[][] qHead;
