@@ -47,15 +47,16 @@ public final class MatMul {
             float[] a = x.decoded(pool);
             // row blocks never straddle two matrices: block b of matrix i covers rows [16b, 16b+16) of it
             int[] firstBlock = new int[m + 1];
-            for (int i = 0; i < m; i++) firstBlock[i + 1] = firstBlock[i] + (ws[i].rowCount() + GEMM_ROWS - 1) / GEMM_ROWS;
+            int blockRows = gemmRows(cols);
+            for (int i = 0; i < m; i++) firstBlock[i + 1] = firstBlock[i] + (ws[i].rowCount() + blockRows - 1) / blockRows;
             pool.run(work, (t, nt) -> {
                 float[] buf = ROW_BLOCK.get();
-                if (buf.length < GEMM_ROWS * cols) ROW_BLOCK.set(buf = new float[GEMM_ROWS * cols]);
+                if (buf.length < blockRows * cols) ROW_BLOCK.set(buf = new float[blockRows * cols]);
                 int i = 0;
                 for (int b = ComputePool.split(firstBlock[m], t, nt), end = ComputePool.split(firstBlock[m], t + 1, nt); b < end; b++) {
                     while (b >= firstBlock[i + 1]) i++;
                     Tensor w = ws[i];
-                    int r0 = (b - firstBlock[i]) * GEMM_ROWS, n = Math.min(GEMM_ROWS, w.rowCount() - r0);
+                    int r0 = (b - firstBlock[i]) * blockRows, n = Math.min(blockRows, w.rowCount() - r0);
                     ops[i].decodeForGemm(w.data(), r0 * w.rowBytes(), buf, 0, n * cols);
                     FloatGemm.multiply(buf, n, a, tokens, cols, ys[i], offsets[i] + r0, ldys[i]);
                 }
@@ -84,7 +85,16 @@ public final class MatMul {
      * quantized weights, which is what matters when reading the weights is the bottleneck.
      */
     static final int GEMM_MIN_TOKENS = 8;
-    private static final int GEMM_ROWS = 16;
+    /**
+     * Weight rows decoded per GEMM block: as many as fill ~512 KB of floats (half of an L2), at least
+     * 16 and at most 64. Every block streams all the batch's activations once (4-16 MB for 512 tokens,
+     * from L3 or memory), so bigger blocks mean fewer passes; 16 rows left the GEMM waiting on them.
+     */
+    static int gemmRows(int cols) {
+        return Math.max(16, Math.min(GEMM_ROWS_MAX, (131072 / cols) & ~3));
+    }
+
+    static final int GEMM_ROWS_MAX = Integer.getInteger("hearth.gemmRows", 64);
     private static final ThreadLocal<float[]> ROW_BLOCK = ThreadLocal.withInitial(() -> new float[0]);
 
     /** Decodes row {@code row} of {@code w} into {@code dst[dstOffset ..]} (embedding lookup). */
