@@ -91,11 +91,7 @@ class F16Ops extends BlockOps {
                     acc = w1.fma(a1.mul(0x1p-112f), acc);
                 }
             }
-            // LaneSum's order, spelled out (see LaneSum)
-            acc = acc.add(acc.rearrange(LaneSum.HALF8));
-            acc = acc.add(acc.rearrange(LaneSum.HALF4));
-            acc = acc.add(acc.rearrange(LaneSum.HALF2));
-            float sum = acc.lane(0) + acc.lane(1);
+            float sum = LaneSum.of(acc);
             for (; i < n; i++) sum += half(w, wOffset + 2L * i) * (f32(a, aOffset + 4L * i) * 0x1p-112f);
             return sum;
         }

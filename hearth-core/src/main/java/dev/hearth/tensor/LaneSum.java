@@ -15,11 +15,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class LaneSum {
     private static final VectorSpecies<Float> S16 = FloatVector.SPECIES_512;
-    /*
-     * The three rotations of the tree, for kernels that spell the reduction out: in a method whose
-     * compiled size is over C2's inlining limit a call to of() is not inlined and its vector argument
-     * is boxed (measured: 5% of a Q4_K_M generation step in LaneSum.of); the order is the same.
-     */
+    /** The tree's rotations, for the large K-quant kernels that must spell it out (see Q4KOps.Vectorized). */
     static final VectorShuffle<Float> HALF8 = VectorShuffle.fromOp(S16, i -> (i + 8) % 16);
     static final VectorShuffle<Float> HALF4 = VectorShuffle.fromOp(S16, i -> (i + 4) % 16);
     static final VectorShuffle<Float> HALF2 = VectorShuffle.fromOp(S16, i -> (i + 2) % 16);

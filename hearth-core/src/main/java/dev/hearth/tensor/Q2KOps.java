@@ -153,10 +153,10 @@ class Q2KOps extends BlockOps {
             FloatVector acc = FloatVector.zero(F512);
             long wo = wOffset, ao = aOffset;
             for (int b = 0; b < n / QK; b++, wo += 84, ao += 704) {
-                FloatVector da = FloatVector.fromMemorySegment(F512, a, ao + Q8KWideOps.D, ORDER).rearrange(Q4KOps.Vectorized.LANE0);
+                float da = f32(a, ao + Q8KWideOps.D);
                 int dd = w.get(INT_LE, wo + D);
-                FloatVector d = da.mul(Float.float16ToFloat((short) dd));
-                FloatVector negDmin = da.mul(-Float.float16ToFloat((short) (dd >>> 16)));
+                FloatVector d = FloatVector.broadcast(F512, Float.float16ToFloat((short) dd) * da);
+                FloatVector negDmin = FloatVector.broadcast(F512, -(Float.float16ToFloat((short) (dd >>> 16)) * da));
                 IntVector packed = (IntVector) ByteVector.fromMemorySegment(B128, w, wo + SCALES, ORDER).convertShape(B2I, I512, 0);
                 IntVector sc = packed.and(0xF);
                 IntVector mins = packed.lanewise(LSHR, 4).and(0xF);
@@ -184,7 +184,8 @@ class Q2KOps extends BlockOps {
                 isum = isum.add(t.add(t.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc.rearrange(SET3)));
                 acc = isum.convert(I2F, 0).reinterpretAsFloats().fma(d, acc);
             }
-            // LaneSum's order, spelled out (see LaneSum)
+            // LaneSum.of's tree spelled out: C2 stops inlining into a kernel this large (-XX:+PrintInlining:
+            // NodeCountInliningCutoff), and a call that is not inlined boxes its vector argument
             acc = acc.add(acc.rearrange(LaneSum.HALF8));
             acc = acc.add(acc.rearrange(LaneSum.HALF4));
             acc = acc.add(acc.rearrange(LaneSum.HALF2));

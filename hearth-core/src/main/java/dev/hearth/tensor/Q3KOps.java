@@ -153,7 +153,7 @@ class Q3KOps extends BlockOps {
             FloatVector acc = FloatVector.zero(F512);
             long wo = wOffset, ao = aOffset;
             for (int b = 0; b < n / QK; b++, wo += 110, ao += 704) {
-                FloatVector d = FloatVector.fromMemorySegment(F512, a, ao + Q8KWideOps.D, ORDER).rearrange(Q4KOps.Vectorized.LANE0).mul(half(w, wo + D));
+                FloatVector d = FloatVector.broadcast(F512, half(w, wo + D) * f32(a, ao + Q8KWideOps.D));
                 long lo = KScales.q3Scales(w, wo + SCALES, false), hi = KScales.q3Scales(w, wo + SCALES, true);
                 // the 16 scales (stored +32) as int lanes: longs lo, hi, lo, hi ... read as bytes 0..15
                 IntVector sc = ((IntVector) LongVector.broadcast(L512, lo).blend(hi, ODD).reinterpretAsBytes().convertShape(B2I, I512, 0)).sub(32);
@@ -181,7 +181,8 @@ class Q3KOps extends BlockOps {
                 isum = isum.add(t.add(t.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc.rearrange(SET3)));
                 acc = isum.convert(I2F, 0).reinterpretAsFloats().fma(d, acc);
             }
-            // LaneSum's order, spelled out (see LaneSum)
+            // LaneSum.of's tree spelled out: C2 stops inlining into a kernel this large (-XX:+PrintInlining:
+            // NodeCountInliningCutoff), and a call that is not inlined boxes its vector argument
             acc = acc.add(acc.rearrange(LaneSum.HALF8));
             acc = acc.add(acc.rearrange(LaneSum.HALF4));
             acc = acc.add(acc.rearrange(LaneSum.HALF2));

@@ -101,7 +101,6 @@ class Q4KOps extends BlockOps {
         /** Shorts 0..15 of the first vector then 0..15 of the second; and 16..31 of each. */
         private static final ShortVector FIRST_HALVES = halves(0), SECOND_HALVES = halves(16);
         /** Scale lanes for activation set g: sub-block g in int lanes 0..7, g+4 in lanes 8..15. */
-        static final VectorShuffle<Float> LANE0 = VectorShuffle.fromOp(F512, i -> 0);
         private static final VectorShuffle<Integer> SET0 = setScales(0), SET1 = setScales(1), SET2 = setScales(2), SET3 = setScales(3);
 
         Vectorized() {
@@ -133,12 +132,11 @@ class Q4KOps extends BlockOps {
             FloatVector acc = FloatVector.zero(F512);
             long wo = wOffset, ao = aOffset;
             for (int b = 0; b < n / QK; b++, wo += 144, ao += 704) {
-                // the activation scale read as a vector lane: a scalar segment read here is not inlined (measured)
-                FloatVector da = FloatVector.fromMemorySegment(F512, a, ao + Q8KWideOps.D, ORDER).rearrange(LANE0);
+                float da = f32(a, ao + Q8KWideOps.D);
                 // the 16-byte head {d, dmin, scales[12]} in two reads (each scalar read pays a bounds check)
                 long head = w.get(LONG_LE, wo), tail = w.get(LONG_LE, wo + 8);
-                FloatVector d = da.mul(Float.float16ToFloat((short) head));
-                FloatVector negDmin = da.mul(-Float.float16ToFloat((short) (head >>> 16)));
+                FloatVector d = FloatVector.broadcast(F512, Float.float16ToFloat((short) head) * da);
+                FloatVector negDmin = FloatVector.broadcast(F512, -(Float.float16ToFloat((short) (head >>> 16)) * da));
                 int s0 = (int) (head >>> 32), s1 = (int) tail, s2 = (int) (tail >>> 32);
                 // 8 scales (and 8 mins) as bytes of a long, spread to int lanes 0..7 and again 8..15
                 IntVector sc = (IntVector) LongVector.broadcast(L512, KScales.scalesK4(s0, s2)).reinterpretAsBytes().convertShape(B2I, I512, 0);
@@ -168,7 +166,8 @@ class Q4KOps extends BlockOps {
                         .add(t1.add(t1.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc.rearrange(SET3)));
                 acc = isum.convert(I2F, 0).reinterpretAsFloats().fma(d, acc);
             }
-            // LaneSum's order, spelled out: a call here would box acc (see LaneSum)
+            // LaneSum.of's tree spelled out: C2 stops inlining into a kernel this large (-XX:+PrintInlining:
+            // NodeCountInliningCutoff), and a call that is not inlined boxes its vector argument
             acc = acc.add(acc.rearrange(LaneSum.HALF8));
             acc = acc.add(acc.rearrange(LaneSum.HALF4));
             acc = acc.add(acc.rearrange(LaneSum.HALF2));

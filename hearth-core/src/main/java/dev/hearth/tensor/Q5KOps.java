@@ -121,10 +121,10 @@ class Q5KOps extends BlockOps {
             FloatVector acc = FloatVector.zero(F512);
             long wo = wOffset, ao = aOffset;
             for (int b = 0; b < n / QK; b++, wo += 176, ao += 704) {
-                FloatVector da = FloatVector.fromMemorySegment(F512, a, ao + Q8KWideOps.D, ORDER).rearrange(Q4KOps.Vectorized.LANE0);
+                float da = f32(a, ao + Q8KWideOps.D);
                 long head = w.get(LONG_LE, wo), tail = w.get(LONG_LE, wo + 8);
-                FloatVector d = da.mul(Float.float16ToFloat((short) head));
-                FloatVector negDmin = da.mul(-Float.float16ToFloat((short) (head >>> 16)));
+                FloatVector d = FloatVector.broadcast(F512, Float.float16ToFloat((short) head) * da);
+                FloatVector negDmin = FloatVector.broadcast(F512, -(Float.float16ToFloat((short) (head >>> 16)) * da));
                 int s0 = (int) (head >>> 32), s1 = (int) tail, s2 = (int) (tail >>> 32);
                 IntVector sc = (IntVector) LongVector.broadcast(L512, KScales.scalesK4(s0, s2)).reinterpretAsBytes().convertShape(B2I, I512, 0);
                 IntVector mins = (IntVector) LongVector.broadcast(L512, KScales.minsK4(s1, s2)).reinterpretAsBytes().convertShape(B2I, I512, 0);
@@ -156,7 +156,8 @@ class Q5KOps extends BlockOps {
                 isum = isum.add(t.add(t.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc.rearrange(SET3)));
                 acc = isum.convert(I2F, 0).reinterpretAsFloats().fma(d, acc);
             }
-            // LaneSum's order, spelled out (see LaneSum)
+            // LaneSum.of's tree spelled out: C2 stops inlining into a kernel this large (-XX:+PrintInlining:
+            // NodeCountInliningCutoff), and a call that is not inlined boxes its vector argument
             acc = acc.add(acc.rearrange(LaneSum.HALF8));
             acc = acc.add(acc.rearrange(LaneSum.HALF4));
             acc = acc.add(acc.rearrange(LaneSum.HALF2));

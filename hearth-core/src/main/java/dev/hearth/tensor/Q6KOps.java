@@ -149,8 +149,7 @@ class Q6KOps extends BlockOps {
             FloatVector acc = FloatVector.zero(F512);
             long wo = wOffset, ao = aOffset;
             for (int b = 0; b < n / QK; b++, wo += 210, ao += 704) {
-                // the activation scale read as a vector lane: a scalar segment read here is not inlined (measured)
-                FloatVector d = FloatVector.fromMemorySegment(F512, a, ao + Q8KWideOps.D, ORDER).rearrange(Q4KOps.Vectorized.LANE0).mul(half(w, wo + D));
+                FloatVector d = FloatVector.broadcast(F512, half(w, wo + D) * f32(a, ao + Q8KWideOps.D));
                 IntVector sc = (IntVector) ByteVector.fromMemorySegment(B128, w, wo + SCALES, ORDER).convertShape(B2I, I512, 0);
                 IntVector isum = sc.mul(IntVector.fromMemorySegment(I512, a, ao + Q8KWideOps.SUMS16, ORDER)).lanewise(LSHL, 5).neg();
                 ShortVector x0 = ShortVector.fromMemorySegment(S512, w, wo + QL, ORDER);
@@ -179,7 +178,8 @@ class Q6KOps extends BlockOps {
                 isum = isum.add(t.add(t.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc.rearrange(SET3)));
                 acc = isum.convert(I2F, 0).reinterpretAsFloats().fma(d, acc);
             }
-            // LaneSum's order, spelled out: a call here would box acc (see LaneSum)
+            // LaneSum.of's tree spelled out: C2 stops inlining into a kernel this large (-XX:+PrintInlining:
+            // NodeCountInliningCutoff), and a call that is not inlined boxes its vector argument
             acc = acc.add(acc.rearrange(LaneSum.HALF8));
             acc = acc.add(acc.rearrange(LaneSum.HALF4));
             acc = acc.add(acc.rearrange(LaneSum.HALF2));

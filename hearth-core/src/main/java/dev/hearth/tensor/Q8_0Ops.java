@@ -101,11 +101,7 @@ class Q8_0Ops extends BlockOps {
                 IntVector s = t.add(t.lanewise(LSHL, 16)).lanewise(ASHR, 16);
                 acc = ((FloatVector) s.convert(I2F, 0)).fma(FloatVector.broadcast(F512, d), acc);
             }
-            // LaneSum's order, spelled out (see LaneSum)
-            acc = acc.add(acc.rearrange(LaneSum.HALF8));
-            acc = acc.add(acc.rearrange(LaneSum.HALF4));
-            acc = acc.add(acc.rearrange(LaneSum.HALF2));
-            return acc.lane(0) + acc.lane(1);
+            return LaneSum.of(acc);
         }
 
         @Override
