@@ -27,26 +27,39 @@ final class CpuActivationQuant {
 
     /** Q8_0 blocks (d, qs[32]) of {@code n} values. */
     static void q8_0(float[] x, int xOff, MemorySegment dst, long dstOff, int n) {
-        for (int b = 0; b < n / 32; b++) block(x, xOff + 32 * b, dst, dstOff + 34L * b, 2, false);
+        for (int b = 0; b < n / 32; b++) block(x, xOff + 32 * b, dst, dstOff + 34L * b, Layout.Q8_0);
     }
 
     /** Q8_1 blocks (d, s = fp16(d·Σq), qs[32]) of {@code n} values. */
     static void q8_1(float[] x, int xOff, MemorySegment dst, long dstOff, int n) {
-        for (int b = 0; b < n / 32; b++) block(x, xOff + 32 * b, dst, dstOff + 36L * b, 4, true);
+        for (int b = 0; b < n / 32; b++) block(x, xOff + 32 * b, dst, dstOff + 36L * b, Layout.Q8_1);
     }
 
-    private static void block(float[] x, int o, MemorySegment dst, long off, int qsOffset, boolean withSum) {
+    /** Q8_0_WIDE blocks (short q[32], then d widened to float) of {@code n} values: Q8_0's numbers. */
+    static void q8_0Wide(float[] x, int xOff, MemorySegment dst, long dstOff, int n) {
+        for (int b = 0; b < n / 32; b++) block(x, xOff + 32 * b, dst, dstOff + 68L * b, Layout.Q8_0_WIDE);
+    }
+
+    private enum Layout { Q8_0, Q8_1, Q8_0_WIDE }
+
+    private static void block(float[] x, int o, MemorySegment dst, long off, Layout layout) {
         FloatVector v0 = FloatVector.fromArray(Simd.F512, x, o);
         FloatVector v1 = FloatVector.fromArray(Simd.F512, x, o + 16);
         float amax = v0.abs().max(v1.abs()).reduceLanes(VectorOperators.MAX);
         float d = amax / 127f;
         float id = amax != 0f ? 127f / amax : 0f;
-        putHalf(dst, off, d);
         IntVector q0 = roundHalfEven(v0.mul(id));
         IntVector q1 = roundHalfEven(v1.mul(id));
+        if (layout == Layout.Q8_0_WIDE) {
+            Simd.narrowToShorts(q0, q1).intoMemorySegment(dst, off, Simd.ORDER);
+            dst.set(Blocks.FLOAT_LE, off + Q8_0WideOps.D, Float.float16ToFloat(Float.floatToFloat16(d)));
+            return;
+        }
+        int qsOffset = layout == Layout.Q8_1 ? 4 : 2;
+        putHalf(dst, off, d);
         q0.convertShape(VectorOperators.I2B, Simd.B128, 0).reinterpretAsBytes().intoMemorySegment(dst, off + qsOffset, Simd.ORDER);
         q1.convertShape(VectorOperators.I2B, Simd.B128, 0).reinterpretAsBytes().intoMemorySegment(dst, off + qsOffset + 16, Simd.ORDER);
-        if (withSum) putHalf(dst, off + 2, d * q0.add(q1).reduceLanes(VectorOperators.ADD));
+        if (layout == Layout.Q8_1) putHalf(dst, off + 2, d * q0.add(q1).reduceLanes(VectorOperators.ADD));
     }
 
     private static IntVector roundHalfEven(FloatVector v) {

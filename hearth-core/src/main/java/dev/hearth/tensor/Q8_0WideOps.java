@@ -4,7 +4,6 @@ import static dev.hearth.tensor.Blocks.*;
 import static dev.hearth.tensor.Simd.*;
 
 import java.lang.foreign.MemorySegment;
-import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
@@ -45,23 +44,10 @@ class Q8_0WideOps extends BlockOps {
     }
 
     static final class Vectorized extends Q8_0WideOps {
-        private static final float MAGIC = 12582912f; // as CpuActivationQuant: rounds half to even
-
         @Override
         public void quantize(float[] x, int xOff, MemorySegment dst, long dstOffset, int n) {
             checkLength(GgmlType.Q8_0_WIDE, n);
-            for (int b = 0; b < n / QK; b++) {
-                int o = xOff + QK * b;
-                long off = dstOffset + 68L * b;
-                FloatVector v0 = FloatVector.fromArray(F512, x, o);
-                FloatVector v1 = FloatVector.fromArray(F512, x, o + 16);
-                float amax = v0.abs().max(v1.abs()).reduceLanes(VectorOperators.MAX);
-                float id = amax != 0f ? 127f / amax : 0f;
-                IntVector q0 = (IntVector) v0.mul(id).add(MAGIC).sub(MAGIC).convert(VectorOperators.F2I, 0);
-                IntVector q1 = (IntVector) v1.mul(id).add(MAGIC).sub(MAGIC).convert(VectorOperators.F2I, 0);
-                narrowToShorts(q0, q1).intoMemorySegment(dst, off, ORDER);
-                dst.set(FLOAT_LE, off + D, Float.float16ToFloat(Float.floatToFloat16(amax / 127f)));
-            }
+            CpuActivationQuant.q8_0Wide(x, xOff, dst, dstOffset, n);
         }
 
         /** Feeds the float GEMM of prompt processing: the values the dot sees. */
