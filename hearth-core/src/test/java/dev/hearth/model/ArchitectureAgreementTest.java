@@ -6,14 +6,12 @@ import dev.hearth.gguf.GgufFile;
 import dev.hearth.tensor.ComputePool;
 import dev.hearth.tensor.GgmlType;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -37,7 +35,7 @@ class ArchitectureAgreementTest {
     @BeforeAll
     static void setUp() throws IOException {
         pool = new ComputePool(2);
-        ids = Arrays.stream(Files.readString(GOLDEN.resolve("ids.txt")).trim().split(",")).mapToInt(Integer::parseInt).toArray();
+        ids = GoldenLogits.ids(GOLDEN.resolve("ids.txt"));
     }
 
     @AfterAll
@@ -46,10 +44,7 @@ class ArchitectureAgreementTest {
     }
 
     static Stream<String> goldenFiles() throws IOException {
-        try (Stream<Path> s = Files.list(GOLDEN)) {
-            return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".fa0.jsonl.gz"))
-                    .map(n -> n.substring(0, n.length() - ".fa0.jsonl.gz".length())).sorted().toList().stream();
-        }
+        return GoldenLogits.names(GOLDEN, ".fa0.jsonl.gz");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -66,11 +61,8 @@ class ArchitectureAgreementTest {
             model = tmp.resolve(name + ".gguf");
             RandomModel.write(shape, type, 1234, model);
         }
-        GoldenLogits golden;
-        try (InputStream in = Files.newInputStream(GOLDEN.resolve(name + ".fa0.jsonl.gz"))) {
-            golden = GoldenLogits.read(in);
-        }
-        double noiseKl = Double.parseDouble(Files.readString(GOLDEN.resolve(name + ".noise.json")).replaceAll(".*\"mean_kl\": ([^,}]+).*\\s*", "$1"));
+        GoldenLogits golden = GoldenLogits.read(GOLDEN.resolve(name + ".fa0.jsonl.gz"));
+        double noiseKl = GoldenLogits.noiseKl(GOLDEN.resolve(name + ".noise.json"));
         float[] logits;
         try (GgufFile f = GgufFile.open(model)) {
             Model m = Model.load(f);
@@ -97,11 +89,8 @@ class ArchitectureAgreementTest {
         String name = "gemma2-tiny-F32";
         Path model = tmp.resolve("sliding-" + flash + "-" + name + ".gguf");
         RandomModel.write(RandomModel.shape("gemma2-tiny"), GgmlType.F32, 1234, model);
-        GoldenLogits golden;
-        try (InputStream in = Files.newInputStream(GOLDEN.resolve(name + ".fa0.jsonl.gz"))) {
-            golden = GoldenLogits.read(in);
-        }
-        double noiseKl = Double.parseDouble(Files.readString(GOLDEN.resolve(name + ".noise.json")).replaceAll(".*\"mean_kl\": ([^,}]+).*\\s*", "$1"));
+        GoldenLogits golden = GoldenLogits.read(GOLDEN.resolve(name + ".fa0.jsonl.gz"));
+        double noiseKl = GoldenLogits.noiseKl(GOLDEN.resolve(name + ".noise.json"));
         try (GgufFile f = GgufFile.open(model)) {
             Model m = Model.load(f);
             CacheOptions o = new CacheOptions(flash, KvCacheType.F16, KvCacheType.F16);

@@ -37,7 +37,7 @@ class AttentionAgreementTest {
     @BeforeAll
     static void setUp() throws IOException {
         pool = new ComputePool(2);
-        ids = Arrays.stream(Files.readString(GOLDEN.resolve("ids.txt")).trim().split(",")).mapToInt(Integer::parseInt).toArray();
+        ids = GoldenLogits.ids(GOLDEN.resolve("ids.txt"));
     }
 
     @AfterAll
@@ -82,10 +82,7 @@ class AttentionAgreementTest {
         try (InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(GOLDEN.resolve(name + ".jsonl.gz")))) {
             text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         }
-        GoldenLogits golden;
-        try (InputStream in = Files.newInputStream(GOLDEN.resolve(name + ".jsonl.gz"))) {
-            golden = GoldenLogits.read(in);
-        }
+        GoldenLogits golden = GoldenLogits.read(GOLDEN.resolve(name + ".jsonl.gz"));
         int[] prompt = numbers(text, "\"prompt_tokens\":\\[([^\\]]*)]"), generated = numbers(text, "\"generated\":\\[([^\\]]*)]");
         assertThat(prompt).hasSize(600);
         int vocab = golden.vocab();
@@ -98,7 +95,7 @@ class AttentionAgreementTest {
                 if (i + 1 < generated.length) logits = s.feed(new int[] {generated[i]});
             }
         }
-        double noiseKl = Double.parseDouble(Files.readString(GOLDEN.resolve(name + ".noise.json")).replaceAll(".*\"mean_kl\": ([^,}]+).*\\s*", "$1"));
+        double noiseKl = GoldenLogits.noiseKl(GOLDEN.resolve(name + ".noise.json"));
         GoldenLogits.Agreement a = golden.compare(rows);
         System.out.println(name + " (decode steps at 600..631): " + a + " (llama.cpp -fa 1 vs -fa 0 KL " + noiseKl + ")");
         assertThat(a.positions()).isEqualTo(32);
@@ -120,13 +117,10 @@ class AttentionAgreementTest {
         CacheOptions options = new CacheOptions(m.group(3).equals("1"), KvCacheType.parse(m.group(4)), KvCacheType.parse(m.group(5)));
         Path model = tmp.resolve(modelName + ".gguf");
         if (!Files.exists(model)) RandomLlama.write(RandomLlama.shape(m.group(1)), type, 1234, model);
-        GoldenLogits golden;
-        try (InputStream in = Files.newInputStream(GOLDEN.resolve(name + ".jsonl.gz"))) {
-            golden = GoldenLogits.read(in);
-        }
+        GoldenLogits golden = GoldenLogits.read(GOLDEN.resolve(name + ".jsonl.gz"));
         // the yardstick: llama.cpp's own -fa 1 vs -fa 0 distance, for this very flavour where the golden data has it
         Path noise = Files.exists(GOLDEN.resolve(name + ".noise.json")) ? GOLDEN.resolve(name + ".noise.json") : GOLDEN.resolve(modelName + ".noise.json");
-        double noiseKl = Double.parseDouble(Files.readString(noise).replaceAll(".*\"mean_kl\": ([^,}]+).*\\s*", "$1"));
+        double noiseKl = GoldenLogits.noiseKl(noise);
         float[] logits;
         try (GgufFile f = GgufFile.open(model)) {
             Session s = new Session(Model.load(f), pool, ids.length, maxBatch, options);

@@ -32,6 +32,31 @@ record GoldenLogits(int vocab, TreeMap<Integer, Step> steps) {
     private static final Pattern PAIR = Pattern.compile("\\[(\\d+),([^\\]]+)]");
     private static final Pattern VOCAB = Pattern.compile("\"n_vocab\":(\\d+)");
 
+    /** The golden file {@code gz} (gzipped ref-logits output). */
+    static GoldenLogits read(java.nio.file.Path gz) throws IOException {
+        try (InputStream in = java.nio.file.Files.newInputStream(gz)) {
+            return read(in);
+        }
+    }
+
+    /** The teacher-forced token ids every golden set was computed on ({@code ids.txt}: comma separated). */
+    static int[] ids(java.nio.file.Path file) throws IOException {
+        return java.util.Arrays.stream(java.nio.file.Files.readString(file).trim().split(",")).mapToInt(Integer::parseInt).toArray();
+    }
+
+    /** llama.cpp's own -fa 1 vs -fa 0 mean KL, from a {@code .noise.json} written by compare_logits.py. */
+    static double noiseKl(java.nio.file.Path noiseJson) throws IOException {
+        return Double.parseDouble(java.nio.file.Files.readString(noiseJson).replaceAll(".*\"mean_kl\": ([^,}]+).*\\s*", "$1"));
+    }
+
+    /** The names of the files in {@code dir} ending in {@code suffix}, the suffix cut off, sorted. */
+    static java.util.stream.Stream<String> names(java.nio.file.Path dir, String suffix) throws IOException {
+        try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(suffix))
+                    .map(n -> n.substring(0, n.length() - suffix.length())).sorted().toList().stream();
+        }
+    }
+
     static GoldenLogits read(InputStream gz) throws IOException {
         TreeMap<Integer, Step> steps = new TreeMap<>();
         int vocab = -1;

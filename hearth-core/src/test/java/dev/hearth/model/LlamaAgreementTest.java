@@ -6,10 +6,8 @@ import dev.hearth.gguf.GgufFile;
 import dev.hearth.tensor.ComputePool;
 import dev.hearth.tensor.GgmlType;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -40,7 +38,7 @@ class LlamaAgreementTest {
     @BeforeAll
     static void setUp() throws IOException {
         pool = new ComputePool(2);
-        ids = Arrays.stream(Files.readString(GOLDEN.resolve("ids.txt")).trim().split(",")).mapToInt(Integer::parseInt).toArray();
+        ids = GoldenLogits.ids(GOLDEN.resolve("ids.txt"));
     }
 
     @AfterAll
@@ -49,10 +47,7 @@ class LlamaAgreementTest {
     }
 
     static Stream<String> goldenFiles() throws IOException {
-        try (Stream<Path> s = Files.list(GOLDEN)) {
-            return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".fa0.jsonl.gz"))
-                    .map(n -> n.substring(0, n.length() - ".fa0.jsonl.gz".length())).sorted().toList().stream();
-        }
+        return GoldenLogits.names(GOLDEN, ".fa0.jsonl.gz");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -68,11 +63,8 @@ class LlamaAgreementTest {
             model = tmp.resolve(name + ".gguf");
             RandomLlama.write(RandomLlama.shape(m.group(1)), type, 1234, model);
         }
-        GoldenLogits golden;
-        try (InputStream in = Files.newInputStream(GOLDEN.resolve(name + ".fa0.jsonl.gz"))) {
-            golden = GoldenLogits.read(in);
-        }
-        double noiseKl = Double.parseDouble(Files.readString(GOLDEN.resolve(name + ".noise.json")).replaceAll(".*\"mean_kl\": ([^,}]+).*\\s*", "$1"));
+        GoldenLogits golden = GoldenLogits.read(GOLDEN.resolve(name + ".fa0.jsonl.gz"));
+        double noiseKl = GoldenLogits.noiseKl(GOLDEN.resolve(name + ".noise.json"));
         float[] logits;
         try (GgufFile f = GgufFile.open(model)) {
             Model llama = Model.load(f);

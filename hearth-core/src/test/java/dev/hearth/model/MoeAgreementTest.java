@@ -6,7 +6,6 @@ import dev.hearth.gguf.GgufFile;
 import dev.hearth.tensor.ComputePool;
 import dev.hearth.tensor.GgmlType;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -41,8 +40,7 @@ class MoeAgreementTest {
     @BeforeAll
     static void setUp() throws IOException {
         pool = new ComputePool(2);
-        ids = Arrays.stream(Files.readString(Path.of("src/test/resources/golden/llama/ids.txt")).trim().split(","))
-                .mapToInt(Integer::parseInt).toArray();
+        ids = GoldenLogits.ids(Path.of("src/test/resources/golden/llama/ids.txt"));
     }
 
     @AfterAll
@@ -51,10 +49,7 @@ class MoeAgreementTest {
     }
 
     static Stream<String> goldenFiles() throws IOException {
-        try (Stream<Path> s = Files.list(GOLDEN)) {
-            return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".fa0.jsonl.gz"))
-                    .map(n -> n.substring(0, n.length() - ".fa0.jsonl.gz".length())).sorted().toList().stream();
-        }
+        return GoldenLogits.names(GOLDEN, ".fa0.jsonl.gz");
     }
 
     /** The seeded model, written once per test run (both the -fa 0 and -fa 1 checks read it). */
@@ -65,10 +60,7 @@ class MoeAgreementTest {
     }
 
     static Stream<String> flashGoldenFiles() throws IOException {
-        try (Stream<Path> s = Files.list(GOLDEN)) {
-            return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".fa1.jsonl.gz"))
-                    .map(n -> n.substring(0, n.length() - ".fa1.jsonl.gz".length())).sorted().toList().stream();
-        }
+        return GoldenLogits.names(GOLDEN, ".fa1.jsonl.gz");
     }
 
     /** Latent attention under flash attention against llama.cpp's {@code -fa 1} logits (F32: top-1 ≥ 99.5%, KL within 2x noise). */
@@ -78,11 +70,8 @@ class MoeAgreementTest {
         Matcher m = NAME.matcher(name);
         assertThat(m.matches()).as("golden name " + name).isTrue();
         Path model = written(m.group(1), GgmlType.valueOf(m.group(2)));
-        GoldenLogits golden;
-        try (InputStream in = Files.newInputStream(GOLDEN.resolve(name + ".fa1.jsonl.gz"))) {
-            golden = GoldenLogits.read(in);
-        }
-        double noiseKl = Double.parseDouble(Files.readString(GOLDEN.resolve(name + ".noise.json")).replaceAll(".*\"mean_kl\": ([^,}]+).*\\s*", "$1"));
+        GoldenLogits golden = GoldenLogits.read(GOLDEN.resolve(name + ".fa1.jsonl.gz"));
+        double noiseKl = GoldenLogits.noiseKl(GOLDEN.resolve(name + ".noise.json"));
         float[] logits;
         try (GgufFile f = GgufFile.open(model)) {
             Session s = new Session(Model.load(f), pool, ids.length, 256, new CacheOptions(true, KvCacheType.F16, KvCacheType.F16));
@@ -107,11 +96,8 @@ class MoeAgreementTest {
             unquantized = !type.isQuantized();
             model = written(m.group(1), type);
         }
-        GoldenLogits golden;
-        try (InputStream in = Files.newInputStream(GOLDEN.resolve(name + ".fa0.jsonl.gz"))) {
-            golden = GoldenLogits.read(in);
-        }
-        double noiseKl = Double.parseDouble(Files.readString(GOLDEN.resolve(name + ".noise.json")).replaceAll(".*\"mean_kl\": ([^,}]+).*\\s*", "$1"));
+        GoldenLogits golden = GoldenLogits.read(GOLDEN.resolve(name + ".fa0.jsonl.gz"));
+        double noiseKl = GoldenLogits.noiseKl(GOLDEN.resolve(name + ".noise.json"));
         float[] logits;
         try (GgufFile f = GgufFile.open(model)) {
             Model llm = Model.load(f);
