@@ -15,6 +15,8 @@ public final class EncodedRows {
     private long rowBytes;
     private float[] decoded = new float[0];
     private boolean decodedValid;
+    private float[] panels = new float[0];
+    private boolean panelsValid;
 
     /** Encodes rows {@code [0, n)} of {@code x} (row stride {@code cols}) as {@code type}, split over the pool. */
     public EncodedRows encode(ComputePool pool, GgmlType type, float[] x, int n, int cols) {
@@ -23,6 +25,7 @@ public final class EncodedRows {
         this.cols = cols;
         this.rowBytes = type.bytesFor(cols);
         this.decodedValid = false;
+        this.panelsValid = false;
         long need = rowBytes * n;
         if (buffer.byteSize() < need) buffer = Arena.ofAuto().allocate(Math.max(need, 2 * buffer.byteSize()), 64);
         TypeOps ops = TypeOps.of(type);
@@ -58,6 +61,34 @@ public final class EncodedRows {
         decodedValid = true;
         return decoded;
     }
+
+    /**
+     * The encoded rows decoded to floats as {@link PanelGemm}'s panels of 16 tokens (the GEMM of
+     * quantized weights). Computed once per encoding, split over the pool by panel.
+     */
+    float[] panels(ComputePool pool) {
+        if (panelsValid) return panels;
+        int n = rows, c = cols, np = PanelGemm.panels(n);
+        if (panels.length < PanelGemm.packedLength(n, c)) panels = new float[PanelGemm.packedLength(n, c)];
+        TypeOps ops = TypeOps.of(type);
+        MemorySegment buf = buffer;
+        float[] out = panels;
+        long rb = rowBytes;
+        pool.run((long) n * c, (t, nt) -> {
+            float[] row = ROW.get();
+            if (row.length < c) ROW.set(row = new float[c]);
+            for (int p = ComputePool.split(np, t, nt), end = ComputePool.split(np, t + 1, nt); p < end; p++)
+                for (int r = p * PanelGemm.PANEL; r < Math.min(n, (p + 1) * PanelGemm.PANEL); r++) {
+                    ops.dequantize(buf, r * rb, row, 0, c);
+                    PanelGemm.pack(row, 0, r, c, out);
+                }
+        });
+        PanelGemm.padLastPanel(n, c, out);
+        panelsValid = true;
+        return panels;
+    }
+
+    private static final ThreadLocal<float[]> ROW = ThreadLocal.withInitial(() -> new float[0]);
 
     public MemorySegment segment() { return buffer; }
     public GgmlType type() { return type; }

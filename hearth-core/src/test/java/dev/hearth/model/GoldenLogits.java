@@ -46,7 +46,19 @@ record GoldenLogits(int vocab, TreeMap<Integer, Step> steps) {
 
     /** llama.cpp's own -fa 1 vs -fa 0 mean KL, from a {@code .noise.json} written by compare_logits.py. */
     static double noiseKl(java.nio.file.Path noiseJson) throws IOException {
-        return Double.parseDouble(java.nio.file.Files.readString(noiseJson).replaceAll(".*\"mean_kl\": ([^,}]+).*\\s*", "$1"));
+        return noiseField(noiseJson, "mean_kl");
+    }
+
+    /**
+     * How often llama.cpp's own {@code -fa 1} keeps the top-1 of {@code -fa 0} at the confident positions:
+     * 1.0 on every file except where a random MoE router packs experts within float noise of a tie.
+     */
+    static double noiseConfidentTop1(java.nio.file.Path noiseJson) throws IOException {
+        return noiseField(noiseJson, "confident_top1");
+    }
+
+    private static double noiseField(java.nio.file.Path noiseJson, String key) throws IOException {
+        return Double.parseDouble(java.nio.file.Files.readString(noiseJson).replaceAll(".*\"" + key + "\": ([^,}]+).*\\s*", "$1"));
     }
 
     /** The names of the files in {@code dir} ending in {@code suffix}, the suffix cut off, sorted. */

@@ -72,6 +72,9 @@ class MoeAgreementTest {
         Path model = written(m.group(1), GgmlType.valueOf(m.group(2)));
         GoldenLogits golden = GoldenLogits.read(GOLDEN.resolve(name + ".fa1.jsonl.gz"));
         double noiseKl = GoldenLogits.noiseKl(GOLDEN.resolve(name + ".noise.json"));
+        // 100% wherever llama.cpp agrees with itself; on deepseek2-v3-tiny-Q8_0 its own -fa 1 misses 1 of the
+        // 174 confident positions of -fa 0 (a top-6 expert boundary within float noise), and so may Hearth
+        double confidentBar = GoldenLogits.noiseConfidentTop1(GOLDEN.resolve(name + ".noise.json"));
         float[] logits;
         try (GgufFile f = GgufFile.open(model)) {
             Session s = new Session(Model.load(f), pool, ids.length, 256, new CacheOptions(true, KvCacheType.F16, KvCacheType.F16));
@@ -79,7 +82,7 @@ class MoeAgreementTest {
         }
         GoldenLogits.Agreement a = golden.compare(logits);
         System.out.println(name + " -fa 1: " + a);
-        assertThat(a.confidentTop1()).as(name + " " + a).isEqualTo(1.0);
+        assertThat(a.confidentTop1()).as(name + " " + a).isGreaterThanOrEqualTo(confidentBar);
         assertThat(a.top1()).as(name + " " + a).isGreaterThanOrEqualTo(0.995);
         assertThat(a.meanKl()).as(name + " " + a).isLessThanOrEqualTo(2 * noiseKl);
     }
@@ -98,6 +101,9 @@ class MoeAgreementTest {
         }
         GoldenLogits golden = GoldenLogits.read(GOLDEN.resolve(name + ".fa0.jsonl.gz"));
         double noiseKl = GoldenLogits.noiseKl(GOLDEN.resolve(name + ".noise.json"));
+        // 100% wherever llama.cpp agrees with itself; on deepseek2-v3-tiny-Q8_0 its own -fa 1 misses 1 of the
+        // 174 confident positions of -fa 0 (a top-6 expert boundary within float noise), and so may Hearth
+        double confidentBar = GoldenLogits.noiseConfidentTop1(GOLDEN.resolve(name + ".noise.json"));
         float[] logits;
         try (GgufFile f = GgufFile.open(model)) {
             Model llm = Model.load(f);
@@ -113,7 +119,7 @@ class MoeAgreementTest {
         GoldenLogits.Agreement a = golden.compare(logits);
         System.out.println(name + ": " + a + " (llama.cpp -fa 1 vs -fa 0 KL " + noiseKl + ")");
         assertThat(a.positions()).isEqualTo(ids.length);
-        assertThat(a.confidentTop1()).as(name + " " + a).isEqualTo(1.0);
+        assertThat(a.confidentTop1()).as(name + " " + a).isGreaterThanOrEqualTo(confidentBar);
         assertThat(a.meanKl()).as(name + " " + a).isLessThanOrEqualTo(2 * noiseKl);
         if (unquantized) assertThat(a.top1()).as(name + " " + a).isGreaterThanOrEqualTo(0.995);
     }

@@ -1,0 +1,83 @@
+package dev.hearth.tensor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.hearth.gguf.Tensor;
+import java.lang.foreign.MemorySegment;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The prompt GEMM of quantized weights ({@link PanelGemm}) and MatMul's batch path that runs it. */
+class PanelGemmTest {
+    /**
+     * Every output is one FMA chain in k order: bit-equal to {@code Math.fma} in a plain loop, across
+     * row octets and leftover rows, panel triples and leftover (padded) panels, and k chunks.
+     */
+    @Test
+    void eachOutputIsOneFmaChainInKOrder() {
+        int rows = 21, tokens = 53, k = 2 * PanelGemm.KC + 48, ldy = rows + 5, yOffset = 3;
+        Random random = new Random(7);
+        float[] w = new float[rows * k], a = new float[tokens * k];
+        for (int i = 0; i < w.length; i++) w[i] = (float) random.nextGaussian();
+        for (int i = 0; i < a.length; i++) a[i] = (float) random.nextGaussian();
+        float[] packed = new float[PanelGemm.packedLength(tokens, k)];
+        java.util.Arrays.fill(packed, Float.NaN); // padding lanes must be zeroed, not left as found
+        for (int t = 0; t < tokens; t++) PanelGemm.pack(a, t * k, t, k, packed);
+        PanelGemm.padLastPanel(tokens, k, packed);
+        float[] y = new float[tokens * ldy];
+        java.util.Arrays.fill(y, -1f);
+        PanelGemm.multiply(w, rows, packed, tokens, k, y, yOffset, ldy, new float[PanelGemm.scratchLength(rows, tokens)]);
+        for (int t = 0; t < tokens; t++) {
+            for (int j = 0; j < ldy; j++) {
+                int r = j - yOffset;
+                if (r < 0 || r >= rows) {
+                    assertThat(y[t * ldy + j]).as("outside the output, token %d column %d", t, j).isEqualTo(-1f);
+                    continue;
+                }
+                float c = 0;
+                for (int i = 0; i < k; i++) c = Math.fma(w[r * k + i], a[t * k + i], c);
+                assertThat(y[t * ldy + j]).as("row %d token %d", r, t).isEqualTo(c);
+            }
+        }
+    }
+
+    /**
+     * MatMul with a prompt batch (the GEMM) against the same rows one token at a time (the integer
+     * dots of generation): same values up to float rounding, for every quantized type, with two
+     * matrices in one dispatch.
+     */
+    @ParameterizedTest
+    @EnumSource(names = {"Q4_0", "Q5_0", "Q8_0", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K"})
+    void batchEqualsTokenByToken(GgmlType type) {
+        int k = 512, tokens = 19;
+        int[] rowCounts = {70, 13};
+        TypeOps ops = TypeOps.of(type);
+        Tensor[] ws = new Tensor[rowCounts.length];
+        for (int m = 0; m < ws.length; m++) {
+            MemorySegment data = TestData.segment(type.bytesFor((long) rowCounts[m] * k));
+            for (int r = 0; r < rowCounts[m]; r++)
+                ops.quantize(TestData.row(TestData.Shape.GAUSSIAN, k, 100 * m + r), 0, data, r * type.bytesFor(k), k);
+            ws[m] = new Tensor("w" + m, type, new long[] {k, rowCounts[m]}, data);
+        }
+        float[] x = new float[tokens * k];
+        Random random = new Random(3);
+        for (int i = 0; i < x.length; i++) x[i] = (float) random.nextGaussian();
+        try (ComputePool pool = new ComputePool(2)) {
+            float[][] batch = {new float[tokens * rowCounts[0]], new float[tokens * rowCounts[1]]};
+            EncodedRows enc = new EncodedRows().encode(pool, ops.dotType(), x, tokens, k);
+            MatMul.multiply(pool, ws, enc, batch, new int[] {0, 0}, rowCounts);
+            for (int t = 0; t < tokens; t++) {
+                float[][] one = {new float[rowCounts[0]], new float[rowCounts[1]]};
+                EncodedRows e1 = new EncodedRows().encode(pool, ops.dotType(), java.util.Arrays.copyOfRange(x, t * k, (t + 1) * k), 1, k);
+                MatMul.multiply(pool, ws, e1, one, new int[] {0, 0}, rowCounts);
+                for (int m = 0; m < 2; m++)
+                    for (int r = 0; r < rowCounts[m]; r++)
+                        assertThat(batch[m][t * rowCounts[m] + r]).as("%s matrix %d row %d token %d", type, m, r, t)
+                                .isCloseTo(one[m][r], within(1e-4f * (1 + Math.abs(one[m][r]))));
+            }
+        }
+    }
+}
