@@ -89,8 +89,9 @@ final class PanelGemm {
                     c.intoArray(acc, o);
                 }
         }
-        for (int r = 0; r < rows; r++)
-            for (int t = 0; t < tokens; t++) y[t * ldy + yOffset + r] = acc[(r * np + t / PANEL) * PANEL + t % PANEL];
+        // token-major, so each token's outputs are written as one run (row-major here touched one page per token per row)
+        for (int t = 0; t < tokens; t++)
+            for (int r = 0, o = t * ldy + yOffset, s = (t / PANEL) * PANEL + t % PANEL; r < rows; r++) y[o + r] = acc[r * np * PANEL + s];
     }
 
     /** Accumulators of weight rows r..r+7 × panels p..p+2 over k in [k0, k1), resumed from and saved to {@code acc}. */
