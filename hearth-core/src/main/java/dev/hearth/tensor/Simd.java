@@ -45,24 +45,6 @@ final class Simd {
     static final VectorSpecies<Long> L512 = jdk.incubator.vector.LongVector.SPECIES_512;
     static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
 
-    /**
-     * How far ahead of the block being multiplied a memory-bound dot touches its weight row (one byte
-     * load per ~64 bytes). A core keeps only as many cache misses in flight as its reorder window
-     * holds loads, and the int16 kernels spend ~14 instructions per 34-byte Q8_0 block, so the window
-     * spans ~1 KB: one thread then streamed 14 GB/s from memory while the same kernel ran at 30 GB/s
-     * from cache. Loads that run ahead start the misses early (Java has no prefetch instruction):
-     * measured on one Zen 5 core, 14 → 17-19 GB/s at 768-1280 bytes, less at 512 or 4096.
-     */
-    static final long TOUCH_AHEAD = 768;
-
-    /**
-     * {@code +0f} or {@code -0f} computed from the touched bytes: adding it leaves any float sum as it
-     * was, yet C2 cannot drop the loads behind it (it does not fold {@code x * 0f}: NaN and -0 forbid).
-     */
-    static float keep(int touched) {
-        return (float) touched * 0f;
-    }
-
     /** Two vectors of 16 ints narrowed (truncated) to bytes: lanes 0..15 from lo, 16..31 from hi. */
     static ByteVector narrowToBytes(IntVector lo, IntVector hi) {
         return ((ByteVector) lo.convertShape(I2B, B256, 0)).or((ByteVector) hi.convertShape(I2B, B256, -1));
