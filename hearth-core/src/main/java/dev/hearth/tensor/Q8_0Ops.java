@@ -89,17 +89,41 @@ class Q8_0Ops extends BlockOps {
             FastDecode.q8_0(src, srcOffset, dst, dstOffset, n);
         }
 
+        /**
+         * Four blocks per iteration, spelled out, their offsets constants from one base: C2's own 4x
+         * unrolling of the one-block loop recomputed both addresses from the block index for every block
+         * (34·b, 68·b, with bases spilled to the stack), ~4 extra instructions per block, and a
+         * memory-bound loop with fewer instructions keeps more of its row's cache misses in flight
+         * (one core, from memory: 13 -> 19-21 GB/s). Same operations in the same order as one block at a time.
+         */
         @Override
         public float dot(MemorySegment w, long wOffset, MemorySegment a, long aOffset, int n) {
             checkLength(GgmlType.Q8_0, n);
             FloatVector acc = FloatVector.zero(F512);
-            for (int b = 0; b < n / QK; b++) {
+            int nb = n / QK, b = 0;
+            for (; b + 4 <= nb; b += 4) {
+                long wo = wOffset + 34L * b, ao = aOffset + 68L * b;
+                float d0 = half(w, wo) * f32(a, ao + Q8_0WideOps.D), d1 = half(w, wo + 34) * f32(a, ao + 68 + Q8_0WideOps.D);
+                float d2 = half(w, wo + 68) * f32(a, ao + 136 + Q8_0WideOps.D), d3 = half(w, wo + 102) * f32(a, ao + 204 + Q8_0WideOps.D);
+                ShortVector q0 = (ShortVector) ByteVector.fromMemorySegment(B256, w, wo + 2, ORDER).convertShape(B2S, S512, 0);
+                ShortVector q1 = (ShortVector) ByteVector.fromMemorySegment(B256, w, wo + 36, ORDER).convertShape(B2S, S512, 0);
+                ShortVector q2 = (ShortVector) ByteVector.fromMemorySegment(B256, w, wo + 70, ORDER).convertShape(B2S, S512, 0);
+                ShortVector q3 = (ShortVector) ByteVector.fromMemorySegment(B256, w, wo + 104, ORDER).convertShape(B2S, S512, 0);
+                IntVector t0 = q0.mul(ShortVector.fromMemorySegment(S512, a, ao, ORDER)).reinterpretAsInts();
+                IntVector t1 = q1.mul(ShortVector.fromMemorySegment(S512, a, ao + 68, ORDER)).reinterpretAsInts();
+                IntVector t2 = q2.mul(ShortVector.fromMemorySegment(S512, a, ao + 136, ORDER)).reinterpretAsInts();
+                IntVector t3 = q3.mul(ShortVector.fromMemorySegment(S512, a, ao + 204, ORDER)).reinterpretAsInts();
+                acc = ((FloatVector) t0.add(t0.lanewise(LSHL, 16)).lanewise(ASHR, 16).convert(I2F, 0)).fma(FloatVector.broadcast(F512, d0), acc);
+                acc = ((FloatVector) t1.add(t1.lanewise(LSHL, 16)).lanewise(ASHR, 16).convert(I2F, 0)).fma(FloatVector.broadcast(F512, d1), acc);
+                acc = ((FloatVector) t2.add(t2.lanewise(LSHL, 16)).lanewise(ASHR, 16).convert(I2F, 0)).fma(FloatVector.broadcast(F512, d2), acc);
+                acc = ((FloatVector) t3.add(t3.lanewise(LSHL, 16)).lanewise(ASHR, 16).convert(I2F, 0)).fma(FloatVector.broadcast(F512, d3), acc);
+            }
+            for (; b < nb; b++) {
                 long wo = wOffset + 34L * b, ao = aOffset + 68L * b;
                 float d = half(w, wo) * f32(a, ao + Q8_0WideOps.D);
                 ShortVector wq = (ShortVector) ByteVector.fromMemorySegment(B256, w, wo + 2, ORDER).convertShape(B2S, S512, 0);
                 IntVector t = wq.mul(ShortVector.fromMemorySegment(S512, a, ao, ORDER)).reinterpretAsInts();
-                IntVector s = t.add(t.lanewise(LSHL, 16)).lanewise(ASHR, 16);
-                acc = ((FloatVector) s.convert(I2F, 0)).fma(FloatVector.broadcast(F512, d), acc);
+                acc = ((FloatVector) t.add(t.lanewise(LSHL, 16)).lanewise(ASHR, 16).convert(I2F, 0)).fma(FloatVector.broadcast(F512, d), acc);
             }
             return LaneSum.of(acc);
         }
