@@ -71,13 +71,16 @@ final class FloatGemm {
             x = FloatVector.fromArray(S, a, a5 + i);
             c05 = v0.fma(x, c05); c15 = v1.fma(x, c15); c25 = v2.fma(x, c25); c35 = v3.fma(x, c35);
         }
-        int o = t * ldy + yOffset + r;
-        y[o] = sum(c00); y[o + 1] = sum(c10); y[o + 2] = sum(c20); y[o + 3] = sum(c30); o += ldy;
-        y[o] = sum(c01); y[o + 1] = sum(c11); y[o + 2] = sum(c21); y[o + 3] = sum(c31); o += ldy;
-        y[o] = sum(c02); y[o + 1] = sum(c12); y[o + 2] = sum(c22); y[o + 3] = sum(c32); o += ldy;
-        y[o] = sum(c03); y[o + 1] = sum(c13); y[o + 2] = sum(c23); y[o + 3] = sum(c33); o += ldy;
-        y[o] = sum(c04); y[o + 1] = sum(c14); y[o + 2] = sum(c24); y[o + 3] = sum(c34); o += ldy;
-        y[o] = sum(c05); y[o + 1] = sum(c15); y[o + 2] = sum(c25); y[o + 3] = sum(c35);
+        // accumulators to scratch, reduced there: LaneSum.of(vector) is not inlined into a kernel this
+        // large, and the call boxed all 24 vectors (12% of a Q4_K_M prompt's time, measured with perf)
+        float[] s = SCRATCH.get();
+        c00.intoArray(s, 0); c10.intoArray(s, 16); c20.intoArray(s, 32); c30.intoArray(s, 48);
+        c01.intoArray(s, 64); c11.intoArray(s, 80); c21.intoArray(s, 96); c31.intoArray(s, 112);
+        c02.intoArray(s, 128); c12.intoArray(s, 144); c22.intoArray(s, 160); c32.intoArray(s, 176);
+        c03.intoArray(s, 192); c13.intoArray(s, 208); c23.intoArray(s, 224); c33.intoArray(s, 240);
+        c04.intoArray(s, 256); c14.intoArray(s, 272); c24.intoArray(s, 288); c34.intoArray(s, 304);
+        c05.intoArray(s, 320); c15.intoArray(s, 336); c25.intoArray(s, 352); c35.intoArray(s, 368);
+        store(s, 6, t, r, y, yOffset, ldy);
     }
 
     private static void kernel4x3(float[] w, int r, float[] a, int t, int k, float[] y, int yOffset, int ldy) {
@@ -98,11 +101,11 @@ final class FloatGemm {
             v = FloatVector.fromArray(S, w, w3 + i);
             c30 = v.fma(x0, c30); c31 = v.fma(x1, c31); c32 = v.fma(x2, c32);
         }
-        int o0 = t * ldy + yOffset + r, o1 = o0 + ldy, o2 = o1 + ldy;
-        y[o0] = sum(c00); y[o1] = sum(c01); y[o2] = sum(c02);
-        y[o0 + 1] = sum(c10); y[o1 + 1] = sum(c11); y[o2 + 1] = sum(c12);
-        y[o0 + 2] = sum(c20); y[o1 + 2] = sum(c21); y[o2 + 2] = sum(c22);
-        y[o0 + 3] = sum(c30); y[o1 + 3] = sum(c31); y[o2 + 3] = sum(c32);
+        float[] s = SCRATCH.get();
+        c00.intoArray(s, 0); c10.intoArray(s, 16); c20.intoArray(s, 32); c30.intoArray(s, 48);
+        c01.intoArray(s, 64); c11.intoArray(s, 80); c21.intoArray(s, 96); c31.intoArray(s, 112);
+        c02.intoArray(s, 128); c12.intoArray(s, 144); c22.intoArray(s, 160); c32.intoArray(s, 176);
+        store(s, 3, t, r, y, yOffset, ldy);
     }
 
     static float dot(float[] w, int wo, float[] a, int ao, int k) {
@@ -120,5 +123,17 @@ final class FloatGemm {
 
     private static float sum(FloatVector v) {
         return LaneSum.of(v);
+    }
+
+    /** Per thread: the 24 accumulators of a 4×6 tile, 16 lanes each. */
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[24 * 16]);
+
+    /**
+     * Reduces the tile in {@code s} (accumulator of row r+i, token t+j at {@code 16·(4j+i)}) into y,
+     * each by {@link LaneSum#of}'s tree; no vector crosses a call.
+     */
+    private static void store(float[] s, int tokens, int t, int r, float[] y, int yOffset, int ldy) {
+        for (int j = 0; j < tokens; j++)
+            for (int i = 0; i < 4; i++) y[(t + j) * ldy + yOffset + r + i] = LaneSum.of(s, 16 * (4 * j + i));
     }
 }

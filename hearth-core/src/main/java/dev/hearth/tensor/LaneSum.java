@@ -22,6 +22,15 @@ public final class LaneSum {
 
     private LaneSum() {}
 
+    /** {@link #of(FloatVector)} of the 16 floats at {@code s[o ..]}, for callers that must not pass a vector to a call. */
+    static float of(float[] s, int o) {
+        FloatVector v = FloatVector.fromArray(S16, s, o);
+        v = v.add(v.rearrange(HALF8));
+        v = v.add(v.rearrange(HALF4));
+        v = v.add(v.rearrange(HALF2));
+        return v.lane(0) + v.lane(1);
+    }
+
     public static float of(FloatVector v) {
         if (v.length() == 16) {
             v = v.add(v.rearrange(HALF8));
