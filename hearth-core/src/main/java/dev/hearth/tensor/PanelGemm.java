@@ -79,6 +79,10 @@ final class PanelGemm {
             int p = 0;
             for (; p + 3 <= np; p += 3)
                 for (int r = 0; r < rows8; r += 8) kernel8x3(w, r, packed, p, np, k0, k1, k, acc);
+            if (p + 2 <= np) {
+                for (int r = 0; r < rows8; r += 8) kernel8x2(w, r, packed, p, np, k0, k1, k, acc);
+                p += 2;
+            }
             for (; p < np; p++)
                 for (int r = 0; r < rows8; r += 8) kernel8x1(w, r, packed, p, np, k0, k1, k, acc);
             for (int r = rows8; r < rows; r++)
@@ -148,7 +152,56 @@ final class PanelGemm {
         c70.intoArray(acc, o + 7 * rs); c71.intoArray(acc, o + 7 * rs + 16); c72.intoArray(acc, o + 7 * rs + 32);
     }
 
-    /** Rows r..r+7 × panel p (the panels left over after groups of three). */
+    /** Rows r..r+7 × panels p, p+1 (two panels left over after groups of three). */
+    private static void kernel8x2(float[] w, int r, float[] packed, int p, int np, int k0, int k1, int k, float[] acc) {
+        int w0 = r * k, w1 = w0 + k, w2 = w1 + k, w3 = w2 + k, w4 = w3 + k, w5 = w4 + k, w6 = w5 + k, w7 = w6 + k;
+        int a0 = p * PANEL * k, a1 = a0 + PANEL * k;
+        int o = (r * np + p) * PANEL, rs = np * PANEL;
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
+        if (k0 == 0) {
+            c00 = FloatVector.zero(S); c01 = c00; c10 = c00; c11 = c00; c20 = c00; c21 = c00; c30 = c00; c31 = c00;
+            c40 = c00; c41 = c00; c50 = c00; c51 = c00; c60 = c00; c61 = c00; c70 = c00; c71 = c00;
+        } else {
+            c00 = FloatVector.fromArray(S, acc, o); c01 = FloatVector.fromArray(S, acc, o + 16);
+            c10 = FloatVector.fromArray(S, acc, o + rs); c11 = FloatVector.fromArray(S, acc, o + rs + 16);
+            c20 = FloatVector.fromArray(S, acc, o + 2 * rs); c21 = FloatVector.fromArray(S, acc, o + 2 * rs + 16);
+            c30 = FloatVector.fromArray(S, acc, o + 3 * rs); c31 = FloatVector.fromArray(S, acc, o + 3 * rs + 16);
+            c40 = FloatVector.fromArray(S, acc, o + 4 * rs); c41 = FloatVector.fromArray(S, acc, o + 4 * rs + 16);
+            c50 = FloatVector.fromArray(S, acc, o + 5 * rs); c51 = FloatVector.fromArray(S, acc, o + 5 * rs + 16);
+            c60 = FloatVector.fromArray(S, acc, o + 6 * rs); c61 = FloatVector.fromArray(S, acc, o + 6 * rs + 16);
+            c70 = FloatVector.fromArray(S, acc, o + 7 * rs); c71 = FloatVector.fromArray(S, acc, o + 7 * rs + 16);
+        }
+        for (int i = k0; i < k1; i++) {
+            FloatVector x0 = FloatVector.fromArray(S, packed, a0 + PANEL * i);
+            FloatVector x1 = FloatVector.fromArray(S, packed, a1 + PANEL * i);
+            FloatVector v = FloatVector.broadcast(S, w[w0 + i]);
+            c00 = x0.fma(v, c00); c01 = x1.fma(v, c01);
+            v = FloatVector.broadcast(S, w[w1 + i]);
+            c10 = x0.fma(v, c10); c11 = x1.fma(v, c11);
+            v = FloatVector.broadcast(S, w[w2 + i]);
+            c20 = x0.fma(v, c20); c21 = x1.fma(v, c21);
+            v = FloatVector.broadcast(S, w[w3 + i]);
+            c30 = x0.fma(v, c30); c31 = x1.fma(v, c31);
+            v = FloatVector.broadcast(S, w[w4 + i]);
+            c40 = x0.fma(v, c40); c41 = x1.fma(v, c41);
+            v = FloatVector.broadcast(S, w[w5 + i]);
+            c50 = x0.fma(v, c50); c51 = x1.fma(v, c51);
+            v = FloatVector.broadcast(S, w[w6 + i]);
+            c60 = x0.fma(v, c60); c61 = x1.fma(v, c61);
+            v = FloatVector.broadcast(S, w[w7 + i]);
+            c70 = x0.fma(v, c70); c71 = x1.fma(v, c71);
+        }
+        c00.intoArray(acc, o); c01.intoArray(acc, o + 16);
+        c10.intoArray(acc, o + rs); c11.intoArray(acc, o + rs + 16);
+        c20.intoArray(acc, o + 2 * rs); c21.intoArray(acc, o + 2 * rs + 16);
+        c30.intoArray(acc, o + 3 * rs); c31.intoArray(acc, o + 3 * rs + 16);
+        c40.intoArray(acc, o + 4 * rs); c41.intoArray(acc, o + 4 * rs + 16);
+        c50.intoArray(acc, o + 5 * rs); c51.intoArray(acc, o + 5 * rs + 16);
+        c60.intoArray(acc, o + 6 * rs); c61.intoArray(acc, o + 6 * rs + 16);
+        c70.intoArray(acc, o + 7 * rs); c71.intoArray(acc, o + 7 * rs + 16);
+    }
+
+    /** Rows r..r+7 × panel p (one panel left over). */
     private static void kernel8x1(float[] w, int r, float[] packed, int p, int np, int k0, int k1, int k, float[] acc) {
         int w0 = r * k, w1 = w0 + k, w2 = w1 + k, w3 = w2 + k, w4 = w3 + k, w5 = w4 + k, w6 = w5 + k, w7 = w6 + k;
         int a0 = p * PANEL * k;

@@ -14,11 +14,12 @@ import org.junit.jupiter.params.provider.EnumSource;
 class PanelGemmTest {
     /**
      * Every output is one FMA chain in k order: bit-equal to {@code Math.fma} in a plain loop, across
-     * row octets and leftover rows, panel triples and leftover (padded) panels, and k chunks.
+     * row octets and leftover rows, panel triples and a leftover pair or single (padded) panel, and k chunks.
      */
-    @Test
-    void eachOutputIsOneFmaChainInKOrder() {
-        int rows = 21, tokens = 53, k = 2 * PanelGemm.KC + 48, ldy = rows + 5, yOffset = 3;
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {53, 80})
+    void eachOutputIsOneFmaChainInKOrder(int tokens) {
+        int rows = 21, k = 2 * PanelGemm.KC + 48, ldy = rows + 5, yOffset = 3;
         Random random = new Random(7);
         float[] w = new float[rows * k], a = new float[tokens * k];
         for (int i = 0; i < w.length; i++) w[i] = (float) random.nextGaussian();
