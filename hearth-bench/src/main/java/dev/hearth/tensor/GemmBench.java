@@ -5,9 +5,10 @@ import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.*;
 
 /**
- * One thread's float GEMM, the compute half of prompt processing ({@link FloatGemm}): a block of 16
- * decoded weight rows times 512 tokens, {@code k} wide. One op is one floating-point operation, so
- * the score in ops/ns is GFLOP/s — against {@code MachineBench.fmaPeak}.
+ * One thread's float GEMMs, the compute half of prompt processing: {@link FloatGemm} (F32/F16/BF16
+ * weights; 16 decoded rows) and {@link PanelGemm} (quantized weights; 64 decoded rows) times 512
+ * tokens, {@code k} wide. One op is one floating-point operation, so the score in ops/ns is GFLOP/s
+ * — against {@code MachineBench.fmaPeak}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -16,20 +17,30 @@ import org.openjdk.jmh.annotations.*;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Djdk.incubator.vector.VECTOR_ACCESS_OOB_CHECK=0"})
 public class GemmBench {
-    private static final int ROWS = 16, TOKENS = 512, K = 2048;
-    private final float[] w = new float[ROWS * K], a = new float[TOKENS * K], y = new float[TOKENS * ROWS];
+    private static final int ROWS = 16, PANEL_ROWS = 64, TOKENS = 512, K = 2048;
+    private final float[] w = new float[PANEL_ROWS * K], a = new float[TOKENS * K], y = new float[TOKENS * PANEL_ROWS];
+    private final float[] packed = new float[PanelGemm.packedLength(TOKENS, K)];
+    private final float[] acc = new float[PanelGemm.scratchLength(PANEL_ROWS, TOKENS)];
 
     @Setup
     public void setUp() {
         Random random = new Random(1);
         for (int i = 0; i < w.length; i++) w[i] = (float) random.nextGaussian();
         for (int i = 0; i < a.length; i++) a[i] = (float) random.nextGaussian();
+        for (int t = 0; t < TOKENS; t++) PanelGemm.pack(a, t * K, t, K, packed);
     }
 
     @Benchmark
     @OperationsPerInvocation(2 * ROWS * TOKENS * K)
     public float[] gemm16x512x2048() {
         FloatGemm.multiply(w, ROWS, a, TOKENS, K, y, 0, ROWS);
+        return y;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(2 * PANEL_ROWS * TOKENS * K)
+    public float[] panelGemm64x512x2048() {
+        PanelGemm.multiply(w, PANEL_ROWS, packed, TOKENS, K, y, 0, PANEL_ROWS, acc);
         return y;
     }
 }
