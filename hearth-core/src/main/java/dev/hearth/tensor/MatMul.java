@@ -75,8 +75,9 @@ public final class MatMul {
         }
         MemorySegment xd = x.segment();
         if (tokens == 1) {
-            // generation: each thread's share of rows as one dotRows run per matrix (a loop C2 compiles on
-            // its own; the general loop below, dot inlined under the token loop, streamed ~20% slower)
+            // generation: each thread's share of rows as one dotRows run per matrix, a loop C2 compiles on
+            // its own (1B Q8_0 output matrix, one thread: 25.0-25.4 GB/s, against 24.1 with the dot inlined
+            // under the token loop below)
             pool.run(work, (t, nt) -> {
                 int g = ComputePool.split(totalRows, t, nt), end = ComputePool.split(totalRows, t + 1, nt);
                 for (int i = 0; i < m && g < end; i++) {
