@@ -4,11 +4,12 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The compute-bound half of prompt processing: {@code y[t][r] = Σ_k w[r][k] · a[t][k]} on float rows,
- * register-blocked 4 weight rows × 6 activation rows so that each vector load feeds several FMAs:
+ * The compute-bound half of prompt processing for F32/F16/BF16 weights (quantized ones use
+ * {@link PanelGemm}): {@code y[t][r] = Σ_k w[r][k] · a[t][k]} on float rows, register-blocked 4 weight rows × 6 activation rows so that each vector load feeds several FMAs:
  * 10 loads per 24 FMAs (4 × 3 needed 7 per 12 and was bound by the loads at ~60% of the FMA peak;
- * 24 accumulators + 5 operands still fit the 32 vector registers). Tokens are the outer loop, so
- * six activation rows stay in L1 while the weight block (decoded, L2-sized) is swept. Rows are contiguous with stride
+ * 24 accumulators + 5 operands still fit the 32 vector registers). Tokens are the outer loop and k
+ * is walked in chunks ({@link #KC}), so a chunk of six activation rows stays in L1 while the weight
+ * block (decoded, L2-sized) is swept. Rows are contiguous with stride
  * {@code k}; {@code k} is a multiple of the vector length (every GGUF row length Hearth runs is a
  * multiple of 32).
  *
@@ -36,8 +37,11 @@ final class FloatGemm {
         }
         int rows4 = rows - rows % 4;
         int t = 0;
-        for (; t + 6 <= tokens; t += 6)
-            for (int r = 0; r < rows4; r += 4) kernel4x6(w, r, a, t, k, y, yOffset, ldy);
+        float[] save = SAVE.get();
+        if (save.length < rows4 * 5 * L) SAVE.set(save = new float[rows4 * 5 * L]);
+        for (; t + 5 <= tokens; t += 5)
+            for (int k0 = 0; k0 < k; k0 += KC)
+                for (int r = 0; r < rows4; r += 4) kernel4x5(w, r, a, t, k, k0, Math.min(k, k0 + KC), save, r * 5 * L, y, yOffset, ldy);
         for (; t + 3 <= tokens; t += 3)
             for (int r = 0; r < rows4; r += 4) kernel4x3(w, r, a, t, k, y, yOffset, ldy);
         for (; t < tokens; t++)
@@ -46,14 +50,34 @@ final class FloatGemm {
             for (t = 0; t < tokens; t++) y[t * ldy + yOffset + r] = dot(w, r * k, a, t * k, k);
     }
 
-    private static void kernel4x6(float[] w, int r, float[] a, int t, int k, float[] y, int yOffset, int ldy) {
+    /**
+     * The 4×6 tile over k in [k0, k1), its 24 accumulators resumed from and saved to {@code save[so ..]}
+     * (accumulator of row r+i, token t+j at {@code so + 16·(4j+i)}); after the last chunk they are reduced
+     * into y. The FMA chains resume where they stopped, so the sums are those of one pass over k.
+     */
+    private static void kernel4x5(float[] w, int r, float[] a, int t, int k, int k0, int k1, float[] save, int so, float[] y, int yOffset, int ldy) {
         int w0 = r * k, w1 = w0 + k, w2 = w1 + k, w3 = w2 + k;
-        int a0 = t * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k, a4 = a3 + k, a5 = a4 + k;
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00, c04 = c00, c05 = c00;
-        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00, c14 = c00, c15 = c00;
-        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00, c24 = c00, c25 = c00;
-        FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00, c34 = c00, c35 = c00;
-        for (int i = 0; i < k; i += L) {
+        int a0 = t * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k, a4 = a3 + k;
+        FloatVector c00, c01, c02, c03, c04, c10, c11, c12, c13, c14;
+        FloatVector c20, c21, c22, c23, c24, c30, c31, c32, c33, c34;
+        if (k0 == 0) {
+            c00 = FloatVector.zero(S); c01 = c00; c02 = c00; c03 = c00; c04 = c00;
+            c10 = c00; c11 = c00; c12 = c00; c13 = c00; c14 = c00;
+            c20 = c00; c21 = c00; c22 = c00; c23 = c00; c24 = c00;
+            c30 = c00; c31 = c00; c32 = c00; c33 = c00; c34 = c00;
+        } else {
+            c00 = FloatVector.fromArray(S, save, so); c10 = FloatVector.fromArray(S, save, so + 16);
+            c20 = FloatVector.fromArray(S, save, so + 32); c30 = FloatVector.fromArray(S, save, so + 48);
+            c01 = FloatVector.fromArray(S, save, so + 64); c11 = FloatVector.fromArray(S, save, so + 80);
+            c21 = FloatVector.fromArray(S, save, so + 96); c31 = FloatVector.fromArray(S, save, so + 112);
+            c02 = FloatVector.fromArray(S, save, so + 128); c12 = FloatVector.fromArray(S, save, so + 144);
+            c22 = FloatVector.fromArray(S, save, so + 160); c32 = FloatVector.fromArray(S, save, so + 176);
+            c03 = FloatVector.fromArray(S, save, so + 192); c13 = FloatVector.fromArray(S, save, so + 208);
+            c23 = FloatVector.fromArray(S, save, so + 224); c33 = FloatVector.fromArray(S, save, so + 240);
+            c04 = FloatVector.fromArray(S, save, so + 256); c14 = FloatVector.fromArray(S, save, so + 272);
+            c24 = FloatVector.fromArray(S, save, so + 288); c34 = FloatVector.fromArray(S, save, so + 304);
+        }
+        for (int i = k0; i < k1; i += L) {
             FloatVector v0 = FloatVector.fromArray(S, w, w0 + i);
             FloatVector v1 = FloatVector.fromArray(S, w, w1 + i);
             FloatVector v2 = FloatVector.fromArray(S, w, w2 + i);
@@ -68,19 +92,15 @@ final class FloatGemm {
             c03 = v0.fma(x, c03); c13 = v1.fma(x, c13); c23 = v2.fma(x, c23); c33 = v3.fma(x, c33);
             x = FloatVector.fromArray(S, a, a4 + i);
             c04 = v0.fma(x, c04); c14 = v1.fma(x, c14); c24 = v2.fma(x, c24); c34 = v3.fma(x, c34);
-            x = FloatVector.fromArray(S, a, a5 + i);
-            c05 = v0.fma(x, c05); c15 = v1.fma(x, c15); c25 = v2.fma(x, c25); c35 = v3.fma(x, c35);
         }
         // accumulators to scratch, reduced there: LaneSum.of(vector) is not inlined into a kernel this
         // large, and the call boxed all 24 vectors (12% of a Q4_K_M prompt's time, measured with perf)
-        float[] s = SCRATCH.get();
-        c00.intoArray(s, 0); c10.intoArray(s, 16); c20.intoArray(s, 32); c30.intoArray(s, 48);
-        c01.intoArray(s, 64); c11.intoArray(s, 80); c21.intoArray(s, 96); c31.intoArray(s, 112);
-        c02.intoArray(s, 128); c12.intoArray(s, 144); c22.intoArray(s, 160); c32.intoArray(s, 176);
-        c03.intoArray(s, 192); c13.intoArray(s, 208); c23.intoArray(s, 224); c33.intoArray(s, 240);
-        c04.intoArray(s, 256); c14.intoArray(s, 272); c24.intoArray(s, 288); c34.intoArray(s, 304);
-        c05.intoArray(s, 320); c15.intoArray(s, 336); c25.intoArray(s, 352); c35.intoArray(s, 368);
-        store(s, 6, t, r, y, yOffset, ldy);
+        c00.intoArray(save, so); c10.intoArray(save, so + 16); c20.intoArray(save, so + 32); c30.intoArray(save, so + 48);
+        c01.intoArray(save, so + 64); c11.intoArray(save, so + 80); c21.intoArray(save, so + 96); c31.intoArray(save, so + 112);
+        c02.intoArray(save, so + 128); c12.intoArray(save, so + 144); c22.intoArray(save, so + 160); c32.intoArray(save, so + 176);
+        c03.intoArray(save, so + 192); c13.intoArray(save, so + 208); c23.intoArray(save, so + 224); c33.intoArray(save, so + 240);
+        c04.intoArray(save, so + 256); c14.intoArray(save, so + 272); c24.intoArray(save, so + 288); c34.intoArray(save, so + 304);
+        if (k1 == k) store(save, so, 5, t, r, y, yOffset, ldy);
     }
 
     private static void kernel4x3(float[] w, int r, float[] a, int t, int k, float[] y, int yOffset, int ldy) {
@@ -105,7 +125,7 @@ final class FloatGemm {
         c00.intoArray(s, 0); c10.intoArray(s, 16); c20.intoArray(s, 32); c30.intoArray(s, 48);
         c01.intoArray(s, 64); c11.intoArray(s, 80); c21.intoArray(s, 96); c31.intoArray(s, 112);
         c02.intoArray(s, 128); c12.intoArray(s, 144); c22.intoArray(s, 160); c32.intoArray(s, 176);
-        store(s, 3, t, r, y, yOffset, ldy);
+        store(s, 0, 3, t, r, y, yOffset, ldy);
     }
 
     static float dot(float[] w, int wo, float[] a, int ao, int k) {
@@ -125,15 +145,24 @@ final class FloatGemm {
         return LaneSum.of(v);
     }
 
-    /** Per thread: the 24 accumulators of a 4×6 tile, 16 lanes each. */
-    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[24 * 16]);
+    /** Per thread: the 12 accumulators of a 4×3 tile, 16 lanes each. */
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[12 * 16]);
+    /** Per thread: the saved accumulators of every 4×6 tile of a 6-token group while k is walked in chunks. */
+    private static final ThreadLocal<float[]> SAVE = ThreadLocal.withInitial(() -> new float[0]);
 
     /**
-     * Reduces the tile in {@code s} (accumulator of row r+i, token t+j at {@code 16·(4j+i)}) into y,
-     * each by {@link LaneSum#of}'s tree; no vector crosses a call.
+     * k is walked in chunks of this many so that a tile's operands (4 weight rows and 6 activation rows
+     * of the chunk, 20 KB) stay in L1 while the block's rows are swept; unchunked, the 6 activation rows
+     * (48 KB at k = 2048, 192 KB at 8192) were re-read from L2 on every k step.
      */
-    private static void store(float[] s, int tokens, int t, int r, float[] y, int yOffset, int ldy) {
+    static final int KC = 512;
+
+    /**
+     * Reduces the tile at {@code s[so ..]} (accumulator of row r+i, token t+j at {@code so + 16·(4j+i)})
+     * into y, each by {@link LaneSum#of}'s tree; no vector crosses a call.
+     */
+    private static void store(float[] s, int so, int tokens, int t, int r, float[] y, int yOffset, int ldy) {
         for (int j = 0; j < tokens; j++)
-            for (int i = 0; i < 4; i++) y[(t + j) * ldy + yOffset + r + i] = LaneSum.of(s, 16 * (4 * j + i));
+            for (int i = 0; i < 4; i++) y[(t + j) * ldy + yOffset + r + i] = LaneSum.of(s, so + 16 * (4 * j + i));
     }
 }
