@@ -2,12 +2,15 @@ package dev.hearth.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hearth.tensor.ComputePool;
 import dev.hearth.tensor.FloatOps;
 import dev.hearth.tensor.HalfRows;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The F16 KV cache keeps float16 bits, 2 bytes per value, and reads them back exactly: a stored row widens to
@@ -106,6 +109,58 @@ class HalfCacheTest {
                 HalfAccumulator.fma(a * HalfRows.SCALE, h, 2L * off, acc, n);
                 HalfAccumulator.fma(a, w, 0, accWant, n);
                 assertThat(acc).as("f16 fma n=%d a=%s", n, a).containsExactly(accWant);
+            }
+        }
+    }
+
+    /**
+     * The readers' exact path (rows widened with Float.float16ToFloat, taken when a layer ever stored ±infinity or
+     * NaN, or when a tiled query is too large to scale) and their shortcut give the same attention output bit for
+     * bit, in every flavour: -fa 0 (F16 and Q8_0 K); flash attention in tiles (a step of 80 tokens), one position
+     * at a time (a step of 16, and a Q8_0 K with an F16 V), split over the cells (one token at position 700).
+     * (At the attention kernels, not through a whole model: the model's SwiGLU uses the Vector API's EXP, whose
+     * last bit differs between interpreted and C2-compiled code, so two sessions' logits can differ by JIT timing.)
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"-fa 0", "-fa 0 -ctk q8_0", "-fa 1", "-fa 1 -ctk q8_0"})
+    void exactAndShortcutReadersGiveTheSameAttention(String flags) {
+        CacheOptions o = CacheOptions.resolve(flags.contains("-fa 1") ? "on" : "off", flags.contains("q8_0") ? "q8_0" : "f16", "f16");
+        ModelConfig c = new ModelConfig("llama", 512, 2, 8, 2, 64, 64, 1024, 256, 4096, 1e-5f, 10000f, 64, 1f);
+        SplittableRandom rnd = new SplittableRandom(21);
+        KvCache fast = new KvCache(c, 768, o), exact = new KvCache(c, 768, o);
+        float[] k = new float[c.kvDimK()], v = new float[c.kvDimV()];
+        for (int pos = 0; pos < 701; pos++) {
+            for (int i = 0; i < k.length; i++) k[i] = (float) (rnd.nextGaussian() * (i % 7 == 0 ? 1e-5 : 2)); // some subnormal halves
+            for (int i = 0; i < v.length; i++) v[i] = (float) (rnd.nextGaussian() * (i % 5 == 0 ? 1e-6 : 1));
+            for (int l = 0; l < 2; l++) {
+                fast.store(l, pos, k, 0, v, 0);
+                exact.store(l, pos, k, 0, v, 0);
+            }
+        }
+        java.util.Arrays.fill(exact.nonFinite, true);
+        try (ComputePool pool = new ComputePool(2)) {
+            Workspace ws = new Workspace(c, pool.threads(), 80, 768);
+            for (int[] step : new int[][] {{620, 80}, {600, 16}, {700, 1}, {3, 5}}) {
+                int first = step[0], n = step[1];
+                float[] q = new float[n * c.qDim()];
+                for (int i = 0; i < q.length; i++) q[i] = (float) (rnd.nextGaussian() * 3);
+                int[] positions = java.util.stream.IntStream.range(first, first + n).toArray();
+                float[] outFast = new float[n * c.heads() * c.headDimV()], outExact = outFast.clone();
+                for (int l = 0; l < 2; l++) {
+                    KvCache[] fc = new KvCache[n], ec = new KvCache[n];
+                    java.util.Arrays.fill(fc, fast);
+                    java.util.Arrays.fill(ec, exact);
+                    if (o.flashAttention()) {
+                        FlashAttention.attend(c, pool, ws, new Batch(new int[n], fc, positions, new int[0]), l, q, outFast, 0.125f, 0f, 0);
+                        FlashAttention.attend(c, pool, ws, new Batch(new int[n], ec, positions, new int[0]), l, q, outExact, 0.125f, 0f, 0);
+                    } else {
+                        Attention.attend(c, pool, ws, new Batch(new int[n], fc, positions, new int[0]), l, q, outFast);
+                        Attention.attend(c, pool, ws, new Batch(new int[n], ec, positions, new int[0]), l, q, outExact);
+                    }
+                    boolean same = java.util.Arrays.equals(outFast, outExact); // bit for bit (Float.equals)
+                    assertThat(same).as("%s, layer %d, %d tokens from %d", flags, l, n, first).isTrue();
+                    assertThat(outFast).as("non-zero output").isNotEqualTo(new float[outFast.length]);
+                }
             }
         }
     }
