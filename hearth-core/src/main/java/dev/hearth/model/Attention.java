@@ -2,6 +2,8 @@ package dev.hearth.model;
 
 import dev.hearth.tensor.ComputePool;
 import dev.hearth.tensor.FloatOps;
+import dev.hearth.tensor.HalfRows;
+import java.lang.foreign.MemorySegment;
 
 /**
  * Causal grouped-query attention over the KV cache, computed as llama.cpp does without flash
@@ -9,7 +11,8 @@ import dev.hearth.tensor.FloatOps;
  * before the product), softmax(scores × 1/√d) with the sum in double, then the weights rounded to
  * float16 and multiplied with V. With a Q8_0 K cache the query is quantized to Q8_0 instead (K's
  * vec_dot_type, as ggml's mul_mat converts it) and the scores are integer dots. The V cache is F16
- * here: llama.cpp refuses a quantized V without flash attention ({@link CacheOptions}).
+ * here: llama.cpp refuses a quantized V without flash attention ({@link CacheOptions}). F16 rows are read as
+ * float16 bits ({@link HalfRows}), with the same results as the floats they widen to.
  */
 final class Attention {
     private Attention() {}
@@ -34,14 +37,15 @@ final class Attention {
         int n = b.size();
         int heads = c.heads(), dk = c.headDimK(), dv = c.headDimV();
         int group = heads / c.headsKv();
-        int kvK = c.kvDimK(), kvV = c.kvDimV(), qDim = c.qDim(), oDim = heads * dv;
+        int qDim = c.qDim(), oDim = heads * dv;
         int work = n * heads;
         long cost = 0;
         for (int t = 0; t < n; t++) cost += (long) heads * (b.positions()[t] + 1) * (dk + dv);
         pool.run(cost, (thread, threads) -> {
             float[] scores = ws.scores[thread];
             float[] qh = ws.qHead[thread];
-            java.lang.foreign.MemorySegment qq = ws.qHeadQ8[thread];
+            MemorySegment qq = ws.qHeadQ8[thread];
+            float[] row = ws.kvRow[thread]; // an F16 row widened exactly, when the layer holds a non-finite value
             for (int w = ComputePool.split(work, thread, threads), end = ComputePool.split(work, thread + 1, threads); w < end; w++) {
                 int t = w / heads, h = w % heads, g = h / group;
                 int len = b.positions()[t] + 1; // causal: positions 0 .. its own
@@ -49,17 +53,24 @@ final class Attention {
                 KvCache cache = b.caches()[t];
                 int r0 = cache.base[layer]; // the position in row 0 (a sliding layer's cache keeps only recent rows)
                 if (first < r0) throw new IllegalStateException("layer " + layer + ": position " + first + " is no longer in the cache");
-                float[] keys = cache.keys == null ? null : cache.keys[layer], values = cache.values[layer];
-                java.lang.foreign.MemorySegment keysQ8 = cache.keys == null ? cache.keysQ8[layer] : null;
-                long kHead = (long) g * dk / 32 * 34;
+                MemorySegment keys = cache.keys[layer], values = cache.values[layer];
+                boolean fast = !cache.nonFinite[layer]; // F16 rows read through HalfRows' scaled shortcut, else widened exactly
+                long kHead = cache.kF16 ? 2L * g * dk : (long) g * dk / 32 * 34, vHead = 2L * g * dv;
                 System.arraycopy(q, t * qDim + h * dk, qh, 0, dk);
                 if (cache.kRot > 0) Hadamard.rotate(qh, 0, dk, cache.kRot); // rotated like the keys were
-                if (keysQ8 != null) KvCache.Q8_QUERY.quantizeActivations(qh, 0, qq, 0, dk);
+                if (!cache.kF16) KvCache.Q8_QUERY.quantizeActivations(qh, 0, qq, 0, dk);
                 else FloatOps.roundToF16(qh, 0, dk);
+                if (cache.kF16 && fast) for (int d = 0; d < dk; d++) qh[d] *= HalfRows.SCALE; // exact: |qh| ≤ 65504 or infinite
                 float max = Float.NEGATIVE_INFINITY;
                 for (int j = first; j < len; j++) {
-                    float sc = keysQ8 != null ? KvCache.Q8.dot(keysQ8, (j - r0) * cache.kRowBytes + kHead, qq, 0, dk)
-                            : FloatOps.dot(qh, 0, keys, (j - r0) * kvK + g * dk, dk);
+                    long kRow = (j - r0) * cache.kRowBytes + kHead;
+                    float sc;
+                    if (!cache.kF16) sc = KvCache.Q8.dot(keys, kRow, qq, 0, dk);
+                    else if (fast) sc = HalfRows.dot(qh, 0, keys, kRow, dk);
+                    else {
+                        HalfRows.widen(keys, kRow, row, 0, dk);
+                        sc = FloatOps.dot(qh, 0, row, 0, dk);
+                    }
                     if (softcap > 0f) sc = (float) Math.tanh(sc * (1f / softcap)) * softcap;
                     sc *= scale;
                     scores[j] = sc;
@@ -76,7 +87,12 @@ final class Attention {
                 java.util.Arrays.fill(out, o, o + dv, 0f);
                 for (int j = first; j < len; j++) {
                     float p = Float.float16ToFloat(Float.floatToFloat16(scores[j] * inv));
-                    FloatOps.axpy(p, values, (j - r0) * cache.vStride + g * dv, out, o, dv);
+                    long vRow = (j - r0) * cache.vRowBytes + vHead;
+                    if (fast) HalfRows.axpy(p * HalfRows.SCALE, values, vRow, out, o, dv); // p·2¹¹² is exact: p ∈ [0, 1]
+                    else {
+                        HalfRows.widen(values, vRow, row, 0, dv);
+                        FloatOps.axpy(p, row, 0, out, o, dv);
+                    }
                 }
             }
         });

@@ -2,6 +2,7 @@ package dev.hearth.model;
 
 import dev.hearth.tensor.ComputePool;
 import dev.hearth.tensor.FloatOps;
+import dev.hearth.tensor.HalfRows;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -99,8 +100,10 @@ final class FlashAttention {
         // the query (rotated like the keys, if they are) in K's dot type (ggml: q_to_vec_dot = from_float of K's vec_dot_type)
         System.arraycopy(q, qOff, qh, 0, dk);
         if (cache.kRot > 0) Hadamard.rotate(qh, 0, dk, cache.kRot);
-        if (cache.keys == null) KvCache.Q8_QUERY.quantizeActivations(qh, 0, ws.qHeadQ8[thread], 0, dk);
+        if (!cache.kF16) KvCache.Q8_QUERY.quantizeActivations(qh, 0, ws.qHeadQ8[thread], 0, dk);
         else FloatOps.roundToF16(qh, 0, dk);
+        // F16 keys are read through HalfRows' shortcut, which wants the query times 2¹¹² (exact: |qh| ≤ 65504 or infinite)
+        if (cache.kF16 && !cache.nonFinite[layer]) for (int d = 0; d < dk; d++) qh[d] *= HalfRows.SCALE;
 
         if (chunks <= 1) {
             run(ws, thread, cache, layer, g, dk, dv, first, pos, scale, softcap);
@@ -134,18 +137,24 @@ final class FlashAttention {
      */
     private static void run(Workspace ws, int thread, KvCache cache, int layer, int g, int dk, int dv,
                             int lo, int hi, float scale, float softcap) {
-        float[] qh = ws.qHead[thread], acc = ws.headAcc[thread], vRow = ws.vRow[thread];
+        float[] qh = ws.qHead[thread], acc = ws.headAcc[thread], decoded = ws.vRow[thread], row = ws.kvRow[thread];
         MemorySegment qq = ws.qHeadQ8[thread];
-        boolean kQ8 = cache.keys == null, vF16 = cache.values != null;
-        float[] keys = kQ8 ? null : cache.keys[layer], values = vF16 ? cache.values[layer] : null;
-        MemorySegment keysQ8 = kQ8 ? cache.keysQ8[layer] : null, valuesQ8 = vF16 ? null : cache.valuesQ8[layer];
-        int kvK = cache.kvDimK, kvV = cache.vStride;
-        long kHead = (long) g * dk / 32 * 34, vHead = (long) g * dv / 32 * 34;
+        boolean kF16 = cache.kF16, vF16 = cache.vF16;
+        boolean fast = !cache.nonFinite[layer]; // F16 rows through HalfRows' scaled shortcut (qh was scaled), else widened exactly
+        MemorySegment keys = cache.keys[layer], values = cache.values[layer];
+        long kHead = kF16 ? 2L * g * dk : (long) g * dk / 32 * 34, vHead = vF16 ? 2L * g * dv : (long) g * dv / 32 * 34;
         int r0 = cache.base[layer]; // the position in row 0 (a sliding layer's cache keeps only recent rows)
         java.util.Arrays.fill(acc, 0, dv, 0f);
         float M = Float.NEGATIVE_INFINITY, S = 0;
         for (int j = lo; j <= hi; j++) {
-            float s = kQ8 ? KvCache.Q8.dot(keysQ8, (j - r0) * cache.kRowBytes + kHead, qq, 0, dk) : dotF16(qh, keys, (j - r0) * kvK + g * dk, dk);
+            long kRow = (j - r0) * cache.kRowBytes + kHead, vRow = (j - r0) * cache.vRowBytes + vHead;
+            float s;
+            if (!kF16) s = KvCache.Q8.dot(keys, kRow, qq, 0, dk);
+            else if (fast) s = dotF16(qh, keys, kRow, dk);
+            else {
+                HalfRows.widen(keys, kRow, row, 0, dk);
+                s = dotF16(qh, row, 0, dk);
+            }
             s *= scale;
             if (softcap != 0) s = softcap * (float) Math.tanh(s);
             float ms = 1, vs = 1;
@@ -159,10 +168,14 @@ final class FlashAttention {
             }
             if (vF16) {
                 // ggml_vec_mad_f16: a fused multiply-add (vector FMA, and GCC contracts the scalar rest's y + x·v too)
-                HalfAccumulator.fma(vs, values, (j - r0) * kvV + g * dv, acc, dv);
+                if (fast) HalfAccumulator.fma(vs * HalfRows.SCALE, values, vRow, acc, dv); // vs·2¹¹² is exact: vs ∈ [0, 1]
+                else {
+                    HalfRows.widen(values, vRow, row, 0, dv);
+                    HalfAccumulator.fma(vs, row, 0, acc, dv);
+                }
             } else {
-                KvCache.Q8.dequantize(valuesQ8, (j - r0) * cache.vRowBytes + vHead, vRow, 0, dv);
-                FloatOps.axpy(vs, vRow, 0, acc, 0, dv);
+                KvCache.Q8.dequantize(values, vRow, decoded, 0, dv);
+                FloatOps.axpy(vs, decoded, 0, acc, 0, dv);
             }
             S = Math.fma(S, ms, vs); // S*ms + vs, contracted to one FMA by GCC in ggml's build
         }
@@ -173,9 +186,15 @@ final class FlashAttention {
     /** ggml's {@code _tiled}: scores a tile of KV_TILE positions at once, raises the max once per tile. */
     private static void tiledHead(Workspace ws, int thread, KvCache cache, int layer, int g, int dk, int dv,
                                   float[] q, int qOff, int first, int pos, float scale, float softcap, float[] out, int oOff) {
-        float[] acc = ws.headAcc[thread], tile = ws.kvTile[thread];
-        float[] keys = cache.keys[layer], values = cache.values[layer];
-        int kvK = cache.kvDimK, kvV = cache.vStride;
+        float[] acc = ws.headAcc[thread], tile = ws.kvTile[thread], qs = ws.qHead[thread], row = ws.kvRow[thread];
+        MemorySegment keys = cache.keys[layer], values = cache.values[layer];
+        long kHead = 2L * g * dk, vHead = 2L * g * dv;
+        // the rows through HalfRows' shortcut with the query times 2¹¹², unless that overflows (|q| ≥ 2¹⁶) or a row is not finite
+        boolean fast = !cache.nonFinite[layer];
+        for (int d = 0; d < dk; d++) {
+            qs[d] = q[qOff + d] * HalfRows.SCALE;
+            if (Float.isInfinite(qs[d]) && !Float.isInfinite(q[qOff + d])) fast = false;
+        }
         int r0 = cache.base[layer]; // the position in row 0 (a sliding layer's cache keeps only recent rows)
         java.util.Arrays.fill(acc, 0, dv, 0f);
         float M = Float.NEGATIVE_INFINITY, S = 0;
@@ -183,7 +202,13 @@ final class FlashAttention {
             int lo = Math.max(first, start), hi = Math.min(pos, start + KV_TILE - 1); // the visible positions of this tile
             float tileMax = Float.NEGATIVE_INFINITY;
             for (int j = lo; j <= hi; j++) {
-                float s = FloatOps.dot(q, qOff, keys, (j - r0) * kvK + g * dk, dk) * scale;
+                long kRow = (j - r0) * cache.kRowBytes + kHead;
+                float s;
+                if (fast) s = HalfRows.dot(qs, 0, keys, kRow, dk) * scale;
+                else {
+                    HalfRows.widen(keys, kRow, row, 0, dk);
+                    s = FloatOps.dot(q, qOff, row, 0, dk) * scale;
+                }
                 if (softcap != 0) s = softcap * (float) Math.tanh(s);
                 tile[j - start] = s;
                 tileMax = Math.max(tileMax, s);
@@ -199,7 +224,12 @@ final class FlashAttention {
             for (int j = lo; j <= hi; j++) {
                 float p = (float) Math.exp(tile[j - start] - M);
                 sum += p;
-                FloatOps.axpy(p, values, (j - r0) * kvV + g * dv, acc, 0, dv);
+                long vRow = (j - r0) * cache.vRowBytes + vHead;
+                if (fast) HalfRows.axpy(p * HalfRows.SCALE, values, vRow, acc, 0, dv); // p·2¹¹² is exact: p ∈ [0, 1]
+                else {
+                    HalfRows.widen(values, vRow, row, 0, dv);
+                    FloatOps.axpy(p, row, 0, acc, 0, dv);
+                }
             }
             S += (float) sum;
         }
@@ -215,6 +245,14 @@ final class FlashAttention {
         int np = n & ~(F16_STEP - 1);
         double sum = np > 0 ? FloatOps.dot(q, 0, k, kOff, np) : 0;
         for (int i = np; i < n; i++) sum += q[i] * k[kOff + i];
+        return (float) sum;
+    }
+
+    /** {@link #dotF16(float[], float[], int, int)} over a finite row of float16 bits, {@code q} times 2¹¹² (HalfRows). */
+    private static float dotF16(float[] q, MemorySegment k, long kOff, int n) {
+        int np = n & ~(F16_STEP - 1);
+        double sum = np > 0 ? HalfRows.dot(q, 0, k, kOff, np) : 0;
+        for (int i = np; i < n; i++) sum += q[i] * HalfRows.scaledDown(k, kOff + 2L * i);
         return (float) sum;
     }
 }

@@ -1,9 +1,14 @@
 package dev.hearth.model;
 
+import dev.hearth.tensor.HalfRows;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -16,6 +21,8 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class HalfAccumulator {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Short> HS = VectorSpecies.of(short.class, VectorShape.forBitSize(S.vectorBitSize() / 2));
+    private static final VectorSpecies<Integer> IS = VectorSpecies.of(int.class, S.vectorShape());
     private static final float MIN_NORMAL = 0x1p-14f, MAX = 65504f;
     private static final float SUBNORMAL_GRID = 0.75f; // x + 0.75 − 0.75 rounds |x| < 0.25 to a multiple of 2⁻²⁴ (ulp of [0.5, 1))
 
@@ -28,6 +35,29 @@ final class HalfAccumulator {
         for (int upper = S.loopBound(n); i < upper; i += S.length())
             round(FloatVector.fromArray(S, x, xOff + i).fma(av, FloatVector.fromArray(S, y, i))).intoArray(y, i);
         for (; i < n; i++) y[i] = Float.float16ToFloat(Float.floatToFloat16(Math.fma(x[xOff + i], a, y[i])));
+    }
+
+    /**
+     * {@link #fma(float, float[], int, float[], int)} with x a finite row of float16 bits at {@code xOff}
+     * (the F16 V cache) and {@code a} times {@link HalfRows#SCALE}: the same results bit for bit (see
+     * HalfRows). The rounding of {@link #round} is spelled out here: no vector passes through a call.
+     */
+    static void fma(float a, MemorySegment x, long xOff, float[] y, int n) {
+        FloatVector av = FloatVector.broadcast(S, a);
+        int i = 0;
+        for (int upper = S.loopBound(n); i < upper; i += S.length()) {
+            IntVector h = (IntVector) ShortVector.fromMemorySegment(HS, x, xOff + 2L * i, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, IS, 0);
+            FloatVector v = h.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().fma(av, FloatVector.fromArray(S, y, i));
+            IntVector bits = v.reinterpretAsInts();
+            IntVector lsb = bits.lanewise(VectorOperators.LSHR, 13).and(1);
+            FloatVector normal = bits.add(0x0FFF).add(lsb).and(~0x1FFF).reinterpretAsFloats();
+            FloatVector abs = v.abs();
+            VectorMask<Float> tiny = abs.lt(MIN_NORMAL);
+            VectorMask<Float> huge = normal.abs().compare(VectorOperators.GT, MAX);
+            FloatVector r = normal.blend(v.add(SUBNORMAL_GRID).sub(SUBNORMAL_GRID), tiny);
+            r.blend(v.mul(Float.POSITIVE_INFINITY), huge.andNot(abs.test(VectorOperators.IS_NAN))).intoArray(y, i);
+        }
+        for (; i < n; i++) y[i] = Float.float16ToFloat(Float.floatToFloat16(Math.fma(HalfRows.scaledDown(x, xOff + 2L * i), a, y[i])));
     }
 
     /** y[i] = f16(y[i] · a) for i < n. */

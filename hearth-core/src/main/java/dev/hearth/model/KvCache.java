@@ -1,17 +1,27 @@
 package dev.hearth.model;
 
 import dev.hearth.tensor.GgmlType;
+import dev.hearth.tensor.HalfRows;
 import dev.hearth.tensor.TypeOps;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
  * Keys and values of every layer for positions [0, capacity), one row per position, in the types of
- * its {@link CacheOptions}. An F16 row is kept as floats rounded to float16 (the values llama.cpp's
- * F16 cache holds, in a form the float kernels read directly; 4 bytes per value). A Q8_0 row is
+ * its {@link CacheOptions}. An F16 row is the values' IEEE float16 bits, 2 bytes per value, as
+ * llama.cpp's F16 cache holds them (rounded to nearest even by {@code Float.floatToFloat16}, the
+ * conversion ggml's {@code GGML_FP32_TO_FP16} / F16C do); the attention kernels read them through
+ * {@link HalfRows}, which gives bit for bit what float kernels give on the widened values. A Q8_0 row is
  * ggml's block_q8_0 bytes (34 per 32 values), written by the same run-time quantizer llama.cpp's
  * CPU backend uses when it stores a row ({@code set_rows} calls the type's {@code from_float}).
  * Memory is linear in the capacity; nothing here grows with the square of the context.
+ *
+ * <p>Every layer's rows are one native {@link MemorySegment} (64-byte aligned), of either type, rather than
+ * a Java array: the cache is most of a long context's memory (1 GiB for a 1B Llama at 32K), and off the
+ * heap it neither makes the heap grow by that much (nor the GC scan or move it), so the process takes
+ * about the cache plus the rest, as llama.cpp does; one representation also makes the SWA slide one copy
+ * for both types. (Such segments count against {@code -XX:MaxDirectMemorySize}, which by default is the
+ * heap's maximum: the limit a heap array had.)
  *
  * <p>A layer with a sliding window (Gemma-2's local layers) holds only the recent positions its
  * attention can still see, as llama.cpp's SWA cache does (llama-kv-cache-iswa.cpp): 2·window + maxBatch
@@ -26,16 +36,20 @@ public final class KvCache {
     static final TypeOps Q8_QUERY = TypeOps.of(Q8.dotType());
 
     final CacheOptions options;
-    final float[][] keys;          // F16: [layer][pos * kvDimK + ...]; null when keys are Q8_0
-    final float[][] values;        // F16: [layer][pos * kvDimV + ...]; null when values are Q8_0
-    final MemorySegment[] keysQ8;  // Q8_0: [layer], row pos at pos * kRowBytes; null when F16
-    final MemorySegment[] valuesQ8;
+    final MemorySegment[] keys;    // [layer]: row r at r * kRowBytes (F16 halves or Q8_0 blocks)
+    final MemorySegment[] values;  // [layer]: row r at r * vRowBytes; the keys' array itself when valuesInKeys
+    final boolean kF16, vF16;      // the row types (else Q8_0)
+    /**
+     * Per layer: whether an F16 row ever stored ±infinity or NaN, which {@link HalfRows}' shortcut does not
+     * carry; the readers then widen exactly. It stays set (until the cache starts over at position 0).
+     */
+    final boolean[] nonFinite;
     final int kvDimK;
     final int kvDimV;
-    final int vStride;     // floats from one position's values to the next: kvDimV, or kvDimK when they are the keys' prefix
+    final int vStride;     // values from one position's values to the next: kvDimV, or kvDimK when they are the keys' prefix
     final boolean valuesInKeys; // values are a view of the keys (DeepSeek-V2's latent cache, F16 only)
-    final long kRowBytes;
-    final long vRowBytes;
+    final long kRowBytes;  // bytes per row: 2·kvDimK for F16, Q8_0 blocks
+    final long vRowBytes;  // 2·vStride for F16 (the keys' rows when valuesInKeys), Q8_0 blocks
     final int kRot;  // Hadamard rotation size of queries and keys (0 = none), see Hadamard
     final int vRot;  // of values and of the attention output
     private final float[] rotated; // one row, rotated before it is quantized
@@ -76,25 +90,26 @@ public final class KvCache {
             throw new IllegalArgumentException("K cache type q8_0 with block size 32 does not divide the head size " + c.headDimK());
         if (options.typeV() == KvCacheType.Q8_0 && c.headDimV() % 32 != 0)
             throw new IllegalArgumentException("V cache type q8_0 with block size 32 does not divide the head size " + c.headDimV());
-        if ((long) capacity * Math.max(kvDimK, kvDimV) > Integer.MAX_VALUE - 8)
-            throw new IllegalArgumentException("context " + capacity + " too large for one cache array");
         kRot = Hadamard.keySize(options.typeK(), c.headDimK());
         vRot = Hadamard.valueSize(options.typeV(), c.headDimV());
         rotated = new float[Math.max(kvDimK, kvDimV)];
-        kRowBytes = GgmlType.Q8_0.bytesFor(kvDimK);
-        vRowBytes = GgmlType.Q8_0.bytesFor(kvDimV);
+        kF16 = options.typeK() == KvCacheType.F16;
+        vF16 = options.typeV() == KvCacheType.F16;
+        kRowBytes = rowBytes(options.typeK(), kvDimK);
+        vRowBytes = valuesInKeys ? kRowBytes : rowBytes(options.typeV(), kvDimV);
         int L = c.layers();
-        boolean qk = options.typeK() == KvCacheType.Q8_0, qv = options.typeV() == KvCacheType.Q8_0;
-        keys = qk ? null : new float[L][];
-        values = qv ? null : valuesInKeys ? keys : new float[L][];
-        keysQ8 = qk ? new MemorySegment[L] : null;
-        valuesQ8 = qv ? new MemorySegment[L] : null;
+        nonFinite = new boolean[L];
+        keys = new MemorySegment[L];
+        values = valuesInKeys ? keys : new MemorySegment[L];
         for (int l = 0; l < L; l++) {
-            if (qk) keysQ8[l] = segment(rows[l] * kRowBytes);
-            else keys[l] = new float[rows[l] * kvDimK];
-            if (qv) valuesQ8[l] = segment(rows[l] * vRowBytes);
-            else if (!valuesInKeys) values[l] = new float[rows[l] * kvDimV];
+            keys[l] = segment(rows[l] * kRowBytes);
+            if (!valuesInKeys) values[l] = segment(rows[l] * vRowBytes);
         }
+    }
+
+    /** Bytes of one row of {@code n} values: 2 per value for F16 (ggml_fp16_t), 34 per 32 for Q8_0 (block_q8_0). */
+    private static long rowBytes(KvCacheType t, int n) {
+        return t == KvCacheType.F16 ? 2L * n : GgmlType.Q8_0.bytesFor(n);
     }
 
     private static MemorySegment segment(long bytes) {
@@ -105,11 +120,8 @@ public final class KvCache {
     private void slide(int layer, int pos) {
         int newBase = Math.max(base[layer], pos - (window[layer] + maxBatch - 1));
         int shift = newBase - base[layer], keep = pos - newBase;
-        if (keys != null) System.arraycopy(keys[layer], shift * kvDimK, keys[layer], 0, keep * kvDimK);
-        else MemorySegment.copy(keysQ8[layer], shift * kRowBytes, keysQ8[layer], 0, keep * kRowBytes);
-        if (valuesInKeys) { /* moved with the keys */ }
-        else if (values != null) System.arraycopy(values[layer], shift * kvDimV, values[layer], 0, keep * kvDimV);
-        else MemorySegment.copy(valuesQ8[layer], shift * vRowBytes, valuesQ8[layer], 0, keep * vRowBytes);
+        MemorySegment.copy(keys[layer], shift * kRowBytes, keys[layer], 0, keep * kRowBytes);
+        if (!valuesInKeys) MemorySegment.copy(values[layer], shift * vRowBytes, values[layer], 0, keep * vRowBytes);
         base[layer] = newBase;
     }
 
@@ -127,7 +139,10 @@ public final class KvCache {
     void truncate(int pos) {
         if (!canTruncate(pos))
             throw new IllegalStateException("cannot go back to position " + pos + ": the sliding-window layers no longer hold the positions before it");
-        if (pos == 0) java.util.Arrays.fill(base, 0);
+        if (pos == 0) {
+            java.util.Arrays.fill(base, 0);
+            java.util.Arrays.fill(nonFinite, false); // every row read from now on is stored anew
+        }
     }
 
     /** Stores one position's keys ({@code k[kOff ..]}) and values ({@code v[vOff ..]}) for layer {@code layer}. */
@@ -135,19 +150,14 @@ public final class KvCache {
         if (pos >= capacity) throw new IllegalStateException("KV cache full: position " + pos + " of " + capacity);
         if (pos - base[layer] >= rows[layer]) slide(layer, pos);
         pos -= base[layer]; // the row
-        if (keys != null) {
-            float[] kc = keys[layer];
-            for (int i = 0; i < kvDimK; i++) kc[pos * kvDimK + i] = Float.float16ToFloat(Float.floatToFloat16(k[kOff + i]));
-        } else {
-            quantize(k, kOff, kvDimK, kRot, keysQ8[layer], pos * kRowBytes);
-        }
+        if (kF16) nonFinite[layer] |= HalfRows.store(k, kOff, keys[layer], pos * kRowBytes, kvDimK);
+        else quantize(k, kOff, kvDimK, kRot, keys[layer], pos * kRowBytes);
         if (valuesInKeys) {
             // the values are the keys' first kvDimV entries, stored just above
-        } else if (values != null) {
-            float[] vc = values[layer];
-            for (int i = 0; i < kvDimV; i++) vc[pos * kvDimV + i] = Float.float16ToFloat(Float.floatToFloat16(v[vOff + i]));
+        } else if (vF16) {
+            nonFinite[layer] |= HalfRows.store(v, vOff, values[layer], pos * vRowBytes, kvDimV);
         } else {
-            quantize(v, vOff, kvDimV, vRot, valuesQ8[layer], pos * vRowBytes);
+            quantize(v, vOff, kvDimV, vRot, values[layer], pos * vRowBytes);
         }
     }
 
@@ -164,8 +174,7 @@ public final class KvCache {
 
     /** Bytes one position takes in a cache of these options (what {@link #bytes} grows by per position). */
     public static long bytesPerPosition(ModelConfig c, CacheOptions o) {
-        long k = o.typeK() == KvCacheType.F16 ? 4L * c.kvDimK() : GgmlType.Q8_0.bytesFor(c.kvDimK());
-        long v = o.typeV() == KvCacheType.F16 ? 4L * c.kvDimV() : GgmlType.Q8_0.bytesFor(c.kvDimV());
+        long k = rowBytes(o.typeK(), c.kvDimK()), v = rowBytes(o.typeV(), c.kvDimV());
         if (c.valuesInKeys() && o.typeK() == KvCacheType.F16 && o.typeV() == KvCacheType.F16) v = 0;
         return (k + v) * c.layers();
     }
@@ -178,18 +187,21 @@ public final class KvCache {
         return options;
     }
 
-    /** Bytes this cache occupies (F16 rows as the floats they are kept in, Q8_0 rows as blocks). */
+    /** Bytes this cache's rows occupy (F16: 2 per value, Q8_0: 34 per 32), for the rows it allocated. */
     public long bytes() {
-        long perPos = (keys != null ? 4L * kvDimK : kRowBytes) + (valuesInKeys ? 0 : values != null ? 4L * kvDimV : vRowBytes);
+        long perPos = kRowBytes + (valuesInKeys ? 0 : vRowBytes);
         long total = 0;
         for (int r : rows) total += perPos * r;
         return total;
     }
 
-    /** Bytes llama.cpp's cache of the same types and capacity occupies (F16: 2 per value, Q8_0: 34 per 32). */
+    /**
+     * Bytes llama.cpp's cache of the same types and capacity occupies: the same rows, but its SWA layers keep
+     * GGML_PAD(min(size, n_swa + n_ubatch), 256) cells (llama-kv-cache-iswa.cpp) where Hearth keeps 2·window + maxBatch.
+     */
     public long ggmlBytes() {
-        long perPos = (keys != null ? 2L * kvDimK : kRowBytes) + (valuesInKeys ? 0 : values != null ? 2L * kvDimV : vRowBytes);
-        long total = 0; // llama.cpp's SWA cache: GGML_PAD(min(size, n_swa + n_ubatch), 256) cells (llama-kv-cache-iswa.cpp)
+        long perPos = kRowBytes + (valuesInKeys ? 0 : vRowBytes);
+        long total = 0;
         for (int l = 0; l < rows.length; l++) total += perPos * (window[l] > 0 ? (Math.min(capacity, window[l] + maxBatch) + 255) / 256 * 256 : capacity);
         return total;
     }

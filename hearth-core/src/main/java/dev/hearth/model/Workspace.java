@@ -19,6 +19,7 @@ final class Workspace {
     final float[][] qHead;
     final MemorySegment[] qHeadQ8;         // per thread: one query head encoded for a Q8_0 K cache's dot
     final float[][] headAcc, vRow, kvTile; // per thread: flash attention's accumulator, a decoded V row, a tile of scores
+    final float[][] kvRow;                 // per thread: an F16 cache row widened to floats (the exact path of HalfRows' readers)
     final float[][] headMerged, runState;  // per thread: the split-KV merge of partial results; a running max and sum
     final EncodedRows enc = new EncodedRows();
     float[] logits;
@@ -46,6 +47,7 @@ final class Workspace {
         headAcc = new float[threads][c.headDimV()];
         vRow = new float[threads][c.headDimV()];
         kvTile = new float[threads][FlashAttention.KV_TILE];
+        kvRow = new float[threads][Math.max(c.headDimK(), c.headDimV())];
         headMerged = new float[threads][c.headDimV()];
         runState = new float[threads][2];
         logits = new float[c.vocab()];

@@ -19,7 +19,7 @@ class LatentCacheTest {
     void absorbedLayoutCachesOnlyTheLatentRow() {
         KvCache c = new KvCache(config(1, 128 + 16, 128), 4096);
         assertThat(c.ggmlBytes()).isEqualTo(4096L * 144 * 2 * 3); // 3.375 MiB, as llama.cpp
-        assertThat(c.bytes()).isEqualTo(2 * c.ggmlBytes());       // F16 values kept as floats
+        assertThat(c.bytes()).isEqualTo(c.ggmlBytes());           // F16 values kept as float16, 2 bytes each
         assertThat(KvCache.bytesPerPosition(config(1, 144, 128), CacheOptions.DEFAULT) * 4096).isEqualTo(c.bytes());
         assertThat(c.values).isSameAs(c.keys);
         assertThat(c.vStride).isEqualTo(144);
@@ -30,5 +30,6 @@ class LatentCacheTest {
         KvCache c = new KvCache(config(8, 48, 32), 4096);
         assertThat(c.ggmlBytes()).isEqualTo(15L << 20); // 9 MiB of keys + 6 MiB of values
         assertThat(c.values).isNotSameAs(c.keys);
+        assertThat(c.bytes()).isEqualTo(c.ggmlBytes());
     }
 }

@@ -51,6 +51,8 @@ final class LoadedModel implements AutoCloseable {
     /**
      * {@code -c 0} means the trained context; when its KV cache (keys and values of every layer, for
      * every slot, in the cache types) would take more than half the heap, it is capped to what fits, with a warning.
+     * (The cache is native memory, not heap, but it counts against the JVM's direct-memory limit, which by default
+     * is the maximum heap: the same bound.)
      */
     static int contextSize(ServerConfig cfg, ModelConfig c) {
         int ctx = cfg.contextSize() == 0 ? c.contextTrain() : cfg.contextSize();

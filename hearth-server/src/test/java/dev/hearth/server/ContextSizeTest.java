@@ -24,7 +24,8 @@ class ContextSizeTest {
         ModelConfig big = model(27, 16, 192, 163840);
         ServerConfig cfg = ServerConfig.defaults(ServerTest.MODEL).withSlots(4, 0);
         int ctx = LoadedModel.contextSize(cfg, big);
-        long perToken = 27L * 2 * 16 * 192 * Float.BYTES;
+        long perToken = 27L * 2 * 16 * 192 * 2; // an F16 cache: 2 bytes per value, keys and values
+        assertThat(dev.hearth.model.KvCache.bytesPerPosition(big, cfg.cache())).isEqualTo(perToken);
         assertThat(ctx).isLessThan(163840).isPositive();
         assertThat(ctx % 4).isZero();
         assertThat(ctx * perToken).isLessThanOrEqualTo(Runtime.getRuntime().maxMemory() / 2);

@@ -1,0 +1,112 @@
+package dev.hearth.tensor;
+
+import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.S2I;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Float kernels over rows kept as IEEE binary16 bits (2 bytes per value, little-endian, as ggml's
+ * {@code ggml_fp16_t}): the F16 KV cache. Each kernel gives, bit for bit, what the {@link FloatOps}
+ * kernel of the same name gives on the row widened to floats: the same lanes, the same operation order,
+ * the same reduction.
+ *
+ * <p>The widening is cheap because it is not done: a finite half's 15 exponent and mantissa bits moved up
+ * 13 places, with its sign in the float's sign bit, are the float {@code h · 2⁻¹¹²} (the exponents' biases
+ * are 15 and 127; a half subnormal m·2⁻²⁴ lands on the float subnormal m·2⁻¹³⁶, still exact). So a kernel
+ * takes its other operand already multiplied by {@link #SCALE} = 2¹¹² (exact: a power of two, and for the
+ * operands the attention kernels pass, float16-rounded queries or softmax weights in [0, 1], far from
+ * float overflow), and each product {@code (h·2⁻¹¹²)·(a·2¹¹²)} is the same real number as {@code h·a},
+ * so a multiply or a fused multiply-add rounds it to the same float. Only ±infinity and NaN halves
+ * (exponent 31) do not survive this; the cache records whether it ever stored one and then takes an
+ * exact widening instead ({@link #widen}).
+ */
+public final class HalfRows {
+    /** What the other operand of {@link #dot} and {@link #axpy} must be multiplied by: 2¹¹² = 2^(127 − 15). */
+    public static final float SCALE = 0x1p112f;
+
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED; // FloatOps's lanes
+    private static final VectorSpecies<Short> H = VectorSpecies.of(short.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
+    private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
+    /** One half in a row. */
+    public static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT.withOrder(ORDER);
+    /** The sign (where the sign extension put it) and the exponent and mantissa, after the shift by 13. */
+    private static final int MASK = 0x8FFFE000;
+
+    private HalfRows() {}
+
+    /** The finite half at {@code off} as its value times 2⁻¹¹² (see the class note). */
+    public static float scaledDown(MemorySegment h, long off) {
+        return Float.intBitsToFloat((h.get(HALF, off) << 13) & MASK);
+    }
+
+    /** Whether a half's bits are ±infinity or NaN (exponent all ones, IEEE 754 binary16). */
+    public static boolean nonFinite(short h) {
+        return (h & 0x7c00) == 0x7c00;
+    }
+
+    /**
+     * {@code FloatOps.dot(a / SCALE, widened row)} for a finite row: Σ a[aOff + i]·h[i] over the halves at
+     * {@code hOff}, where {@code a} holds the other operand times {@link #SCALE}.
+     */
+    public static float dot(float[] a, int aOff, MemorySegment h, long hOff, int n) {
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        for (int upper = F.loopBound(n); i < upper; i += F.length()) {
+            IntVector x = (IntVector) ShortVector.fromMemorySegment(H, h, hOff + 2L * i, ORDER).convertShape(S2I, I, 0);
+            acc = FloatVector.fromArray(F, a, aOff + i).fma(x.lanewise(LSHL, 13).and(MASK).reinterpretAsFloats(), acc);
+        }
+        // LaneSum.of(acc), spelled out so that no vector is passed to a call
+        float s;
+        if (F.length() == 16) {
+            acc = acc.add(acc.rearrange(LaneSum.HALF8));
+            acc = acc.add(acc.rearrange(LaneSum.HALF4));
+            acc = acc.add(acc.rearrange(LaneSum.HALF2));
+            s = acc.lane(0) + acc.lane(1);
+        } else {
+            s = 0;
+            for (int l = 0; l < F.length(); l++) s += acc.lane(l);
+        }
+        for (; i < n; i++) s += a[aOff + i] * scaledDown(h, hOff + 2L * i);
+        return s;
+    }
+
+    /** {@code FloatOps.axpy(a / SCALE, widened row, y)} for a finite row: y[yOff + i] += a·h[i], {@code a} times {@link #SCALE}. */
+    public static void axpy(float a, MemorySegment h, long hOff, float[] y, int yOff, int n) {
+        FloatVector av = FloatVector.broadcast(F, a);
+        int i = 0;
+        for (int upper = F.loopBound(n); i < upper; i += F.length()) {
+            IntVector x = (IntVector) ShortVector.fromMemorySegment(H, h, hOff + 2L * i, ORDER).convertShape(S2I, I, 0);
+            x.lanewise(LSHL, 13).and(MASK).reinterpretAsFloats().fma(av, FloatVector.fromArray(F, y, yOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) y[yOff + i] += a * scaledDown(h, hOff + 2L * i);
+    }
+
+    /** The halves at {@code hOff} as floats, exactly (±infinity, NaN and subnormals included), into {@code dst}. */
+    public static void widen(MemorySegment h, long hOff, float[] dst, int dstOff, int n) {
+        for (int i = 0; i < n; i++) dst[dstOff + i] = Float.float16ToFloat(h.get(HALF, hOff + 2L * i));
+    }
+
+    /**
+     * Rounds {@code x[off ..]} to float16 (round to nearest even, overflow to infinity: ggml's
+     * {@code GGML_FP32_TO_FP16}, F16C's conversion) and stores the bits at {@code hOff}; returns whether
+     * any of them is ±infinity or NaN.
+     */
+    public static boolean store(float[] x, int off, MemorySegment h, long hOff, int n) {
+        boolean nonFinite = false;
+        for (int i = 0; i < n; i++) {
+            short b = Float.floatToFloat16(x[off + i]);
+            h.set(HALF, hOff + 2L * i, b);
+            nonFinite |= nonFinite(b);
+        }
+        return nonFinite;
+    }
+}
