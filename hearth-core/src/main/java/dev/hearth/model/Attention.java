@@ -76,12 +76,7 @@ final class Attention {
                     scores[j] = sc;
                     if (sc > max) max = sc;
                 }
-                double sum = 0;
-                for (int j = first; j < len; j++) {
-                    float e = (float) Math.exp(scores[j] - max);
-                    scores[j] = e;
-                    sum += e;
-                }
+                double sum = FloatOps.softmaxExp(scores, first, len, max);
                 float inv = (float) (1.0 / sum);
                 int o = t * oDim + h * dv;
                 java.util.Arrays.fill(out, o, o + dv, 0f);

@@ -2,6 +2,7 @@ package dev.hearth.tensor;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -106,6 +107,39 @@ public final class FloatOps {
             float g = gate[gOff + i];
             gate[gOff + i] = g / (1.0f + (float) Math.exp(-g)) * up[uOff + i]; // ggml_silu_f32: x/(1.0f + expf(-x))
         }
+    }
+
+    /**
+     * x[i] = e^(x[i] - max) for i in [from, to), returning their sum in double: ggml_vec_soft_max_f32 on an
+     * AVX-512 machine, whose rows ggml pads with masked (zero) positions to whole 16-lane chunks, each
+     * chunk's lanes added by {@link LaneSum}'s tree (_mm512_reduce_add_ps) into the double sum.
+     */
+    public static double softmaxExp(float[] x, int from, int to, float max) {
+        double sum = 0;
+        FloatVector mx = FloatVector.broadcast(F16, max);
+        for (int i = from; i < to; i += 16) {
+            VectorMask<Float> live = F16.indexInRange(i, to);
+            FloatVector m = FloatVector.fromArray(F16, x, i, live).sub(mx);
+            // ggml_v_expf, spelled out as in swiglu
+            FloatVector z = m.fma(LOG2E, EXP_SHIFT);
+            FloatVector nn = z.sub(EXP_SHIFT);
+            FloatVector b = nn.neg().fma(LN2_LO, nn.neg().fma(LN2_HI, m));
+            FloatVector u = b.mul(b);
+            FloatVector j = C4.fma(b, C3).fma(u, C2.fma(b, C1)).fma(u, C0.fma(b, ONE));
+            IntVector ni = (IntVector) nn.convert(VectorOperators.F2I, 0);
+            IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1), n2 = ni.sub(n1);
+            FloatVector e = j.mul(n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                    .mul(n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            e = e.blend(FloatVector.zero(F16).blend(Float.POSITIVE_INFINITY, nn.compare(VectorOperators.GT, 0f)),
+                    nn.abs().compare(VectorOperators.GT, 192f));
+            e = e.blend(0f, live.not()); // ggml's masked positions: e^-inf = 0
+            e.intoArray(x, i, live);
+            e = e.add(e.rearrange(LaneSum.HALF8));
+            e = e.add(e.rearrange(LaneSum.HALF4));
+            e = e.add(e.rearrange(LaneSum.HALF2));
+            sum += e.lane(0) + e.lane(1);
+        }
+        return sum;
     }
 
     /**

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** {@link FloatOps#swiglu} as ggml_vec_swiglu_f32 computes it, and its exp (ggml_v_expf). */
-class SwigluTest {
+/** ggml_v_expf ({@link FloatOps#expGgml}) and its two users: swiglu and the softmax of attention. */
+class GgmlExpTest {
     /** The 16-lane loop is x / (1 + expGgml(-x)) · up to the bit, in every lane, for inputs over the whole float range. */
     @Test
     void vectorLanesAreGgmlsFormula() {
@@ -41,5 +41,31 @@ class SwigluTest {
         assertThat(FloatOps.expGgml(200f)).isEqualTo(Float.POSITIVE_INFINITY);
         assertThat(FloatOps.expGgml(-200f)).isEqualTo(0f);
         assertThat(FloatOps.expGgml(Float.NaN)).isNaN();
+    }
+
+    /**
+     * softmaxExp: every value e^(x - max) by ggml's exp; the sum = each 16-wide chunk (from {@code from},
+     * the last padded with zeros) reduced by LaneSum's tree, added in double, as ggml_vec_soft_max_f32.
+     */
+    @Test
+    void softmaxExpIsGgmlsSoftMax() {
+        Random random = new Random(5);
+        for (int len : new int[] {1, 15, 16, 17, 100, 515}) {
+            int from = len > 20 ? 3 : 0;
+            float[] x = new float[len + 2];
+            for (int i = 0; i < x.length; i++) x[i] = (float) random.nextGaussian() * 5f;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int i = from; i < len; i++) max = Math.max(max, x[i]);
+            float[] expected = x.clone();
+            double sum = 0;
+            for (int c = from; c < len; c += 16) {
+                float[] chunk = new float[16];
+                for (int l = 0; l < 16 && c + l < len; l++) chunk[l] = expected[c + l] = FloatOps.expGgml(x[c + l] - max);
+                sum += LaneSum.of(chunk, 0);
+            }
+            float[] got = x.clone();
+            assertThat(FloatOps.softmaxExp(got, from, len, max)).as("sum, %d values", len).isEqualTo(sum);
+            assertThat(got).as("values, %d", len).isEqualTo(expected); // and nothing outside [from, len) written
+        }
     }
 }
