@@ -220,10 +220,11 @@ final class FlashAttention {
                 S *= ms;
             }
             M = Mnew;
-            double sum = 0;
+            // the tile's weights as ggml_vec_soft_max_f32 over the whole tile (masked positions give 0)
+            for (int j = start; j < lo; j++) tile[j - start] = Float.NEGATIVE_INFINITY;
+            S = (float) (S + FloatOps.softmaxExp(tile, (lo - start) & ~15, hi - start + 1, M));
             for (int j = lo; j <= hi; j++) {
-                float p = (float) Math.exp(tile[j - start] - M);
-                sum += p;
+                float p = tile[j - start];
                 long vRow = (j - r0) * cache.vRowBytes + vHead;
                 if (fast) HalfRows.axpy(p * HalfRows.SCALE, values, vRow, acc, 0, dv); // p·2¹¹² is exact: p ∈ [0, 1]
                 else {
@@ -231,7 +232,6 @@ final class FlashAttention {
                     FloatOps.axpy(p, row, 0, acc, 0, dv);
                 }
             }
-            S += (float) sum;
         }
         float inv = S == 0 ? 0 : 1 / S;
         for (int d = 0; d < dv; d++) out[oOff + d] = acc[d] * inv;
