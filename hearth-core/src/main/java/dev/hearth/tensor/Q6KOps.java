@@ -127,7 +127,8 @@ class Q6KOps extends BlockOps {
     static final class Vectorized extends Q6KOps {
         private static final ShortVector FIRST_HALVES = Q4KOps.Vectorized.halves(0), SECOND_HALVES = Q4KOps.Vectorized.halves(16);
         /** Scale lanes of set g: int lanes 0-3 group 2g, 4-7 group 2g+1, 8-11 group 8+2g, 12-15 group 9+2g. */
-        private static final VectorShuffle<Integer> SET0 = setScales(0), SET1 = setScales(1), SET2 = setScales(2), SET3 = setScales(3);
+        @SuppressWarnings("unchecked")
+        private static final VectorShuffle<Integer>[] SETS = new VectorShuffle[] {setScales(0), setScales(1), setScales(2), setScales(3)};
 
         Vectorized() {
             super(GgmlType.Q8_K_WIDE);
@@ -156,26 +157,16 @@ class Q6KOps extends BlockOps {
                 ShortVector x1 = ShortVector.fromMemorySegment(S512, w, wo + QL + 64, ORDER);
                 ShortVector qh = ShortVector.fromMemorySegment(S512, w, wo + QH, ORDER);
                 ShortVector first = FIRST_HALVES.selectFrom(x0, x1), second = SECOND_HALVES.selectFrom(x0, x1);
-                // set 0: low nibbles of the first bytes, qh bits 0-1
-                ShortVector v = first.and((short) 0x0F0F).or(qh.and((short) 0x0303).lanewise(LSHL, 4));
-                IntVector t = v.and((short) 0xFF).mul(ShortVector.fromMemorySegment(S512, a, ao, ORDER))
-                        .add(v.lanewise(LSHR, 8).mul(ShortVector.fromMemorySegment(S512, a, ao + 64, ORDER))).reinterpretAsInts();
-                isum = isum.add(t.add(t.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc.rearrange(SET0)));
-                // set 1: low nibbles of the second bytes, qh bits 2-3
-                v = second.and((short) 0x0F0F).or(qh.and((short) 0x0C0C).lanewise(LSHL, 2));
-                t = v.and((short) 0xFF).mul(ShortVector.fromMemorySegment(S512, a, ao + 128, ORDER))
-                        .add(v.lanewise(LSHR, 8).mul(ShortVector.fromMemorySegment(S512, a, ao + 192, ORDER))).reinterpretAsInts();
-                isum = isum.add(t.add(t.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc.rearrange(SET1)));
-                // set 2: high nibbles of the first bytes, qh bits 4-5
-                v = first.lanewise(LSHR, 4).and((short) 0x0F0F).or(qh.and((short) 0x3030));
-                t = v.and((short) 0xFF).mul(ShortVector.fromMemorySegment(S512, a, ao + 256, ORDER))
-                        .add(v.lanewise(LSHR, 8).mul(ShortVector.fromMemorySegment(S512, a, ao + 320, ORDER))).reinterpretAsInts();
-                isum = isum.add(t.add(t.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc.rearrange(SET2)));
-                // set 3: high nibbles of the second bytes, qh bits 6-7
-                v = second.lanewise(LSHR, 4).and((short) 0x0F0F).or(qh.lanewise(LSHR, 2).and((short) 0x3030));
-                t = v.and((short) 0xFF).mul(ShortVector.fromMemorySegment(S512, a, ao + 384, ORDER))
-                        .add(v.lanewise(LSHR, 8).mul(ShortVector.fromMemorySegment(S512, a, ao + 448, ORDER))).reinterpretAsInts();
-                isum = isum.add(t.add(t.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc.rearrange(SET3)));
+                // set g: low (g < 2) or high nibbles of the first (g even) or second bytes, qh bits 2g, 2g+1
+                // (a loop C2 unrolls; see Q5KOps.Vectorized on why not four copies)
+                for (int g = 0; g < 4; g++) {
+                    ShortVector half = (g & 1) == 0 ? first : second;
+                    ShortVector v = (g < 2 ? half : half.lanewise(LSHR, 4)).and((short) 0x0F0F)
+                            .or(qh.lanewise(LSHR, 2 * g).and((short) 0x0303).lanewise(LSHL, 4));
+                    IntVector t = v.and((short) 0xFF).mul(ShortVector.fromMemorySegment(S512, a, ao + 128 * g, ORDER))
+                            .add(v.lanewise(LSHR, 8).mul(ShortVector.fromMemorySegment(S512, a, ao + 128 * g + 64, ORDER))).reinterpretAsInts();
+                    isum = isum.add(t.add(t.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc.rearrange(SETS[g])));
+                }
                 acc = isum.convert(I2F, 0).reinterpretAsFloats().fma(d, acc);
             }
             // LaneSum.of's tree spelled out: C2 stops inlining into a kernel this large (-XX:+PrintInlining:
