@@ -5,11 +5,11 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The compute-bound half of prompt processing for F32/F16/BF16 weights (quantized ones use
- * {@link PanelGemm}): {@code y[t][r] = Σ_k w[r][k] · a[t][k]} on float rows, register-blocked 4 weight rows × 6 activation rows so that each vector load feeds several FMAs:
- * 10 loads per 24 FMAs (4 × 3 needed 7 per 12 and was bound by the loads at ~60% of the FMA peak;
- * 24 accumulators + 5 operands still fit the 32 vector registers). Tokens are the outer loop and k
- * is walked in chunks ({@link #KC}), so a chunk of six activation rows stays in L1 while the weight
- * block (decoded, L2-sized) is swept. Rows are contiguous with stride
+ * {@link PanelGemm}): {@code y[t][r] = Σ_k w[r][k] · a[t][k]} on float rows, register-blocked 4 weight
+ * rows × 5 activation rows so that each vector load feeds several FMAs: 9 loads per 20 FMAs (4 × 3
+ * needed 7 per 12 and was bound by the loads; 4 × 6, with 24 accumulators, made C2 spill one to the
+ * stack). Tokens are the outer loop and k is walked in chunks ({@link #KC}), so a chunk of the five
+ * activation rows stays in L1 while the weight block (decoded, L2-sized) is swept. Rows are contiguous with stride
  * {@code k}; {@code k} is a multiple of the vector length (every GGUF row length Hearth runs is a
  * multiple of 32).
  *
@@ -151,9 +151,9 @@ final class FloatGemm {
     private static final ThreadLocal<float[]> SAVE = ThreadLocal.withInitial(() -> new float[0]);
 
     /**
-     * k is walked in chunks of this many so that a tile's operands (4 weight rows and 6 activation rows
-     * of the chunk, 20 KB) stay in L1 while the block's rows are swept; unchunked, the 6 activation rows
-     * (48 KB at k = 2048, 192 KB at 8192) were re-read from L2 on every k step.
+     * k is walked in chunks of this many so that a tile's operands (4 weight rows and 5 activation rows
+     * of the chunk, 18 KB) stay in L1 while the block's rows are swept. With the 4×5 tile, one core went
+     * 100 -> 110 GFLOP/s for the two changes together; which one mattered was not separated.
      */
     static final int KC = 512;
 
