@@ -88,19 +88,7 @@ public final class FloatOps {
         int i = 0;
         for (int upper = F16.loopBound(n); i < upper; i += F16.length()) {
             FloatVector x = FloatVector.fromArray(F16, gate, gOff + i);
-            // ggml_v_expf(-x), spelled out (a helper taking a vector might not be inlined: see Simd)
-            FloatVector m = FloatVector.zero(F16).sub(x);
-            FloatVector z = m.fma(LOG2E, EXP_SHIFT);
-            FloatVector nn = z.sub(EXP_SHIFT);
-            FloatVector b = nn.neg().fma(LN2_LO, nn.neg().fma(LN2_HI, m));
-            FloatVector u = b.mul(b);
-            FloatVector j = C4.fma(b, C3).fma(u, C2.fma(b, C1)).fma(u, C0.fma(b, ONE));
-            IntVector ni = (IntVector) nn.convert(VectorOperators.F2I, 0);
-            IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1), n2 = ni.sub(n1);
-            FloatVector e = j.mul(n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
-                    .mul(n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
-            e = e.blend(FloatVector.zero(F16).blend(Float.POSITIVE_INFINITY, nn.compare(VectorOperators.GT, 0f)),
-                    nn.abs().compare(VectorOperators.GT, 192f));
+            FloatVector e = expGgml(FloatVector.zero(F16).sub(x));
             x.div(e.add(1f)).mul(FloatVector.fromArray(F16, up, uOff + i)).intoArray(gate, gOff + i);
         }
         for (; i < n; i++) {
@@ -119,19 +107,7 @@ public final class FloatOps {
         FloatVector mx = FloatVector.broadcast(F16, max);
         for (int i = from; i < to; i += 16) {
             VectorMask<Float> live = F16.indexInRange(i, to);
-            FloatVector m = FloatVector.fromArray(F16, x, i, live).sub(mx);
-            // ggml_v_expf, spelled out as in swiglu
-            FloatVector z = m.fma(LOG2E, EXP_SHIFT);
-            FloatVector nn = z.sub(EXP_SHIFT);
-            FloatVector b = nn.neg().fma(LN2_LO, nn.neg().fma(LN2_HI, m));
-            FloatVector u = b.mul(b);
-            FloatVector j = C4.fma(b, C3).fma(u, C2.fma(b, C1)).fma(u, C0.fma(b, ONE));
-            IntVector ni = (IntVector) nn.convert(VectorOperators.F2I, 0);
-            IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1), n2 = ni.sub(n1);
-            FloatVector e = j.mul(n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
-                    .mul(n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
-            e = e.blend(FloatVector.zero(F16).blend(Float.POSITIVE_INFINITY, nn.compare(VectorOperators.GT, 0f)),
-                    nn.abs().compare(VectorOperators.GT, 192f));
+            FloatVector e = expGgml(FloatVector.fromArray(F16, x, i, live).sub(mx));
             e = e.blend(0f, live.not()); // ggml's masked positions: e^-inf = 0
             e.intoArray(x, i, live);
             e = e.add(e.rearrange(LaneSum.HALF8));
@@ -159,6 +135,25 @@ public final class FloatOps {
                 u, Math.fma(0x1.ffffecp-1f, b, 1.0f));
         int ni = (int) nn, n1 = ni >> 1, n2 = ni - n1;
         return j * Float.intBitsToFloat((n1 + 127) << 23) * Float.intBitsToFloat((n2 + 127) << 23);
+    }
+
+    /**
+     * {@link #expGgml(float)} in 16 lanes, for swiglu and softmaxExp. Both callers are small loops into
+     * which C2 inlines it once they are hot (-XX:+PrintInlining on a 1B bench: "inline (hot)"; C1 and
+     * cold sites do not, which only costs warm-up). Simd explains why kernels too large to inline into
+     * must not call vector helpers.
+     */
+    private static FloatVector expGgml(FloatVector x) {
+        FloatVector nn = x.fma(LOG2E, EXP_SHIFT).sub(EXP_SHIFT);
+        FloatVector b = nn.neg().fma(LN2_LO, nn.neg().fma(LN2_HI, x));
+        FloatVector u = b.mul(b);
+        FloatVector j = C4.fma(b, C3).fma(u, C2.fma(b, C1)).fma(u, C0.fma(b, ONE));
+        IntVector ni = (IntVector) nn.convert(VectorOperators.F2I, 0);
+        IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1), n2 = ni.sub(n1);
+        FloatVector e = j.mul(n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                .mul(n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+        return e.blend(FloatVector.zero(F16).blend(Float.POSITIVE_INFINITY, nn.compare(VectorOperators.GT, 0f)),
+                nn.abs().compare(VectorOperators.GT, 192f));
     }
 
     private static final VectorSpecies<Float> F16 = FloatVector.SPECIES_512;
