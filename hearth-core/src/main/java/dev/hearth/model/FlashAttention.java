@@ -52,9 +52,10 @@ final class FlashAttention {
         int group = heads / c.headsKv();
         CacheOptions o = b.caches()[0].options;
         // ops.cpp ggml_compute_forward_flash_attn_ext_f16: use_tiled needs F16 K = V, ≥ Q_TILE query rows and DV a multiple of the f32 vector width (16 with AVX-512)
-        boolean tiled = o.typeK() == KvCacheType.F16 && o.typeV() == KvCacheType.F16 && n >= Q_TILE && dv % 16 == 0;
-        // use_split_kv_path: one token in the step, an F16 cache, at least 512 cells; ggml splits the cells among its threads
-        boolean splitKv = n == 1 && o.typeK() == KvCacheType.F16 && o.typeV() == KvCacheType.F16 && cells(b.positions()[0], b.caches()[0].capacity()) >= 512;
+        boolean tiled = o.typeK() == KvCacheType.F16 && o.typeV() == KvCacheType.F16 && n >= Q_TILE && dv % 16 == 0 && !b.tokenwise();
+        // use_split_kv_path: one token in the step, an F16 cache, at least 512 cells; ggml splits the cells among its threads.
+        // A tokenwise batch takes, per token, the path a step of that token alone would take.
+        boolean splitCache = o.typeK() == KvCacheType.F16 && o.typeV() == KvCacheType.F16 && (n == 1 || b.tokenwise());
         int chunks = pool.threads();
         float sc = softcap != 0 ? scale / softcap : scale;
         int qDim = c.qDim(), oDim = heads * dv;
@@ -69,8 +70,11 @@ final class FlashAttention {
                 int first = window > 0 ? Math.max(0, pos - window + 1) : 0; // causal (and windowed): positions first .. pos
                 if (first < cache.base[layer]) throw new IllegalStateException("layer " + layer + ": position " + first + " is no longer in the cache");
                 if (tiled) tiledHead(ws, thread, cache, layer, g, dk, dv, q, t * qDim + h * dk, first, pos, sc, softcap, out, t * oDim + h * dv);
-                else oneHead(ws, thread, cache, layer, g, dk, dv, q, t * qDim + h * dk, first, pos, sc, softcap, out, t * oDim + h * dv,
-                        splitKv ? chunks : 1, splitKv ? cells(pos, cache.capacity()) : 0);
+                else {
+                    boolean splitKv = splitCache && cells(pos, cache.capacity()) >= 512;
+                    oneHead(ws, thread, cache, layer, g, dk, dv, q, t * qDim + h * dk, first, pos, sc, softcap, out, t * oDim + h * dv,
+                            splitKv ? chunks : 1, splitKv ? cells(pos, cache.capacity()) : 0);
+                }
             }
         });
     }

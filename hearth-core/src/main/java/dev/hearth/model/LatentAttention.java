@@ -139,6 +139,7 @@ final class LatentAttention implements Block {
         int n = b.size(), E = c.embd(), H = d.heads(), qk = d.qk(), R = d.rank(), P = d.rope();
         if (ws.mla == null) ws.mla = new Scratch(d, wqA != null ? wqA.rowCount() : 0, ws.maxBatch);
         Scratch s = ws.mla;
+        s.enc.tokenwise(b.tokenwise());
 
         // queries: [q_nope | q_pe] per head
         if (wq != null) {

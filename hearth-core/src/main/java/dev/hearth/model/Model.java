@@ -105,6 +105,7 @@ public final class Model {
         int E = c.embd();
         float[] x = ws.x, xb = ws.xb;
         EncodedRows enc = ws.enc;
+        enc.tokenwise(b.tokenwise());
 
         for (int t = 0; t < n; t++) {
             MatMul.row(tokenEmbd, b.tokens()[t], x, t * E);

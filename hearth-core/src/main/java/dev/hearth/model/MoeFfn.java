@@ -187,6 +187,7 @@ final class MoeFfn implements Block {
     public void forward(ComputePool pool, Workspace ws, Batch b, int layer, float[] io) {
         int n = b.size(), E = c.embd();
         if (ws.moe == null) ws.moe = new Scratch(p, E, ws.maxBatch);
+        ws.moe.enc.tokenwise(b.tokenwise());
         if (shared == null) {
             forward(pool, ws.moe, io, n, E, io);
             return;

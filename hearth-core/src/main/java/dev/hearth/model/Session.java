@@ -87,6 +87,20 @@ public final class Session {
      * ({@code tokens.length × vocab}, row-major, a new array), else only of the last one.
      */
     public float[] feed(int[] tokens, boolean allLogits) {
+        return feed(tokens, allLogits, false);
+    }
+
+    /**
+     * Feeds {@code tokens} as if one at a time, in fewer steps: every token is computed with the
+     * arithmetic of a one-token step ({@link Batch#tokenwise()}), so the logits of every position
+     * ({@code tokens.length × vocab}, a new array) are bit for bit those that feeding the tokens one by
+     * one gives. This is how speculative decoding verifies drafted tokens.
+     */
+    public float[] feedTokenwise(int[] tokens) {
+        return feed(tokens, true, true);
+    }
+
+    private float[] feed(int[] tokens, boolean allLogits, boolean tokenwise) {
         check(tokens);
         int vocab = model.config.vocab();
         Workspace ws = workspace();
@@ -99,7 +113,7 @@ public final class Session {
             Arrays.fill(caches, cache);
             int[] positions = new int[n];
             for (int i = 0; i < n; i++) positions[i] = position + i;
-            model.forward(pool, ws, new Batch(Arrays.copyOfRange(tokens, off, off + n), caches, positions, rows));
+            model.forward(pool, ws, new Batch(Arrays.copyOfRange(tokens, off, off + n), caches, positions, rows, tokenwise));
             position += n;
             if (allLogits) System.arraycopy(ws.logits, 0, all, off * vocab, n * vocab);
         }
@@ -113,7 +127,18 @@ public final class Session {
      * given no tokens (an empty array): they are skipped and get null.
      */
     public static float[][] feedAll(Session[] sessions, int[][] tokens) {
-        if (sessions.length != tokens.length) throw new IllegalArgumentException("one token list per session");
+        int[] last = new int[sessions.length];
+        Arrays.fill(last, 1);
+        return feedAll(sessions, tokens, last, false);
+    }
+
+    /**
+     * As {@link #feedAll(Session[], int[][])}, but returns for session i the logits of its last
+     * {@code logitCounts[i]} tokens ({@code count × vocab}, row-major; null when it was given no tokens),
+     * and with {@code tokenwise} computes every token as a one-token step would ({@link #feedTokenwise}).
+     */
+    public static float[][] feedAll(Session[] sessions, int[][] tokens, int[] logitCounts, boolean tokenwise) {
+        if (sessions.length != tokens.length || sessions.length != logitCounts.length) throw new IllegalArgumentException("one token list and one logit count per session");
         if (sessions.length == 0) return new float[0][];
         Session lead = sessions[0];
         int maxContext = 0;
@@ -121,6 +146,7 @@ public final class Session {
             if (sessions[i].model != lead.model || sessions[i].pool != lead.pool || !sessions[i].cache.options.equals(lead.cache.options))
                 throw new IllegalArgumentException("sessions of one step must share the model, the compute pool and the cache options");
             if (tokens[i].length > 0) sessions[i].check(tokens[i]);
+            if (logitCounts[i] < 1) throw new IllegalArgumentException("logit count must be at least 1, got " + logitCounts[i]);
             maxContext = Math.max(maxContext, sessions[i].contextSize());
         }
         Workspace ws = lead.workspace();
@@ -136,20 +162,25 @@ public final class Session {
             int n = Math.min(lead.maxBatch, items.size() - off);
             int[] toks = new int[n], positions = new int[n];
             KvCache[] caches = new KvCache[n];
-            List<Integer> rows = new ArrayList<>(), rowSession = new ArrayList<>();
+            List<Integer> rows = new ArrayList<>(), rowItem = new ArrayList<>();
             for (int t = 0; t < n; t++) {
                 int[] it = items.get(off + t);
                 Session s = sessions[it[0]];
                 toks[t] = tokens[it[0]][it[1]];
                 caches[t] = s.cache;
                 positions[t] = s.position + it[1];
-                if (it[1] == tokens[it[0]].length - 1) {
+                if (it[1] >= tokens[it[0]].length - logitCounts[it[0]]) {
                     rows.add(t);
-                    rowSession.add(it[0]);
+                    rowItem.add(off + t);
                 }
             }
-            lead.model.forward(lead.pool, ws, new Batch(toks, caches, positions, rows.stream().mapToInt(Integer::intValue).toArray()));
-            for (int r = 0; r < rows.size(); r++) out[rowSession.get(r)] = Arrays.copyOfRange(ws.logits, r * vocab, (r + 1) * vocab);
+            lead.model.forward(lead.pool, ws, new Batch(toks, caches, positions, rows.stream().mapToInt(Integer::intValue).toArray(), tokenwise));
+            for (int r = 0; r < rows.size(); r++) {
+                int[] it = items.get(rowItem.get(r));
+                int count = Math.min(logitCounts[it[0]], tokens[it[0]].length), row = it[1] - (tokens[it[0]].length - count);
+                if (out[it[0]] == null) out[it[0]] = new float[count * vocab];
+                System.arraycopy(ws.logits, r * vocab, out[it[0]], row * vocab, vocab);
+            }
         }
         for (int i = 0; i < sessions.length; i++) sessions[i].position += tokens[i].length;
         return out;

@@ -17,6 +17,7 @@ public final class EncodedRows {
     private boolean decodedValid;
     private float[] panels = new float[0];
     private boolean panelsValid;
+    private boolean tokenwise;
 
     /** Encodes rows {@code [0, n)} of {@code x} (row stride {@code cols}) as {@code type}, split over the pool. */
     public EncodedRows encode(ComputePool pool, GgmlType type, float[] x, int n, int cols) {
@@ -89,6 +90,14 @@ public final class EncodedRows {
     }
 
     private static final ThreadLocal<float[]> ROW = ThreadLocal.withInitial(() -> new float[0]);
+
+    /**
+     * With {@code true}, {@link MatMul} multiplies these rows one token at a time with the same dot a
+     * one-token step uses, never with the prompt GEMM, whatever their number: each row's products are
+     * then bit for bit those of a step of that row alone (speculative decoding's verification).
+     */
+    public void tokenwise(boolean on) { tokenwise = on; }
+    public boolean tokenwise() { return tokenwise; }
 
     public MemorySegment segment() { return buffer; }
     public GgmlType type() { return type; }

@@ -43,7 +43,7 @@ public final class MatMul {
         int cols = x.cols(), tokens = x.rows(), totalRows = firstRow[m];
         // Q4_1/Q5_1 dots use the activation block's sum s as ggml stores it, rounded to float16; the float
         // GEMM would use the exact sum, a systematic difference (KL to llama.cpp 2.5x higher, measured)
-        if (tokens >= GEMM_MIN_TOKENS && x.type() != GgmlType.Q8_1) {
+        if (tokens >= GEMM_MIN_TOKENS && x.type() != GgmlType.Q8_1 && !x.tokenwise()) {
             // quantized weights: PanelGemm (one lane per output); F32/F16/BF16: FloatGemm, which sums
             // in tinyBLAS's order so those products match llama.cpp to the bit
             boolean quantized = ws[0].type().isQuantized();
