@@ -30,6 +30,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-r", "--repetitions"}, description = "repetitions of each test (default ${DEFAULT-VALUE})") int reps = 3;
     @Option(names = {"-b", "--batch-size"}, description = "prompt tokens per forward step (default ${DEFAULT-VALUE})") int batch = 512;
     @Option(names = "-pg", description = "a prompt of PP tokens then TG generated ones, timed together (PP,TG; repeatable)") List<String> pg = new ArrayList<>();
+    @Option(names = {"-vd", "--verify-drafts"}, split = ",", description = "also time speculative decoding's verification: -n steps that each feed one token plus D drafted ones "
+            + "tokenwise, reported as steps/s (tg's t/s over it is the cost of verifying D drafts in units of one plain step; comma separated D)") int[] drafts = {};
     @Option(names = {"-fa", "--flash-attn"}, split = ",", description = "flash attention: on|off|auto|1|0, comma separated (default ${DEFAULT-VALUE})") String[] fa = {"auto"};
     @Option(names = {"-ctk", "--cache-type-k"}, split = ",", description = "KV cache key types: f16|q8_0, comma separated (default ${DEFAULT-VALUE})") String[] ctk = {"f16"};
     @Option(names = {"-ctv", "--cache-type-v"}, split = ",", description = "KV cache value types: f16|q8_0, comma separated (default ${DEFAULT-VALUE})") String[] ctv = {"f16"};
@@ -70,6 +72,10 @@ final class BenchCommand implements Callable<Integer> {
                     if (n <= 0) continue;
                     row(name, bytes, params, threads, o, "tg" + n, measure(model, pool, o, 0, n, rnd, c.vocab()));
                 }
+                for (int d : drafts) {
+                    if (d < 1) throw new IllegalArgumentException("-vd takes draft counts of at least 1, got " + d);
+                    for (int n : gens) if (n > 0) row(name, bytes, params, threads, o, "tg" + n + " vd" + d, measureVerify(model, pool, o, n, d, rnd, c.vocab()));
+                }
                 for (int[] x : pgs) {
                     if (x[0] <= 0 && x[1] <= 0) continue;
                     row(name, bytes, params, threads, o, "pp" + x[0] + "+tg" + x[1], measure(model, pool, o, x[0], x[1], rnd, c.vocab()));
@@ -94,6 +100,26 @@ final class BenchCommand implements Callable<Integer> {
             for (int i = 0; i < gen; i++) s.feed(new int[] {rnd.nextInt(vocab)});
             double secs = (System.nanoTime() - t0) / 1e9;
             if (rep >= 0) rates[rep] = (prompt + gen) / secs;
+        }
+        return rates;
+    }
+
+    /** Steps/s of {@code steps} verification steps, each one token plus {@code drafts} fed tokenwise (all logits kept), after one warm-up run. */
+    private double[] measureVerify(Model model, ComputePool pool, CacheOptions o, int steps, int drafts, SplittableRandom rnd, int vocab) {
+        Session s = new Session(model, pool, steps + drafts + 1, drafts + 1, o);
+        double[] rates = new double[reps];
+        int[] toks = new int[drafts + 1];
+        for (int rep = -1; rep < reps; rep++) {
+            s.truncate(0);
+            long t0 = System.nanoTime();
+            for (int i = 0; i < steps; i++) {
+                for (int j = 0; j <= drafts; j++) toks[j] = rnd.nextInt(vocab);
+                s.feedTokenwise(toks);
+                // a rejected draft's positions are dropped, as in decoding: the next step starts one position on
+                s.truncate(s.position() - drafts);
+            }
+            double secs = (System.nanoTime() - t0) / 1e9;
+            if (rep >= 0) rates[rep] = steps / secs;
         }
         return rates;
     }

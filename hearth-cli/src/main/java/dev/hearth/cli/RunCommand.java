@@ -1,5 +1,8 @@
 package dev.hearth.cli;
 
+import dev.hearth.engine.DraftCost;
+import dev.hearth.engine.Drafter;
+import dev.hearth.engine.Speculation;
 import dev.hearth.gguf.GgufFile;
 import dev.hearth.model.Model;
 import dev.hearth.model.Session;
@@ -11,6 +14,7 @@ import dev.hearth.tokenizer.StreamingDetokenizer;
 import dev.hearth.tokenizer.Tokenizer;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,6 +28,7 @@ import picocli.CommandLine.Option;
 final class RunCommand implements Callable<Integer> {
     @Mixin ModelOptions modelOptions;
     @Mixin CacheFlags cacheFlags;
+    @Mixin SpecFlags specFlags;
 
     @Option(names = {"-p", "--prompt"}, description = "prompt text (default: \"${DEFAULT-VALUE}\")") String prompt = "Once upon a time";
     @Option(names = {"-n", "--n-predict"}, description = "tokens to generate, -1 = until end of generation or full context (default ${DEFAULT-VALUE})") int nPredict = -1;
@@ -39,6 +44,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         if (nPredict < -1) throw new IllegalArgumentException("-n must be -1 or more, got " + nPredict);
         if (ctx < 0) throw new IllegalArgumentException("-c must be 0 or more, got " + ctx);
+        Speculation speculation = specFlags.options(); // bad flags fail before the model loads
         PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
         try (GgufFile file = GgufFile.open(modelOptions.modelPath());
              ComputePool pool = new ComputePool(modelOptions.threadCount())) {
@@ -66,23 +72,52 @@ final class RunCommand implements Callable<Integer> {
             long t0 = System.nanoTime();
             float[] logits = session.feed(tokens);
             long t1 = System.nanoTime();
+            int vocab = model.config().vocab();
             int generated = 0;
             StreamingDetokenizer stream = text.streamingDetokenizer(true);
-            while (generated < budget) {
-                int next = sampler.sample(logits);
-                sampler.accept(next);
-                if (text.isEog(next)) break;
-                out.print(stream.push(next));
-                out.flush();
-                generated++;
-                if (generated == budget) break;
-                logits = session.feed(new int[] {next});
+            // the context so far, searched for drafts (prompt-lookup decoding: see Drafter)
+            int[] history = Arrays.copyOf(tokens, tokens.length + budget);
+            int length = tokens.length;
+            Drafter drafter = new Drafter(speculation, new DraftCost());
+            int[] fed = {};
+            generation:
+            while (true) {
+                // one row of logits per fed token (one row after the prompt): sample from each in turn, as plain
+                // decoding would, while the sampled token is the draft that was fed after it
+                int rows = logits.length / vocab, start = session.position() - rows, next;
+                for (int i = 0; ; i++) {
+                    next = sampler.sample(rows == 1 ? logits : Arrays.copyOfRange(logits, i * vocab, (i + 1) * vocab));
+                    sampler.accept(next);
+                    if (text.isEog(next)) break generation;
+                    out.print(stream.push(next));
+                    out.flush();
+                    history[length++] = next;
+                    generated++;
+                    if (generated == budget) break generation;
+                    if (i < rows - 1 && next == fed[i + 1]) continue;
+                    if (rows > 1) {
+                        drafter.verified(rows - 1, i);
+                        session.truncate(start + i + 1); // the drafts after the accepted ones were not generated
+                    } else if (fed.length == 1) {
+                        drafter.generated(next);
+                    }
+                    break;
+                }
+                int[] drafts = drafter.draft(history, length, budget - generated - 1);
+                fed = new int[1 + drafts.length];
+                fed[0] = next;
+                System.arraycopy(drafts, 0, fed, 1, drafts.length);
+                long s0 = System.nanoTime();
+                logits = drafts.length == 0 ? session.feed(fed) : session.feedTokenwise(fed);
+                drafter.cost().record(drafts.length, System.nanoTime() - s0);
             }
             out.print(stream.flush());
             out.println();
             long t2 = System.nanoTime();
             System.err.printf("%nprompt eval: %d tokens in %.2f ms (%.2f tokens/s)%n", tokens.length, (t1 - t0) / 1e6, tokens.length / ((t1 - t0) / 1e9));
             System.err.printf("generation:  %d tokens in %.2f ms (%.2f tokens/s)%n", generated, (t2 - t1) / 1e6, generated / Math.max(1e-9, (t2 - t1) / 1e9));
+            if (drafter.draftedCount() > 0)
+                System.err.printf("drafts:      %d of %d accepted (%.1f%%)%n", drafter.acceptedCount(), drafter.draftedCount(), 100.0 * drafter.acceptedCount() / drafter.draftedCount());
         }
         return 0;
     }

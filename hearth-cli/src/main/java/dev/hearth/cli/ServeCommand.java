@@ -31,6 +31,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = {"-np", "--parallel"}, defaultValue = "${env:LLAMA_ARG_N_PARALLEL:-1}", description = "number of slots (default ${DEFAULT-VALUE}; env LLAMA_ARG_N_PARALLEL)") int parallel;
     @Option(names = {"-b", "--batch-size"}, defaultValue = "${env:LLAMA_ARG_BATCH:-512}", description = "most tokens fed per step (default ${DEFAULT-VALUE}; env LLAMA_ARG_BATCH)") int batch;
     @Mixin CacheFlags cacheFlags;
+    @Mixin SpecFlags specFlags;
     @Option(names = "--api-key", split = ",", description = "accepted API key(s), comma separated (env LLAMA_API_KEY)") List<String> apiKeys = new ArrayList<>();
     @Option(names = "--api-key-file", description = "file with one API key per line (env LLAMA_ARG_API_KEY_FILE)") Path apiKeyFile;
     @Option(names = {"-a", "--alias"}, defaultValue = "${env:LLAMA_ARG_ALIAS}", description = "model name to report (default: the file name; env LLAMA_ARG_ALIAS)") String alias;
@@ -56,6 +57,7 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         dev.hearth.model.CacheOptions cache = cacheFlags.options();
+        dev.hearth.engine.Speculation speculation = specFlags.options();
         if (parallel < 1) throw new IllegalArgumentException("-np must be 1 or more");
         if (ctx < 0) throw new IllegalArgumentException("-c must be 0 or more");
         if (nPredict < -1) throw new IllegalArgumentException("-n must be -1 or more");
@@ -93,7 +95,7 @@ final class ServeCommand implements Callable<Integer> {
         boolean metricsOn = metrics || "1".equals(System.getenv("LLAMA_ARG_ENDPOINT_METRICS")) || "true".equals(System.getenv("LLAMA_ARG_ENDPOINT_METRICS"));
 
         ServerConfig cfg = new ServerConfig(model, host, port, ctx, parallel, threads, batch, keys, alias, webui, metricsOn,
-                template, spmInfill, maxBody, nPredict, s, cache);
+                template, spmInfill, maxBody, nPredict, s, cache, speculation);
         HearthServer server = new HearthServer(cfg).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -45,6 +45,28 @@ class CliTest {
     }
 
     @Test
+    void promptLookupDecodingPrintsTheSameText() throws IOException {
+        // every draft found verified: the text is still llama.cpp's, and some drafts were accepted
+        String expected = Files.readString(GREEDY.resolve("stories260K.llama-simple.txt"));
+        Result r = hearth("run", "-m", STORIES, "-p", "Once upon a time", "-n", "60", "--temp", "0", "-t", "2",
+                "--spec-policy", "always", "--spec-ngram-size-n", "2");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).isEqualTo(expected);
+        assertThat(r.err()).containsPattern("drafts: +[0-9]+ of [1-9][0-9]* accepted");
+        // a prompt whose story the model partly tells again: drafts accepted, the same text as without them
+        String story = "Once upon a time, there was a little girl named Lily. She loved to play outside in the park. One day, she saw a big, red ball.\n"
+                + "Once upon a time, there was a little girl named Lily. She loved to";
+        Result plain = hearth("run", "-m", STORIES, "-p", story, "-n", "150", "--temp", "0", "--spec-type", "none");
+        Result spec = hearth("run", "-m", STORIES, "-p", story, "-n", "150", "--temp", "0", "--spec-policy", "always");
+        assertThat(spec.out()).isEqualTo(plain.out());
+        assertThat(plain.err()).doesNotContain("drafts:");
+        assertThat(spec.err()).containsPattern("drafts: +[1-9][0-9]* of [1-9][0-9]* accepted");
+        Result bad = hearth("run", "-m", STORIES, "-n", "4", "--spec-type", "eagle");
+        assertThat(bad.code()).isNotZero();
+        assertThat(bad.err().strip()).isEqualTo("hearth: --spec-type must be none or ngram-simple, got 'eagle'");
+    }
+
+    @Test
     void runOnTheF16ModelPrintsLlamaCppsText() throws IOException {
         String expected = Files.readString(GREEDY.resolve("llama-2-tiny-random.llama-simple.txt"));
         Result r = hearth("run", "-m", "../hearth-core/src/test/resources/models/llama-2-tiny-random.gguf",

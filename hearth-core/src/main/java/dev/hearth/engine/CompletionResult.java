@@ -10,8 +10,10 @@ import java.util.List;
  * @param tokensCached    tokens in the slot's cache at the end (prompt + generated)
  * @param cacheN          prompt tokens reused from the cache (not evaluated)
  * @param promptN         prompt tokens evaluated
+ * @param draftN          drafted tokens verified (speculative decoding; llama-server's draft_n)
+ * @param draftAccepted   of those, the ones accepted (draft_n_accepted)
  */
 public record CompletionResult(String content, int[] tokens, List<TokenProbs> probs, StopType stopType, String stoppingWord,
                                int slotId, int tokensEvaluated, int tokensCached, int cacheN,
                                int promptN, double promptMs, int predictedN, double predictedMs,
-                               boolean hasNewLine, boolean contextFull) { }
+                               boolean hasNewLine, boolean contextFull, int draftN, int draftAccepted) { }

@@ -34,6 +34,7 @@ public final class Engine implements AutoCloseable {
     private final Condition work = lock.newCondition();
     private final AtomicLong ids = new AtomicLong();
     private final Thread thread;
+    private final DraftCost draftCost = new DraftCost(); // what verifying drafts costs here, learnt from the steps
     private volatile boolean running = true;
     public final EngineMetrics metrics = new EngineMetrics();
 
@@ -47,12 +48,19 @@ public final class Engine implements AutoCloseable {
 
     /** An engine whose slots' attention and KV caches follow {@code cache} (-fa, -ctk, -ctv). */
     public Engine(Model model, Tokenizer tokenizer, ComputePool pool, int slotCount, int contextPerSlot, int batchSize, CacheOptions cache) {
+        this(model, tokenizer, pool, slotCount, contextPerSlot, batchSize, cache, Speculation.OFF);
+    }
+
+    /** An engine whose generating slots draft tokens from their context and verify them ({@code speculation}). */
+    public Engine(Model model, Tokenizer tokenizer, ComputePool pool, int slotCount, int contextPerSlot, int batchSize, CacheOptions cache,
+                  Speculation speculation) {
         if (slotCount < 1) throw new IllegalArgumentException("at least one slot is needed");
         if (contextPerSlot < 2) throw new IllegalArgumentException("a slot's context must hold at least 2 tokens, got " + contextPerSlot);
         this.tokenizer = tokenizer;
         this.batchSize = batchSize;
         this.slots = new Slot[slotCount];
-        for (int i = 0; i < slotCount; i++) slots[i] = new Slot(i, new Session(model, pool, contextPerSlot, Math.min(batchSize, contextPerSlot), cache));
+        for (int i = 0; i < slotCount; i++)
+            slots[i] = new Slot(i, new Session(model, pool, contextPerSlot, Math.min(batchSize, contextPerSlot), cache), speculation, draftCost);
         this.cacheOptions = cache;
         this.thread = new Thread(this::loop, "hearth-scheduler");
         thread.setDaemon(true);
@@ -165,28 +173,53 @@ public final class Engine implements AutoCloseable {
     }
 
     private void step(List<Slot> active) {
-        // generating slots first (one token each) so long prompts never stall streams; prompts share the rest
+        // generating slots first (their token and drafts) so long prompts never stall streams; prompts share the rest
         int budget = batchSize;
         List<Slot> fedSlots = new ArrayList<>();
         List<int[]> inputs = new ArrayList<>();
-        for (Slot s : active) if (!s.prompting()) { fedSlots.add(s); inputs.add(s.nextInput(1)); budget--; }
+        int generating = 0, drafts = 0;
+        // drafts only in steps without prompts: those are computed tokenwise, as plain one-token steps would be
+        boolean anyPrompting = countGenerating(active) < active.size();
+        for (Slot s : active) {
+            if (s.prompting()) continue;
+            // every generating slot keeps one token of the budget; drafts take what the others leave
+            int[] in = s.nextInput(anyPrompting ? 1 : Math.max(1, budget - (countGenerating(active) - generating - 1)));
+            fedSlots.add(s);
+            inputs.add(in);
+            budget -= in.length;
+            generating++;
+            drafts += s.drafts();
+        }
+        boolean prompts = false;
         for (Slot s : active) {
             if (!s.prompting() || budget <= 0) continue;
             int[] in = s.nextInput(Math.min(budget, batchSize));
             fedSlots.add(s);
             inputs.add(in);
             budget -= in.length;
+            prompts = true;
         }
         Session[] sessions = new Session[fedSlots.size()];
+        int[] logitCounts = new int[sessions.length];
         int tokens = 0;
-        for (int i = 0; i < sessions.length; i++) { sessions[i] = fedSlots.get(i).session; tokens += inputs.get(i).length; }
-        float[][] logits = Session.feedAll(sessions, inputs.toArray(int[][]::new));
+        for (int i = 0; i < sessions.length; i++) {
+            Slot s = fedSlots.get(i);
+            sessions[i] = s.session;
+            tokens += inputs.get(i).length;
+            logitCounts[i] = s.prompting() ? 1 : inputs.get(i).length; // a generating slot's drafts each need their logits
+        }
+        // a step that verifies drafts computes each token as a one-token step would, so that accepting a
+        // draft gives exactly the token plain decoding would have generated
+        boolean tokenwise = drafts > 0 && !prompts;
+        long t0 = System.nanoTime();
+        float[][] logits = Session.feedAll(sessions, inputs.toArray(int[][]::new), logitCounts, tokenwise);
+        if (!prompts && (drafts > 0 || tokens == 1)) draftCost.record(tokens - 1, System.nanoTime() - t0);
         metrics.recordStep(sessions.length, tokens);
         for (int i = 0; i < sessions.length; i++) {
             Slot s = fedSlots.get(i);
             boolean ready = s.fed(inputs.get(i)); // always: the KV cache took the tokens either way
             if (s.task.cancelled || !ready) continue;
-            CompletionResult done = s.sampleAndAdvance(logits[i], tokenizer);
+            CompletionResult done = s.advance(logits[i], inputs.get(i), tokenizer);
             if (done != null) {
                 CompletionListener l = s.task.listener;
                 metrics.recordDone(done);
@@ -195,6 +228,12 @@ public final class Engine implements AutoCloseable {
                 l.onDone(done);
             }
         }
+    }
+
+    private static int countGenerating(List<Slot> active) {
+        int n = 0;
+        for (Slot s : active) if (!s.prompting()) n++;
+        return n;
     }
 
     /** Stops the scheduler; queued and running requests get an error. */

@@ -41,11 +41,22 @@ final class Slot {
     private final List<TokenProbs> allProbs = new ArrayList<>();
     private final List<Integer> pendingTokens = new ArrayList<>();
     private final List<TokenProbs> pendingProbs = new ArrayList<>();
+    private final Speculation speculation;
+    private final DraftCost draftCost;
+    private Drafter drafter;
+    private int draftCount; // drafts fed with nextToken in the current step
     volatile SlotSnapshot snapshot;
 
     Slot(int id, Session session) {
+        this(id, session, Speculation.OFF, new DraftCost());
+    }
+
+    /** A slot that drafts with {@code speculation} (prompt lookup), learning its cost in {@code draftCost} (shared by the engine's slots). */
+    Slot(int id, Session session, Speculation speculation, DraftCost draftCost) {
         this.id = id;
         this.session = session;
+        this.speculation = speculation;
+        this.draftCost = draftCost;
         publish();
     }
 
@@ -88,20 +99,38 @@ final class Slot {
         allProbs.clear();
         pendingTokens.clear();
         pendingProbs.clear();
+        drafter = new Drafter(speculation, draftCost);
+        draftCount = 0;
         tStart = System.nanoTime();
         tPromptDone = 0;
         lastUsedNanos = tStart;
         publish();
     }
 
-    /** The tokens this slot feeds in the next step: a prompt chunk of at most {@code budget}, or its last sampled token. */
+    /**
+     * The tokens this slot feeds in the next step: a prompt chunk of at most {@code budget}, or its last
+     * sampled token followed by the drafts worth verifying (at most {@code budget - 1} of them).
+     */
     int[] nextInput(int budget) {
         if (prompting()) {
             int n = Math.min(budget, prompt.length - promptPos);
             return Arrays.copyOfRange(prompt, promptPos, promptPos + n);
         }
-        return new int[] {nextToken};
+        // drafts never run past n_predict or the context: each accepted one is a generated token
+        int limit = Math.min(budget - 1, session.contextSize() - session.position() - 1);
+        if (task.request.nPredict() >= 0) limit = Math.min(limit, task.request.nPredict() - nDecoded - 1);
+        if (cachedCount == cached.length) cached = Arrays.copyOf(cached, cachedCount * 2);
+        cached[cachedCount] = nextToken; // the history the lookup searches: the cached tokens and this one
+        int[] drafts = drafter.draft(cached, cachedCount + 1, limit);
+        draftCount = drafts.length;
+        int[] in = new int[1 + drafts.length];
+        in[0] = nextToken;
+        System.arraycopy(drafts, 0, in, 1, drafts.length);
+        return in;
     }
+
+    /** Drafts in the input of the current step ({@link #nextInput}). */
+    int drafts() { return prompting() ? 0 : draftCount; }
 
     /** Records that {@code fed} went into the KV cache; returns true when logits for sampling are ready. */
     boolean fed(int[] fed) {
@@ -118,10 +147,38 @@ final class Slot {
     }
 
     /**
-     * Samples the next token from {@code logits} and advances the generation; emits released text to
-     * the listener. Returns the result when the generation ended, else null.
+     * After a step that fed {@code fed} (the last sampled token, then the drafts): samples from each
+     * position's logits in turn ({@code logits}: one row per fed token, or only the last row after a
+     * prompt) as plain decoding would, for as long as each sampled token equals the draft fed after it,
+     * and drops the cache positions of the drafts that were not accepted. Returns the result when the
+     * generation ended, else null.
      */
-    CompletionResult sampleAndAdvance(float[] logits, Tokenizer tokenizer) {
+    CompletionResult advance(float[] logits, int[] fed, Tokenizer tokenizer) {
+        int vocab = tokenizer.vocabularySize(), rows = logits.length / vocab;
+        int drafts = rows - 1, start = session.position() - rows; // the cache position of the first row's token
+        for (int i = 0; ; i++) {
+            float[] row = rows == 1 ? logits : Arrays.copyOfRange(logits, i * vocab, (i + 1) * vocab);
+            CompletionResult done = sampleAndAdvance(row, tokenizer, start + i + 1);
+            boolean accepted = done == null && i < drafts && nextToken == fed[i + 1];
+            if (accepted) continue;
+            if (drafts > 0) {
+                drafter.verified(drafts, i);
+                // positions after the last accepted draft hold tokens that were not generated
+                session.truncate(start + i + 1);
+                cachedCount = start + i + 1;
+            } else if (done == null && !prompting()) {
+                drafter.generated(nextToken);
+            }
+            return done;
+        }
+    }
+
+    /**
+     * Samples the next token from {@code logits} and advances the generation; emits released text to
+     * the listener. {@code filled} is the number of cache positions before the sampled token's (its
+     * position). Returns the result when the generation ended, else null.
+     */
+    private CompletionResult sampleAndAdvance(float[] logits, Tokenizer tokenizer, int filled) {
         CompletionRequest r = task.request;
         if (r.nPredict() == 0) return result(StopType.LIMIT, "", false); // only evaluate (e.g. to warm the cache)
         int token = sampler.sample(logits);
@@ -175,7 +232,7 @@ final class Slot {
         if (stop == null) {
             long elapsedMs = (System.nanoTime() - tPromptDone) / 1_000_000;
             if (r.nPredict() >= 0 && nDecoded >= r.nPredict()) stop = StopType.LIMIT;
-            else if (session.position() + 1 > session.contextSize()) { stop = StopType.LIMIT; contextFull = true; }
+            else if (filled + 1 > session.contextSize()) { stop = StopType.LIMIT; contextFull = true; }
             else if (hasNewLine && r.tMaxPredictMs() > 0 && elapsedMs > r.tMaxPredictMs()) stop = StopType.LIMIT;
         }
         if (stop != null && stop != StopType.WORD && stop != StopType.SCOPE) {
@@ -214,7 +271,8 @@ final class Slot {
         int promptN = prompt.length - cacheN;
         return new CompletionResult(generated.toString(), allTokens.stream().mapToInt(Integer::intValue).toArray(),
                 List.copyOf(allProbs), stop, stoppingWord, id, prompt.length, cachedCount, cacheN,
-                promptN, (tPromptDone - tStart) / 1e6, nDecoded, (now - tPromptDone) / 1e6, hasNewLine, contextFull);
+                promptN, (tPromptDone - tStart) / 1e6, nDecoded, (now - tPromptDone) / 1e6, hasNewLine, contextFull,
+                drafter.draftedCount(), drafter.acceptedCount());
     }
 
     /**

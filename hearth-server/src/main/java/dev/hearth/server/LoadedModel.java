@@ -41,7 +41,7 @@ final class LoadedModel implements AutoCloseable {
             for (Tensor t : file.tensors().values()) params += t.elementCount();
             parameterCount = params;
             pool = new ComputePool(cfg.threads());
-            engine = new Engine(model, tokenizer, pool, cfg.slots(), contextTotal / cfg.slots(), cfg.batchSize(), cfg.cache());
+            engine = new Engine(model, tokenizer, pool, cfg.slots(), contextTotal / cfg.slots(), cfg.batchSize(), cfg.cache(), cfg.speculation());
         } catch (RuntimeException e) {
             file.close();
             throw e;

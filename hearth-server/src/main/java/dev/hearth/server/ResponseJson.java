@@ -28,6 +28,10 @@ final class ResponseJson {
         t.put("predicted_ms", r.predictedMs());
         t.put("predicted_per_token_ms", r.predictedN() == 0 ? 0 : r.predictedMs() / r.predictedN());
         t.put("predicted_per_second", r.predictedMs() == 0 ? 0 : 1e3 * r.predictedN() / r.predictedMs());
+        if (r.draftN() > 0) { // as llama-server: only when drafts were verified
+            t.put("draft_n", r.draftN());
+            t.put("draft_n_accepted", r.draftAccepted());
+        }
         return t;
     }
 
