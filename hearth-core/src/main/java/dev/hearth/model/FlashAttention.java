@@ -39,6 +39,9 @@ final class FlashAttention {
     /** Positions per tile of the tiled flavour (ggml-cpu/common.h GGML_FA_TILE_KV), and the step size from which ggml uses it (GGML_FA_TILE_Q). */
     static final int KV_TILE = 64, Q_TILE = 64;
 
+    /** Tokens whose queries go through the KV tiles together in the tiled flavour (with all the heads of one KV group). */
+    static final int Q_BLOCK = 8;
+
     /** Values per step of ggml's F16 vector loops with AVX-512 and no native float16 arithmetic (simd-mappings.h GGML_F16_STEP). */
     static final int F16_STEP = 64;
 
@@ -62,6 +65,17 @@ final class FlashAttention {
         int work = n * heads;
         long cost = 0;
         for (int t = 0; t < n; t++) cost += (long) heads * (b.positions()[t] + 1) * (dk + dv);
+        if (tiled) {
+            // blocks of Q_BLOCK tokens × the query heads that share one KV head, dealt out in turn (later tokens see more positions)
+            int blocks = (n + Q_BLOCK - 1) / Q_BLOCK, items = blocks * c.headsKv();
+            pool.run(cost, (thread, threads) -> {
+                for (int w = thread; w < items; w += threads) {
+                    int t0 = (w / c.headsKv()) * Q_BLOCK, g = w % c.headsKv();
+                    tiledBlock(ws, thread, b, layer, g, group, t0, Math.min(n, t0 + Q_BLOCK), dk, dv, q, qDim, sc, softcap, window, out, oDim);
+                }
+            });
+            return;
+        }
         pool.run(cost, (thread, threads) -> {
             for (int w = ComputePool.split(work, thread, threads), end = ComputePool.split(work, thread + 1, threads); w < end; w++) {
                 int t = w / heads, h = w % heads, g = h / group;
@@ -69,12 +83,9 @@ final class FlashAttention {
                 int pos = b.positions()[t];
                 int first = window > 0 ? Math.max(0, pos - window + 1) : 0; // causal (and windowed): positions first .. pos
                 if (first < cache.base[layer]) throw new IllegalStateException("layer " + layer + ": position " + first + " is no longer in the cache");
-                if (tiled) tiledHead(ws, thread, cache, layer, g, dk, dv, q, t * qDim + h * dk, first, pos, sc, softcap, out, t * oDim + h * dv);
-                else {
-                    boolean splitKv = splitCache && cells(pos, cache.capacity()) >= 512;
-                    oneHead(ws, thread, cache, layer, g, dk, dv, q, t * qDim + h * dk, first, pos, sc, softcap, out, t * oDim + h * dv,
-                            splitKv ? chunks : 1, splitKv ? cells(pos, cache.capacity()) : 0);
-                }
+                boolean splitKv = splitCache && cells(pos, cache.capacity()) >= 512;
+                oneHead(ws, thread, cache, layer, g, dk, dv, q, t * qDim + h * dk, first, pos, sc, softcap, out, t * oDim + h * dv,
+                        splitKv ? chunks : 1, splitKv ? cells(pos, cache.capacity()) : 0);
             }
         });
     }
@@ -187,58 +198,104 @@ final class FlashAttention {
         ws.runState[thread][1] = S;
     }
 
-    /** ggml's {@code _tiled}: scores a tile of KV_TILE positions at once, raises the max once per tile. */
-    private static void tiledHead(Workspace ws, int thread, KvCache cache, int layer, int g, int dk, int dv,
-                                  float[] q, int qOff, int first, int pos, float scale, float softcap, float[] out, int oOff) {
-        float[] acc = ws.headAcc[thread], tile = ws.kvTile[thread], qs = ws.qHead[thread], row = ws.kvRow[thread];
+    /**
+     * ggml's {@code _tiled} for the queries of tokens {@code t0 .. t1-1} and the {@code group} heads that share KV
+     * head {@code g}: each query scores a tile of KV_TILE positions at once and raises its max once per tile. The
+     * queries go through the tiles together, so a tile's keys and values are read from the cache once for all of
+     * them (from L1, instead of once per query from L2 or memory); each query's own arithmetic is the same as
+     * when it runs alone, in the same order.
+     */
+    private static void tiledBlock(Workspace ws, int thread, Batch b, int layer, int g, int group, int t0, int t1, int dk, int dv,
+                                   float[] q, int qDim, float scale, float softcap, int window, float[] out, int oDim) {
+        int nq = (t1 - t0) * group;
+        float[] qs = ws.blockQ(thread, nq * dk), acc = ws.blockAcc(thread, nq * dv), state = ws.blockState(thread, 3 * nq);
+        float[] tile = ws.kvTile[thread];
+        int startMin = Integer.MAX_VALUE, posMax = -1;
+        for (int t = t0; t < t1; t++) {
+            KvCache cache = b.caches()[t];
+            int pos = b.positions()[t], first = window > 0 ? Math.max(0, pos - window + 1) : 0;
+            if (first < cache.base[layer]) throw new IllegalStateException("layer " + layer + ": position " + first + " is no longer in the cache");
+            startMin = Math.min(startMin, first / KV_TILE * KV_TILE);
+            posMax = Math.max(posMax, pos);
+            for (int i = 0; i < group; i++) {
+                int qi = (t - t0) * group + i, qOff = t * qDim + (g * group + i) * dk;
+                // the rows through HalfRows' shortcut with the query times 2¹¹², unless that overflows (|q| ≥ 2¹⁶) or a row is not finite
+                boolean fast = !cache.nonFinite[layer];
+                for (int d = 0; d < dk; d++) {
+                    qs[qi * dk + d] = q[qOff + d] * HalfRows.SCALE;
+                    if (Float.isInfinite(qs[qi * dk + d]) && !Float.isInfinite(q[qOff + d])) fast = false;
+                }
+                java.util.Arrays.fill(acc, qi * dv, (qi + 1) * dv, 0f);
+                state[3 * qi] = Float.NEGATIVE_INFINITY; // M
+                state[3 * qi + 1] = 0;                   // S
+                state[3 * qi + 2] = fast ? 1 : 0;
+            }
+        }
+        for (int start = startMin; start <= posMax; start += KV_TILE) {
+            for (int t = t0; t < t1; t++) {
+                int pos = b.positions()[t], first = window > 0 ? Math.max(0, pos - window + 1) : 0;
+                if (start > pos || start + KV_TILE <= first) continue; // a tile this token does not see
+                for (int i = 0; i < group; i++) {
+                    int qi = (t - t0) * group + i;
+                    tileStep(b.caches()[t], layer, g, dk, dv, q, t * qDim + (g * group + i) * dk, qs, qi * dk, state[3 * qi + 2] != 0,
+                            Math.max(first, start), Math.min(pos, start + KV_TILE - 1), start, scale, softcap, tile, ws.kvRow[thread],
+                            acc, qi * dv, state, 3 * qi);
+                }
+            }
+        }
+        for (int t = t0; t < t1; t++)
+            for (int i = 0; i < group; i++) {
+                int qi = (t - t0) * group + i, oOff = t * oDim + (g * group + i) * dv;
+                float S = state[3 * qi + 1], inv = S == 0 ? 0 : 1 / S;
+                for (int d = 0; d < dv; d++) out[oOff + d] = acc[qi * dv + d] * inv;
+            }
+    }
+
+    /**
+     * One query's step over the tile at {@code start}, whose positions {@code lo..hi} it sees: the tile's scores,
+     * its max raised once, the weights as ggml_vec_soft_max_f32 over the whole tile (masked positions give 0), the
+     * sum S and the values accumulated. The running max and sum are {@code state[st]} and {@code state[st + 1]}.
+     */
+    private static void tileStep(KvCache cache, int layer, int g, int dk, int dv, float[] q, int qOff, float[] qs, int qsOff, boolean fast,
+                                 int lo, int hi, int start, float scale, float softcap, float[] tile, float[] row,
+                                 float[] acc, int aOff, float[] state, int st) {
         MemorySegment keys = cache.keys[layer], values = cache.values[layer];
         long kHead = 2L * g * dk, vHead = 2L * g * dv;
-        // the rows through HalfRows' shortcut with the query times 2¹¹², unless that overflows (|q| ≥ 2¹⁶) or a row is not finite
-        boolean fast = !cache.nonFinite[layer];
-        for (int d = 0; d < dk; d++) {
-            qs[d] = q[qOff + d] * HalfRows.SCALE;
-            if (Float.isInfinite(qs[d]) && !Float.isInfinite(q[qOff + d])) fast = false;
-        }
         int r0 = cache.base[layer]; // the position in row 0 (a sliding layer's cache keeps only recent rows)
-        java.util.Arrays.fill(acc, 0, dv, 0f);
-        float M = Float.NEGATIVE_INFINITY, S = 0;
-        for (int start = first / KV_TILE * KV_TILE; start <= pos; start += KV_TILE) {
-            int lo = Math.max(first, start), hi = Math.min(pos, start + KV_TILE - 1); // the visible positions of this tile
-            float tileMax = Float.NEGATIVE_INFINITY;
-            for (int j = lo; j <= hi; j++) {
-                long kRow = (j - r0) * cache.kRowBytes + kHead;
-                float s;
-                if (fast) s = HalfRows.dot(qs, 0, keys, kRow, dk) * scale;
-                else {
-                    HalfRows.widen(keys, kRow, row, 0, dk);
-                    s = FloatOps.dot(q, qOff, row, 0, dk) * scale;
-                }
-                if (softcap != 0) s = softcap * (float) Math.tanh(s);
-                tile[j - start] = s;
-                tileMax = Math.max(tileMax, s);
+        float M = state[st], S = state[st + 1];
+        float tileMax = Float.NEGATIVE_INFINITY;
+        for (int j = lo; j <= hi; j++) {
+            long kRow = (j - r0) * cache.kRowBytes + kHead;
+            float s;
+            if (fast) s = HalfRows.dot(qs, qsOff, keys, kRow, dk) * scale;
+            else {
+                HalfRows.widen(keys, kRow, row, 0, dk);
+                s = FloatOps.dot(q, qOff, row, 0, dk) * scale;
             }
-            float Mnew = Math.max(M, tileMax);
-            if (Mnew > M) {
-                float ms = (float) Math.exp(M - Mnew);
-                for (int d = 0; d < dv; d++) acc[d] *= ms;
-                S *= ms;
-            }
-            M = Mnew;
-            // the tile's weights as ggml_vec_soft_max_f32 over the whole tile (masked positions give 0)
-            for (int j = start; j < lo; j++) tile[j - start] = Float.NEGATIVE_INFINITY;
-            S = (float) (S + FloatOps.softmaxExp(tile, (lo - start) & ~15, hi - start + 1, M));
-            for (int j = lo; j <= hi; j++) {
-                float p = tile[j - start];
-                long vRow = (j - r0) * cache.vRowBytes + vHead;
-                if (fast) HalfRows.axpy(p * HalfRows.SCALE, values, vRow, acc, 0, dv); // p·2¹¹² is exact: p ∈ [0, 1]
-                else {
-                    HalfRows.widen(values, vRow, row, 0, dv);
-                    FloatOps.axpy(p, row, 0, acc, 0, dv);
-                }
+            if (softcap != 0) s = softcap * (float) Math.tanh(s);
+            tile[j - start] = s;
+            tileMax = Math.max(tileMax, s);
+        }
+        float Mnew = Math.max(M, tileMax);
+        if (Mnew > M) {
+            float ms = (float) Math.exp(M - Mnew);
+            for (int d = 0; d < dv; d++) acc[aOff + d] *= ms;
+            S *= ms;
+        }
+        M = Mnew;
+        for (int j = start; j < lo; j++) tile[j - start] = Float.NEGATIVE_INFINITY;
+        S = (float) (S + FloatOps.softmaxExp(tile, (lo - start) & ~15, hi - start + 1, M));
+        for (int j = lo; j <= hi; j++) {
+            float p = tile[j - start];
+            long vRow = (j - r0) * cache.vRowBytes + vHead;
+            if (fast) HalfRows.axpy(p * HalfRows.SCALE, values, vRow, acc, aOff, dv); // p·2¹¹² is exact: p ∈ [0, 1]
+            else {
+                HalfRows.widen(values, vRow, row, 0, dv);
+                FloatOps.axpy(p, row, 0, acc, aOff, dv);
             }
         }
-        float inv = S == 0 ? 0 : 1 / S;
-        for (int d = 0; d < dv; d++) out[oOff + d] = acc[d] * inv;
+        state[st] = M;
+        state[st + 1] = S;
     }
 
     /**

@@ -50,7 +50,29 @@ final class Workspace {
         kvRow = new float[threads][Math.max(c.headDimK(), c.headDimV())];
         headMerged = new float[threads][c.headDimV()];
         runState = new float[threads][2];
+        blockQ = new float[threads][0];
+        blockAcc = new float[threads][0];
+        blockState = new float[threads][0];
         logits = new float[c.vocab()];
+    }
+
+    private final float[][] blockQ, blockAcc, blockState; // per thread: a block of queries' scaled copies, accumulators, running max and sum
+
+    /** Per-thread scratch of at least {@code n} floats for a block of queries (flash attention's tiled flavour). */
+    float[] blockQ(int thread, int n) {
+        return blockQ[thread] = grow(blockQ[thread], n);
+    }
+
+    float[] blockAcc(int thread, int n) {
+        return blockAcc[thread] = grow(blockAcc[thread], n);
+    }
+
+    float[] blockState(int thread, int n) {
+        return blockState[thread] = grow(blockState[thread], n);
+    }
+
+    private static float[] grow(float[] a, int n) {
+        return a != null && a.length >= n ? a : new float[n];
     }
 
     /** Makes the attention score rows long enough for a context of {@code n} positions. */
