@@ -41,6 +41,17 @@ final class Attention {
         int work = n * heads;
         long cost = 0;
         for (int t = 0; t < n; t++) cost += (long) heads * (b.positions()[t] + 1) * (dk + dv);
+        if (b.caches()[0].kF16) {
+            // blocks of Q_BLOCK tokens × the query heads that share one KV head, dealt out in turn (later tokens see more positions)
+            int blocks = (n + Q_BLOCK - 1) / Q_BLOCK, items = blocks * c.headsKv();
+            pool.run(cost, (thread, threads) -> {
+                for (int w = thread; w < items; w += threads) {
+                    int t0 = (w / c.headsKv()) * Q_BLOCK;
+                    block(ws, thread, b, layer, w % c.headsKv(), group, t0, Math.min(n, t0 + Q_BLOCK), dk, dv, q, qDim, out, oDim, scale, softcap, window);
+                }
+            });
+            return;
+        }
         pool.run(cost, (thread, threads) -> {
             float[] scores = ws.scores[thread];
             float[] qh = ws.qHead[thread];
@@ -91,5 +102,83 @@ final class Attention {
                 }
             }
         });
+    }
+
+    /** Tokens whose queries are scored and weighted together, with all the heads of one KV group. */
+    static final int Q_BLOCK = 8;
+
+    /**
+     * The queries of tokens {@code t0 .. t1-1} and the {@code group} heads that share KV head {@code g}, with an
+     * F16 K cache: every key row is dotted with all of them while it is in L1, then every value row is added
+     * to all of their outputs, instead of each query reading all the rows again. Each query's own arithmetic
+     * (its scores, its softmax, its sum over the values in position order) is the same as alone.
+     */
+    private static void block(Workspace ws, int thread, Batch b, int layer, int g, int group, int t0, int t1, int dk, int dv,
+                              float[] q, int qDim, float[] out, int oDim, float scale, float softcap, int window) {
+        int nq = (t1 - t0) * group, span = 0;
+        for (int t = t0; t < t1; t++) span = Math.max(span, b.positions()[t] + 1);
+        float[] qs = ws.blockQ(thread, nq * dk), state = ws.blockState(thread, 3 * nq), scores = ws.blockRows(thread, nq * span);
+        float[] row = ws.kvRow[thread]; // an F16 row widened exactly, when the layer holds a non-finite value
+        int lo = Integer.MAX_VALUE, hi = 0;
+        for (int t = t0; t < t1; t++) {
+            int len = b.positions()[t] + 1, first = window > 0 ? Math.max(0, len - window) : 0;
+            KvCache cache = b.caches()[t];
+            if (first < cache.base[layer]) throw new IllegalStateException("layer " + layer + ": position " + first + " is no longer in the cache");
+            lo = Math.min(lo, first);
+            hi = Math.max(hi, len);
+            boolean fast = !cache.nonFinite[layer]; // F16 rows read through HalfRows' scaled shortcut, else widened exactly
+            for (int i = 0; i < group; i++) {
+                int qi = (t - t0) * group + i, o = qi * dk;
+                System.arraycopy(q, t * qDim + (g * group + i) * dk, qs, o, dk);
+                if (cache.kRot > 0) Hadamard.rotate(qs, o, dk, cache.kRot); // rotated like the keys were
+                FloatOps.roundToF16(qs, o, dk);
+                if (fast) for (int d = 0; d < dk; d++) qs[o + d] *= HalfRows.SCALE; // exact: |qs| ≤ 65504 or infinite
+                state[3 * qi] = Float.NEGATIVE_INFINITY;
+            }
+        }
+        for (int j = lo; j < hi; j++) {
+            for (int t = t0; t < t1; t++) {
+                int len = b.positions()[t] + 1, first = window > 0 ? Math.max(0, len - window) : 0;
+                if (j < first || j >= len) continue;
+                KvCache cache = b.caches()[t];
+                long kRow = (j - cache.base[layer]) * cache.kRowBytes + 2L * g * dk;
+                boolean fast = !cache.nonFinite[layer];
+                if (!fast) HalfRows.widen(cache.keys[layer], kRow, row, 0, dk);
+                for (int i = 0; i < group; i++) {
+                    int qi = (t - t0) * group + i;
+                    float sc = fast ? HalfRows.dot(qs, qi * dk, cache.keys[layer], kRow, dk) : FloatOps.dot(qs, qi * dk, row, 0, dk);
+                    if (softcap > 0f) sc = (float) Math.tanh(sc * (1f / softcap)) * softcap;
+                    sc *= scale;
+                    scores[qi * span + j] = sc;
+                    if (sc > state[3 * qi]) state[3 * qi] = sc;
+                }
+            }
+        }
+        for (int t = t0; t < t1; t++) {
+            int len = b.positions()[t] + 1, first = window > 0 ? Math.max(0, len - window) : 0;
+            for (int i = 0; i < group; i++) {
+                int qi = (t - t0) * group + i, o = t * oDim + (g * group + i) * dv;
+                // ggml_vec_soft_max_f32 over the row: 16-lane chunks from `first` on, as when the row starts at 0 of a scores array
+                double sum = FloatOps.softmaxExp(scores, qi * span + first, qi * span + len, state[3 * qi]);
+                state[3 * qi + 1] = (float) (1.0 / sum);
+                java.util.Arrays.fill(out, o, o + dv, 0f);
+            }
+        }
+        for (int j = lo; j < hi; j++) {
+            for (int t = t0; t < t1; t++) {
+                int len = b.positions()[t] + 1, first = window > 0 ? Math.max(0, len - window) : 0;
+                if (j < first || j >= len) continue;
+                KvCache cache = b.caches()[t];
+                long vRow = (j - cache.base[layer]) * cache.vRowBytes + 2L * g * dv;
+                boolean fast = !cache.nonFinite[layer];
+                if (!fast) HalfRows.widen(cache.values[layer], vRow, row, 0, dv);
+                for (int i = 0; i < group; i++) {
+                    int qi = (t - t0) * group + i, o = t * oDim + (g * group + i) * dv;
+                    float p = Float.float16ToFloat(Float.floatToFloat16(scores[qi * span + j] * state[3 * qi + 1]));
+                    if (fast) HalfRows.axpy(p * HalfRows.SCALE, cache.values[layer], vRow, out, o, dv); // p·2¹¹² is exact: p ∈ [0, 1]
+                    else FloatOps.axpy(p, row, 0, out, o, dv);
+                }
+            }
+        }
     }
 }

@@ -208,7 +208,7 @@ final class FlashAttention {
     private static void tiledBlock(Workspace ws, int thread, Batch b, int layer, int g, int group, int t0, int t1, int dk, int dv,
                                    float[] q, int qDim, float scale, float softcap, int window, float[] out, int oDim) {
         int nq = (t1 - t0) * group;
-        float[] qs = ws.blockQ(thread, nq * dk), acc = ws.blockAcc(thread, nq * dv), state = ws.blockState(thread, 3 * nq);
+        float[] qs = ws.blockQ(thread, nq * dk), acc = ws.blockRows(thread, nq * dv), state = ws.blockState(thread, 3 * nq);
         float[] tile = ws.kvTile[thread];
         int startMin = Integer.MAX_VALUE, posMax = -1;
         for (int t = t0; t < t1; t++) {

@@ -51,20 +51,20 @@ final class Workspace {
         headMerged = new float[threads][c.headDimV()];
         runState = new float[threads][2];
         blockQ = new float[threads][0];
-        blockAcc = new float[threads][0];
+        blockRows = new float[threads][0];
         blockState = new float[threads][0];
         logits = new float[c.vocab()];
     }
 
-    private final float[][] blockQ, blockAcc, blockState; // per thread: a block of queries' scaled copies, accumulators, running max and sum
+    private final float[][] blockQ, blockRows, blockState; // per thread, for a block of queries: their prepared copies, a row each (accumulators or scores), their running state
 
-    /** Per-thread scratch of at least {@code n} floats for a block of queries (flash attention's tiled flavour). */
+    /** Per-thread scratch of at least {@code n} floats for a block of queries (the blocked attention of prompts). */
     float[] blockQ(int thread, int n) {
         return blockQ[thread] = grow(blockQ[thread], n);
     }
 
-    float[] blockAcc(int thread, int n) {
-        return blockAcc[thread] = grow(blockAcc[thread], n);
+    float[] blockRows(int thread, int n) {
+        return blockRows[thread] = grow(blockRows[thread], n);
     }
 
     float[] blockState(int thread, int n) {
