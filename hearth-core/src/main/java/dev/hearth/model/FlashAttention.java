@@ -62,7 +62,6 @@ final class FlashAttention {
         int chunks = pool.threads();
         float sc = softcap != 0 ? scale / softcap : scale;
         int qDim = c.qDim(), oDim = heads * dv;
-        int work = n * heads;
         long cost = 0;
         for (int t = 0; t < n; t++) cost += (long) heads * (b.positions()[t] + 1) * (dk + dv);
         if (tiled) {
@@ -76,15 +75,16 @@ final class FlashAttention {
             });
             return;
         }
+        int kvHeads = c.headsKv(), items = n * kvHeads;
         pool.run(cost, (thread, threads) -> {
-            for (int w = ComputePool.split(work, thread, threads), end = ComputePool.split(work, thread + 1, threads); w < end; w++) {
-                int t = w / heads, h = w % heads, g = h / group;
+            for (int w = ComputePool.split(items, thread, threads), end = ComputePool.split(items, thread + 1, threads); w < end; w++) {
+                int t = w / kvHeads, g = w % kvHeads;
                 KvCache cache = b.caches()[t];
                 int pos = b.positions()[t];
                 int first = window > 0 ? Math.max(0, pos - window + 1) : 0; // causal (and windowed): positions first .. pos
                 if (first < cache.base[layer]) throw new IllegalStateException("layer " + layer + ": position " + first + " is no longer in the cache");
                 boolean splitKv = splitCache && cells(pos, cache.capacity()) >= 512;
-                oneHead(ws, thread, cache, layer, g, dk, dv, q, t * qDim + h * dk, first, pos, sc, softcap, out, t * oDim + h * dv,
+                oneGroup(ws, thread, cache, layer, g, group, dk, dv, q, t * qDim + g * group * dk, first, pos, sc, softcap, out, t * oDim + g * group * dv,
                         splitKv ? chunks : 1, splitKv ? cells(pos, cache.capacity()) : 0);
             }
         });
@@ -103,99 +103,116 @@ final class FlashAttention {
     }
 
     /**
-     * ggml's {@code _one_chunk}: the running softmax updated one position at a time. With {@code chunks} &gt; 1
-     * (the split-KV path: one decoded token over {@code cells} ≥ 512 cells of an F16 cache) the cells are cut
-     * into {@code chunks} equal ranges, each gets its own running softmax, and the partial results are merged
-     * in float32 ({@code ggml_flash_attn_ext_reduce_partials}).
+     * ggml's {@code _one_chunk}: the running softmax updated one position at a time, for the {@code group}
+     * query heads that share KV head {@code g} (their queries at {@code q[qOff + i·dk]}, outputs at
+     * {@code out[oOff + i·dv]}). They go through the positions together, so each key and value row is read
+     * from the cache once for all of them; each head's arithmetic is the same as alone. With {@code chunks}
+     * &gt; 1 (the split-KV path: one decoded token over {@code cells} ≥ 512 cells of an F16 cache) the cells
+     * are cut into {@code chunks} equal ranges, each gets its own running softmax, and the partial results
+     * are merged in float32 ({@code ggml_flash_attn_ext_reduce_partials}).
      */
-    private static void oneHead(Workspace ws, int thread, KvCache cache, int layer, int g, int dk, int dv,
-                                float[] q, int qOff, int first, int pos, float scale, float softcap, float[] out, int oOff,
-                                int chunks, int cells) {
-        float[] qh = ws.qHead[thread], acc = ws.headAcc[thread], state = ws.runState[thread];
-        // the query (rotated like the keys, if they are) in K's dot type (ggml: q_to_vec_dot = from_float of K's vec_dot_type)
-        System.arraycopy(q, qOff, qh, 0, dk);
-        if (cache.kRot > 0) Hadamard.rotate(qh, 0, dk, cache.kRot);
-        if (!cache.kF16) KvCache.Q8_QUERY.quantizeActivations(qh, 0, ws.qHeadQ8[thread], 0, dk);
-        else FloatOps.roundToF16(qh, 0, dk);
-        // F16 keys are read through HalfRows' shortcut, which wants the query times 2¹¹² (exact: |qh| ≤ 65504 or infinite)
-        if (cache.kF16 && !cache.nonFinite[layer]) for (int d = 0; d < dk; d++) qh[d] *= HalfRows.SCALE;
+    private static void oneGroup(Workspace ws, int thread, KvCache cache, int layer, int g, int group, int dk, int dv,
+                                 float[] q, int qOff, int first, int pos, float scale, float softcap, float[] out, int oOff,
+                                 int chunks, int cells) {
+        float[][] qh = ws.groupRows(thread, 0, group, dk), acc = ws.groupRows(thread, 1, group, dv), merged = ws.groupRows(thread, 2, group, dv);
+        MemorySegment[] qq = cache.kF16 ? null : ws.groupQ8(thread, group, KvCache.Q8_QUERY.type().bytesFor(dk + 31 & ~31));
+        float[] state = ws.blockState(thread, 4 * group); // per head: the running max and sum of a range, the merged max and sum
+        for (int i = 0; i < group; i++) {
+            // the query (rotated like the keys, if they are) in K's dot type (ggml: q_to_vec_dot = from_float of K's vec_dot_type)
+            System.arraycopy(q, qOff + i * dk, qh[i], 0, dk);
+            if (cache.kRot > 0) Hadamard.rotate(qh[i], 0, dk, cache.kRot);
+            if (!cache.kF16) KvCache.Q8_QUERY.quantizeActivations(qh[i], 0, qq[i], 0, dk);
+            else FloatOps.roundToF16(qh[i], 0, dk);
+            // F16 keys are read through HalfRows' shortcut, which wants the query times 2¹¹² (exact: |qh| ≤ 65504 or infinite)
+            if (cache.kF16 && !cache.nonFinite[layer]) for (int d = 0; d < dk; d++) qh[i][d] *= HalfRows.SCALE;
+        }
 
         if (chunks <= 1) {
-            run(ws, thread, cache, layer, g, dk, dv, first, pos, scale, softcap);
-            float S = state[1], inv = S == 0 ? 0 : 1 / S;
-            for (int d = 0; d < dv; d++) out[oOff + d] = acc[d] * inv;
+            run(ws, thread, cache, layer, g, group, dk, dv, qh, qq, acc, state, first, pos, scale, softcap);
+            for (int i = 0; i < group; i++) {
+                float S = state[4 * i + 1], inv = S == 0 ? 0 : 1 / S;
+                for (int d = 0; d < dv; d++) out[oOff + i * dv + d] = acc[i][d] * inv;
+            }
         } else {
-            float[] merged = ws.headMerged[thread];
-            java.util.Arrays.fill(merged, 0, dv, 0f);
-            float M = Float.NEGATIVE_INFINITY, S = 0;
+            for (int i = 0; i < group; i++) {
+                java.util.Arrays.fill(merged[i], 0, dv, 0f);
+                state[4 * i + 2] = Float.NEGATIVE_INFINITY;
+                state[4 * i + 3] = 0;
+            }
             int size = (cells + chunks - 1) / chunks;
             for (int start = 0; start < cells; start += size) {
                 int lo = Math.max(first, start), hi = Math.min(pos, start + size - 1);
                 if (lo > hi) continue; // every cell of the chunk masked: its S is 0 and the merge skips it
-                run(ws, thread, cache, layer, g, dk, dv, lo, hi, scale, softcap);
-                float Mc = state[0], Sc = state[1];
-                if (Sc == 0) continue;
-                float Mn = Math.max(M, Mc), old = (float) Math.exp(M - Mn), now = (float) Math.exp(Mc - Mn);
-                for (int d = 0; d < dv; d++) merged[d] = merged[d] * old + acc[d] * now;
-                S = S * old + Sc * now;
-                M = Mn;
+                run(ws, thread, cache, layer, g, group, dk, dv, qh, qq, acc, state, lo, hi, scale, softcap);
+                for (int i = 0; i < group; i++) {
+                    float Mc = state[4 * i], Sc = state[4 * i + 1], M = state[4 * i + 2], S = state[4 * i + 3];
+                    if (Sc == 0) continue;
+                    float Mn = Math.max(M, Mc), old = (float) Math.exp(M - Mn), now = (float) Math.exp(Mc - Mn);
+                    for (int d = 0; d < dv; d++) merged[i][d] = merged[i][d] * old + acc[i][d] * now;
+                    state[4 * i + 3] = S * old + Sc * now;
+                    state[4 * i + 2] = Mn;
+                }
             }
-            float inv = S == 0 ? 0 : 1 / S;
-            for (int d = 0; d < dv; d++) out[oOff + d] = merged[d] * inv;
+            for (int i = 0; i < group; i++) {
+                float S = state[4 * i + 3], inv = S == 0 ? 0 : 1 / S;
+                for (int d = 0; d < dv; d++) out[oOff + i * dv + d] = merged[i][d] * inv;
+            }
         }
-        if (cache.vRot > 0) Hadamard.rotate(out, oOff, dv, cache.vRot); // the values were rotated: rotate back
+        if (cache.vRot > 0) for (int i = 0; i < group; i++) Hadamard.rotate(out, oOff + i * dv, dv, cache.vRot); // the values were rotated: rotate back
     }
 
     /**
-     * The running softmax of the prepared query over positions {@code lo..hi}: the weighted values into
-     * {@code ws.headAcc[thread]} (not yet divided), the max and the sum into {@code ws.runState[thread]}.
+     * The running softmax of each prepared query of the group over positions {@code lo..hi}: its weighted values
+     * into {@code acc[i]} (not yet divided), its max and sum into {@code state[4i]} and {@code state[4i + 1]}.
      */
-    private static void run(Workspace ws, int thread, KvCache cache, int layer, int g, int dk, int dv,
-                            int lo, int hi, float scale, float softcap) {
-        float[] qh = ws.qHead[thread], acc = ws.headAcc[thread], decoded = ws.vRow[thread], row = ws.kvRow[thread];
-        MemorySegment qq = ws.qHeadQ8[thread];
+    private static void run(Workspace ws, int thread, KvCache cache, int layer, int g, int group, int dk, int dv,
+                            float[][] qh, MemorySegment[] qq, float[][] acc, float[] state, int lo, int hi, float scale, float softcap) {
+        float[] decoded = ws.vRow[thread], row = ws.kvRow[thread];
         boolean kF16 = cache.kF16, vF16 = cache.vF16;
         boolean fast = !cache.nonFinite[layer]; // F16 rows through HalfRows' scaled shortcut (qh was scaled), else widened exactly
         MemorySegment keys = cache.keys[layer], values = cache.values[layer];
         long kHead = kF16 ? 2L * g * dk : (long) g * dk / 32 * 34, vHead = vF16 ? 2L * g * dv : (long) g * dv / 32 * 34;
         int r0 = cache.base[layer]; // the position in row 0 (a sliding layer's cache keeps only recent rows)
-        java.util.Arrays.fill(acc, 0, dv, 0f);
-        float M = Float.NEGATIVE_INFINITY, S = 0;
+        for (int i = 0; i < group; i++) {
+            java.util.Arrays.fill(acc[i], 0, dv, 0f);
+            state[4 * i] = Float.NEGATIVE_INFINITY;
+            state[4 * i + 1] = 0;
+        }
+        float[] scores = ws.blockQ(thread, group);
         for (int j = lo; j <= hi; j++) {
             long kRow = (j - r0) * cache.kRowBytes + kHead, vRow = (j - r0) * cache.vRowBytes + vHead;
-            float s;
-            if (!kF16) s = KvCache.Q8.dot(keys, kRow, qq, 0, dk);
-            else if (fast) s = dotF16(qh, keys, kRow, dk);
-            else {
-                HalfRows.widen(keys, kRow, row, 0, dk);
-                s = dotF16(qh, row, 0, dk);
+            if (kF16 && !fast) HalfRows.widen(keys, kRow, row, 0, dk);
+            for (int i = 0; i < group; i++) {
+                float s;
+                if (!kF16) s = KvCache.Q8.dot(keys, kRow, qq[i], 0, dk);
+                else if (fast) s = dotF16(qh[i], keys, kRow, dk);
+                else s = dotF16(qh[i], row, 0, dk);
+                s *= scale;
+                if (softcap != 0) s = softcap * (float) Math.tanh(s);
+                scores[i] = s;
             }
-            s *= scale;
-            if (softcap != 0) s = softcap * (float) Math.tanh(s);
-            float ms = 1, vs = 1;
-            if (s > M) { // a new maximum: rescale what was accumulated; this position's weight is exp(0) = 1
-                ms = (float) Math.exp(M - s);
-                M = s;
-                if (vF16) HalfAccumulator.scale(acc, ms, dv);
-                else for (int d = 0; d < dv; d++) acc[d] *= ms;
-            } else {
-                vs = (float) Math.exp(s - M);
-            }
-            if (vF16) {
-                // ggml_vec_mad_f16: a fused multiply-add (vector FMA, and GCC contracts the scalar rest's y + x·v too)
-                if (fast) HalfAccumulator.fma(vs * HalfRows.SCALE, values, vRow, acc, dv); // vs·2¹¹² is exact: vs ∈ [0, 1]
-                else {
-                    HalfRows.widen(values, vRow, row, 0, dv);
-                    HalfAccumulator.fma(vs, row, 0, acc, dv);
+            if (!vF16) KvCache.Q8.dequantize(values, vRow, decoded, 0, dv);
+            else if (!fast) HalfRows.widen(values, vRow, row, 0, dv); // the key row, widened above, is done with
+            for (int i = 0; i < group; i++) {
+                float s = scores[i], M = state[4 * i], ms = 1, vs = 1;
+                if (s > M) { // a new maximum: rescale what was accumulated; this position's weight is exp(0) = 1
+                    ms = (float) Math.exp(M - s);
+                    state[4 * i] = s;
+                    if (vF16) HalfAccumulator.scale(acc[i], ms, dv);
+                    else for (int d = 0; d < dv; d++) acc[i][d] *= ms;
+                } else {
+                    vs = (float) Math.exp(s - M);
                 }
-            } else {
-                KvCache.Q8.dequantize(values, vRow, decoded, 0, dv);
-                FloatOps.axpy(vs, decoded, 0, acc, 0, dv);
+                if (vF16) {
+                    // ggml_vec_mad_f16: a fused multiply-add (vector FMA, and GCC contracts the scalar rest's y + x·v too)
+                    if (fast) HalfAccumulator.fma(vs * HalfRows.SCALE, values, vRow, acc[i], dv); // vs·2¹¹² is exact: vs ∈ [0, 1]
+                    else HalfAccumulator.fma(vs, row, 0, acc[i], dv);
+                } else {
+                    FloatOps.axpy(vs, decoded, 0, acc[i], 0, dv);
+                }
+                state[4 * i + 1] = Math.fma(state[4 * i + 1], ms, vs); // S*ms + vs, contracted to one FMA by GCC in ggml's build
             }
-            S = Math.fma(S, ms, vs); // S*ms + vs, contracted to one FMA by GCC in ggml's build
         }
-        ws.runState[thread][0] = M;
-        ws.runState[thread][1] = S;
     }
 
     /**

@@ -53,6 +53,8 @@ final class Workspace {
         blockQ = new float[threads][0];
         blockRows = new float[threads][0];
         blockState = new float[threads][0];
+        groupRows = new float[threads][3][][];
+        groupQ8 = new MemorySegment[threads][];
         logits = new float[c.vocab()];
     }
 
@@ -69,6 +71,26 @@ final class Workspace {
 
     float[] blockState(int thread, int n) {
         return blockState[thread] = grow(blockState[thread], n);
+    }
+
+    private final float[][][][] groupRows; // per thread: a KV group's queries, accumulators and merged partials (flash attention)
+    private final MemorySegment[][] groupQ8; // per thread: a KV group's queries encoded for a Q8_0 K cache's dot
+
+    /** Per-thread rows {@code kind} (0, 1 or 2) for the {@code count} query heads of a KV group, each at least {@code n} long. */
+    float[][] groupRows(int thread, int kind, int count, int n) {
+        float[][] rows = groupRows[thread][kind];
+        if (rows == null || rows.length < count || rows[0].length < n) rows = groupRows[thread][kind] = new float[count][n];
+        return rows;
+    }
+
+    /** Per-thread buffers of at least {@code bytes} for the {@code count} query heads of a KV group. */
+    MemorySegment[] groupQ8(int thread, int count, long bytes) {
+        MemorySegment[] q = groupQ8[thread];
+        if (q == null || q.length < count || q[0].byteSize() < bytes) {
+            q = groupQ8[thread] = new MemorySegment[count];
+            for (int i = 0; i < count; i++) q[i] = Arena.ofAuto().allocate(bytes, 64);
+        }
+        return q;
     }
 
     private static float[] grow(float[] a, int n) {
