@@ -177,13 +177,14 @@ public final class Engine implements AutoCloseable {
         int budget = batchSize;
         List<Slot> fedSlots = new ArrayList<>();
         List<int[]> inputs = new ArrayList<>();
-        int generating = 0, drafts = 0;
+        int generating = 0, drafts = 0, generatingSlots = 0;
+        for (Slot s : active) if (!s.prompting()) generatingSlots++;
         // drafts only in steps without prompts: those are computed tokenwise, as plain one-token steps would be
-        boolean anyPrompting = countGenerating(active) < active.size();
+        boolean anyPrompting = generatingSlots < active.size();
         for (Slot s : active) {
             if (s.prompting()) continue;
             // every generating slot keeps one token of the budget; drafts take what the others leave
-            int[] in = s.nextInput(anyPrompting ? 1 : Math.max(1, budget - (countGenerating(active) - generating - 1)));
+            int[] in = s.nextInput(anyPrompting ? 1 : Math.max(1, budget - (generatingSlots - generating - 1)));
             fedSlots.add(s);
             inputs.add(in);
             budget -= in.length;
@@ -228,12 +229,6 @@ public final class Engine implements AutoCloseable {
                 l.onDone(done);
             }
         }
-    }
-
-    private static int countGenerating(List<Slot> active) {
-        int n = 0;
-        for (Slot s : active) if (!s.prompting()) n++;
-        return n;
     }
 
     /** Stops the scheduler; queued and running requests get an error. */
