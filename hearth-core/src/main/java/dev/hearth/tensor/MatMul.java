@@ -98,8 +98,7 @@ public final class MatMul {
                 int r = g - firstRow[i];
                 long wo = r * w.rowBytes();
                 float[] y = ys[i];
-                for (int k = 0; k < tokens; k++)
-                    y[k * ldys[i] + offsets[i] + r] = ops[i].dot(w.data(), wo, xd, x.rowOffset(k), cols);
+                ops[i].dotTokens(w.data(), wo, xd, 0, x.rowOffset(1), tokens, cols, y, offsets[i] + r, ldys[i]);
             }
         });
     }

@@ -57,6 +57,17 @@ public interface TypeOps {
     }
 
     /**
+     * {@link #dot} of one weight row with {@code tokens} activation rows (row t at {@code aOffset + t·aStride})
+     * into {@code out[outOffset + t·outStride]}, each result bit for bit what {@link #dot} gives for that row
+     * alone (a step that verifies drafted tokens must give the logits of one-token steps). Kernels that
+     * override it decode each weight block once for several tokens.
+     */
+    default void dotTokens(MemorySegment w, long wOffset, MemorySegment a, long aOffset, long aStride, int tokens, int n,
+                           float[] out, int outOffset, int outStride) {
+        for (int t = 0; t < tokens; t++) out[outOffset + t * outStride] = dot(w, wOffset, a, aOffset + t * aStride, n);
+    }
+
+    /**
      * The fast implementation for {@code type} (Vector API kernels where they pay, the scalar
      * reference elsewhere). Instances are stateless and thread-safe.
      *
