@@ -40,6 +40,31 @@ final class CpuActivationQuant {
         for (int b = 0; b < n / 32; b++) block(x, xOff + 32 * b, dst, dstOff + 68L * b, Layout.Q8_0_WIDE);
     }
 
+    /** Q8_0_NIBBLE rows ({@link Q8_0NibbleOps}) of {@code n} values: Q8_0's numbers. */
+    static void q8_0Nibble(float[] x, int xOff, MemorySegment dst, long dstOff, int n) {
+        int nb = n / 32;
+        for (int b = 0; b < nb; b++) {
+            FloatVector v0 = FloatVector.fromArray(Simd.F512, x, xOff + 32 * b);
+            FloatVector v1 = FloatVector.fromArray(Simd.F512, x, xOff + 32 * b + 16);
+            float amax = v0.abs().max(v1.abs()).reduceLanes(VectorOperators.MAX);
+            float d = amax / 127f;
+            float id = amax != 0f ? 127f / amax : 0f;
+            IntVector q0 = roundHalfEven(v0.mul(id));
+            IntVector q1 = roundHalfEven(v1.mul(id));
+            long off = dstOff + (long) Q8_0NibbleOps.BLOCK * b;
+            ((FloatVector) q0.convert(VectorOperators.I2F, 0)).mul(128f).intoMemorySegment(dst, off, Simd.ORDER);
+            ((FloatVector) q1.convert(VectorOperators.I2F, 0)).mul(2048f).intoMemorySegment(dst, off + 64, Simd.ORDER);
+            ((FloatVector) q0.mul(-136).add(q1.mul(-2056)).convert(VectorOperators.I2F, 0)).intoMemorySegment(dst, off + 128, Simd.ORDER);
+            // this block's scale, and the same value as block b-1's second, b-2's third, b-3's fourth
+            float scaled = Float.float16ToFloat(Float.floatToFloat16(d)) * 0x1p112f;
+            for (int k = 0; k < 4; k++) {
+                if (b - k >= 0) dst.set(Blocks.FLOAT_LE, off - (long) Q8_0NibbleOps.BLOCK * k + Q8_0NibbleOps.SCALES + 4 * k, scaled);
+                if (b + k >= nb) dst.set(Blocks.FLOAT_LE, off + Q8_0NibbleOps.SCALES + 4 * k, 0f);
+            }
+            dst.asSlice(off + Q8_0NibbleOps.SCALES + 16, 48).fill((byte) 0);
+        }
+    }
+
     private enum Layout { Q8_0, Q8_1, Q8_0_WIDE }
 
     private static void block(float[] x, int o, MemorySegment dst, long off, Layout layout) {

@@ -36,7 +36,12 @@ public enum GgmlType {
     /** Not a file format: Q8_0 activations widened to 16 bits with a float scale ({@code Q8_0WideOps}). */
     Q8_0_WIDE(-2, 32, 68),
     /** Not a file format: F16 activations held as the floats they round to ({@code F16WideOps}). */
-    F16_WIDE(-3, 1, 4);
+    F16_WIDE(-3, 1, 4),
+    /**
+     * Not a file format: the Q4_0 dot's activations — Q8_0's run-time values as pre-scaled floats in
+     * groups of four blocks ({@code Q8_0NibbleOps}).
+     */
+    Q8_0_NIBBLE(-4, 32, 256);
 
     public final int id;
     public final int blockSize;

@@ -29,6 +29,7 @@ public final class ScalarTypeOps {
             case Q8_K_WIDE -> new Q8KWideOps();
             case Q8_0_WIDE -> new Q8_0WideOps();
             case F16_WIDE -> new F16WideOps();
+            case Q8_0_NIBBLE -> new Q8_0NibbleOps();
             default -> throw new IllegalArgumentException("unsupported tensor type " + type);
         };
     }

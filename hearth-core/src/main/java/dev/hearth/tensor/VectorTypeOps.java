@@ -53,6 +53,7 @@ final class VectorTypeOps {
             case Q8_K_WIDE -> new Q8KWideOps.Vectorized();
             case Q8_0_WIDE -> new Q8_0WideOps.Vectorized();
             case F16_WIDE -> new F16WideOps();
+            case Q8_0_NIBBLE -> new Q8_0NibbleOps();
             default -> ScalarTypeOps.of(type);
         };
     }

@@ -18,7 +18,7 @@ class VectorMatchesScalarTest {
     private static final int N = 1024;
 
     @ParameterizedTest
-    @EnumSource(names = {"F32", "F16", "BF16", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q8_0", "Q8_1", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K", "Q8_K", "Q8_K_WIDE", "Q8_0_WIDE", "F16_WIDE"})
+    @EnumSource(names = {"F32", "F16", "BF16", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q8_0", "Q8_1", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K", "Q8_K", "Q8_K_WIDE", "Q8_0_WIDE", "F16_WIDE", "Q8_0_NIBBLE"})
     void quantizeAndDequantizeAreIdentical(GgmlType type) {
         TypeOps ref = ScalarTypeOps.of(type);
         TypeOps vec = TypeOps.of(type);
@@ -114,7 +114,7 @@ class VectorMatchesScalarTest {
 
     /** Encoders reuse one buffer: every byte of the encoded rows must be written, whatever was there. */
     @ParameterizedTest
-    @EnumSource(names = {"Q8_0", "Q8_1", "Q8_K", "Q8_K_WIDE", "Q8_0_WIDE", "F16", "F16_WIDE", "BF16", "F32"})
+    @EnumSource(names = {"Q8_0", "Q8_1", "Q8_K", "Q8_K_WIDE", "Q8_0_WIDE", "Q8_0_NIBBLE", "F16", "F16_WIDE", "BF16", "F32"})
     void activationEncodersOverwriteDirtyBuffers(GgmlType type) {
         for (TypeOps ops : new TypeOps[] {TypeOps.of(type), ScalarTypeOps.of(type)}) {
             float[] x = TestData.row(TestData.Shape.GAUSSIAN, N, 90);
@@ -178,12 +178,106 @@ class VectorMatchesScalarTest {
         }
     }
 
+    /** Q8_0_NIBBLE holds Q8_0_WIDE's numbers (llama.cpp's run-time Q8_0), in any row length. */
+    @Test
+    void nibbleActivationsCarryRunTimeQ8_0Values() {
+        TypeOps nibble = TypeOps.of(GgmlType.Q8_0_NIBBLE);
+        TypeOps wide = TypeOps.of(GgmlType.Q8_0_WIDE);
+        long seed = 80;
+        for (int n : new int[] {N, 32, 96, 160, 224}) {
+            for (TestData.Shape shape : TestData.Shape.values()) {
+                float[] x = TestData.row(shape, n, seed++);
+                MemorySegment e = TestData.quantized(nibble, x);
+                MemorySegment k = TestData.quantized(wide, x);
+                assertThat(TestData.dequantized(nibble, e, n)).as("%s, n=%d", shape, n).isEqualTo(TestData.dequantized(wide, k, n));
+                for (int b = 0; b < n / 32; b++) {
+                    long off = 256L * b;
+                    for (int i = 0; i < 16; i++) {
+                        int lo = k.get(ValueLayout.JAVA_SHORT_UNALIGNED, 68L * b + 2 * i), hi = k.get(ValueLayout.JAVA_SHORT_UNALIGNED, 68L * b + 32 + 2 * i);
+                        assertThat(e.get(ValueLayout.JAVA_FLOAT_UNALIGNED, off + 4 * i)).isEqualTo(128f * lo);
+                        assertThat(e.get(ValueLayout.JAVA_FLOAT_UNALIGNED, off + 64 + 4 * i)).isEqualTo(2048f * hi);
+                        assertThat(e.get(ValueLayout.JAVA_FLOAT_UNALIGNED, off + 128 + 4 * i)).isEqualTo(-136f * lo - 2056f * hi);
+                    }
+                    for (int j = 0; j < 4; j++) {
+                        float expected = b + j < n / 32 ? k.get(ValueLayout.JAVA_FLOAT_UNALIGNED, 68L * (b + j) + 64) * 0x1p112f : 0f;
+                        assertThat(e.get(ValueLayout.JAVA_FLOAT_UNALIGNED, off + 192 + 4 * j)).isEqualTo(expected);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Q4_0's two-row dotRows is dot per row to the bit: odd row counts, row lengths with and without a
+     * whole number of 4-block groups, rows that need not be packed.
+     */
+    @Test
+    void q4_0DotRowsIsDotPerRow() {
+        TypeOps ops = TypeOps.of(GgmlType.Q4_0);
+        TypeOps act = TypeOps.of(ops.dotType());
+        for (int n : new int[] {512, 2048, 160, 96}) {
+            for (int rows : new int[] {1, 2, 5, 8}) {
+                long stride = GgmlType.Q4_0.bytesFor(n) + 6;
+                MemorySegment w = TestData.segment(stride * rows);
+                for (int r = 0; r < rows; r++) ops.quantize(TestData.row(TestData.Shape.values()[r % TestData.Shape.values().length], n, r), 0, w, r * stride, n);
+                MemorySegment a = TestData.segment(act.type().bytesFor(n));
+                act.quantizeActivations(TestData.row(TestData.Shape.GAUSSIAN, n, 99), 0, a, 0, n);
+                float[] out = new float[rows + 2];
+                ops.dotRows(w, 0, stride, rows, a, 0, n, out, 1);
+                for (int r = 0; r < rows; r++)
+                    assertThat(Float.floatToRawIntBits(out[r + 1])).as("n=%d rows=%d row %d", n, rows, r).isEqualTo(Float.floatToRawIntBits(ops.dot(w, r * stride, a, 0, n)));
+                assertThat(out[0]).isZero();
+                assertThat(out[rows + 1]).isZero();
+            }
+        }
+    }
+
+    /**
+     * The Q4_0 dot widens its weights' fp16 scales with a shortcut that would read inf and NaN as finite
+     * numbers; such rows take the exact path: the result is not finite, in dot and dotRows alike, and
+     * finite scales give the reference's numbers for every half.
+     */
+    @Test
+    void q4_0DotReadsEveryScaleExactly() {
+        TypeOps vec = TypeOps.of(GgmlType.Q4_0);
+        TypeOps ref = ScalarTypeOps.of(GgmlType.Q4_0);
+        int n = 128;
+        float[] x = TestData.row(TestData.Shape.GAUSSIAN, n, 5);
+        MemorySegment a = TestData.segment(vec.dotType().bytesFor(n));
+        TypeOps.of(vec.dotType()).quantizeActivations(x, 0, a, 0, n);
+        MemorySegment aRef = TestData.segment(ref.dotType().bytesFor(n));
+        ScalarTypeOps.of(ref.dotType()).quantizeActivations(x, 0, aRef, 0, n);
+        long rowBytes = GgmlType.Q4_0.bytesFor(n);
+        MemorySegment w = TestData.segment(rowBytes * 2);
+        float[] wx = TestData.row(TestData.Shape.GAUSSIAN, n, 6);
+        ref.quantize(wx, 0, w, 0, n);
+        ref.quantize(wx, 0, w, rowBytes, n);
+        float[] out = new float[2];
+        for (int h = 0; h < 65536; h += 7) {
+            int block = h % 4;
+            w.set(ValueLayout.JAVA_SHORT_UNALIGNED, 18L * block, (short) h);
+            w.set(ValueLayout.JAVA_SHORT_UNALIGNED, rowBytes + 18L * block, (short) h);
+            float got = vec.dot(w, 0, a, 0, n);
+            vec.dotRows(w, 0, rowBytes, 2, a, 0, n, out, 0);
+            assertThat(Float.floatToRawIntBits(out[0])).as("half 0x%04x", h).isEqualTo(Float.floatToRawIntBits(got));
+            assertThat(Float.floatToRawIntBits(out[1])).as("half 0x%04x", h).isEqualTo(Float.floatToRawIntBits(got));
+            float expected = ref.dot(w, 0, aRef, 0, n);
+            float[] wd = TestData.dequantized(ref, w, n), ad = TestData.dequantized(ScalarTypeOps.of(ref.dotType()), aRef, n);
+            double magnitude = 0;
+            for (int i = 0; i < n; i++) magnitude += Math.abs((double) wd[i] * ad[i]);
+            if ((h & 0x7C00) == 0x7C00) assertThat(Float.isFinite(got)).as("half 0x%04x", h).isFalse();
+            else assertThat(got).as("half 0x%04x", h).isCloseTo(expected, within((float) (1e-5 * magnitude) + 1e-30f));
+            ref.quantize(wx, 0, w, 0, n);
+            ref.quantize(wx, 0, w, rowBytes, n);
+        }
+    }
+
     @Test
     void activationQuantizersAgreeOnTiesAndSpecialValues() {
         float[] x = new float[256];
         for (int i = 0; i < x.length; i++) x[i] = (i - 128) * 0.5f; // many exact .5 ratios after scaling
         x[3] = 127f * 0.5f;
-        for (GgmlType t : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q8_1, GgmlType.Q8_K, GgmlType.Q8_K_WIDE, GgmlType.Q8_0_WIDE, GgmlType.F16, GgmlType.F16_WIDE, GgmlType.BF16}) {
+        for (GgmlType t : new GgmlType[] {GgmlType.Q8_0, GgmlType.Q8_1, GgmlType.Q8_K, GgmlType.Q8_K_WIDE, GgmlType.Q8_0_WIDE, GgmlType.Q8_0_NIBBLE, GgmlType.F16, GgmlType.F16_WIDE, GgmlType.BF16}) {
             assertThat(TestData.quantized(TypeOps.of(t), x).toArray(ValueLayout.JAVA_BYTE)).as("%s", t)
                     .isEqualTo(TestData.quantized(ScalarTypeOps.of(t), x).toArray(ValueLayout.JAVA_BYTE));
         }
