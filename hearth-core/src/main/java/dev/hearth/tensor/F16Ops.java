@@ -163,6 +163,54 @@ class F16Ops extends BlockOps {
             }
         }
 
+        /**
+         * Two rows at once, rows r and r + nRows/2, each with {@link #dot}'s operations in its order (so
+         * {@link #dot}'s numbers to the bit), the activations loaded once for both: two independent
+         * FMA chains and two weight streams in flight.
+         */
+        @Override
+        public void dotRows(MemorySegment w, long wOffset, long rowStride, int nRows, MemorySegment a, long aOffset, int n, float[] out, int outOffset) {
+            int half = n % 32 == 0 ? nRows / 2 : 0;
+            for (int r = 0; r < half; r++) {
+                long w0 = wOffset + r * rowStride, w1 = w0 + half * rowStride;
+                if (!twoRows(w, w0, w1, a, aOffset, n, out, outOffset + r, outOffset + r + half)) {
+                    out[outOffset + r] = dot(w, w0, a, aOffset, n);
+                    out[outOffset + r + half] = dot(w, w1, a, aOffset, n);
+                }
+            }
+            for (int r = 2 * half; r < nRows; r++) out[outOffset + r] = dot(w, wOffset + r * rowStride, a, aOffset, n);
+        }
+
+        /** {@link #dot} of the rows at w0 and w1 (n a multiple of 32); false, writing nothing, when either holds an inf or NaN. */
+        private static boolean twoRows(MemorySegment w, long w0, long w1, MemorySegment a, long aOffset, int n, float[] out, int i0, int i1) {
+            FloatVector acc0 = FloatVector.zero(Simd.F512), acc1 = FloatVector.zero(Simd.F512);
+            for (int i = 0; i < n; i += 32) {
+                FloatVector a0 = FloatVector.fromMemorySegment(Simd.F512, a, aOffset + 4L * i, Simd.ORDER);
+                FloatVector a1 = FloatVector.fromMemorySegment(Simd.F512, a, aOffset + 4L * i + 64, Simd.ORDER);
+                ShortVector h = ShortVector.fromMemorySegment(Simd.S512, w, w0 + 2L * i, Simd.ORDER);
+                ShortVector g = ShortVector.fromMemorySegment(Simd.S512, w, w1 + 2L * i, Simd.ORDER);
+                if (h.and((short) 0x7c00).compare(VectorOperators.EQ, (short) 0x7c00).or(g.and((short) 0x7c00).compare(VectorOperators.EQ, (short) 0x7c00)).anyTrue()) return false;
+                IntVector wx0 = (IntVector) h.convertShape(VectorOperators.S2I, Simd.I512, 0);
+                IntVector wx1 = (IntVector) h.convertShape(VectorOperators.S2I, Simd.I512, 1);
+                acc0 = wx0.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().fma(a0, acc0);
+                acc0 = wx1.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().fma(a1, acc0);
+                wx0 = (IntVector) g.convertShape(VectorOperators.S2I, Simd.I512, 0);
+                wx1 = (IntVector) g.convertShape(VectorOperators.S2I, Simd.I512, 1);
+                acc1 = wx0.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().fma(a0, acc1);
+                acc1 = wx1.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().fma(a1, acc1);
+            }
+            // LaneSum.of's tree spelled out (a call that is not inlined would box the vector)
+            acc0 = acc0.add(acc0.rearrange(LaneSum.HALF8));
+            acc0 = acc0.add(acc0.rearrange(LaneSum.HALF4));
+            acc0 = acc0.add(acc0.rearrange(LaneSum.HALF2));
+            out[i0] = acc0.lane(0) + acc0.lane(1);
+            acc1 = acc1.add(acc1.rearrange(LaneSum.HALF8));
+            acc1 = acc1.add(acc1.rearrange(LaneSum.HALF4));
+            acc1 = acc1.add(acc1.rearrange(LaneSum.HALF2));
+            out[i1] = acc1.lane(0) + acc1.lane(1);
+            return true;
+        }
+
         @Override
         public void dequantize(MemorySegment src, long srcOffset, float[] dst, int dstOffset, int n) {
             int i = 0;

@@ -208,26 +208,32 @@ class VectorMatchesScalarTest {
     }
 
     /**
-     * Q4_0's two-row dotRows is dot per row to the bit: odd row counts, row lengths with and without a
-     * whole number of 4-block groups, rows that need not be packed.
+     * The two-row dotRows kernels (Q4_0, F16) are dot per row to the bit: odd row counts, row lengths
+     * with and without a whole number of their steps, rows that need not be packed, inf/NaN weights.
      */
-    @Test
-    void q4_0DotRowsIsDotPerRow() {
-        TypeOps ops = TypeOps.of(GgmlType.Q4_0);
+    @ParameterizedTest
+    @EnumSource(names = {"Q4_0", "F16"})
+    void twoRowDotRowsIsDotPerRow(GgmlType type) {
+        TypeOps ops = TypeOps.of(type);
         TypeOps act = TypeOps.of(ops.dotType());
         for (int n : new int[] {512, 2048, 160, 96}) {
             for (int rows : new int[] {1, 2, 5, 8}) {
-                long stride = GgmlType.Q4_0.bytesFor(n) + 6;
+                long stride = type.bytesFor(n) + 6;
                 MemorySegment w = TestData.segment(stride * rows);
                 for (int r = 0; r < rows; r++) ops.quantize(TestData.row(TestData.Shape.values()[r % TestData.Shape.values().length], n, r), 0, w, r * stride, n);
                 MemorySegment a = TestData.segment(act.type().bytesFor(n));
                 act.quantizeActivations(TestData.row(TestData.Shape.GAUSSIAN, n, 99), 0, a, 0, n);
-                float[] out = new float[rows + 2];
-                ops.dotRows(w, 0, stride, rows, a, 0, n, out, 1);
-                for (int r = 0; r < rows; r++)
-                    assertThat(Float.floatToRawIntBits(out[r + 1])).as("n=%d rows=%d row %d", n, rows, r).isEqualTo(Float.floatToRawIntBits(ops.dot(w, r * stride, a, 0, n)));
-                assertThat(out[0]).isZero();
-                assertThat(out[rows + 1]).isZero();
+                for (int special = 0; special < 3; special++) {
+                    if (special == 1 && rows > 2) w.set(ValueLayout.JAVA_SHORT_UNALIGNED, 2 * stride + 36, (short) 0x7c00); // +inf
+                    if (special == 2 && rows > 2) w.set(ValueLayout.JAVA_SHORT_UNALIGNED, 2 * stride + 40, (short) 0x7e00); // NaN
+                    float[] out = new float[rows + 2];
+                    ops.dotRows(w, 0, stride, rows, a, 0, n, out, 1);
+                    for (int r = 0; r < rows; r++)
+                        assertThat(Float.floatToRawIntBits(out[r + 1])).as("n=%d rows=%d row %d special %d", n, rows, r, special)
+                                .isEqualTo(Float.floatToRawIntBits(ops.dot(w, r * stride, a, 0, n)));
+                    assertThat(out[0]).isZero();
+                    assertThat(out[rows + 1]).isZero();
+                }
             }
         }
     }
