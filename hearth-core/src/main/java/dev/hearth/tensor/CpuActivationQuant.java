@@ -52,9 +52,9 @@ final class CpuActivationQuant {
             IntVector q0 = roundHalfEven(v0.mul(id));
             IntVector q1 = roundHalfEven(v1.mul(id));
             long off = dstOff + (long) Q8_0NibbleOps.BLOCK * b;
-            ((FloatVector) q0.convert(VectorOperators.I2F, 0)).mul(128f).intoMemorySegment(dst, off, Simd.ORDER);
-            ((FloatVector) q1.convert(VectorOperators.I2F, 0)).mul(2048f).intoMemorySegment(dst, off + 64, Simd.ORDER);
-            ((FloatVector) q0.mul(-136).add(q1.mul(-2056)).convert(VectorOperators.I2F, 0)).intoMemorySegment(dst, off + 128, Simd.ORDER);
+            ((FloatVector) q0.convert(VectorOperators.I2F, 0)).mul(32768f).intoMemorySegment(dst, off, Simd.ORDER);
+            ((FloatVector) q1.sub(q0.mul(16)).convert(VectorOperators.I2F, 0)).mul(2048f).intoMemorySegment(dst, off + 64, Simd.ORDER);
+            ((FloatVector) q0.mul(-8).sub(q1.mul(2056)).convert(VectorOperators.I2F, 0)).intoMemorySegment(dst, off + 128, Simd.ORDER);
             // this block's scale, and the same value as block b-1's second, b-2's third, b-3's fourth
             float scaled = Float.float16ToFloat(Float.floatToFloat16(d)) * 0x1p112f;
             for (int k = 0; k < 4; k++) {

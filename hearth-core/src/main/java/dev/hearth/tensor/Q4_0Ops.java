@@ -81,11 +81,12 @@ class Q4_0Ops extends BlockOps {
 
     /**
      * Vector dot against {@link GgmlType#Q8_0_NIBBLE} activations (see {@link Q8_0NibbleOps}), four blocks
-     * (72 bytes) per step from two 64-byte loads. Per block, one byte permute puts weight byte i into
-     * int lane i; low and high nibble or-ed into the mantissa of 1.0 are the floats 1 + l/128 and
-     * 1 + h/2048, and two FMAs with the pre-scaled activations give the 16 integers
+     * (72 bytes) per step from two 64-byte loads. Per block, one two-table byte permute (the load and
+     * 1.0's bytes) makes int lane i the float 1 + b_i·2^-15 for weight byte b_i, one mask takes off its
+     * low nibble, and two FMAs with the pre-scaled activations give the 16 integers
      * {@code (l_i-8)·q_i + (h_i-8)·q_{16+i}} exactly, the lanes of the integer kernel this replaced
-     * (measured, one thread, KernelBench: 10 GB/s). The four fp16 scales come from the first load in one
+     * (measured, one thread, KernelBench: 10 GB/s; with the nibbles masked out of a byte copied to
+     * every position, 2 more integer ops a block, dotRows was 12% slower in cache). The four fp16 scales come from the first load in one
      * permute: a half in the upper 16 bits of an int, shifted right by 3 (arithmetic) and masked, is a
      * float with the half's sign, exponent and mantissa, exactly 2^-112 times its value (subnormals
      * included), and the activations' scale carries the 2^112, so {@code d_w·d_a} is the same single
@@ -102,15 +103,25 @@ class Q4_0Ops extends BlockOps {
             super(GgmlType.Q8_0_NIBBLE);
         }
 
-        /** Weight byte {@code start + i} of a 64-byte load into all four bytes of int lane i. */
-        private static VectorShuffle<Byte> spread(int start) {
-            int[] idx = new int[64];
-            for (int i = 0; i < 64; i++) idx[i] = start + i / 4;
-            return VectorShuffle.fromArray(ByteVector.SPECIES_512, idx, 0);
+        /**
+         * Indices for {@code selectFrom(load, ONE)}: int lane i becomes the bytes 00, weight byte start+i,
+         * 0x80, 0x3F — the float 1 + q·2^-15 for the weight byte q (1.0's bits from {@link #ONE}).
+         */
+        private static ByteVector spread(int start) {
+            byte[] idx = new byte[64];
+            for (int i = 0; i < 16; i++) {
+                idx[4 * i] = 64;
+                idx[4 * i + 1] = (byte) (start + i);
+                idx[4 * i + 2] = 64 + 2;
+                idx[4 * i + 3] = 64 + 3;
+            }
+            return ByteVector.fromArray(ByteVector.SPECIES_512, idx, 0);
         }
 
         /** Blocks 0..2's qs from the load at the group start, block 3's from the load 8 bytes on. */
-        private static final VectorShuffle<Byte> QS0 = spread(2), QS1 = spread(20), QS2 = spread(38), QS3 = spread(48);
+        private static final ByteVector QS0 = spread(2), QS1 = spread(20), QS2 = spread(38), QS3 = spread(48);
+        /** 1.0f in every int lane, as bytes: the second table of the spread. */
+        private static final ByteVector ONE = IntVector.broadcast(I512, 0x3F800000).reinterpretAsBytes();
         /** The four blocks' fp16 scales (shorts 0, 9, 18, 27 of the group) into the upper halves of int lanes 0..3. */
         private static final VectorShuffle<Short> WEIGHT_SCALES = VectorShuffle.fromOp(S512, i -> i == 1 ? 0 : i == 3 ? 9 : i == 5 ? 18 : i == 7 ? 27 : 0);
         private static final VectorShuffle<Float> LANE0 = VectorShuffle.fromOp(F512, i -> 0), LANE1 = VectorShuffle.fromOp(F512, i -> 1),
@@ -139,16 +150,16 @@ class Q4_0Ops extends BlockOps {
                 special = special.max(h.and(EXPONENTS));
                 FloatVector d = h.lanewise(ASHR, 3).and(0x8FFFE000).reinterpretAsFloats()
                         .mul(FloatVector.fromMemorySegment(F512, a, ao + Q8_0NibbleOps.SCALES, ORDER));
-                IntVector y0 = l0.rearrange(QS0).reinterpretAsInts(), y1 = l0.rearrange(QS1).reinterpretAsInts();
-                IntVector y2 = l0.rearrange(QS2).reinterpretAsInts(), y3 = l1.rearrange(QS3).reinterpretAsInts();
-                FloatVector s0 = y0.and(0x0000F000).or(0x3F800000).reinterpretAsFloats().fma(FloatVector.fromMemorySegment(F512, a, ao + 64, ORDER),
-                        y0.and(0x000F0000).or(0x3F800000).reinterpretAsFloats().fma(FloatVector.fromMemorySegment(F512, a, ao, ORDER), FloatVector.fromMemorySegment(F512, a, ao + 128, ORDER)));
-                FloatVector s1 = y1.and(0x0000F000).or(0x3F800000).reinterpretAsFloats().fma(FloatVector.fromMemorySegment(F512, a, ao + 320, ORDER),
-                        y1.and(0x000F0000).or(0x3F800000).reinterpretAsFloats().fma(FloatVector.fromMemorySegment(F512, a, ao + 256, ORDER), FloatVector.fromMemorySegment(F512, a, ao + 384, ORDER)));
-                FloatVector s2 = y2.and(0x0000F000).or(0x3F800000).reinterpretAsFloats().fma(FloatVector.fromMemorySegment(F512, a, ao + 576, ORDER),
-                        y2.and(0x000F0000).or(0x3F800000).reinterpretAsFloats().fma(FloatVector.fromMemorySegment(F512, a, ao + 512, ORDER), FloatVector.fromMemorySegment(F512, a, ao + 640, ORDER)));
-                FloatVector s3 = y3.and(0x0000F000).or(0x3F800000).reinterpretAsFloats().fma(FloatVector.fromMemorySegment(F512, a, ao + 832, ORDER),
-                        y3.and(0x000F0000).or(0x3F800000).reinterpretAsFloats().fma(FloatVector.fromMemorySegment(F512, a, ao + 768, ORDER), FloatVector.fromMemorySegment(F512, a, ao + 896, ORDER)));
+                IntVector y0 = QS0.selectFrom(l0, ONE).reinterpretAsInts(), y1 = QS1.selectFrom(l0, ONE).reinterpretAsInts();
+                IntVector y2 = QS2.selectFrom(l0, ONE).reinterpretAsInts(), y3 = QS3.selectFrom(l1, ONE).reinterpretAsInts();
+                FloatVector s0 = y0.and(0xFFFFF000).reinterpretAsFloats().fma(FloatVector.fromMemorySegment(F512, a, ao + 64, ORDER),
+                        y0.reinterpretAsFloats().fma(FloatVector.fromMemorySegment(F512, a, ao, ORDER), FloatVector.fromMemorySegment(F512, a, ao + 128, ORDER)));
+                FloatVector s1 = y1.and(0xFFFFF000).reinterpretAsFloats().fma(FloatVector.fromMemorySegment(F512, a, ao + 320, ORDER),
+                        y1.reinterpretAsFloats().fma(FloatVector.fromMemorySegment(F512, a, ao + 256, ORDER), FloatVector.fromMemorySegment(F512, a, ao + 384, ORDER)));
+                FloatVector s2 = y2.and(0xFFFFF000).reinterpretAsFloats().fma(FloatVector.fromMemorySegment(F512, a, ao + 576, ORDER),
+                        y2.reinterpretAsFloats().fma(FloatVector.fromMemorySegment(F512, a, ao + 512, ORDER), FloatVector.fromMemorySegment(F512, a, ao + 640, ORDER)));
+                FloatVector s3 = y3.and(0xFFFFF000).reinterpretAsFloats().fma(FloatVector.fromMemorySegment(F512, a, ao + 832, ORDER),
+                        y3.reinterpretAsFloats().fma(FloatVector.fromMemorySegment(F512, a, ao + 768, ORDER), FloatVector.fromMemorySegment(F512, a, ao + 896, ORDER)));
                 acc = s0.fma(d.rearrange(LANE0), acc);
                 acc = s1.fma(d.rearrange(LANE1), acc);
                 acc = s2.fma(d.rearrange(LANE2), acc);
@@ -208,22 +219,22 @@ class Q4_0Ops extends BlockOps {
                 special = special.max(h.and(EXPONENTS)).max(g.and(EXPONENTS));
                 h.lanewise(ASHR, 3).and(0x8FFFE000).reinterpretAsFloats().mul(da).intoArray(ds, 0);
                 g.lanewise(ASHR, 3).and(0x8FFFE000).reinterpretAsFloats().mul(da).intoArray(ds, 16);
-                IntVector y = l0.rearrange(QS0).reinterpretAsInts();
-                acc0 = y.and(0x0000F000).or(0x3F800000).reinterpretAsFloats().fma(b0, y.and(0x000F0000).or(0x3F800000).reinterpretAsFloats().fma(a0, c0)).fma(FloatVector.broadcast(F512, ds[0]), acc0);
-                y = m0.rearrange(QS0).reinterpretAsInts();
-                acc1 = y.and(0x0000F000).or(0x3F800000).reinterpretAsFloats().fma(b0, y.and(0x000F0000).or(0x3F800000).reinterpretAsFloats().fma(a0, c0)).fma(FloatVector.broadcast(F512, ds[16]), acc1);
-                y = l0.rearrange(QS1).reinterpretAsInts();
-                acc0 = y.and(0x0000F000).or(0x3F800000).reinterpretAsFloats().fma(b1, y.and(0x000F0000).or(0x3F800000).reinterpretAsFloats().fma(a1, c1)).fma(FloatVector.broadcast(F512, ds[1]), acc0);
-                y = m0.rearrange(QS1).reinterpretAsInts();
-                acc1 = y.and(0x0000F000).or(0x3F800000).reinterpretAsFloats().fma(b1, y.and(0x000F0000).or(0x3F800000).reinterpretAsFloats().fma(a1, c1)).fma(FloatVector.broadcast(F512, ds[17]), acc1);
-                y = l0.rearrange(QS2).reinterpretAsInts();
-                acc0 = y.and(0x0000F000).or(0x3F800000).reinterpretAsFloats().fma(b2, y.and(0x000F0000).or(0x3F800000).reinterpretAsFloats().fma(a2, c2)).fma(FloatVector.broadcast(F512, ds[2]), acc0);
-                y = m0.rearrange(QS2).reinterpretAsInts();
-                acc1 = y.and(0x0000F000).or(0x3F800000).reinterpretAsFloats().fma(b2, y.and(0x000F0000).or(0x3F800000).reinterpretAsFloats().fma(a2, c2)).fma(FloatVector.broadcast(F512, ds[18]), acc1);
-                y = l1.rearrange(QS3).reinterpretAsInts();
-                acc0 = y.and(0x0000F000).or(0x3F800000).reinterpretAsFloats().fma(b3, y.and(0x000F0000).or(0x3F800000).reinterpretAsFloats().fma(a3, c3)).fma(FloatVector.broadcast(F512, ds[3]), acc0);
-                y = m1.rearrange(QS3).reinterpretAsInts();
-                acc1 = y.and(0x0000F000).or(0x3F800000).reinterpretAsFloats().fma(b3, y.and(0x000F0000).or(0x3F800000).reinterpretAsFloats().fma(a3, c3)).fma(FloatVector.broadcast(F512, ds[19]), acc1);
+                IntVector y = QS0.selectFrom(l0, ONE).reinterpretAsInts();
+                acc0 = y.and(0xFFFFF000).reinterpretAsFloats().fma(b0, y.reinterpretAsFloats().fma(a0, c0)).fma(FloatVector.broadcast(F512, ds[0]), acc0);
+                y = QS0.selectFrom(m0, ONE).reinterpretAsInts();
+                acc1 = y.and(0xFFFFF000).reinterpretAsFloats().fma(b0, y.reinterpretAsFloats().fma(a0, c0)).fma(FloatVector.broadcast(F512, ds[16]), acc1);
+                y = QS1.selectFrom(l0, ONE).reinterpretAsInts();
+                acc0 = y.and(0xFFFFF000).reinterpretAsFloats().fma(b1, y.reinterpretAsFloats().fma(a1, c1)).fma(FloatVector.broadcast(F512, ds[1]), acc0);
+                y = QS1.selectFrom(m0, ONE).reinterpretAsInts();
+                acc1 = y.and(0xFFFFF000).reinterpretAsFloats().fma(b1, y.reinterpretAsFloats().fma(a1, c1)).fma(FloatVector.broadcast(F512, ds[17]), acc1);
+                y = QS2.selectFrom(l0, ONE).reinterpretAsInts();
+                acc0 = y.and(0xFFFFF000).reinterpretAsFloats().fma(b2, y.reinterpretAsFloats().fma(a2, c2)).fma(FloatVector.broadcast(F512, ds[2]), acc0);
+                y = QS2.selectFrom(m0, ONE).reinterpretAsInts();
+                acc1 = y.and(0xFFFFF000).reinterpretAsFloats().fma(b2, y.reinterpretAsFloats().fma(a2, c2)).fma(FloatVector.broadcast(F512, ds[18]), acc1);
+                y = QS3.selectFrom(l1, ONE).reinterpretAsInts();
+                acc0 = y.and(0xFFFFF000).reinterpretAsFloats().fma(b3, y.reinterpretAsFloats().fma(a3, c3)).fma(FloatVector.broadcast(F512, ds[3]), acc0);
+                y = QS3.selectFrom(m1, ONE).reinterpretAsInts();
+                acc1 = y.and(0xFFFFF000).reinterpretAsFloats().fma(b3, y.reinterpretAsFloats().fma(a3, c3)).fma(FloatVector.broadcast(F512, ds[19]), acc1);
             }
             if (special.compare(EQ, 0x7C000000).anyTrue()) return false;
             acc0 = acc0.add(acc0.rearrange(LaneSum.HALF8));
@@ -250,7 +261,7 @@ class Q4_0Ops extends BlockOps {
                 long wo = wOffset + 18L * b, ao = aOffset + 256L * b;
                 for (int i = 0; i < 16; i++) {
                     int q = u8(w, wo + 2 + i);
-                    int lo = (int) (f32(a, ao + 4 * i) / 128), hi = (int) (f32(a, ao + 64 + 4 * i) / 2048);
+                    int lo = (int) (f32(a, ao + 4 * i) / 32768), hi = (int) (f32(a, ao + 64 + 4 * i) / 2048) + 16 * lo;
                     s[i] = ((q & 0xF) - 8) * lo + ((q >> 4) - 8) * hi;
                 }
                 float d = half(w, wo) * 0x1p-112f * f32(a, ao + Q8_0NibbleOps.SCALES);

@@ -11,14 +11,17 @@ import jdk.incubator.vector.FloatVector;
  * for the dot's way of decoding nibbles ({@code Q4_0Ops.Vectorized}). For a block with integers q[32]
  * and scale d (the fp16 scale, widened exactly):
  * <ul>
- * <li>{@code A1[i] = 128·q[i]}, {@code A2[i] = 2048·q[16+i]}, {@code C[i] = -136·q[i] - 2056·q[16+i]}
- *     for i &lt; 16 (16 floats each; all exact integers), and
+ * <li>{@code A1[i] = 2^15·q[i]}, {@code A2[i] = 2^11·(q[16+i] - 16·q[i])},
+ *     {@code C[i] = -8·q[i] - 2056·q[16+i]} for i &lt; 16 (16 floats each; all exact integers), and
  * <li>{@code d·2^112} (exact: |d| ≤ 65504), the rebias the dot's cheap widening of the weights'
  *     fp16 scales leaves out.
  * </ul>
- * The dot reads a weight byte with low nibble l and high nibble h as the floats 1 + l/128 and
- * 1 + h/2048 (bits or-ed into the mantissa of 1.0), and two FMAs, {@code (1+h/2048)·A2 + ((1+l/128)·A1 + C)},
- * give {@code (l-8)·q[i] + (h-8)·q[16+i]} exactly: the same integer per lane as the integer dot.
+ * The dot reads a weight byte b = l + 16·h (nibbles l, h) as the float W = 1 + b·2^-15 (the byte put
+ * into the mantissa of 1.0 by the permute that spreads the bytes over the lanes) and W with its low
+ * nibble masked off, H = 1 + h·2^-11; then {@code H·A2 + (W·A1 + C)}, two FMAs, is
+ * {@code (2^11 + h)·(q' - 16q) + (2^15 + l + 16h)·q - 8q - 2056q' = (l-8)·q + (h-8)·q'}
+ * (q = q[i], q' = q[16+i]) exactly: every partial sum is an integer below 2^24. The same integer per
+ * lane as the integer dot.
  *
  * <p>Layout: 256 bytes per block (vector loads stay within cache lines): A1, A2, C (64 bytes each),
  * then four floats: this block's {@code d·2^112} and those of the next three blocks of the row (0 past
@@ -49,8 +52,9 @@ final class Q8_0NibbleOps extends BlockOps {
             long off = srcOffset + (long) BLOCK * b;
             float d = f32(src, off + SCALES) * 0x1p-112f;
             int o = dstOffset + QK * b;
-            FloatVector.fromMemorySegment(Simd.F512, src, off, Simd.ORDER).mul(1f / 128).mul(d).intoArray(dst, o);
-            FloatVector.fromMemorySegment(Simd.F512, src, off + 64, Simd.ORDER).mul(1f / 2048).mul(d).intoArray(dst, o + 16);
+            FloatVector lo = FloatVector.fromMemorySegment(Simd.F512, src, off, Simd.ORDER).mul(1f / 32768);
+            lo.mul(d).intoArray(dst, o);
+            FloatVector.fromMemorySegment(Simd.F512, src, off + 64, Simd.ORDER).mul(1f / 2048).add(lo.mul(16f)).mul(d).intoArray(dst, o + 16);
         }
     }
 

@@ -194,9 +194,9 @@ class VectorMatchesScalarTest {
                     long off = 256L * b;
                     for (int i = 0; i < 16; i++) {
                         int lo = k.get(ValueLayout.JAVA_SHORT_UNALIGNED, 68L * b + 2 * i), hi = k.get(ValueLayout.JAVA_SHORT_UNALIGNED, 68L * b + 32 + 2 * i);
-                        assertThat(e.get(ValueLayout.JAVA_FLOAT_UNALIGNED, off + 4 * i)).isEqualTo(128f * lo);
-                        assertThat(e.get(ValueLayout.JAVA_FLOAT_UNALIGNED, off + 64 + 4 * i)).isEqualTo(2048f * hi);
-                        assertThat(e.get(ValueLayout.JAVA_FLOAT_UNALIGNED, off + 128 + 4 * i)).isEqualTo(-136f * lo - 2056f * hi);
+                        assertThat(e.get(ValueLayout.JAVA_FLOAT_UNALIGNED, off + 4 * i)).isEqualTo(32768f * lo);
+                        assertThat(e.get(ValueLayout.JAVA_FLOAT_UNALIGNED, off + 64 + 4 * i)).isEqualTo(2048f * (hi - 16 * lo));
+                        assertThat(e.get(ValueLayout.JAVA_FLOAT_UNALIGNED, off + 128 + 4 * i)).isEqualTo(-8f * lo - 2056f * hi);
                     }
                     for (int j = 0; j < 4; j++) {
                         float expected = b + j < n / 32 ? k.get(ValueLayout.JAVA_FLOAT_UNALIGNED, 68L * (b + j) + 64) * 0x1p112f : 0f;
