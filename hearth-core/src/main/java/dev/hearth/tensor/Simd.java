@@ -21,7 +21,8 @@ import jdk.incubator.vector.VectorSpecies;
  * 16-bit "wide" layout ({@code Q8_0_WIDE}, {@code Q8_K_WIDE}: the same integers as ggml's Q8_0/Q8_K),
  * so per weight row only the weights are unpacked; for the K-quants the activations are also put in
  * the order in which the weights' bit fields fall out of 16-bit lanes, which lets one shift and mask
- * yield two weights. A lane's two products are summed in 16 bits, adjacent lanes into 32 bits with
+ * yield two weights. (Q4_0's dot is the exception: its activations, {@code Q8_0_NIBBLE}, are the same
+ * integers as pre-scaled floats, and its products are FMAs on weights decoded into float mantissas.) A lane's two products are summed in 16 bits, adjacent lanes into 32 bits with
  * {@code (t + (t << 16)) >> 16}. The shapes are fixed at 512 bits (32 shorts, 16 ints, 16 floats),
  * matching the AVX-512 machines Hearth targets.
  *
