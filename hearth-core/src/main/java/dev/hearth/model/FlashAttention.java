@@ -227,12 +227,13 @@ final class FlashAttention {
         int nq = (t1 - t0) * group;
         float[] qs = ws.blockQ(thread, nq * dk), acc = ws.blockRows(thread, nq * dv), state = ws.blockState(thread, 3 * nq);
         float[] tile = ws.kvTile[thread];
-        int startMin = Integer.MAX_VALUE, posMax = -1;
+        int startMin = Integer.MAX_VALUE, firstMin = Integer.MAX_VALUE, posMax = -1;
         for (int t = t0; t < t1; t++) {
             KvCache cache = b.caches()[t];
             int pos = b.positions()[t], first = window > 0 ? Math.max(0, pos - window + 1) : 0;
             if (first < cache.base[layer]) throw new IllegalStateException("layer " + layer + ": position " + first + " is no longer in the cache");
             startMin = Math.min(startMin, first / KV_TILE * KV_TILE);
+            firstMin = Math.min(firstMin, first);
             posMax = Math.max(posMax, pos);
             for (int i = 0; i < group; i++) {
                 int qi = (t - t0) * group + i, qOff = t * qDim + (g * group + i) * dk;
@@ -248,7 +249,19 @@ final class FlashAttention {
                 state[3 * qi + 2] = fast ? 1 : 0;
             }
         }
+        // when the block's tokens share one cache with finite rows, each tile's keys and values are widened once for all its queries
+        KvCache shared = b.caches()[t0];
+        for (int t = t0; t < t1; t++) if (b.caches()[t] != shared) shared = null;
+        if (shared != null && shared.nonFinite[layer]) shared = null;
+        float[] kTile = shared == null ? null : ws.blockKTile(thread, KV_TILE * dk), vTile = shared == null ? null : ws.blockVTile(thread, KV_TILE * dv);
         for (int start = startMin; start <= posMax; start += KV_TILE) {
+            if (shared != null) {
+                int r0 = shared.base[layer];
+                for (int j = Math.max(start, firstMin), end = Math.min(posMax, start + KV_TILE - 1); j <= end; j++) {
+                    HalfRows.widenScaled(shared.keys[layer], (j - r0) * shared.kRowBytes + 2L * g * dk, kTile, (j - start) * dk, dk);
+                    HalfRows.widenScaled(shared.values[layer], (j - r0) * shared.vRowBytes + 2L * g * dv, vTile, (j - start) * dv, dv);
+                }
+            }
             for (int t = t0; t < t1; t++) {
                 int pos = b.positions()[t], first = window > 0 ? Math.max(0, pos - window + 1) : 0;
                 if (start > pos || start + KV_TILE <= first) continue; // a tile this token does not see
@@ -256,7 +269,7 @@ final class FlashAttention {
                     int qi = (t - t0) * group + i;
                     tileStep(b.caches()[t], layer, g, dk, dv, q, t * qDim + (g * group + i) * dk, qs, qi * dk, state[3 * qi + 2] != 0,
                             Math.max(first, start), Math.min(pos, start + KV_TILE - 1), start, scale, softcap, tile, ws.kvRow[thread],
-                            acc, qi * dv, state, 3 * qi);
+                            acc, qi * dv, state, 3 * qi, kTile, vTile);
                 }
             }
         }
@@ -272,10 +285,11 @@ final class FlashAttention {
      * One query's step over the tile at {@code start}, whose positions {@code lo..hi} it sees: the tile's scores,
      * its max raised once, the weights as ggml_vec_soft_max_f32 over the whole tile (masked positions give 0), the
      * sum S and the values accumulated. The running max and sum are {@code state[st]} and {@code state[st + 1]}.
+     * With {@code kTile} and {@code vTile} (not null), the tile's rows come from there, already widened.
      */
     private static void tileStep(KvCache cache, int layer, int g, int dk, int dv, float[] q, int qOff, float[] qs, int qsOff, boolean fast,
                                  int lo, int hi, int start, float scale, float softcap, float[] tile, float[] row,
-                                 float[] acc, int aOff, float[] state, int st) {
+                                 float[] acc, int aOff, float[] state, int st, float[] kTile, float[] vTile) {
         MemorySegment keys = cache.keys[layer], values = cache.values[layer];
         long kHead = 2L * g * dk, vHead = 2L * g * dv;
         int r0 = cache.base[layer]; // the position in row 0 (a sliding layer's cache keeps only recent rows)
@@ -284,7 +298,8 @@ final class FlashAttention {
         for (int j = lo; j <= hi; j++) {
             long kRow = (j - r0) * cache.kRowBytes + kHead;
             float s;
-            if (fast) s = HalfRows.dot(qs, qsOff, keys, kRow, dk) * scale;
+            if (fast && kTile != null) s = HalfRows.dotWidened(qs, qsOff, kTile, (j - start) * dk, dk) * scale;
+            else if (fast) s = HalfRows.dot(qs, qsOff, keys, kRow, dk) * scale;
             else {
                 HalfRows.widen(keys, kRow, row, 0, dk);
                 s = FloatOps.dot(q, qOff, row, 0, dk) * scale;
@@ -302,7 +317,8 @@ final class FlashAttention {
         M = Mnew;
         for (int j = start; j < lo; j++) tile[j - start] = Float.NEGATIVE_INFINITY;
         S = (float) (S + FloatOps.softmaxExp(tile, (lo - start) & ~15, hi - start + 1, M));
-        for (int j = lo; j <= hi; j++) {
+        if (fast && vTile != null) HalfRows.axpyTile(tile, lo - start, hi - start, vTile, dv, acc, aOff); // the same FMAs, per lane in j order
+        else for (int j = lo; j <= hi; j++) {
             float p = tile[j - start];
             long vRow = (j - r0) * cache.vRowBytes + vHead;
             if (fast) HalfRows.axpy(p * HalfRows.SCALE, values, vRow, acc, aOff, dv); // p·2¹¹² is exact: p ∈ [0, 1]

@@ -54,6 +54,8 @@ final class Workspace {
         blockRows = new float[threads][0];
         blockState = new float[threads][0];
         groupRows = new float[threads][3][][];
+        blockKTile = new float[threads][0];
+        blockVTile = new float[threads][0];
         groupQ8 = new MemorySegment[threads][];
         logits = new float[c.vocab()];
     }
@@ -91,6 +93,16 @@ final class Workspace {
             for (int i = 0; i < count; i++) q[i] = Arena.ofAuto().allocate(bytes, 64);
         }
         return q;
+    }
+
+    private final float[][] blockKTile, blockVTile; // per thread: a tile of the cache's keys and values, widened
+
+    float[] blockKTile(int thread, int n) {
+        return blockKTile[thread] = grow(blockKTile[thread], n);
+    }
+
+    float[] blockVTile(int thread, int n) {
+        return blockVTile[thread] = grow(blockVTile[thread], n);
     }
 
     private static float[] grow(float[] a, int n) {
