@@ -99,68 +99,50 @@ class F16Ops extends BlockOps {
         /**
          * Eight tokens at a time: each block of 32 weights widened once, then every token's two FMAs, each
          * token's chain exactly {@link #dot}'s. A last group of 2 to 7 tokens runs as a group of 8 whose extra
-         * lanes repeat its last token (their results are dropped); a single token is {@link #dot}.
+         * lanes repeat its last token (their results are dropped); a single token, and every token of a row
+         * holding an inf or NaN weight, is {@link #dot}.
          */
         @Override
         public void dotTokens(MemorySegment w, long wOffset, MemorySegment a, long aOffset, long aStride, int tokens, int n,
                               float[] out, int outOffset, int outStride) {
             for (int t = 0; t < tokens; t += 8) {
                 int m = Math.min(8, tokens - t);
-                if (m == 1) {
-                    out[outOffset + t * outStride] = dot(w, wOffset, a, aOffset + t * aStride, n);
-                    continue;
-                }
-                long b0 = aOffset + t * aStride, s = aStride;
-                long b1 = b0 + Math.min(1, m - 1) * s, b2 = b0 + Math.min(2, m - 1) * s, b3 = b0 + Math.min(3, m - 1) * s;
-                long b4 = b0 + Math.min(4, m - 1) * s, b5 = b0 + Math.min(5, m - 1) * s, b6 = b0 + Math.min(6, m - 1) * s, b7 = b0 + Math.min(7, m - 1) * s;
-                FloatVector c0 = FloatVector.zero(Simd.F512), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
-                int i = 0;
-                for (; i + 32 <= n; i += 32) {
-                    ShortVector h = ShortVector.fromMemorySegment(Simd.S512, w, wOffset + 2L * i, Simd.ORDER);
-                    IntVector wx0 = (IntVector) h.convertShape(VectorOperators.S2I, Simd.I512, 0);
-                    IntVector wx1 = (IntVector) h.convertShape(VectorOperators.S2I, Simd.I512, 1);
-                    long ai = 4L * i;
-                    if (!h.and((short) 0x7c00).compare(VectorOperators.EQ, (short) 0x7c00).anyTrue()) {
-                        FloatVector w0 = wx0.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats();
-                        FloatVector w1 = wx1.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats();
-                        c0 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, a, b0 + ai + 64, Simd.ORDER), w0.fma(FloatVector.fromMemorySegment(Simd.F512, a, b0 + ai, Simd.ORDER), c0));
-                        c1 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, a, b1 + ai + 64, Simd.ORDER), w0.fma(FloatVector.fromMemorySegment(Simd.F512, a, b1 + ai, Simd.ORDER), c1));
-                        c2 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, a, b2 + ai + 64, Simd.ORDER), w0.fma(FloatVector.fromMemorySegment(Simd.F512, a, b2 + ai, Simd.ORDER), c2));
-                        c3 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, a, b3 + ai + 64, Simd.ORDER), w0.fma(FloatVector.fromMemorySegment(Simd.F512, a, b3 + ai, Simd.ORDER), c3));
-                        c4 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, a, b4 + ai + 64, Simd.ORDER), w0.fma(FloatVector.fromMemorySegment(Simd.F512, a, b4 + ai, Simd.ORDER), c4));
-                        c5 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, a, b5 + ai + 64, Simd.ORDER), w0.fma(FloatVector.fromMemorySegment(Simd.F512, a, b5 + ai, Simd.ORDER), c5));
-                        c6 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, a, b6 + ai + 64, Simd.ORDER), w0.fma(FloatVector.fromMemorySegment(Simd.F512, a, b6 + ai, Simd.ORDER), c6));
-                        c7 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, a, b7 + ai + 64, Simd.ORDER), w0.fma(FloatVector.fromMemorySegment(Simd.F512, a, b7 + ai, Simd.ORDER), c7));
-                    } else {
-                        // the rare block with an inf/NaN weight: every token through dot's exact widening
-                        FloatVector wm = wx0.and(0x7fff).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f);
-                        FloatVector w0 = wm.reinterpretAsInts()
-                                .lanewise(VectorOperators.OR, 0x7f800000, wm.compare(VectorOperators.GE, 65536f).cast(Simd.I512))
-                                .lanewise(VectorOperators.OR, 0x00400000, wx0.and(0x7fff).compare(VectorOperators.GT, 0x7c00))
-                                .or(wx0.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
-                        wm = wx1.and(0x7fff).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f);
-                        FloatVector w1 = wm.reinterpretAsInts()
-                                .lanewise(VectorOperators.OR, 0x7f800000, wm.compare(VectorOperators.GE, 65536f).cast(Simd.I512))
-                                .lanewise(VectorOperators.OR, 0x00400000, wx1.and(0x7fff).compare(VectorOperators.GT, 0x7c00))
-                                .or(wx1.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
-                        c0 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, a, b0 + ai + 64, Simd.ORDER).mul(0x1p-112f), w0.fma(FloatVector.fromMemorySegment(Simd.F512, a, b0 + ai, Simd.ORDER).mul(0x1p-112f), c0));
-                        c1 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, a, b1 + ai + 64, Simd.ORDER).mul(0x1p-112f), w0.fma(FloatVector.fromMemorySegment(Simd.F512, a, b1 + ai, Simd.ORDER).mul(0x1p-112f), c1));
-                        c2 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, a, b2 + ai + 64, Simd.ORDER).mul(0x1p-112f), w0.fma(FloatVector.fromMemorySegment(Simd.F512, a, b2 + ai, Simd.ORDER).mul(0x1p-112f), c2));
-                        c3 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, a, b3 + ai + 64, Simd.ORDER).mul(0x1p-112f), w0.fma(FloatVector.fromMemorySegment(Simd.F512, a, b3 + ai, Simd.ORDER).mul(0x1p-112f), c3));
-                        c4 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, a, b4 + ai + 64, Simd.ORDER).mul(0x1p-112f), w0.fma(FloatVector.fromMemorySegment(Simd.F512, a, b4 + ai, Simd.ORDER).mul(0x1p-112f), c4));
-                        c5 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, a, b5 + ai + 64, Simd.ORDER).mul(0x1p-112f), w0.fma(FloatVector.fromMemorySegment(Simd.F512, a, b5 + ai, Simd.ORDER).mul(0x1p-112f), c5));
-                        c6 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, a, b6 + ai + 64, Simd.ORDER).mul(0x1p-112f), w0.fma(FloatVector.fromMemorySegment(Simd.F512, a, b6 + ai, Simd.ORDER).mul(0x1p-112f), c6));
-                        c7 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, a, b7 + ai + 64, Simd.ORDER).mul(0x1p-112f), w0.fma(FloatVector.fromMemorySegment(Simd.F512, a, b7 + ai, Simd.ORDER).mul(0x1p-112f), c7));
-                    }
-                }
-                float[] sums = {LaneSum.of(c0), LaneSum.of(c1), LaneSum.of(c2), LaneSum.of(c3), LaneSum.of(c4), LaneSum.of(c5), LaneSum.of(c6), LaneSum.of(c7)};
-                long[] base = {b0, b1, b2, b3, b4, b5, b6, b7};
-                for (int k = 0; k < m; k++) {
-                    float sum = sums[k];
-                    for (int j = i; j < n; j++) sum += half(w, wOffset + 2L * j) * (f32(a, base[k] + 4L * j) * 0x1p-112f);
-                    out[outOffset + (t + k) * outStride] = sum;
-                }
+                if (m == 1 || !eightTokens(w, wOffset, a, aOffset + t * aStride, aStride, m, n, out, outOffset + t * outStride, outStride))
+                    for (int k = 0; k < m; k++) out[outOffset + (t + k) * outStride] = dot(w, wOffset, a, aOffset + (t + k) * aStride, n);
             }
+        }
+
+        /** {@link #dot} of the row with {@code m} (2 to 8) tokens; false, writing nothing, when the row holds an inf or NaN. */
+        private static boolean eightTokens(MemorySegment w, long wOffset, MemorySegment a, long b0, long s, int m, int n,
+                                           float[] out, int outOffset, int outStride) {
+            long b1 = b0 + Math.min(1, m - 1) * s, b2 = b0 + Math.min(2, m - 1) * s, b3 = b0 + Math.min(3, m - 1) * s;
+            long b4 = b0 + Math.min(4, m - 1) * s, b5 = b0 + Math.min(5, m - 1) * s, b6 = b0 + Math.min(6, m - 1) * s, b7 = b0 + Math.min(7, m - 1) * s;
+            FloatVector c0 = FloatVector.zero(Simd.F512), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+            int i = 0;
+            for (; i + 32 <= n; i += 32) {
+                ShortVector h = ShortVector.fromMemorySegment(Simd.S512, w, wOffset + 2L * i, Simd.ORDER);
+                if (h.and((short) 0x7c00).compare(VectorOperators.EQ, (short) 0x7c00).anyTrue()) return false;
+                FloatVector w0 = ((IntVector) h.convertShape(VectorOperators.S2I, Simd.I512, 0)).lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats();
+                FloatVector w1 = ((IntVector) h.convertShape(VectorOperators.S2I, Simd.I512, 1)).lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats();
+                long ai = 4L * i;
+                c0 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, a, b0 + ai + 64, Simd.ORDER), w0.fma(FloatVector.fromMemorySegment(Simd.F512, a, b0 + ai, Simd.ORDER), c0));
+                c1 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, a, b1 + ai + 64, Simd.ORDER), w0.fma(FloatVector.fromMemorySegment(Simd.F512, a, b1 + ai, Simd.ORDER), c1));
+                c2 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, a, b2 + ai + 64, Simd.ORDER), w0.fma(FloatVector.fromMemorySegment(Simd.F512, a, b2 + ai, Simd.ORDER), c2));
+                c3 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, a, b3 + ai + 64, Simd.ORDER), w0.fma(FloatVector.fromMemorySegment(Simd.F512, a, b3 + ai, Simd.ORDER), c3));
+                c4 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, a, b4 + ai + 64, Simd.ORDER), w0.fma(FloatVector.fromMemorySegment(Simd.F512, a, b4 + ai, Simd.ORDER), c4));
+                c5 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, a, b5 + ai + 64, Simd.ORDER), w0.fma(FloatVector.fromMemorySegment(Simd.F512, a, b5 + ai, Simd.ORDER), c5));
+                c6 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, a, b6 + ai + 64, Simd.ORDER), w0.fma(FloatVector.fromMemorySegment(Simd.F512, a, b6 + ai, Simd.ORDER), c6));
+                c7 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, a, b7 + ai + 64, Simd.ORDER), w0.fma(FloatVector.fromMemorySegment(Simd.F512, a, b7 + ai, Simd.ORDER), c7));
+            }
+            // the tail past the last 32 values runs through the same scalar sum as dot's; a tail inf/NaN is summed as dot sums it
+            float[] sums = {LaneSum.of(c0), LaneSum.of(c1), LaneSum.of(c2), LaneSum.of(c3), LaneSum.of(c4), LaneSum.of(c5), LaneSum.of(c6), LaneSum.of(c7)};
+            long[] base = {b0, b1, b2, b3, b4, b5, b6, b7};
+            for (int k = 0; k < m; k++) {
+                float sum = sums[k];
+                for (int j = i; j < n; j++) sum += half(w, wOffset + 2L * j) * (f32(a, base[k] + 4L * j) * 0x1p-112f);
+                out[outOffset + k * outStride] = sum;
+            }
+            return true;
         }
 
         /**
