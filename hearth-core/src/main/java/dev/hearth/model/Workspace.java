@@ -18,9 +18,8 @@ final class Workspace {
     float[][] scores;
     final float[][] qHead;
     final MemorySegment[] qHeadQ8;         // per thread: one query head encoded for a Q8_0 K cache's dot
-    final float[][] headAcc, vRow, kvTile; // per thread: flash attention's accumulator, a decoded V row, a tile of scores
+    final float[][] vRow, kvTile;          // per thread: a decoded V row, a tile of scores
     final float[][] kvRow;                 // per thread: an F16 cache row widened to floats (the exact path of HalfRows' readers)
-    final float[][] headMerged, runState;  // per thread: the split-KV merge of partial results; a running max and sum
     final EncodedRows enc = new EncodedRows();
     float[] logits;
     MoeFfn.Scratch moe; // allocated by the first mixture-of-experts layer
@@ -44,12 +43,9 @@ final class Workspace {
         qHead = new float[threads][c.headDimK()];
         qHeadQ8 = new MemorySegment[threads];
         for (int i = 0; i < threads; i++) qHeadQ8[i] = Arena.ofAuto().allocate(KvCache.Q8_QUERY.type().bytesFor(c.headDimK() + 31 & ~31), 64);
-        headAcc = new float[threads][c.headDimV()];
         vRow = new float[threads][c.headDimV()];
         kvTile = new float[threads][FlashAttention.KV_TILE];
         kvRow = new float[threads][Math.max(c.headDimK(), c.headDimV())];
-        headMerged = new float[threads][c.headDimV()];
-        runState = new float[threads][2];
         blockQ = new float[threads][0];
         blockRows = new float[threads][0];
         blockState = new float[threads][0];
