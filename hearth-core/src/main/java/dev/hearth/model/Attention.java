@@ -60,7 +60,7 @@ final class Attention {
             for (int w = ComputePool.split(work, thread, threads), end = ComputePool.split(work, thread + 1, threads); w < end; w++) {
                 int t = w / heads, h = w % heads, g = h / group;
                 int len = b.positions()[t] + 1; // causal: positions 0 .. its own
-                int first = window > 0 ? Math.max(0, len - window) : 0; // sliding window: the last `window` of them
+                int first = firstVisible(len - 1, window); // sliding window: the last `window` of them
                 KvCache cache = b.caches()[t];
                 int r0 = cache.base[layer]; // the position in row 0 (a sliding layer's cache keeps only recent rows)
                 if (first < r0) throw new IllegalStateException("layer " + layer + ": position " + first + " is no longer in the cache");
@@ -104,6 +104,14 @@ final class Attention {
         });
     }
 
+    /**
+     * The first position a query at {@code pos} sees: 0, or with a sliding window ({@code window} &gt; 0) the
+     * oldest of the last {@code window} positions up to its own (llama.cpp's is_masked_swa).
+     */
+    static int firstVisible(int pos, int window) {
+        return window > 0 ? Math.max(0, pos - window + 1) : 0;
+    }
+
     /** Tokens whose queries are scored and weighted together, with all the heads of one KV group. */
     static final int Q_BLOCK = 8;
 
@@ -121,7 +129,7 @@ final class Attention {
         float[] row = ws.kvRow[thread]; // an F16 row widened exactly, when the layer holds a non-finite value
         int lo = Integer.MAX_VALUE, hi = 0;
         for (int t = t0; t < t1; t++) {
-            int len = b.positions()[t] + 1, first = window > 0 ? Math.max(0, len - window) : 0;
+            int len = b.positions()[t] + 1, first = firstVisible(len - 1, window);
             KvCache cache = b.caches()[t];
             if (first < cache.base[layer]) throw new IllegalStateException("layer " + layer + ": position " + first + " is no longer in the cache");
             lo = Math.min(lo, first);
@@ -138,7 +146,7 @@ final class Attention {
         }
         for (int j = lo; j < hi; j++) {
             for (int t = t0; t < t1; t++) {
-                int len = b.positions()[t] + 1, first = window > 0 ? Math.max(0, len - window) : 0;
+                int len = b.positions()[t] + 1, first = firstVisible(len - 1, window);
                 if (j < first || j >= len) continue;
                 KvCache cache = b.caches()[t];
                 long kRow = (j - cache.base[layer]) * cache.kRowBytes + 2L * g * dk;
@@ -155,7 +163,7 @@ final class Attention {
             }
         }
         for (int t = t0; t < t1; t++) {
-            int len = b.positions()[t] + 1, first = window > 0 ? Math.max(0, len - window) : 0;
+            int len = b.positions()[t] + 1, first = firstVisible(len - 1, window);
             for (int i = 0; i < group; i++) {
                 int qi = (t - t0) * group + i, o = t * oDim + (g * group + i) * dv;
                 // ggml_vec_soft_max_f32 over the row: 16-lane chunks from `first` on, as when the row starts at 0 of a scores array
@@ -166,7 +174,7 @@ final class Attention {
         }
         for (int j = lo; j < hi; j++) {
             for (int t = t0; t < t1; t++) {
-                int len = b.positions()[t] + 1, first = window > 0 ? Math.max(0, len - window) : 0;
+                int len = b.positions()[t] + 1, first = firstVisible(len - 1, window);
                 if (j < first || j >= len) continue;
                 KvCache cache = b.caches()[t];
                 long vRow = (j - cache.base[layer]) * cache.vRowBytes + 2L * g * dv;

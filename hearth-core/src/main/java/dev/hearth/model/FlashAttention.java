@@ -81,7 +81,7 @@ final class FlashAttention {
                 int t = w / kvHeads, g = w % kvHeads;
                 KvCache cache = b.caches()[t];
                 int pos = b.positions()[t];
-                int first = window > 0 ? Math.max(0, pos - window + 1) : 0; // causal (and windowed): positions first .. pos
+                int first = Attention.firstVisible(pos, window); // causal (and windowed): positions first .. pos
                 if (first < cache.base[layer]) throw new IllegalStateException("layer " + layer + ": position " + first + " is no longer in the cache");
                 boolean splitKv = splitCache && cells(pos, cache.capacity()) >= 512;
                 oneGroup(ws, thread, cache, layer, g, group, dk, dv, q, t * qDim + g * group * dk, first, pos, sc, softcap, out, t * oDim + g * group * dv,
@@ -230,7 +230,7 @@ final class FlashAttention {
         int startMin = Integer.MAX_VALUE, firstMin = Integer.MAX_VALUE, posMax = -1;
         for (int t = t0; t < t1; t++) {
             KvCache cache = b.caches()[t];
-            int pos = b.positions()[t], first = window > 0 ? Math.max(0, pos - window + 1) : 0;
+            int pos = b.positions()[t], first = Attention.firstVisible(pos, window);
             if (first < cache.base[layer]) throw new IllegalStateException("layer " + layer + ": position " + first + " is no longer in the cache");
             startMin = Math.min(startMin, first / KV_TILE * KV_TILE);
             firstMin = Math.min(firstMin, first);
@@ -263,7 +263,7 @@ final class FlashAttention {
                 }
             }
             for (int t = t0; t < t1; t++) {
-                int pos = b.positions()[t], first = window > 0 ? Math.max(0, pos - window + 1) : 0;
+                int pos = b.positions()[t], first = Attention.firstVisible(pos, window);
                 if (start > pos || start + KV_TILE <= first) continue; // a tile this token does not see
                 for (int i = 0; i < group; i++) {
                     int qi = (t - t0) * group + i;
