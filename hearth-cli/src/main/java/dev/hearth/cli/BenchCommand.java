@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
  * Prompt-processing (pp), token-generation (tg) and combined (pp+tg, {@code -pg}) speed on random
  * tokens, reported like llama-bench: each test runs once to warm up, then {@code -r} times; the table
  * shows mean ± standard deviation of tokens per second. {@code -fa}, {@code -ctk} and {@code -ctv}
- * take comma-separated lists, and every combination is measured, as llama-bench does.
+ * take comma-separated lists, and every combination is measured, as llama-bench does. With {@code -d D}
+ * each test runs after D untimed prompt tokens ("tg128 @ d2048"), which times attention at depth.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure prompt and generation speed (llama-bench style).")
 final class BenchCommand implements Callable<Integer> {
@@ -28,6 +29,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-p", "--n-prompt"}, split = ",", description = "prompt lengths to test (default ${DEFAULT-VALUE})") int[] prompts = {512};
     @Option(names = {"-n", "--n-gen"}, split = ",", description = "generation lengths to test (default ${DEFAULT-VALUE})") int[] gens = {128};
     @Option(names = {"-r", "--repetitions"}, description = "repetitions of each test (default ${DEFAULT-VALUE})") int reps = 3;
+    @Option(names = {"-d", "--n-depth"}, split = ",", description = "context depth: each test runs after this many prompt tokens already in the cache, not timed (comma separated; default ${DEFAULT-VALUE})") int[] depths = {0};
     @Option(names = {"-b", "--batch-size"}, description = "prompt tokens per forward step (default ${DEFAULT-VALUE})") int batch = 512;
     @Option(names = "-pg", description = "a prompt of PP tokens then TG generated ones, timed together (PP,TG; repeatable)") List<String> pg = new ArrayList<>();
     @Option(names = {"-vd", "--verify-drafts"}, split = ",", description = "also time speculative decoding's verification: -n steps that each feed one token plus D drafted ones "
@@ -63,34 +65,47 @@ final class BenchCommand implements Callable<Integer> {
             System.out.println("| model                          |       size |     params | backend    | threads | type_k | type_v | fa |            test |                  t/s |");
             System.out.println("| ------------------------------ | ---------: | ---------: | ---------- | ------: | -----: | -----: | -: | --------------: | -------------------: |");
             SplittableRandom rnd = new SplittableRandom(42);
-            for (CacheOptions o : combos) {
+            for (CacheOptions o : combos) for (int depth : depths) {
+                if (depth < 0) throw new IllegalArgumentException("-d takes token counts of at least 0, got " + depth);
+                String at = depth > 0 ? " @ d" + depth : "";
                 for (int p : prompts) {
                     if (p <= 0) continue;
-                    row(name, bytes, params, threads, o, "pp" + p, measure(model, pool, o, p, 0, rnd, c.vocab()));
+                    row(name, bytes, params, threads, o, "pp" + p + at, measure(model, pool, o, depth, p, 0, rnd, c.vocab()));
                 }
                 for (int n : gens) {
                     if (n <= 0) continue;
-                    row(name, bytes, params, threads, o, "tg" + n, measure(model, pool, o, 0, n, rnd, c.vocab()));
+                    row(name, bytes, params, threads, o, "tg" + n + at, measure(model, pool, o, depth, 0, n, rnd, c.vocab()));
                 }
                 for (int d : drafts) {
                     if (d < 1) throw new IllegalArgumentException("-vd takes draft counts of at least 1, got " + d);
-                    for (int n : gens) if (n > 0) row(name, bytes, params, threads, o, "tg" + n + " vd" + d, measureVerify(model, pool, o, n, d, rnd, c.vocab()));
+                    for (int n : gens) if (n > 0) row(name, bytes, params, threads, o, "tg" + n + " vd" + d + at, measureVerify(model, pool, o, depth, n, d, rnd, c.vocab()));
                 }
                 for (int[] x : pgs) {
                     if (x[0] <= 0 && x[1] <= 0) continue;
-                    row(name, bytes, params, threads, o, "pp" + x[0] + "+tg" + x[1], measure(model, pool, o, x[0], x[1], rnd, c.vocab()));
+                    row(name, bytes, params, threads, o, "pp" + x[0] + "+tg" + x[1] + at, measure(model, pool, o, depth, x[0], x[1], rnd, c.vocab()));
                 }
             }
         }
         return 0;
     }
 
-    /** Returns tokens/s (prompt + generated tokens over the time of both) of each repetition, after one warm-up run. */
-    private double[] measure(Model model, ComputePool pool, CacheOptions o, int prompt, int gen, SplittableRandom rnd, int vocab) {
-        Session s = new Session(model, pool, prompt + gen + 1, Math.min(batch, Math.max(prompt, 1)), o);
+    /** A session of {@code depth + capacity} positions whose cache holds {@code depth} random prompt tokens (the untimed context of {@code -d}). */
+    private Session session(Model model, ComputePool pool, CacheOptions o, int depth, int capacity, int stepTokens, SplittableRandom rnd, int vocab) {
+        Session s = new Session(model, pool, depth + capacity, Math.min(batch, Math.max(1, Math.max(stepTokens, depth))), o);
+        if (depth > 0) {
+            int[] toks = new int[depth];
+            for (int i = 0; i < depth; i++) toks[i] = rnd.nextInt(vocab);
+            s.feed(toks);
+        }
+        return s;
+    }
+
+    /** Returns tokens/s (prompt + generated tokens over the time of both) of each repetition, after one warm-up run, each after {@code depth} cached tokens. */
+    private double[] measure(Model model, ComputePool pool, CacheOptions o, int depth, int prompt, int gen, SplittableRandom rnd, int vocab) {
+        Session s = session(model, pool, o, depth, prompt + gen + 1, prompt, rnd, vocab);
         double[] rates = new double[reps];
         for (int rep = -1; rep < reps; rep++) {
-            s.truncate(0);
+            s.truncate(depth);
             long t0 = System.nanoTime();
             if (prompt > 0) {
                 int[] toks = new int[prompt];
@@ -105,12 +120,12 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** Steps/s of {@code steps} verification steps, each one token plus {@code drafts} fed tokenwise (all logits kept), after one warm-up run. */
-    private double[] measureVerify(Model model, ComputePool pool, CacheOptions o, int steps, int drafts, SplittableRandom rnd, int vocab) {
-        Session s = new Session(model, pool, steps + drafts + 1, drafts + 1, o);
+    private double[] measureVerify(Model model, ComputePool pool, CacheOptions o, int depth, int steps, int drafts, SplittableRandom rnd, int vocab) {
+        Session s = session(model, pool, o, depth, steps + drafts + 1, drafts + 1, rnd, vocab);
         double[] rates = new double[reps];
         int[] toks = new int[drafts + 1];
         for (int rep = -1; rep < reps; rep++) {
-            s.truncate(0);
+            s.truncate(depth);
             long t0 = System.nanoTime();
             for (int i = 0; i < steps; i++) {
                 for (int j = 0; j <= drafts; j++) toks[j] = rnd.nextInt(vocab);

@@ -133,6 +133,17 @@ class CliTest {
     }
 
     @Test
+    void benchRunsEachTestAtEachDepth() {
+        Result r = hearth("bench", "-m", STORIES, "-p", "8", "-n", "4", "-d", "0,20", "-r", "1");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("|             pp8 |").contains("|             tg4 |")
+                .contains("|       pp8 @ d20 |").contains("|       tg4 @ d20 |");
+        Result bad = hearth("bench", "-m", STORIES, "-p", "8", "-n", "0", "-d", "-1");
+        assertThat(bad.code()).isEqualTo(1);
+        assertThat(bad.err().strip()).isEqualTo("hearth: -d takes token counts of at least 0, got -1");
+    }
+
+    @Test
     void malformedFileIsOneLineAndNonZeroExit() throws IOException {
         Path bad = tmp.resolve("bad.gguf");
         Files.write(bad, "GGUF\u0003\u0000\u0000\u0000".getBytes(StandardCharsets.ISO_8859_1));
