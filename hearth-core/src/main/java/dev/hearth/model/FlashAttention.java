@@ -24,10 +24,10 @@ import java.lang.foreign.MemorySegment;
  *     one range per thread, each range runs the flavour above, and the partial results are merged in
  *     float32. The ranges follow the thread count, so Hearth with -t N matches llama.cpp with -t N.</li>
  * <li><b>tiles of 64 positions</b> ({@code _tiled}: an F16 cache and a step of at least 64 query tokens,
- *     i.e. prompt processing). The query stays float32; a tile's 64 scores are computed, M is raised once
- *     per tile, the tile's exp(s − M) summed in double (ggml_vec_soft_max_f32) and V accumulated in
- *     float32. Tiles start at multiples of 64 positions, as ggml's do for a sequence that fills the cache
- *     from cell 0.</li>
+ *     i.e. prompt processing). The query stays float32; a tile's 64 scores are computed as a small GEMM,
+ *     M is raised once per tile, the tile's exp(s − M) summed in double (ggml_vec_soft_max_f32) and V
+ *     accumulated in float32 by another GEMM ({@link TiledAttention}). Tiles start at multiples of 64
+ *     positions, as ggml's do for a sequence that fills the cache from cell 0.</li>
  * </ul>
  *
  * <p>{@code scale} multiplies q·k (the architecture's, 1/√head size by default); {@code softcap}
@@ -38,9 +38,6 @@ import java.lang.foreign.MemorySegment;
 final class FlashAttention {
     /** Positions per tile of the tiled flavour (ggml-cpu/common.h GGML_FA_TILE_KV), and the step size from which ggml uses it (GGML_FA_TILE_Q). */
     static final int KV_TILE = 64, Q_TILE = 64;
-
-    /** Tokens whose queries go through the KV tiles together in the tiled flavour (with all the heads of one KV group). */
-    static final int Q_BLOCK = 8;
 
     /** Values per step of ggml's F16 vector loops with AVX-512 and no native float16 arithmetic (simd-mappings.h GGML_F16_STEP). */
     static final int F16_STEP = 64;
@@ -65,14 +62,7 @@ final class FlashAttention {
         long cost = 0;
         for (int t = 0; t < n; t++) cost += (long) heads * (b.positions()[t] + 1) * (dk + dv);
         if (tiled) {
-            // blocks of Q_BLOCK tokens × the query heads that share one KV head, dealt out in turn (later tokens see more positions)
-            int blocks = (n + Q_BLOCK - 1) / Q_BLOCK, items = blocks * c.headsKv();
-            pool.run(cost, (thread, threads) -> {
-                for (int w = thread; w < items; w += threads) {
-                    int t0 = (w / c.headsKv()) * Q_BLOCK, g = w % c.headsKv();
-                    tiledBlock(ws, thread, b, layer, g, group, t0, Math.min(n, t0 + Q_BLOCK), dk, dv, q, qDim, sc, softcap, window, out, oDim);
-                }
-            });
+            TiledAttention.attend(c, pool, ws, b, layer, q, out, sc, softcap, window, cost);
             return;
         }
         int kvHeads = c.headsKv(), items = n * kvHeads;
@@ -213,122 +203,6 @@ final class FlashAttention {
                 state[4 * i + 1] = Math.fma(state[4 * i + 1], ms, vs); // S*ms + vs, contracted to one FMA by GCC in ggml's build
             }
         }
-    }
-
-    /**
-     * ggml's {@code _tiled} for the queries of tokens {@code t0 .. t1-1} and the {@code group} heads that share KV
-     * head {@code g}: each query scores a tile of KV_TILE positions at once and raises its max once per tile. The
-     * queries go through the tiles together, so a tile's keys and values are read from the cache once for all of
-     * them (from L1, instead of once per query from L2 or memory); each query's own arithmetic is the same as
-     * when it runs alone, in the same order.
-     */
-    private static void tiledBlock(Workspace ws, int thread, Batch b, int layer, int g, int group, int t0, int t1, int dk, int dv,
-                                   float[] q, int qDim, float scale, float softcap, int window, float[] out, int oDim) {
-        int nq = (t1 - t0) * group;
-        float[] qs = ws.blockQ(thread, nq * dk), acc = ws.blockRows(thread, nq * dv), state = ws.blockState(thread, 3 * nq);
-        float[] tile = ws.kvTile[thread];
-        int startMin = Integer.MAX_VALUE, firstMin = Integer.MAX_VALUE, posMax = -1;
-        for (int t = t0; t < t1; t++) {
-            KvCache cache = b.caches()[t];
-            int pos = b.positions()[t], first = Attention.firstVisible(pos, window);
-            if (first < cache.base[layer]) throw new IllegalStateException("layer " + layer + ": position " + first + " is no longer in the cache");
-            startMin = Math.min(startMin, first / KV_TILE * KV_TILE);
-            firstMin = Math.min(firstMin, first);
-            posMax = Math.max(posMax, pos);
-            for (int i = 0; i < group; i++) {
-                int qi = (t - t0) * group + i, qOff = t * qDim + (g * group + i) * dk;
-                // the rows through HalfRows' shortcut with the query times 2¹¹², unless that overflows (|q| ≥ 2¹⁶) or a row is not finite
-                boolean fast = !cache.nonFinite[layer];
-                for (int d = 0; d < dk; d++) {
-                    qs[qi * dk + d] = q[qOff + d] * HalfRows.SCALE;
-                    if (Float.isInfinite(qs[qi * dk + d]) && !Float.isInfinite(q[qOff + d])) fast = false;
-                }
-                java.util.Arrays.fill(acc, qi * dv, (qi + 1) * dv, 0f);
-                state[3 * qi] = Float.NEGATIVE_INFINITY; // M
-                state[3 * qi + 1] = 0;                   // S
-                state[3 * qi + 2] = fast ? 1 : 0;
-            }
-        }
-        // when the block's tokens share one cache with finite rows, each tile's keys and values are widened once for all its queries
-        KvCache shared = b.caches()[t0];
-        for (int t = t0; t < t1; t++) if (b.caches()[t] != shared) shared = null;
-        if (shared != null && shared.nonFinite[layer]) shared = null;
-        float[] kTile = shared == null ? null : ws.blockKTile(thread, KV_TILE * dk), vTile = shared == null ? null : ws.blockVTile(thread, KV_TILE * dv);
-        for (int start = startMin; start <= posMax; start += KV_TILE) {
-            if (shared != null) {
-                int r0 = shared.base[layer];
-                for (int j = Math.max(start, firstMin), end = Math.min(posMax, start + KV_TILE - 1); j <= end; j++) {
-                    HalfRows.widenScaled(shared.keys[layer], (j - r0) * shared.kRowBytes + 2L * g * dk, kTile, (j - start) * dk, dk);
-                    HalfRows.widenScaled(shared.values[layer], (j - r0) * shared.vRowBytes + 2L * g * dv, vTile, (j - start) * dv, dv);
-                }
-            }
-            for (int t = t0; t < t1; t++) {
-                int pos = b.positions()[t], first = Attention.firstVisible(pos, window);
-                if (start > pos || start + KV_TILE <= first) continue; // a tile this token does not see
-                for (int i = 0; i < group; i++) {
-                    int qi = (t - t0) * group + i;
-                    tileStep(b.caches()[t], layer, g, dk, dv, q, t * qDim + (g * group + i) * dk, qs, qi * dk, state[3 * qi + 2] != 0,
-                            Math.max(first, start), Math.min(pos, start + KV_TILE - 1), start, scale, softcap, tile, ws.kvRow[thread],
-                            acc, qi * dv, state, 3 * qi, kTile, vTile);
-                }
-            }
-        }
-        for (int t = t0; t < t1; t++)
-            for (int i = 0; i < group; i++) {
-                int qi = (t - t0) * group + i, oOff = t * oDim + (g * group + i) * dv;
-                float S = state[3 * qi + 1], inv = S == 0 ? 0 : 1 / S;
-                for (int d = 0; d < dv; d++) out[oOff + d] = acc[qi * dv + d] * inv;
-            }
-    }
-
-    /**
-     * One query's step over the tile at {@code start}, whose positions {@code lo..hi} it sees: the tile's scores,
-     * its max raised once, the weights as ggml_vec_soft_max_f32 over the whole tile (masked positions give 0), the
-     * sum S and the values accumulated. The running max and sum are {@code state[st]} and {@code state[st + 1]}.
-     * With {@code kTile} and {@code vTile} (not null), the tile's rows come from there, already widened.
-     */
-    private static void tileStep(KvCache cache, int layer, int g, int dk, int dv, float[] q, int qOff, float[] qs, int qsOff, boolean fast,
-                                 int lo, int hi, int start, float scale, float softcap, float[] tile, float[] row,
-                                 float[] acc, int aOff, float[] state, int st, float[] kTile, float[] vTile) {
-        MemorySegment keys = cache.keys[layer], values = cache.values[layer];
-        long kHead = 2L * g * dk, vHead = 2L * g * dv;
-        int r0 = cache.base[layer]; // the position in row 0 (a sliding layer's cache keeps only recent rows)
-        float M = state[st], S = state[st + 1];
-        float tileMax = Float.NEGATIVE_INFINITY;
-        for (int j = lo; j <= hi; j++) {
-            long kRow = (j - r0) * cache.kRowBytes + kHead;
-            float s;
-            if (fast && kTile != null) s = HalfRows.dotWidened(qs, qsOff, kTile, (j - start) * dk, dk) * scale;
-            else if (fast) s = HalfRows.dot(qs, qsOff, keys, kRow, dk) * scale;
-            else {
-                HalfRows.widen(keys, kRow, row, 0, dk);
-                s = FloatOps.dot(q, qOff, row, 0, dk) * scale;
-            }
-            if (softcap != 0) s = softcap * (float) Math.tanh(s);
-            tile[j - start] = s;
-            tileMax = Math.max(tileMax, s);
-        }
-        float Mnew = Math.max(M, tileMax);
-        if (Mnew > M) {
-            float ms = (float) Math.exp(M - Mnew);
-            for (int d = 0; d < dv; d++) acc[aOff + d] *= ms;
-            S *= ms;
-        }
-        M = Mnew;
-        for (int j = start; j < lo; j++) tile[j - start] = Float.NEGATIVE_INFINITY;
-        S = (float) (S + FloatOps.softmaxExp(tile, (lo - start) & ~15, hi - start + 1, M));
-        if (fast && vTile != null) HalfRows.axpyTile(tile, lo - start, hi - start, vTile, dv, acc, aOff); // the same FMAs, per lane in j order
-        else for (int j = lo; j <= hi; j++) {
-            float p = tile[j - start];
-            long vRow = (j - r0) * cache.vRowBytes + vHead;
-            if (fast) HalfRows.axpy(p * HalfRows.SCALE, values, vRow, acc, aOff, dv); // p·2¹¹² is exact: p ∈ [0, 1]
-            else {
-                HalfRows.widen(values, vRow, row, 0, dv);
-                FloatOps.axpy(p, row, 0, acc, aOff, dv);
-            }
-        }
-        state[st] = M;
-        state[st + 1] = S;
     }
 
     /**

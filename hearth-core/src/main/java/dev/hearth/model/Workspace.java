@@ -18,7 +18,7 @@ final class Workspace {
     float[][] scores;
     final float[][] qHead;
     final MemorySegment[] qHeadQ8;         // per thread: one query head encoded for a Q8_0 K cache's dot
-    final float[][] vRow, kvTile;          // per thread: a decoded V row, a tile of scores
+    final float[][] vRow;                  // per thread: a decoded V row
     final float[][] kvRow;                 // per thread: an F16 cache row widened to floats (the exact path of HalfRows' readers)
     final EncodedRows enc = new EncodedRows();
     float[] logits;
@@ -44,14 +44,12 @@ final class Workspace {
         qHeadQ8 = new MemorySegment[threads];
         for (int i = 0; i < threads; i++) qHeadQ8[i] = Arena.ofAuto().allocate(KvCache.Q8_QUERY.type().bytesFor(c.headDimK() + 31 & ~31), 64);
         vRow = new float[threads][c.headDimV()];
-        kvTile = new float[threads][FlashAttention.KV_TILE];
         kvRow = new float[threads][Math.max(c.headDimK(), c.headDimV())];
         blockQ = new float[threads][0];
         blockRows = new float[threads][0];
         blockState = new float[threads][0];
         groupRows = new float[threads][3][][];
-        blockKTile = new float[threads][0];
-        blockVTile = new float[threads][0];
+        tileScratch = new TiledAttention.TileScratch[threads];
         groupQ8 = new MemorySegment[threads][];
         logits = new float[c.vocab()];
     }
@@ -91,14 +89,19 @@ final class Workspace {
         return q;
     }
 
-    private final float[][] blockKTile, blockVTile; // per thread: a tile of the cache's keys and values, widened
+    private final TiledAttention.TileScratch[] tileScratch; // per thread: the tiled flavour's chunk memory
+    private int[] tileChunks = new int[0];
 
-    float[] blockKTile(int thread, int n) {
-        return blockKTile[thread] = grow(blockKTile[thread], n);
+    TiledAttention.TileScratch tileScratch(int thread, int dk, int dv) {
+        TiledAttention.TileScratch t = tileScratch[thread];
+        if (t == null || t.dk != dk || t.dv != dv) t = tileScratch[thread] = new TiledAttention.TileScratch(dk, dv);
+        return t;
     }
 
-    float[] blockVTile(int thread, int n) {
-        return blockVTile[thread] = grow(blockVTile[thread], n);
+    /** The tiled flavour's chunk boundaries (at least {@code n} ints), for the thread that splits the work. */
+    int[] tileChunks(int n) {
+        if (tileChunks.length < n) tileChunks = new int[n];
+        return tileChunks;
     }
 
     private static float[] grow(float[] a, int n) {

@@ -1,5 +1,6 @@
 package dev.hearth.tensor;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -119,6 +120,45 @@ public final class FloatOps {
     }
 
     /**
+     * {@link #softmaxExp} for {@code lanes} rows of scores stored interleaved: {@code x[p·lanes + l]} is row l's
+     * score at position p ({@code lanes} a multiple of 16), each row against its own {@code max[l]}. Positions
+     * {@code from .. to-1} ({@code from} a multiple of 16) become e^(x − max), and {@code sums[l]} gets row l's
+     * sum in softmaxExp's order: each 16 positions through {@link LaneSum}'s tree in float, then into the double
+     * sum, so that each row's result is the one softmaxExp gives on that row alone. Positions the caller masked
+     * hold −∞ (giving 0); a row whose max is −∞ (it sees none of them) gets zeros. The positions after
+     * {@code to} up to the next multiple of 16 are overwritten with zeros.
+     */
+    public static void softmaxExpLanes(float[] x, int from, int to, int lanes, float[] max, double[] sums) {
+        for (int l = 0; l < lanes; l += 16) {
+            FloatVector mx = FloatVector.fromArray(F16, max, l);
+            VectorMask<Float> dead = mx.compare(VectorOperators.EQ, Float.NEGATIVE_INFINITY);
+            for (int c = from; c < to; c += 16) {
+                for (int p = c; p < c + 16; p++) {
+                    int o = p * lanes + l;
+                    FloatVector e = p < to ? expGgml(FloatVector.fromArray(F16, x, o).sub(mx)).blend(0f, dead) : FloatVector.zero(F16);
+                    e.intoArray(x, o);
+                }
+                // LaneSum's tree, position p of the chunk standing for lane p: (p, p + 8), (p, p + 4), (p, p + 2), then 0 + 1
+                int o = c * lanes + l, w = lanes;
+                FloatVector a0 = FloatVector.fromArray(F16, x, o).add(FloatVector.fromArray(F16, x, o + 8 * w));
+                FloatVector a1 = FloatVector.fromArray(F16, x, o + w).add(FloatVector.fromArray(F16, x, o + 9 * w));
+                FloatVector a2 = FloatVector.fromArray(F16, x, o + 2 * w).add(FloatVector.fromArray(F16, x, o + 10 * w));
+                FloatVector a3 = FloatVector.fromArray(F16, x, o + 3 * w).add(FloatVector.fromArray(F16, x, o + 11 * w));
+                FloatVector a4 = FloatVector.fromArray(F16, x, o + 4 * w).add(FloatVector.fromArray(F16, x, o + 12 * w));
+                FloatVector a5 = FloatVector.fromArray(F16, x, o + 5 * w).add(FloatVector.fromArray(F16, x, o + 13 * w));
+                FloatVector a6 = FloatVector.fromArray(F16, x, o + 6 * w).add(FloatVector.fromArray(F16, x, o + 14 * w));
+                FloatVector a7 = FloatVector.fromArray(F16, x, o + 7 * w).add(FloatVector.fromArray(F16, x, o + 15 * w));
+                FloatVector b0 = a0.add(a4), b1 = a1.add(a5), b2 = a2.add(a6), b3 = a3.add(a7);
+                FloatVector sum = b0.add(b2).add(b1.add(b3));
+                for (int part = 0; part < 2; part++) {
+                    DoubleVector d = (DoubleVector) sum.convert(VectorOperators.F2D, part);
+                    d.add(DoubleVector.fromArray(D8, sums, l + 8 * part)).intoArray(sums, l + 8 * part);
+                }
+            }
+        }
+    }
+
+    /**
      * e^x as ggml_v_expf (ggml-cpu/vec.h, the AVX-512 variant; "adapted from arm limited optimized
      * routine", max error 1.45 + 0.5 ulp): n = round(x·log2 e) by the 1.5·2^23 shift, b = x - n·ln 2 in
      * two parts, a degree-5 polynomial j, then j·2^n as _mm512_scalef_ps (here two exact power-of-two
@@ -157,6 +197,7 @@ public final class FloatOps {
     }
 
     private static final VectorSpecies<Float> F16 = FloatVector.SPECIES_512;
+    private static final VectorSpecies<Double> D8 = DoubleVector.SPECIES_512;
     private static final FloatVector LOG2E = FloatVector.broadcast(F16, 0x1.715476p+0f), EXP_SHIFT = FloatVector.broadcast(F16, 0x1.8p23f);
     private static final FloatVector LN2_HI = FloatVector.broadcast(F16, 0x1.62e4p-1f), LN2_LO = FloatVector.broadcast(F16, 0x1.7f7d1cp-20f);
     private static final FloatVector C4 = FloatVector.broadcast(F16, 0x1.0e4020p-7f), C3 = FloatVector.broadcast(F16, 0x1.573e2ep-5f);

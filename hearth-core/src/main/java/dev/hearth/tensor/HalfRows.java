@@ -92,8 +92,8 @@ public final class HalfRows {
 
     /**
      * The finite halves at {@code hOff} as the floats {@link #dot} and {@link #axpy} multiply with (each value
-     * times 2⁻¹¹²), into {@code dst}: several queries can then read a tile of the cache widened once
-     * ({@link #dotWidened}, {@link #axpyTile}), with the same results bit for bit.
+     * times 2⁻¹¹²), into {@code dst}: several queries can then read a tile of the cache widened once, multiplying
+     * it with their operands times {@link #SCALE} as {@link #dot} and {@link #axpy} would.
      */
     public static void widenScaled(MemorySegment h, long hOff, float[] dst, int dstOff, int n) {
         int i = 0;
@@ -102,41 +102,6 @@ public final class HalfRows {
             x.lanewise(LSHL, 13).and(MASK).reinterpretAsFloats().intoArray(dst, dstOff + i);
         }
         for (; i < n; i++) dst[dstOff + i] = scaledDown(h, hOff + 2L * i);
-    }
-
-    /** {@link #dot} over a row {@link #widenScaled widened} to {@code x[xOff ..]}: the same lanes, order and reduction. */
-    public static float dotWidened(float[] a, int aOff, float[] x, int xOff, int n) {
-        FloatVector acc = FloatVector.zero(F);
-        int i = 0;
-        for (int upper = F.loopBound(n); i < upper; i += F.length())
-            acc = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, x, xOff + i), acc);
-        float s;
-        if (F.length() == 16) {
-            acc = acc.add(acc.rearrange(LaneSum.HALF8));
-            acc = acc.add(acc.rearrange(LaneSum.HALF4));
-            acc = acc.add(acc.rearrange(LaneSum.HALF2));
-            s = acc.lane(0) + acc.lane(1);
-        } else {
-            s = 0;
-            for (int l = 0; l < F.length(); l++) s += acc.lane(l);
-        }
-        for (; i < n; i++) s += a[aOff + i] * x[xOff + i];
-        return s;
-    }
-
-    /**
-     * {@link #axpy} for the rows {@code lo..hi} of a {@link #widenScaled widened} tile ({@code x}, {@code n} floats
-     * per row), each with its weight {@code w[row] · }{@link #SCALE}, in row order: every output lane sees the
-     * same FMAs in the same order as with one {@link #axpy} per row, but stays in a register across the rows.
-     */
-    public static void axpyTile(float[] w, int lo, int hi, float[] x, int n, float[] y, int yOff) {
-        int i = 0;
-        for (int upper = F.loopBound(n); i < upper; i += F.length()) {
-            FloatVector acc = FloatVector.fromArray(F, y, yOff + i);
-            for (int r = lo; r <= hi; r++) acc = FloatVector.fromArray(F, x, r * n + i).fma(FloatVector.broadcast(F, w[r] * SCALE), acc);
-            acc.intoArray(y, yOff + i);
-        }
-        for (; i < n; i++) for (int r = lo; r <= hi; r++) y[yOff + i] += w[r] * SCALE * x[r * n + i];
     }
 
     /** The halves at {@code hOff} as floats, exactly (±infinity, NaN and subnormals included), into {@code dst}. */
