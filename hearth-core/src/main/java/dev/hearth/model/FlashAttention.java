@@ -39,6 +39,9 @@ final class FlashAttention {
     /** Positions per tile of the tiled flavour (ggml-cpu/common.h GGML_FA_TILE_KV), and the step size from which ggml uses it (GGML_FA_TILE_Q). */
     static final int KV_TILE = 64, Q_TILE = 64;
 
+    /** Positions whose scores the one-position flavour computes before it runs their softmax steps. */
+    private static final int RUN_BLOCK = 16;
+
     /** Values per step of ggml's F16 vector loops with AVX-512 and no native float16 arithmetic (simd-mappings.h GGML_F16_STEP). */
     static final int F16_STEP = 64;
 
@@ -168,50 +171,79 @@ final class FlashAttention {
             state[4 * i] = Float.NEGATIVE_INFINITY;
             state[4 * i + 1] = 0;
         }
-        float[] scores = ws.blockQ(thread, group);
-        for (int j = lo; j <= hi; j++) {
-            long kRow = (j - r0) * cache.kRowBytes + kHead, vRow = (j - r0) * cache.vRowBytes + vHead;
-            if (kF16 && !fast) HalfRows.widen(keys, kRow, row, 0, dk);
-            for (int i = 0; i < group; i++) {
-                float s;
-                if (!kF16) s = KvCache.Q8.dot(keys, kRow, qq[i], 0, dk);
-                else if (fast) s = dotF16(qh[i], keys, kRow, dk);
-                else s = dotF16(qh[i], row, 0, dk);
-                s *= scale;
-                if (softcap != 0) s = softcap * (float) Math.tanh(s);
-                scores[i] = s;
+        // positions in blocks: first every score of the block, then each head's running max and weights, then the values,
+        // so that a head's float16 accumulator stays in registers across the block (each head's operations in ggml's order)
+        float[] w = ws.blockQ(thread, 3 * group * RUN_BLOCK);
+        int msOff = group * RUN_BLOCK, vsOff = 2 * group * RUN_BLOCK;
+        boolean registers = vF16 && fast && dv % 64 == 0;
+        for (int jb = lo; jb <= hi; jb += RUN_BLOCK) {
+            int count = Math.min(RUN_BLOCK, hi - jb + 1);
+            for (int p = 0; p < count; p++) {
+                long kRow = (jb + p - r0) * cache.kRowBytes + kHead;
+                if (kF16 && !fast) HalfRows.widen(keys, kRow, row, 0, dk);
+                for (int i = 0; i < group; i++) {
+                    float s;
+                    if (!kF16) s = KvCache.Q8.dot(keys, kRow, qq[i], 0, dk);
+                    else if (fast) s = dotF16(qh[i], keys, kRow, dk);
+                    else s = dotF16(qh[i], row, 0, dk);
+                    s *= scale;
+                    if (softcap != 0) s = softcap * (float) Math.tanh(s);
+                    w[i * RUN_BLOCK + p] = s;
+                }
             }
-            if (!vF16) KvCache.Q8.dequantize(values, vRow, decoded, 0, dv);
-            else if (!fast) HalfRows.widen(values, vRow, row, 0, dv); // the key row, widened above, is done with
             for (int i = 0; i < group; i++) {
-                float s = scores[i], M = state[4 * i], ms = 1, vs = 1;
-                if (s > M) { // a new maximum: rescale what was accumulated; this position's weight is exp(0) = 1
-                    ms = (float) Math.exp(M - s);
-                    state[4 * i] = s;
-                    if (vF16) HalfAccumulator.scale(acc[i], ms, dv);
-                    else for (int d = 0; d < dv; d++) acc[i][d] *= ms;
-                } else {
-                    vs = (float) Math.exp(s - M);
+                float M = state[4 * i], S = state[4 * i + 1];
+                for (int p = 0; p < count; p++) {
+                    float s = w[i * RUN_BLOCK + p], ms = 1, vs = 1;
+                    if (s > M) { // a new maximum: what was accumulated is rescaled; this position's weight is exp(0) = 1
+                        ms = (float) Math.exp(M - s);
+                        M = s;
+                    } else {
+                        vs = (float) Math.exp(s - M);
+                    }
+                    S = Math.fma(S, ms, vs); // S*ms + vs, contracted to one FMA by GCC in ggml's build
+                    w[msOff + i * RUN_BLOCK + p] = ms;
+                    w[vsOff + i * RUN_BLOCK + p] = vs;
                 }
-                if (vF16) {
-                    // ggml_vec_mad_f16: a fused multiply-add (vector FMA, and GCC contracts the scalar rest's y + x·v too)
-                    if (fast) HalfAccumulator.fma(vs * HalfRows.SCALE, values, vRow, acc[i], dv); // vs·2¹¹² is exact: vs ∈ [0, 1]
-                    else HalfAccumulator.fma(vs, row, 0, acc[i], dv);
-                } else {
-                    FloatOps.axpy(vs, decoded, 0, acc[i], 0, dv);
+                state[4 * i] = M;
+                state[4 * i + 1] = S;
+            }
+            if (registers) {
+                // vs·2¹¹² is exact (vs ∈ [0, 1]): HalfRows' shortcut
+                for (int i = 0; i < group; i++) for (int p = 0; p < count; p++) w[vsOff + i * RUN_BLOCK + p] *= HalfRows.SCALE;
+                for (int i = 0; i < group; i++)
+                    HalfAccumulator.run(w, msOff + i * RUN_BLOCK, vsOff + i * RUN_BLOCK, count, values, (jb - r0) * cache.vRowBytes + vHead, cache.vRowBytes, acc[i], dv);
+                continue;
+            }
+            for (int p = 0; p < count; p++) {
+                long vRow = (jb + p - r0) * cache.vRowBytes + vHead;
+                if (!vF16) KvCache.Q8.dequantize(values, vRow, decoded, 0, dv);
+                else if (!fast) HalfRows.widen(values, vRow, row, 0, dv);
+                for (int i = 0; i < group; i++) {
+                    float ms = w[msOff + i * RUN_BLOCK + p], vs = w[vsOff + i * RUN_BLOCK + p];
+                    if (ms != 1) { // (a factor of exactly 1 changes nothing: the accumulator holds float16 values already)
+                        if (vF16) HalfAccumulator.scale(acc[i], ms, dv);
+                        else for (int d = 0; d < dv; d++) acc[i][d] *= ms;
+                    }
+                    if (vF16) {
+                        // ggml_vec_mad_f16: a fused multiply-add (vector FMA, and GCC contracts the scalar rest's y + x·v too)
+                        if (fast) HalfAccumulator.fma(vs * HalfRows.SCALE, values, vRow, acc[i], dv);
+                        else HalfAccumulator.fma(vs, row, 0, acc[i], dv);
+                    } else {
+                        FloatOps.axpy(vs, decoded, 0, acc[i], 0, dv);
+                    }
                 }
-                state[4 * i + 1] = Math.fma(state[4 * i + 1], ms, vs); // S*ms + vs, contracted to one FMA by GCC in ggml's build
             }
         }
     }
 
     /**
-     * ggml_vec_dot_f16 on x86 without AVX512-FP16: float lanes over whole steps of F16_STEP values, and the
-     * rest summed in double (for head sizes under 64, the whole dot).
+     * ggml_vec_dot_f16 on x86 without AVX512-FP16: four float accumulators over whole steps of F16_STEP values
+     * ({@link FloatOps#dotSteps}), and the rest summed in double (for head sizes under 64, the whole dot).
      */
     private static float dotF16(float[] q, float[] k, int kOff, int n) {
         int np = n & ~(F16_STEP - 1);
-        double sum = np > 0 ? FloatOps.dot(q, 0, k, kOff, np) : 0;
+        double sum = np > 0 ? FloatOps.dotSteps(q, 0, k, kOff, np) : 0;
         for (int i = np; i < n; i++) sum += q[i] * k[kOff + i];
         return (float) sum;
     }
@@ -219,7 +251,7 @@ final class FlashAttention {
     /** {@link #dotF16(float[], float[], int, int)} over a finite row of float16 bits, {@code q} times 2¹¹² (HalfRows). */
     private static float dotF16(float[] q, MemorySegment k, long kOff, int n) {
         int np = n & ~(F16_STEP - 1);
-        double sum = np > 0 ? HalfRows.dot(q, 0, k, kOff, np) : 0;
+        double sum = np > 0 ? HalfRows.dotSteps(q, 0, k, kOff, np) : 0;
         for (int i = np; i < n; i++) sum += q[i] * HalfRows.scaledDown(k, kOff + 2L * i);
         return (float) sum;
     }

@@ -60,6 +60,55 @@ final class HalfAccumulator {
         for (; i < n; i++) y[i] = Float.float16ToFloat(Float.floatToFloat16(Math.fma(HalfRows.scaledDown(x, xOff + 2L * i), a, y[i])));
     }
 
+    /**
+     * For positions p = 0 .. count-1 in order: y ← f16(y · w[msOff + p]) unless that factor is 1, then
+     * y ← f16(fma(x_p, w[vsOff + p], y)) with x_p the finite row of float16 bits at {@code xOff + p·stride} and
+     * the weight times {@link HalfRows#SCALE}: the same as {@link #scale} then {@link #fma(float, MemorySegment, long, float[], int)}
+     * per position, bit for bit, with y's {@code n} values (a multiple of 64) kept in registers across the positions.
+     * The rounding takes the integer shortcut while all lanes are normal float16 values (|y| in [2⁻¹⁴, 65520)),
+     * else {@link #round}.
+     */
+    static void run(float[] w, int msOff, int vsOff, int count, MemorySegment x, long xOff, long stride, float[] y, int n) {
+        int L = S.length();
+        for (int d = 0; d < n; d += 4 * L) {
+            FloatVector y0 = FloatVector.fromArray(S, y, d), y1 = FloatVector.fromArray(S, y, d + L);
+            FloatVector y2 = FloatVector.fromArray(S, y, d + 2 * L), y3 = FloatVector.fromArray(S, y, d + 3 * L);
+            for (int p = 0; p < count; p++) {
+                float m = w[msOff + p];
+                if (m != 1f) { // rare: a new running max
+                    y0 = round(y0.mul(m)); y1 = round(y1.mul(m)); y2 = round(y2.mul(m)); y3 = round(y3.mul(m));
+                }
+                long o = xOff + p * stride + 2L * d;
+                FloatVector a = FloatVector.broadcast(S, w[vsOff + p]);
+                // the four fused multiply-adds (the halves widened by HalfRows' shortcut), each rounded to float16 by the
+                // integer shortcut, spelled out: C2 boxes a vector passed to a call it does not inline
+                FloatVector v0 = ((IntVector) ShortVector.fromMemorySegment(HS, x, o, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, IS, 0))
+                        .lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().fma(a, y0);
+                FloatVector v1 = ((IntVector) ShortVector.fromMemorySegment(HS, x, o + 2L * L, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, IS, 0))
+                        .lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().fma(a, y1);
+                FloatVector v2 = ((IntVector) ShortVector.fromMemorySegment(HS, x, o + 4L * L, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, IS, 0))
+                        .lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().fma(a, y2);
+                FloatVector v3 = ((IntVector) ShortVector.fromMemorySegment(HS, x, o + 6L * L, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, IS, 0))
+                        .lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().fma(a, y3);
+                IntVector b0 = v0.reinterpretAsInts(), b1 = v1.reinterpretAsInts(), b2 = v2.reinterpretAsInts(), b3 = v3.reinterpretAsInts();
+                // every lane a normal float16 value once rounded: 2⁻¹⁴ ≤ |v| < 65520, i.e. 0x38800000 ≤ |bits| < 0x477FF000
+                VectorMask<Integer> normal = b0.and(0x7FFFFFFF).sub(0x38800000).compare(VectorOperators.ULT, 0x477FF000 - 0x38800000)
+                        .and(b1.and(0x7FFFFFFF).sub(0x38800000).compare(VectorOperators.ULT, 0x477FF000 - 0x38800000))
+                        .and(b2.and(0x7FFFFFFF).sub(0x38800000).compare(VectorOperators.ULT, 0x477FF000 - 0x38800000))
+                        .and(b3.and(0x7FFFFFFF).sub(0x38800000).compare(VectorOperators.ULT, 0x477FF000 - 0x38800000));
+                if (normal.allTrue()) {
+                    y0 = b0.add(0x0FFF).add(b0.lanewise(VectorOperators.LSHR, 13).and(1)).and(~0x1FFF).reinterpretAsFloats();
+                    y1 = b1.add(0x0FFF).add(b1.lanewise(VectorOperators.LSHR, 13).and(1)).and(~0x1FFF).reinterpretAsFloats();
+                    y2 = b2.add(0x0FFF).add(b2.lanewise(VectorOperators.LSHR, 13).and(1)).and(~0x1FFF).reinterpretAsFloats();
+                    y3 = b3.add(0x0FFF).add(b3.lanewise(VectorOperators.LSHR, 13).and(1)).and(~0x1FFF).reinterpretAsFloats();
+                } else { // rare: a lane below float16's normals or past its largest value
+                    y0 = round(v0); y1 = round(v1); y2 = round(v2); y3 = round(v3);
+                }
+            }
+            y0.intoArray(y, d); y1.intoArray(y, d + L); y2.intoArray(y, d + 2 * L); y3.intoArray(y, d + 3 * L);
+        }
+    }
+
     /** y[i] = f16(y[i] · a) for i < n. */
     static void scale(float[] y, float a, int n) {
         int i = 0;

@@ -253,6 +253,26 @@ public final class FloatOps {
         return s;
     }
 
+    /**
+     * Σ a[i]·b[i] over {@code n} values (a multiple of 64) in ggml_vec_dot_f16's order on an AVX-512 machine without
+     * float16 arithmetic (GGML_F16_STEP 64, GGML_F16_ARR 4): four 16-lane accumulators, the k-th taking values
+     * 64j + 16k .. 64j + 16k + 15 by FMA, reduced as (0 + 2) + (1 + 3), then the lanes by {@link LaneSum}'s tree.
+     */
+    public static float dotSteps(float[] a, int aOff, float[] b, int bOff, int n) {
+        FloatVector s0 = FloatVector.zero(F16), s1 = s0, s2 = s0, s3 = s0;
+        for (int i = 0; i < n; i += 64) {
+            s0 = FloatVector.fromArray(F16, a, aOff + i).fma(FloatVector.fromArray(F16, b, bOff + i), s0);
+            s1 = FloatVector.fromArray(F16, a, aOff + i + 16).fma(FloatVector.fromArray(F16, b, bOff + i + 16), s1);
+            s2 = FloatVector.fromArray(F16, a, aOff + i + 32).fma(FloatVector.fromArray(F16, b, bOff + i + 32), s2);
+            s3 = FloatVector.fromArray(F16, a, aOff + i + 48).fma(FloatVector.fromArray(F16, b, bOff + i + 48), s3);
+        }
+        FloatVector acc = s0.add(s2).add(s1.add(s3));
+        acc = acc.add(acc.rearrange(LaneSum.HALF8));
+        acc = acc.add(acc.rearrange(LaneSum.HALF4));
+        acc = acc.add(acc.rearrange(LaneSum.HALF2));
+        return acc.lane(0) + acc.lane(1);
+    }
+
     /** y[i] += a * x[i]. */
     public static void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
         FloatVector av = FloatVector.broadcast(S, a);

@@ -35,6 +35,8 @@ public final class HalfRows {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED; // FloatOps's lanes
     private static final VectorSpecies<Short> H = VectorSpecies.of(short.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
+    private static final VectorSpecies<Short> H16 = ShortVector.SPECIES_256; // 16 halves, widened to 16 float lanes
+    private static final VectorSpecies<Integer> I16 = IntVector.SPECIES_512;
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
     /** One half in a row. */
     public static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT.withOrder(ORDER);
@@ -77,6 +79,31 @@ public final class HalfRows {
         }
         for (; i < n; i++) s += a[aOff + i] * scaledDown(h, hOff + 2L * i);
         return s;
+    }
+
+    /**
+     * {@code FloatOps.dotSteps(a / SCALE, widened row)} for a finite row ({@code n} a multiple of 64): ggml_vec_dot_f16's
+     * order on an AVX-512 machine without float16 arithmetic, {@code a} times {@link #SCALE}.
+     */
+    public static float dotSteps(float[] a, int aOff, MemorySegment h, long hOff, int n) {
+        VectorSpecies<Float> F = FloatVector.SPECIES_512;
+        FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
+        for (int i = 0; i < n; i += 64) {
+            long o = hOff + 2L * i;
+            s0 = FloatVector.fromArray(F, a, aOff + i).fma(((IntVector) ShortVector.fromMemorySegment(H16, h, o, ORDER).convertShape(S2I, I16, 0))
+                    .lanewise(LSHL, 13).and(MASK).reinterpretAsFloats(), s0);
+            s1 = FloatVector.fromArray(F, a, aOff + i + 16).fma(((IntVector) ShortVector.fromMemorySegment(H16, h, o + 32, ORDER).convertShape(S2I, I16, 0))
+                    .lanewise(LSHL, 13).and(MASK).reinterpretAsFloats(), s1);
+            s2 = FloatVector.fromArray(F, a, aOff + i + 32).fma(((IntVector) ShortVector.fromMemorySegment(H16, h, o + 64, ORDER).convertShape(S2I, I16, 0))
+                    .lanewise(LSHL, 13).and(MASK).reinterpretAsFloats(), s2);
+            s3 = FloatVector.fromArray(F, a, aOff + i + 48).fma(((IntVector) ShortVector.fromMemorySegment(H16, h, o + 96, ORDER).convertShape(S2I, I16, 0))
+                    .lanewise(LSHL, 13).and(MASK).reinterpretAsFloats(), s3);
+        }
+        FloatVector acc = s0.add(s2).add(s1.add(s3)); // GGML_F16_VEC_REDUCE: (0 + 2), (1 + 3), then the two
+        acc = acc.add(acc.rearrange(LaneSum.HALF8));
+        acc = acc.add(acc.rearrange(LaneSum.HALF4));
+        acc = acc.add(acc.rearrange(LaneSum.HALF2));
+        return acc.lane(0) + acc.lane(1);
     }
 
     /** {@code FloatOps.axpy(a / SCALE, widened row, y)} for a finite row: y[yOff + i] += a·h[i], {@code a} times {@link #SCALE}. */

@@ -2,6 +2,9 @@ package dev.hearth.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hearth.tensor.HalfRows;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -40,5 +43,47 @@ class HalfAccumulatorTest {
             for (int i = 0; i < want.length; i++) want[i] = Float.float16ToFloat(Float.floatToFloat16(Math.fma(v[3 + i], w, want[i])));
         }
         assertThat(acc).containsExactly(want);
+    }
+
+    /**
+     * run (the accumulator in registers across positions, the integer rounding while every lane is a normal half) gives
+     * what scale and fma per position give, bit for bit; values from 2⁻²⁶ to 2¹⁴ put lanes below float16's normals and
+     * past its largest value, so both roundings are taken.
+     */
+    @Test
+    void aRunOfPositionsEqualsOneScaleAndFmaPerPosition() {
+        SplittableRandom rnd = new SplittableRandom(11);
+        int n = 128, count = 16;
+        long stride = 2L * n + 64;
+        MemorySegment rows = Arena.ofAuto().allocate(stride * count, 64);
+        // each value index keeps one magnitude, so that its sums stay below float16's normals or run past its largest value
+        double[] magnitude = new double[n];
+        for (int i = 0; i < n; i++) magnitude[i] = Math.pow(2, rnd.nextInt(-26, 15));
+        for (int p = 0; p < count; p++)
+            for (int i = 0; i < n; i++)
+                rows.set(HalfRows.HALF, p * stride + 2L * i, Float.floatToFloat16((float) (rnd.nextGaussian() * magnitude[i])));
+        boolean subnormal = false, infinite = false;
+        for (int trial = 0; trial < 50; trial++) {
+            float[] w = new float[2 * count];
+            for (int p = 0; p < count; p++) {
+                w[p] = rnd.nextInt(3) == 0 ? (float) rnd.nextDouble() : 1f; // rescale factors, most of them 1
+                w[count + p] = (float) rnd.nextDouble() * HalfRows.SCALE;
+            }
+            float[] y = new float[n];
+            for (int i = 0; i < n; i++) y[i] = Float.float16ToFloat(Float.floatToFloat16((float) (rnd.nextGaussian() * magnitude[i])));
+            float[] want = y.clone();
+            for (int p = 0; p < count; p++) {
+                if (w[p] != 1f) HalfAccumulator.scale(want, w[p], n);
+                HalfAccumulator.fma(w[count + p], rows, p * stride, want, n);
+            }
+            HalfAccumulator.run(w, 0, count, count, rows, 0, stride, y, n);
+            assertThat(y).as("trial %d", trial).containsExactly(want);
+            for (float v : want) {
+                subnormal |= v != 0 && Math.abs(v) < 0x1p-14f;
+                infinite |= Float.isInfinite(v);
+            }
+        }
+        assertThat(subnormal).as("some results below float16's normals").isTrue();
+        assertThat(infinite).as("some results past float16's largest value").isTrue();
     }
 }

@@ -81,7 +81,10 @@ class HalfCacheTest {
     @Test
     void kernelsOnHalvesEqualTheFloatKernelsOnTheWidenedRows() {
         SplittableRandom rnd = new SplittableRandom(11);
-        for (int n = 1; n <= 200; n += n < 40 ? 1 : 17) {
+        // 1 .. 40, then every 17th up to 200, and the whole steps of 64 that dotSteps takes
+        int[] sizes = java.util.stream.IntStream.concat(java.util.stream.IntStream.iterate(1, n -> n <= 200, n -> n + (n < 40 ? 1 : 17)),
+                java.util.stream.IntStream.of(64, 128, 192)).toArray();
+        for (int n : sizes) {
             for (int trial = 0; trial < 20; trial++) {
                 float[] x = new float[n + 1], q = new float[n], y = new float[n];
                 for (int i = 0; i < x.length; i++)
@@ -98,6 +101,11 @@ class HalfCacheTest {
                 for (int i = 0; i < n; i++) qs[i] *= HalfRows.SCALE;
                 assertThat(Float.floatToRawIntBits(HalfRows.dot(qs, 0, h, 2L * off, n)))
                         .as("dot n=%d", n).isEqualTo(Float.floatToRawIntBits(FloatOps.dot(q, 0, w, 0, n)));
+                if (n % 64 == 0) {
+                    float steps = FloatOps.dotSteps(q, 0, w, 0, n);
+                    assertThat(Float.floatToRawIntBits(HalfRows.dotSteps(qs, 0, h, 2L * off, n))).as("dotSteps n=%d", n).isEqualTo(Float.floatToRawIntBits(steps));
+                    assertThat(Float.floatToRawIntBits(steps)).as("dotSteps n=%d against ggml's order", n).isEqualTo(Float.floatToRawIntBits(ggmlDotF16(q, w, n)));
+                }
 
                 float a = trial == 0 ? 0f : trial == 1 ? 1f : trial == 2 ? 0x1p-140f : (float) rnd.nextDouble();
                 float[] got = y.clone(), want = y.clone();
@@ -203,5 +211,21 @@ class HalfCacheTest {
         assertThat(KvCache.bytesPerPosition(LLAMA_1B, q8)).isEqualTo(16L * 2 * 512 / 32 * 34);
         CacheOptions mixed = new CacheOptions(true, KvCacheType.Q8_0, KvCacheType.F16);
         assertThat(new KvCache(LLAMA_1B, 256, mixed).bytes()).isEqualTo(256L * 16 * (512 / 32 * 34 + 512 * 2));
+    }
+
+    /**
+     * ggml_vec_dot_f16's float part on an AVX-512 machine without float16 arithmetic (vec.cpp, simd-mappings.h
+     * GGML_F16_STEP 64, GGML_F16_EPR 16), one lane at a time: sum[j] lane l accumulates x[64i + 16j + l]·y[..] by FMA;
+     * then sum[0] + sum[2], sum[1] + sum[3], their sum, and _mm512_reduce_add_ps's halves (8, 4, 2, 1).
+     */
+    private static float ggmlDotF16(float[] x, float[] y, int n) {
+        float[][] sum = new float[4][16];
+        for (int i = 0; i < n; i += 64)
+            for (int j = 0; j < 4; j++)
+                for (int l = 0; l < 16; l++) sum[j][l] = Math.fma(x[i + 16 * j + l], y[i + 16 * j + l], sum[j][l]);
+        float[] r = new float[16];
+        for (int l = 0; l < 16; l++) r[l] = (sum[0][l] + sum[2][l]) + (sum[1][l] + sum[3][l]);
+        for (int half = 8; half >= 1; half /= 2) for (int l = 0; l < half; l++) r[l] += r[l + half];
+        return r[0];
     }
 }
