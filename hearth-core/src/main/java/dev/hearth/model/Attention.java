@@ -41,8 +41,12 @@ final class Attention {
         int work = n * heads;
         long cost = 0;
         for (int t = 0; t < n; t++) cost += (long) heads * (b.positions()[t] + 1) * (dk + dv);
+        if (GemmAttention.applies(b.caches()[0], dk, dv)) {
+            GemmAttention.attend(c, pool, ws, b, layer, q, out, scale, softcap, window, cost);
+            return;
+        }
         if (b.caches()[0].kF16) {
-            // blocks of Q_BLOCK tokens × the query heads that share one KV head, dealt out in turn (later tokens see more positions)
+            // head sizes that are not whole vectors: blocks of Q_BLOCK tokens × the query heads that share one KV head, dealt out in turn (later tokens see more positions)
             int blocks = (n + Q_BLOCK - 1) / Q_BLOCK, items = blocks * c.headsKv();
             pool.run(cost, (thread, threads) -> {
                 for (int w = thread; w < items; w += threads) {

@@ -50,6 +50,7 @@ final class Workspace {
         blockState = new float[threads][0];
         groupRows = new float[threads][3][][];
         tileScratch = new TiledAttention.TileScratch[threads];
+        gemmScratch = new GemmAttention.Scratch[threads];
         groupQ8 = new MemorySegment[threads][];
         logits = new float[c.vocab()];
     }
@@ -91,6 +92,13 @@ final class Workspace {
 
     private final TiledAttention.TileScratch[] tileScratch; // per thread: the tiled flavour's chunk memory
     private int[] tileChunks = new int[0];
+    private final GemmAttention.Scratch[] gemmScratch; // per thread: GemmAttention's chunk memory
+
+    GemmAttention.Scratch gemmScratch(int thread, int dk, int dv) {
+        GemmAttention.Scratch t = gemmScratch[thread];
+        if (t == null || t.dk != dk || t.dv != dv) t = gemmScratch[thread] = new GemmAttention.Scratch(dk, dv);
+        return t;
+    }
 
     TiledAttention.TileScratch tileScratch(int thread, int dk, int dv) {
         TiledAttention.TileScratch t = tileScratch[thread];

@@ -20,7 +20,44 @@ public final class LaneSum {
     static final VectorShuffle<Float> HALF4 = VectorShuffle.fromOp(S16, i -> (i + 4) % 16);
     static final VectorShuffle<Float> HALF2 = VectorShuffle.fromOp(S16, i -> (i + 2) % 16);
 
+    // the index vectors of ofEach's four levels (selectFrom over two vectors: 0-15 the first, 16-31 the second)
+    private static final FloatVector L1A = indices(i -> i < 8 ? i : i + 8), L1B = indices(i -> i < 8 ? i + 8 : i + 16);
+    private static final FloatVector L2A = indices(i -> (i / 4) * 8 + i % 4), L2B = indices(i -> (i / 4) * 8 + i % 4 + 4);
+    private static final FloatVector L3A = indices(i -> (i / 2) * 4 + i % 2), L3B = indices(i -> (i / 2) * 4 + i % 2 + 2);
+    private static final FloatVector L4A = indices(i -> 2 * i), L4B = indices(i -> 2 * i + 1);
+
     private LaneSum() {}
+
+    private static FloatVector indices(java.util.function.IntUnaryOperator f) {
+        float[] x = new float[16];
+        for (int i = 0; i < 16; i++) x[i] = f.applyAsInt(i);
+        return FloatVector.fromArray(S16, x, 0);
+    }
+
+    /**
+     * {@link #of(FloatVector)} of each of 16 vectors of 16 lanes, {@code x[off + 16k ..]} for k = 0..15, into
+     * {@code dst[dOff + k]}: the same additions of the same pairs (so the same sums bit for bit), done for all 16
+     * at once by pairing vectors: level one puts lanes l and l + 8 of two vectors side by side and adds them, and
+     * so on for 4, 2 and 1; 15 additions and 30 two-vector selections instead of 16 separate trees.
+     */
+    public static void ofEach(float[] x, int off, float[] dst, int dOff) {
+        FloatVector r = FloatVector.zero(S16);
+        for (int half = 0; half < 2; half++) {
+            int o = off + 128 * half; // vectors 8·half .. 8·half + 7
+            FloatVector y0 = level(x, o, o + 16), y1 = level(x, o + 32, o + 48);
+            FloatVector y2 = level(x, o + 64, o + 80), y3 = level(x, o + 96, o + 112);
+            FloatVector z0 = L2A.selectFrom(y0, y1).add(L2B.selectFrom(y0, y1)), z1 = L2A.selectFrom(y2, y3).add(L2B.selectFrom(y2, y3));
+            FloatVector w = L3A.selectFrom(z0, z1).add(L3B.selectFrom(z0, z1));
+            r = half == 0 ? w : L4A.selectFrom(r, w).add(L4B.selectFrom(r, w));
+        }
+        r.intoArray(dst, dOff);
+    }
+
+    /** Level one for the vectors at {@code a} and {@code b}: lanes 0-7 of the result are a's l + (l + 8), lanes 8-15 b's. */
+    private static FloatVector level(float[] x, int a, int b) {
+        FloatVector va = FloatVector.fromArray(S16, x, a), vb = FloatVector.fromArray(S16, x, b);
+        return L1A.selectFrom(va, vb).add(L1B.selectFrom(va, vb));
+    }
 
     /** {@link #of(FloatVector)} of the 16 floats at {@code s[o ..]}, for callers that must not pass a vector to a call. */
     static float of(float[] s, int o) {

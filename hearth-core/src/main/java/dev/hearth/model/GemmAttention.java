@@ -1,0 +1,201 @@
+package dev.hearth.model;
+
+import dev.hearth.tensor.ComputePool;
+import dev.hearth.tensor.FloatOps;
+import dev.hearth.tensor.HalfRows;
+import dev.hearth.tensor.LaneSum;
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link Attention} (no flash attention) over an F16 cache, in the order llama.cpp's two matrix products compute
+ * it on an AVX-512 machine: with an F16 K and V both are tinyBLAS's F16 GEMM (ggml-cpu/llamafile/sgemm.cpp,
+ * {@code tinyBLAS<16, __m512, ...>}), whose every output is 16 lanes over the summed dimension, each lane one FMA
+ * chain over its values (lane = index mod 16), then {@code _mm512_reduce_add_ps}:
+ * <ul>
+ * <li>scores KQ: the query rounded to float16, lanes over the head's dimensions;</li>
+ * <li>softmax over each row (scale, max, ggml_vec_soft_max_f32), the weights times 1/sum rounded to float16;</li>
+ * <li>KQV (V is transposed in llama.cpp's cache without flash attention): lanes over the positions, position
+ *     j in lane j mod 16, each lane's chain over the positions in order.</li>
+ * </ul>
+ * Up to {@link #LANES} queries that share a KV head and a cache (tokens × the heads of a KV group) go through the
+ * cache together: each 64-position tile of keys and values is widened once for all of them, 16 scores or 16
+ * outputs are reduced at once ({@link LaneSum#ofEach}), and the value lanes stay vectors across the positions.
+ * A query's numbers are the same in any chunk. Head sizes must be multiples of 16 (tinyBLAS's condition too).
+ */
+final class GemmAttention {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
+    static final int LANES = 32;
+    private static final int TILE = 64;
+
+    private GemmAttention() {}
+
+    /** Whether this flavour applies: an F16 K cache (V is then F16 too) and head sizes that are whole vectors. */
+    static boolean applies(KvCache cache, int dk, int dv) {
+        return cache.kF16 && dk % 16 == 0 && dv % 16 == 0;
+    }
+
+    /** Every head's output for every token of the batch into {@code out}; see {@link Attention#attend}. */
+    static void attend(ModelConfig c, ComputePool pool, Workspace ws, Batch b, int layer, float[] q, float[] out,
+                       float scale, float softcap, int window, long cost) {
+        int n = b.size(), group = c.heads() / c.headsKv(), kvHeads = c.headsKv();
+        int[] starts = ws.tileChunks(n * group / LANES + n + 2);
+        int chunks = 0;
+        for (int p = 0; p < n * group; p++)
+            if (p == 0 || p - starts[chunks - 1] == LANES || b.caches()[p / group] != b.caches()[(p - 1) / group]) starts[chunks++] = p;
+        starts[chunks] = n * group;
+        int items = chunks * kvHeads;
+        pool.run(cost, (thread, threads) -> {
+            for (int w = thread; w < items; w += threads) // dealt out in turn: later chunks see more positions
+                chunk(c, ws, thread, b, layer, w % kvHeads, group, starts[w / kvHeads], starts[w / kvHeads + 1], q, out, scale, softcap, window);
+        });
+    }
+
+    /** The query pairs {@code p0 .. p1-1} (token p / group, head g·group + p % group) against KV head {@code g}. */
+    private static void chunk(ModelConfig c, Workspace ws, int thread, Batch b, int layer, int g, int group, int p0, int p1,
+                              float[] q, float[] out, float scale, float softcap, int window) {
+        int dk = c.headDimK(), dv = c.headDimV(), nq = p1 - p0, qDim = c.qDim(), oDim = c.heads() * dv;
+        KvCache cache = b.caches()[p0 / group];
+        boolean fast = !cache.nonFinite[layer]; // rows through HalfRows' shortcut (query times 2¹¹²: exact, |q| ≤ 65504 once rounded)
+        int lo = Integer.MAX_VALUE, hi = -1;
+        Scratch t = ws.gemmScratch(thread, dk, dv);
+        for (int l = 0; l < nq; l++) {
+            int p = p0 + l, tok = p / group, head = g * group + p % group;
+            int pos = b.positions()[tok], first = Attention.firstVisible(pos, window);
+            if (first < cache.base[layer]) throw new IllegalStateException("layer " + layer + ": position " + first + " is no longer in the cache");
+            t.pos[l] = pos;
+            t.first[l] = first;
+            lo = Math.min(lo, first);
+            hi = Math.max(hi, pos);
+            System.arraycopy(q, tok * qDim + head * dk, t.qs, l * dk, dk);
+            FloatOps.roundToF16(t.qs, l * dk, dk); // ggml converts the query to the cache's F16 for the product
+            if (fast) for (int d = 0; d < dk; d++) t.qs[l * dk + d] *= HalfRows.SCALE;
+        }
+        int from = lo & ~15, span = ((hi + 16) & ~15) - from; // whole blocks of 16 positions
+        float[] scores = t.scores(nq * span);
+        MemorySegment keys = cache.keys[layer], values = cache.values[layer];
+        int r0 = cache.base[layer];
+
+        // KQ, a tile of keys at a time, 16 scores of a query at a time
+        for (int start = from; start <= hi; start += TILE) {
+            int rows = Math.min(TILE, hi + 1 - start), blocks = (rows + 15) / 16;
+            for (int r = 0; r < rows; r++) {
+                long kRow = (long) (start + r - r0) * cache.kRowBytes + 2L * g * dk;
+                if (fast) HalfRows.widenScaled(keys, kRow, t.kTile, r * dk, dk);
+                else HalfRows.widen(keys, kRow, t.kTile, r * dk, dk);
+            }
+            java.util.Arrays.fill(t.kTile, rows * dk, blocks * 16 * dk, 0f); // past the last position: scores never read
+            for (int l = 0; l < nq; l++)
+                for (int k = 0; k < blocks; k++) {
+                    scores16(t.qs, l * dk, t.kTile, k * 16 * dk, dk, t.lanes);
+                    LaneSum.ofEach(t.lanes, 0, scores, l * span + start - from + 16 * k);
+                }
+        }
+        // softmax per query over its visible positions; the weights rounded to float16, zero elsewhere
+        for (int l = 0; l < nq; l++) {
+            int row = l * span - from, first = t.first[l], len = t.pos[l] + 1;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = first; j < len; j++) {
+                float sc = scores[row + j];
+                if (softcap > 0f) sc = (float) Math.tanh(sc * (1f / softcap)) * softcap;
+                sc *= scale;
+                scores[row + j] = sc;
+                if (sc > max) max = sc;
+            }
+            // ggml_vec_soft_max_f32 over the row: 16-lane chunks from `first` on, as Attention's one-query path
+            float inv = (float) (1.0 / FloatOps.softmaxExp(scores, row + first, row + len, max));
+            for (int j = first; j < len; j++) scores[row + j] = Float.float16ToFloat(Float.floatToFloat16(scores[row + j] * inv));
+            java.util.Arrays.fill(scores, l * span, row + first, 0f);
+            java.util.Arrays.fill(scores, row + len, (l + 1) * span, 0f);
+        }
+        // KQV: each output value 16 lanes over the positions (j in lane j mod 16), kept in acc across the tiles
+        java.util.Arrays.fill(t.acc, 0, nq * dv * 16, 0f);
+        float weightScale = fast ? HalfRows.SCALE : 1f;
+        for (int start = from; start < from + span; start += TILE) {
+            int rows = Math.min(TILE, from + span - start), valid = Math.min(rows, hi + 1 - start);
+            for (int r = 0; r < valid; r++) { // V rows, transposed: vT[d·TILE + r]
+                long vRow = (long) (start + r - r0) * cache.vRowBytes + 2L * g * dv;
+                if (fast) HalfRows.widenScaled(values, vRow, t.row, 0, dv);
+                else HalfRows.widen(values, vRow, t.row, 0, dv);
+                for (int d = 0; d < dv; d++) t.vT[d * TILE + r] = t.row[d];
+            }
+            for (int r = valid; r < rows; r++) for (int d = 0; d < dv; d++) t.vT[d * TILE + r] = 0; // no position: weight 0, value 0
+            for (int l = 0; l < nq; l++) weighValues(scores, l * span + start - from, rows / 16, weightScale, t.vT, dv, t.acc, l * dv * 16);
+        }
+        for (int l = 0; l < nq; l++) {
+            int p = p0 + l, tok = p / group, head = g * group + p % group;
+            for (int d = 0; d < dv; d += 16) LaneSum.ofEach(t.acc, (l * dv + d) * 16, out, tok * oDim + head * dv + d);
+        }
+    }
+
+    /**
+     * The lane vectors of 16 scores, query {@code qs[qOff ..]} against the keys {@code k[kOff + r·dk ..]} (r = 0..15):
+     * for each key, 16 lanes over the head's dimensions, lane i the FMA chain of dimensions i, i + 16, ..., into
+     * {@code lanes[16r ..]}.
+     */
+    private static void scores16(float[] qs, int qOff, float[] k, int kOff, int dk, float[] lanes) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        FloatVector a8 = a0, a9 = a0, a10 = a0, a11 = a0, a12 = a0, a13 = a0, a14 = a0, a15 = a0;
+        for (int d = 0; d < dk; d += 16) {
+            FloatVector qv = FloatVector.fromArray(S, qs, qOff + d);
+            int o = kOff + d;
+            a0 = qv.fma(FloatVector.fromArray(S, k, o), a0); a1 = qv.fma(FloatVector.fromArray(S, k, o + dk), a1);
+            a2 = qv.fma(FloatVector.fromArray(S, k, o + 2 * dk), a2); a3 = qv.fma(FloatVector.fromArray(S, k, o + 3 * dk), a3);
+            a4 = qv.fma(FloatVector.fromArray(S, k, o + 4 * dk), a4); a5 = qv.fma(FloatVector.fromArray(S, k, o + 5 * dk), a5);
+            a6 = qv.fma(FloatVector.fromArray(S, k, o + 6 * dk), a6); a7 = qv.fma(FloatVector.fromArray(S, k, o + 7 * dk), a7);
+            a8 = qv.fma(FloatVector.fromArray(S, k, o + 8 * dk), a8); a9 = qv.fma(FloatVector.fromArray(S, k, o + 9 * dk), a9);
+            a10 = qv.fma(FloatVector.fromArray(S, k, o + 10 * dk), a10); a11 = qv.fma(FloatVector.fromArray(S, k, o + 11 * dk), a11);
+            a12 = qv.fma(FloatVector.fromArray(S, k, o + 12 * dk), a12); a13 = qv.fma(FloatVector.fromArray(S, k, o + 13 * dk), a13);
+            a14 = qv.fma(FloatVector.fromArray(S, k, o + 14 * dk), a14); a15 = qv.fma(FloatVector.fromArray(S, k, o + 15 * dk), a15);
+        }
+        a0.intoArray(lanes, 0); a1.intoArray(lanes, 16); a2.intoArray(lanes, 32); a3.intoArray(lanes, 48);
+        a4.intoArray(lanes, 64); a5.intoArray(lanes, 80); a6.intoArray(lanes, 96); a7.intoArray(lanes, 112);
+        a8.intoArray(lanes, 128); a9.intoArray(lanes, 144); a10.intoArray(lanes, 160); a11.intoArray(lanes, 176);
+        a12.intoArray(lanes, 192); a13.intoArray(lanes, 208); a14.intoArray(lanes, 224); a15.intoArray(lanes, 240);
+    }
+
+    /**
+     * acc[aOff + 16d ..] (the lanes of output value d) += the weights {@code p[pOff + 16m ..]} times the transposed
+     * values {@code vT[d·TILE + 16m ..]}, for the {@code blocks} blocks m of 16 positions in order, four values d at a time.
+     */
+    private static void weighValues(float[] p, int pOff, int blocks, float weightScale, float[] vT, int dv, float[] acc, int aOff) {
+        for (int d = 0; d < dv; d += 4) {
+            int a = aOff + 16 * d;
+            FloatVector c0 = FloatVector.fromArray(S, acc, a), c1 = FloatVector.fromArray(S, acc, a + 16);
+            FloatVector c2 = FloatVector.fromArray(S, acc, a + 32), c3 = FloatVector.fromArray(S, acc, a + 48);
+            for (int m = 0; m < blocks; m++) {
+                FloatVector w = FloatVector.fromArray(S, p, pOff + 16 * m).mul(weightScale); // exact: a power of two
+                int v = d * TILE + 16 * m;
+                c0 = w.fma(FloatVector.fromArray(S, vT, v), c0);
+                c1 = w.fma(FloatVector.fromArray(S, vT, v + TILE), c1);
+                c2 = w.fma(FloatVector.fromArray(S, vT, v + 2 * TILE), c2);
+                c3 = w.fma(FloatVector.fromArray(S, vT, v + 3 * TILE), c3);
+            }
+            c0.intoArray(acc, a); c1.intoArray(acc, a + 16); c2.intoArray(acc, a + 32); c3.intoArray(acc, a + 48);
+        }
+    }
+
+    /** One thread's memory for a chunk. */
+    static final class Scratch {
+        final int dk, dv;
+        final float[] qs, kTile, vT, acc, row, lanes = new float[256];
+        final int[] pos = new int[LANES], first = new int[LANES];
+        private float[] scores = new float[0];
+
+        Scratch(int dk, int dv) {
+            this.dk = dk;
+            this.dv = dv;
+            qs = new float[LANES * dk];
+            kTile = new float[TILE * dk];
+            vT = new float[dv * TILE];
+            acc = new float[LANES * dv * 16];
+            row = new float[dv];
+        }
+
+        float[] scores(int n) {
+            if (scores.length < n) scores = new float[n];
+            return scores;
+        }
+    }
+}
