@@ -4,6 +4,7 @@ import dev.hearth.tensor.ComputePool;
 import dev.hearth.tensor.FloatOps;
 import dev.hearth.tensor.HalfRows;
 import dev.hearth.tensor.LaneSum;
+import dev.hearth.tensor.Transpose;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -114,13 +115,15 @@ final class GemmAttention {
         float weightScale = fast ? HalfRows.SCALE : 1f;
         for (int start = from; start < from + span; start += TILE) {
             int rows = Math.min(TILE, from + span - start), valid = Math.min(rows, hi + 1 - start);
-            for (int r = 0; r < valid; r++) { // V rows, transposed: vT[d·TILE + r]
-                long vRow = (long) (start + r - r0) * cache.vRowBytes + 2L * g * dv;
-                if (fast) HalfRows.widenScaled(values, vRow, t.row, 0, dv);
-                else HalfRows.widen(values, vRow, t.row, 0, dv);
-                for (int d = 0; d < dv; d++) t.vT[d * TILE + r] = t.row[d];
+            for (int r0b = 0; r0b < rows; r0b += 16) { // V rows, 16 at a time, transposed: vT[d·TILE + r]
+                for (int r = r0b; r < r0b + 16; r++) {
+                    long vRow = (long) (start + r - r0) * cache.vRowBytes + 2L * g * dv;
+                    if (r >= valid) java.util.Arrays.fill(t.rows, (r - r0b) * dv, (r - r0b + 1) * dv, 0f); // no position: weight 0, value 0
+                    else if (fast) HalfRows.widenScaled(values, vRow, t.rows, (r - r0b) * dv, dv);
+                    else HalfRows.widen(values, vRow, t.rows, (r - r0b) * dv, dv);
+                }
+                for (int d = 0; d < dv; d += 16) Transpose.of16(t.rows, d, dv, t.vT, d * TILE + r0b, TILE);
             }
-            for (int r = valid; r < rows; r++) for (int d = 0; d < dv; d++) t.vT[d * TILE + r] = 0; // no position: weight 0, value 0
             for (int l = 0; l < nq; l++) weighValues(scores, l * span + start - from, rows / 16, weightScale, t.vT, dv, t.acc, l * dv * 16);
         }
         for (int l = 0; l < nq; l++) {
@@ -179,7 +182,7 @@ final class GemmAttention {
     /** One thread's memory for a chunk. */
     static final class Scratch {
         final int dk, dv;
-        final float[] qs, kTile, vT, acc, row, lanes = new float[256];
+        final float[] qs, kTile, vT, acc, rows, lanes = new float[256];
         final int[] pos = new int[LANES], first = new int[LANES];
         private float[] scores = new float[0];
 
@@ -190,7 +193,7 @@ final class GemmAttention {
             kTile = new float[TILE * dk];
             vT = new float[dv * TILE];
             acc = new float[LANES * dv * 16];
-            row = new float[dv];
+            rows = new float[16 * dv];
         }
 
         float[] scores(int n) {

@@ -75,8 +75,11 @@ final class HalfAccumulator {
             FloatVector y2 = FloatVector.fromArray(S, y, d + 2 * L), y3 = FloatVector.fromArray(S, y, d + 3 * L);
             for (int p = 0; p < count; p++) {
                 float m = w[msOff + p];
-                if (m != 1f) { // rare: a new running max
-                    y0 = round(y0.mul(m)); y1 = round(y1.mul(m)); y2 = round(y2.mul(m)); y3 = round(y3.mul(m));
+                if (m != 1f) { // rare: a new running max. Through the array: a vector returned by a call C2 does not inline would be boxed on every path
+                    y0.intoArray(y, d); y1.intoArray(y, d + L); y2.intoArray(y, d + 2 * L); y3.intoArray(y, d + 3 * L);
+                    scale(y, d, m, 4 * L);
+                    y0 = FloatVector.fromArray(S, y, d); y1 = FloatVector.fromArray(S, y, d + L);
+                    y2 = FloatVector.fromArray(S, y, d + 2 * L); y3 = FloatVector.fromArray(S, y, d + 3 * L);
                 }
                 long o = xOff + p * stride + 2L * d;
                 FloatVector a = FloatVector.broadcast(S, w[vsOff + p]);
@@ -101,8 +104,11 @@ final class HalfAccumulator {
                     y1 = b1.add(0x0FFF).add(b1.lanewise(VectorOperators.LSHR, 13).and(1)).and(~0x1FFF).reinterpretAsFloats();
                     y2 = b2.add(0x0FFF).add(b2.lanewise(VectorOperators.LSHR, 13).and(1)).and(~0x1FFF).reinterpretAsFloats();
                     y3 = b3.add(0x0FFF).add(b3.lanewise(VectorOperators.LSHR, 13).and(1)).and(~0x1FFF).reinterpretAsFloats();
-                } else { // rare: a lane below float16's normals or past its largest value
-                    y0 = round(v0); y1 = round(v1); y2 = round(v2); y3 = round(v3);
+                } else { // rare: a lane below float16's normals or past its largest value (through the array, as above)
+                    v0.intoArray(y, d); v1.intoArray(y, d + L); v2.intoArray(y, d + 2 * L); v3.intoArray(y, d + 3 * L);
+                    scale(y, d, 1f, 4 * L);
+                    y0 = FloatVector.fromArray(S, y, d); y1 = FloatVector.fromArray(S, y, d + L);
+                    y2 = FloatVector.fromArray(S, y, d + 2 * L); y3 = FloatVector.fromArray(S, y, d + 3 * L);
                 }
             }
             y0.intoArray(y, d); y1.intoArray(y, d + L); y2.intoArray(y, d + 2 * L); y3.intoArray(y, d + 3 * L);
@@ -111,10 +117,15 @@ final class HalfAccumulator {
 
     /** y[i] = f16(y[i] · a) for i < n. */
     static void scale(float[] y, float a, int n) {
+        scale(y, 0, a, n);
+    }
+
+    /** y[off + i] = f16(y[off + i] · a) for i < n (with a = 1: rounded to float16). */
+    private static void scale(float[] y, int off, float a, int n) {
         int i = 0;
         for (int upper = S.loopBound(n); i < upper; i += S.length())
-            round(FloatVector.fromArray(S, y, i).mul(a)).intoArray(y, i);
-        for (; i < n; i++) y[i] = Float.float16ToFloat(Float.floatToFloat16(y[i] * a));
+            round(FloatVector.fromArray(S, y, off + i).mul(a)).intoArray(y, off + i);
+        for (; i < n; i++) y[off + i] = Float.float16ToFloat(Float.floatToFloat16(y[off + i] * a));
     }
 
     /** Each lane rounded to the nearest float16 (ties to even), as a float. */
