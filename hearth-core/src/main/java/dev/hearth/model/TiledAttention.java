@@ -43,13 +43,9 @@ final class TiledAttention {
      */
     static void attend(ModelConfig c, ComputePool pool, Workspace ws, Batch b, int layer, float[] q, float[] out,
                        float scale, float softcap, int window, long cost) {
-        int n = b.size(), group = c.heads() / c.headsKv(), kvHeads = c.headsKv();
-        // chunks of LANES (token, head) pairs in token order, cut where the cache changes (a step can hold several slots)
-        int[] starts = ws.tileChunks(n * group / LANES + n + 2);
-        int chunks = 0;
-        for (int p = 0; p < n * group; p++)
-            if (p == 0 || p - starts[chunks - 1] == LANES || b.caches()[p / group] != b.caches()[(p - 1) / group]) starts[chunks++] = p;
-        starts[chunks] = n * group;
+        int group = c.heads() / c.headsKv(), kvHeads = c.headsKv();
+        int chunks = QueryChunks.split(ws, b, group, LANES);
+        int[] starts = ws.queryChunks();
         int items = chunks * kvHeads;
         pool.run(cost, (thread, threads) -> {
             // dealt out in turn: later chunks see more positions

@@ -91,7 +91,7 @@ final class Workspace {
     }
 
     private final TiledAttention.TileScratch[] tileScratch; // per thread: the tiled flavour's chunk memory
-    private int[] tileChunks = new int[0];
+    private int[] queryChunks = new int[0];
     private final GemmAttention.Scratch[] gemmScratch; // per thread: GemmAttention's chunk memory
 
     GemmAttention.Scratch gemmScratch(int thread, int dk, int dv) {
@@ -106,10 +106,15 @@ final class Workspace {
         return t;
     }
 
-    /** The tiled flavour's chunk boundaries (at least {@code n} ints), for the thread that splits the work. */
-    int[] tileChunks(int n) {
-        if (tileChunks.length < n) tileChunks = new int[n];
-        return tileChunks;
+    /** The table of {@link QueryChunks} (at least {@code n} ints), for the thread that splits the work. */
+    int[] queryChunks(int n) {
+        if (queryChunks.length < n) queryChunks = new int[n];
+        return queryChunks;
+    }
+
+    /** The table {@link QueryChunks#split} last filled. */
+    int[] queryChunks() {
+        return queryChunks;
     }
 
     private static float[] grow(float[] a, int n) {
