@@ -13,6 +13,11 @@ import java.lang.foreign.MemorySegment;
  * vec_dot_type, as ggml's mul_mat converts it) and the scores are integer dots. The V cache is F16
  * here: llama.cpp refuses a quantized V without flash attention ({@link CacheOptions}). F16 rows are read as
  * float16 bits ({@link HalfRows}), with the same results as the floats they widen to.
+ *
+ * <p>With an F16 cache and head sizes that are multiples of 16 (the usual case) {@link GemmAttention} does the work,
+ * in the order of llama.cpp's matrix products. The paths here (a Q8_0 K cache; other head sizes) sum each output
+ * over the positions in one chain, which is close to but not llama.cpp's order (its ggml_vec_dot_f16 or Q8_0 dot
+ * over the transposed V).
  */
 final class Attention {
     private Attention() {}
