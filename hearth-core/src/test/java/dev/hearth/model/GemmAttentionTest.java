@@ -28,7 +28,9 @@ class GemmAttentionTest {
         ModelConfig c = new ModelConfig("llama", heads * headSize, 1, heads, headsKv, headSize, headSize, 64, 256, 4096, 1e-5f, 10000f, headSize, 1f);
         CacheOptions o = CacheOptions.resolve("off", "f16", "f16");
         SplittableRandom rnd = new SplittableRandom(7);
-        KvCache a = new KvCache(c, 768, o), b = new KvCache(c, 768, o);
+        // with a window, slot a's cache is a sliding one (it keeps only recent rows) whose first row ends up at a position that
+        // is not a multiple of 16, so whole blocks of 16 positions would reach before it
+        KvCache a = window > 0 ? new KvCache(c, 768, o, new int[] {window}, 100) : new KvCache(c, 768, o), b = new KvCache(c, 768, o);
         float[] k = new float[c.kvDimK()], v = new float[c.kvDimV()];
         for (KvCache cache : new KvCache[] {a, b})
             for (int pos = 0; pos < 700; pos++) {
@@ -36,12 +38,13 @@ class GemmAttentionTest {
                 for (int i = 0; i < v.length; i++) v[i] = (float) rnd.nextGaussian();
                 cache.store(0, pos, k, 0, v, 0);
             }
-        // 70 tokens of slot a at 600..669, then 30 of slot b at 3..32 (or one token of slot a at 600)
+        if (window > 0) assertThat(a.base[0] % 16).as("first row of the sliding cache at %d", a.base[0]).isNotZero();
+        // 70 tokens of slot a at 503..572 (the first seen by the first of them, with the window, is the sliding cache's first row), then 30 of slot b at 3..32 (or one token of slot a at 503)
         KvCache[] caches = new KvCache[n];
         int[] positions = new int[n];
         for (int t = 0; t < n; t++) {
             caches[t] = t < 70 ? a : b;
-            positions[t] = t < 70 ? 600 + t : t - 67;
+            positions[t] = t < 70 ? 503 + t : t - 67;
         }
         float[] q = new float[n * c.qDim()];
         for (int i = 0; i < q.length; i++) q[i] = (float) (rnd.nextGaussian() * 3);
@@ -68,7 +71,7 @@ class GemmAttentionTest {
         FloatOps.roundToF16(qh, 0, d);
         float max = Float.NEGATIVE_INFINITY;
         for (int j = first; j <= pos; j++) {
-            HalfRows.widen(cache.keys[0], j * cache.kRowBytes + 2L * g * d, key, 0, d);
+            HalfRows.widen(cache.keys[0], (j - cache.base[0]) * cache.kRowBytes + 2L * g * d, key, 0, d);
             Arrays.fill(lanes, 0f);
             for (int i = 0; i < d; i++) lanes[i % 16] = Math.fma(key[i], qh[i], lanes[i % 16]);
             float sc = LaneSum.of(FloatVector.fromArray(FloatVector.SPECIES_512, lanes, 0));
@@ -81,7 +84,7 @@ class GemmAttentionTest {
         float[][] outLanes = new float[d][16];
         for (int j = first; j <= pos; j++) {
             float p = Float.float16ToFloat(Float.floatToFloat16(s[j] * inv));
-            HalfRows.widen(cache.values[0], j * cache.vRowBytes + 2L * g * d, value, 0, d);
+            HalfRows.widen(cache.values[0], (j - cache.base[0]) * cache.vRowBytes + 2L * g * d, value, 0, d);
             for (int i = 0; i < d; i++) outLanes[i][j % 16] = Math.fma(value[i], p, outLanes[i][j % 16]);
         }
         float[] out = new float[d];

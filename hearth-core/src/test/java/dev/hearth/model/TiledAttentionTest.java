@@ -26,7 +26,9 @@ class TiledAttentionTest {
         ModelConfig c = new ModelConfig("llama", heads * headSize, 1, heads, headsKv, headSize, headSize, 64, 256, 4096, 1e-5f, 10000f, headSize, 1f);
         CacheOptions o = CacheOptions.resolve("on", "f16", "f16");
         SplittableRandom rnd = new SplittableRandom(7);
-        KvCache a = new KvCache(c, 768, o), b = new KvCache(c, 768, o);
+        // with a window, slot a's cache is a sliding one (it keeps only recent rows) whose first row ends up at a position that
+        // is not a multiple of 16, so whole blocks of 16 positions would reach before it
+        KvCache a = window > 0 ? new KvCache(c, 768, o, new int[] {window}, 100) : new KvCache(c, 768, o), b = new KvCache(c, 768, o);
         float[] k = new float[c.kvDimK()], v = new float[c.kvDimV()];
         for (KvCache cache : new KvCache[] {a, b})
             for (int pos = 0; pos < 700; pos++) {
@@ -34,13 +36,14 @@ class TiledAttentionTest {
                 for (int i = 0; i < v.length; i++) v[i] = (float) rnd.nextGaussian();
                 cache.store(0, pos, k, 0, v, 0);
             }
-        // 70 tokens of slot a at 600..669, then 30 of slot b at 3..32
+        if (window > 0) assertThat(a.base[0] % 16).as("first row of the sliding cache at %d", a.base[0]).isNotZero();
+        // 70 tokens of slot a at 503..572 (the first seen by the first of them, with the window, is the sliding cache's first row), then 30 of slot b at 3..32
         int n = 100;
         KvCache[] caches = new KvCache[n];
         int[] positions = new int[n];
         for (int t = 0; t < n; t++) {
             caches[t] = t < 70 ? a : b;
-            positions[t] = t < 70 ? 600 + t : t - 67;
+            positions[t] = t < 70 ? 503 + t : t - 67;
         }
         float[] q = new float[n * c.qDim()];
         for (int i = 0; i < q.length; i++) q[i] = (float) (rnd.nextGaussian() * 3);
@@ -70,7 +73,7 @@ class TiledAttentionTest {
             float tileMax = Float.NEGATIVE_INFINITY;
             Arrays.fill(tile, Float.NEGATIVE_INFINITY);
             for (int j = lo; j <= hi; j++) {
-                HalfRows.widen(cache.keys[0], j * cache.kRowBytes + 2L * g * d, key, 0, d);
+                HalfRows.widen(cache.keys[0], (j - cache.base[0]) * cache.kRowBytes + 2L * g * d, key, 0, d);
                 float s = 0;
                 for (int i = 0; i < d; i++) s = Math.fma(q[i], key[i], s);
                 s *= scale;
@@ -86,7 +89,7 @@ class TiledAttentionTest {
             }
             S = (float) (S + FloatOps.softmaxExp(tile, 0, 64, M));
             for (int j = lo; j <= hi; j++) {
-                HalfRows.widen(cache.values[0], j * cache.vRowBytes + 2L * g * d, value, 0, d);
+                HalfRows.widen(cache.values[0], (j - cache.base[0]) * cache.vRowBytes + 2L * g * d, value, 0, d);
                 for (int i = 0; i < d; i++) acc[i] = Math.fma(tile[j - start], value[i], acc[i]);
             }
         }
