@@ -95,17 +95,20 @@ final class GemmAttention {
         // softmax per query over its visible positions; the weights rounded to float16, zero elsewhere
         for (int l = 0; l < nq; l++) {
             int row = l * span - from, first = t.first[l], len = t.pos[l] + 1;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int j = first; j < len; j++) {
-                float sc = scores[row + j];
-                if (softcap > 0f) sc = (float) Math.tanh(sc * (1f / softcap)) * softcap;
-                sc *= scale;
-                scores[row + j] = sc;
-                if (sc > max) max = sc;
+            float max;
+            if (softcap > 0f) {
+                max = Float.NEGATIVE_INFINITY;
+                for (int j = first; j < len; j++) {
+                    float sc = (float) Math.tanh(scores[row + j] * (1f / softcap)) * softcap * scale;
+                    scores[row + j] = sc;
+                    max = Math.max(max, sc);
+                }
+            } else {
+                max = FloatOps.scaleAndMax(scores, row + first, row + len, scale);
             }
             // ggml_vec_soft_max_f32 over the row: 16-lane chunks from `first` on, as Attention's one-query path
             float inv = (float) (1.0 / FloatOps.softmaxExp(scores, row + first, row + len, max));
-            for (int j = first; j < len; j++) scores[row + j] = Float.float16ToFloat(Float.floatToFloat16(scores[row + j] * inv));
+            HalfAccumulator.scale(scores, row + first, inv, len - first); // the weights in float16, as ggml converts them for the product
             java.util.Arrays.fill(scores, l * span, row + first, 0f);
             java.util.Arrays.fill(scores, row + len, (l + 1) * span, 0f);
         }

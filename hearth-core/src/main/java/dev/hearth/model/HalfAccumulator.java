@@ -121,7 +121,7 @@ final class HalfAccumulator {
     }
 
     /** y[off + i] = f16(y[off + i] · a) for i < n (with a = 1: rounded to float16). */
-    private static void scale(float[] y, int off, float a, int n) {
+    static void scale(float[] y, int off, float a, int n) {
         int i = 0;
         for (int upper = S.loopBound(n); i < upper; i += S.length())
             round(FloatVector.fromArray(S, y, off + i).mul(a)).intoArray(y, off + i);

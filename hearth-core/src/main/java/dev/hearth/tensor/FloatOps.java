@@ -273,6 +273,23 @@ public final class FloatOps {
         return acc.lane(0) + acc.lane(1);
     }
 
+    /** x[i] *= a for i in [from, to), returning the largest product (−∞ for none). */
+    public static float scaleAndMax(float[] x, int from, int to, float a) {
+        FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        int i = from;
+        for (int upper = from + S.loopBound(to - from); i < upper; i += S.length()) {
+            FloatVector v = FloatVector.fromArray(S, x, i).mul(a);
+            v.intoArray(x, i);
+            max = max.max(v);
+        }
+        float m = max.reduceLanes(VectorOperators.MAX); // the largest lane: any order gives it
+        for (; i < to; i++) {
+            x[i] *= a;
+            m = Math.max(m, x[i]);
+        }
+        return m;
+    }
+
     /** y[i] += a * x[i]. */
     public static void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
         FloatVector av = FloatVector.broadcast(S, a);
