@@ -173,9 +173,9 @@ final class FloatGemm {
 
     /**
      * Accumulators of one group of up to 3 panels: chain j of row r, panel q (of the group) at
-     * {@code 16·(48r + 16q + j)}.
+     * {@code 16·(48r + 3j + q)} (the panels of one chain side by side, as PanelGemm's kernels store them).
      */
-    private static final int ROW_STRIDE = 3 * L * PANEL, PANEL_STRIDE = L * PANEL;
+    private static final int ROW_STRIDE = L * 3 * PANEL, CHAIN_STRIDE = 3 * PANEL;
 
     /** Scratch floats {@link #multiply} needs for {@code rows} weight rows. */
     static int scratchLength(int rows) {
@@ -200,10 +200,10 @@ final class FloatGemm {
                 boolean resume = c0 > 0;
                 for (int r = 0; r < rows8; r += 8)
                     for (int j = 0; j < L; j++) {
-                        int k0 = c0 + j * m, o = r * ROW_STRIDE + L * j;
+                        int k0 = c0 + j * m, o = r * ROW_STRIDE + CHAIN_STRIDE * j;
                         switch (g) {
-                            case 3 -> PanelGemm.kernel8x3(w, r, packed, p, k0, k0 + m, k, acc, o, ROW_STRIDE, PANEL_STRIDE, resume);
-                            case 2 -> PanelGemm.kernel8x2(w, r, packed, p, k0, k0 + m, k, acc, o, ROW_STRIDE, PANEL_STRIDE, resume);
+                            case 3 -> PanelGemm.kernel8x3(w, r, packed, p, k0, k0 + m, k, acc, o, ROW_STRIDE, resume);
+                            case 2 -> PanelGemm.kernel8x2(w, r, packed, p, k0, k0 + m, k, acc, o, ROW_STRIDE, resume);
                             default -> PanelGemm.kernel8x1(w, r, packed, p, k0, k0 + m, k, acc, o, ROW_STRIDE, resume);
                         }
                     }
@@ -211,32 +211,33 @@ final class FloatGemm {
                     for (int q = 0; q < g; q++)
                         for (int j = 0; j < L; j++) {
                             int k0 = c0 + j * m;
-                            PanelGemm.chain(w, r, packed, p + q, k0, k0 + m, k, acc, r * ROW_STRIDE + q * PANEL_STRIDE + L * j, resume);
+                            PanelGemm.chain(w, r, packed, p + q, k0, k0 + m, k, acc, r * ROW_STRIDE + CHAIN_STRIDE * j + PANEL * q, resume);
                         }
             }
             for (int r = 0; r < rows; r++)
-                for (int q = 0; q < g; q++) reduceChains(acc, r * ROW_STRIDE + q * PANEL_STRIDE);
+                for (int q = 0; q < g; q++) reduceChains(acc, r * ROW_STRIDE + PANEL * q);
             // token-major, so each token's outputs are written as one run
             for (int t = PANEL * p, end = Math.min(tokens, PANEL * (p + g)); t < end; t++) {
                 int q = t / PANEL - p, l = t % PANEL;
-                for (int r = 0, o = t * ldy + yOffset; r < rows; r++) y[o + r] = acc[r * ROW_STRIDE + q * PANEL_STRIDE + l];
+                for (int r = 0, o = t * ldy + yOffset; r < rows; r++) y[o + r] = acc[r * ROW_STRIDE + PANEL * q + l];
             }
         }
     }
 
     /**
-     * The 16 chain vectors at {@code acc[o + 16j]} summed by {@link LaneSum}'s tree (halves of 8, 4, 2, then
+     * The 16 chain vectors at {@code acc[o + 48j]} summed by {@link LaneSum}'s tree (halves of 8, 4, 2, then
      * the last pair), lane by lane, into {@code acc[o ..]}: each token's output as LaneSum sums its lanes.
      */
     private static void reduceChains(float[] acc, int o) {
-        FloatVector even = FloatVector.fromArray(S, acc, o).add(FloatVector.fromArray(S, acc, o + 8 * L))
-                .add(FloatVector.fromArray(S, acc, o + 4 * L).add(FloatVector.fromArray(S, acc, o + 12 * L)))
-                .add(FloatVector.fromArray(S, acc, o + 2 * L).add(FloatVector.fromArray(S, acc, o + 10 * L))
-                        .add(FloatVector.fromArray(S, acc, o + 6 * L).add(FloatVector.fromArray(S, acc, o + 14 * L))));
-        FloatVector odd = FloatVector.fromArray(S, acc, o + L).add(FloatVector.fromArray(S, acc, o + 9 * L))
-                .add(FloatVector.fromArray(S, acc, o + 5 * L).add(FloatVector.fromArray(S, acc, o + 13 * L)))
-                .add(FloatVector.fromArray(S, acc, o + 3 * L).add(FloatVector.fromArray(S, acc, o + 11 * L))
-                        .add(FloatVector.fromArray(S, acc, o + 7 * L).add(FloatVector.fromArray(S, acc, o + 15 * L))));
+        int s = CHAIN_STRIDE;
+        FloatVector even = FloatVector.fromArray(S, acc, o).add(FloatVector.fromArray(S, acc, o + 8 * s))
+                .add(FloatVector.fromArray(S, acc, o + 4 * s).add(FloatVector.fromArray(S, acc, o + 12 * s)))
+                .add(FloatVector.fromArray(S, acc, o + 2 * s).add(FloatVector.fromArray(S, acc, o + 10 * s))
+                        .add(FloatVector.fromArray(S, acc, o + 6 * s).add(FloatVector.fromArray(S, acc, o + 14 * s))));
+        FloatVector odd = FloatVector.fromArray(S, acc, o + s).add(FloatVector.fromArray(S, acc, o + 9 * s))
+                .add(FloatVector.fromArray(S, acc, o + 5 * s).add(FloatVector.fromArray(S, acc, o + 13 * s)))
+                .add(FloatVector.fromArray(S, acc, o + 3 * s).add(FloatVector.fromArray(S, acc, o + 11 * s))
+                        .add(FloatVector.fromArray(S, acc, o + 7 * s).add(FloatVector.fromArray(S, acc, o + 15 * s))));
         even.add(odd).intoArray(acc, o);
     }
 

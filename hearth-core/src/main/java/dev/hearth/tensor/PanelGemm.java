@@ -81,9 +81,9 @@ final class PanelGemm {
             boolean resume = k0 > 0;
             int p = 0;
             for (; p + 3 <= np; p += 3)
-                for (int r = 0; r < rows8; r += 8) kernel8x3(w, r, packed, p, k0, k1, k, acc, r * rs + p * PANEL, rs, PANEL, resume);
+                for (int r = 0; r < rows8; r += 8) kernel8x3(w, r, packed, p, k0, k1, k, acc, r * rs + p * PANEL, rs, resume);
             if (p + 2 <= np) {
-                for (int r = 0; r < rows8; r += 8) kernel8x2(w, r, packed, p, k0, k1, k, acc, r * rs + p * PANEL, rs, PANEL, resume);
+                for (int r = 0; r < rows8; r += 8) kernel8x2(w, r, packed, p, k0, k1, k, acc, r * rs + p * PANEL, rs, resume);
                 p += 2;
             }
             for (; p < np; p++)
@@ -109,9 +109,9 @@ final class PanelGemm {
 
     /**
      * Accumulators of weight rows r..r+7 × panels p..p+2 over k in [k0, k1), resumed from (when {@code resume})
-     * and saved to {@code acc}: the one of row r+i, panel p+q at {@code o + rs·i + ps·q}.
+     * and saved to {@code acc}: the one of row r+i, panel p+q at {@code o + rs·i + 16q}.
      */
-    static void kernel8x3(float[] w, int r, float[] packed, int p, int k0, int k1, int k, float[] acc, int o, int rs, int ps, boolean resume) {
+    static void kernel8x3(float[] w, int r, float[] packed, int p, int k0, int k1, int k, float[] acc, int o, int rs, boolean resume) {
         int w0 = r * k, w1 = w0 + k, w2 = w1 + k, w3 = w2 + k, w4 = w3 + k, w5 = w4 + k, w6 = w5 + k, w7 = w6 + k;
         int a0 = p * PANEL * k, a1 = a0 + PANEL * k, a2 = a1 + PANEL * k;
         FloatVector c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32;
@@ -122,14 +122,14 @@ final class PanelGemm {
             c40 = c00; c41 = c00; c42 = c00; c50 = c00; c51 = c00; c52 = c00;
             c60 = c00; c61 = c00; c62 = c00; c70 = c00; c71 = c00; c72 = c00;
         } else {
-            c00 = FloatVector.fromArray(S, acc, o); c01 = FloatVector.fromArray(S, acc, o + ps); c02 = FloatVector.fromArray(S, acc, o + 2 * ps);
-            c10 = FloatVector.fromArray(S, acc, o + rs); c11 = FloatVector.fromArray(S, acc, o + rs + ps); c12 = FloatVector.fromArray(S, acc, o + rs + 2 * ps);
-            c20 = FloatVector.fromArray(S, acc, o + 2 * rs); c21 = FloatVector.fromArray(S, acc, o + 2 * rs + ps); c22 = FloatVector.fromArray(S, acc, o + 2 * rs + 2 * ps);
-            c30 = FloatVector.fromArray(S, acc, o + 3 * rs); c31 = FloatVector.fromArray(S, acc, o + 3 * rs + ps); c32 = FloatVector.fromArray(S, acc, o + 3 * rs + 2 * ps);
-            c40 = FloatVector.fromArray(S, acc, o + 4 * rs); c41 = FloatVector.fromArray(S, acc, o + 4 * rs + ps); c42 = FloatVector.fromArray(S, acc, o + 4 * rs + 2 * ps);
-            c50 = FloatVector.fromArray(S, acc, o + 5 * rs); c51 = FloatVector.fromArray(S, acc, o + 5 * rs + ps); c52 = FloatVector.fromArray(S, acc, o + 5 * rs + 2 * ps);
-            c60 = FloatVector.fromArray(S, acc, o + 6 * rs); c61 = FloatVector.fromArray(S, acc, o + 6 * rs + ps); c62 = FloatVector.fromArray(S, acc, o + 6 * rs + 2 * ps);
-            c70 = FloatVector.fromArray(S, acc, o + 7 * rs); c71 = FloatVector.fromArray(S, acc, o + 7 * rs + ps); c72 = FloatVector.fromArray(S, acc, o + 7 * rs + 2 * ps);
+            c00 = FloatVector.fromArray(S, acc, o); c01 = FloatVector.fromArray(S, acc, o + 16); c02 = FloatVector.fromArray(S, acc, o + 32);
+            c10 = FloatVector.fromArray(S, acc, o + rs); c11 = FloatVector.fromArray(S, acc, o + rs + 16); c12 = FloatVector.fromArray(S, acc, o + rs + 32);
+            c20 = FloatVector.fromArray(S, acc, o + 2 * rs); c21 = FloatVector.fromArray(S, acc, o + 2 * rs + 16); c22 = FloatVector.fromArray(S, acc, o + 2 * rs + 32);
+            c30 = FloatVector.fromArray(S, acc, o + 3 * rs); c31 = FloatVector.fromArray(S, acc, o + 3 * rs + 16); c32 = FloatVector.fromArray(S, acc, o + 3 * rs + 32);
+            c40 = FloatVector.fromArray(S, acc, o + 4 * rs); c41 = FloatVector.fromArray(S, acc, o + 4 * rs + 16); c42 = FloatVector.fromArray(S, acc, o + 4 * rs + 32);
+            c50 = FloatVector.fromArray(S, acc, o + 5 * rs); c51 = FloatVector.fromArray(S, acc, o + 5 * rs + 16); c52 = FloatVector.fromArray(S, acc, o + 5 * rs + 32);
+            c60 = FloatVector.fromArray(S, acc, o + 6 * rs); c61 = FloatVector.fromArray(S, acc, o + 6 * rs + 16); c62 = FloatVector.fromArray(S, acc, o + 6 * rs + 32);
+            c70 = FloatVector.fromArray(S, acc, o + 7 * rs); c71 = FloatVector.fromArray(S, acc, o + 7 * rs + 16); c72 = FloatVector.fromArray(S, acc, o + 7 * rs + 32);
         }
         for (int i = k0; i < k1; i++) {
             FloatVector x0 = FloatVector.fromArray(S, packed, a0 + PANEL * i);
@@ -152,18 +152,18 @@ final class PanelGemm {
             v = FloatVector.broadcast(S, w[w7 + i]);
             c70 = x0.fma(v, c70); c71 = x1.fma(v, c71); c72 = x2.fma(v, c72);
         }
-        c00.intoArray(acc, o); c01.intoArray(acc, o + ps); c02.intoArray(acc, o + 2 * ps);
-        c10.intoArray(acc, o + rs); c11.intoArray(acc, o + rs + ps); c12.intoArray(acc, o + rs + 2 * ps);
-        c20.intoArray(acc, o + 2 * rs); c21.intoArray(acc, o + 2 * rs + ps); c22.intoArray(acc, o + 2 * rs + 2 * ps);
-        c30.intoArray(acc, o + 3 * rs); c31.intoArray(acc, o + 3 * rs + ps); c32.intoArray(acc, o + 3 * rs + 2 * ps);
-        c40.intoArray(acc, o + 4 * rs); c41.intoArray(acc, o + 4 * rs + ps); c42.intoArray(acc, o + 4 * rs + 2 * ps);
-        c50.intoArray(acc, o + 5 * rs); c51.intoArray(acc, o + 5 * rs + ps); c52.intoArray(acc, o + 5 * rs + 2 * ps);
-        c60.intoArray(acc, o + 6 * rs); c61.intoArray(acc, o + 6 * rs + ps); c62.intoArray(acc, o + 6 * rs + 2 * ps);
-        c70.intoArray(acc, o + 7 * rs); c71.intoArray(acc, o + 7 * rs + ps); c72.intoArray(acc, o + 7 * rs + 2 * ps);
+        c00.intoArray(acc, o); c01.intoArray(acc, o + 16); c02.intoArray(acc, o + 32);
+        c10.intoArray(acc, o + rs); c11.intoArray(acc, o + rs + 16); c12.intoArray(acc, o + rs + 32);
+        c20.intoArray(acc, o + 2 * rs); c21.intoArray(acc, o + 2 * rs + 16); c22.intoArray(acc, o + 2 * rs + 32);
+        c30.intoArray(acc, o + 3 * rs); c31.intoArray(acc, o + 3 * rs + 16); c32.intoArray(acc, o + 3 * rs + 32);
+        c40.intoArray(acc, o + 4 * rs); c41.intoArray(acc, o + 4 * rs + 16); c42.intoArray(acc, o + 4 * rs + 32);
+        c50.intoArray(acc, o + 5 * rs); c51.intoArray(acc, o + 5 * rs + 16); c52.intoArray(acc, o + 5 * rs + 32);
+        c60.intoArray(acc, o + 6 * rs); c61.intoArray(acc, o + 6 * rs + 16); c62.intoArray(acc, o + 6 * rs + 32);
+        c70.intoArray(acc, o + 7 * rs); c71.intoArray(acc, o + 7 * rs + 16); c72.intoArray(acc, o + 7 * rs + 32);
     }
 
     /** Rows r..r+7 × panels p, p+1 (two panels left over after groups of three); accumulators as {@link #kernel8x3}'s. */
-    static void kernel8x2(float[] w, int r, float[] packed, int p, int k0, int k1, int k, float[] acc, int o, int rs, int ps, boolean resume) {
+    static void kernel8x2(float[] w, int r, float[] packed, int p, int k0, int k1, int k, float[] acc, int o, int rs, boolean resume) {
         int w0 = r * k, w1 = w0 + k, w2 = w1 + k, w3 = w2 + k, w4 = w3 + k, w5 = w4 + k, w6 = w5 + k, w7 = w6 + k;
         int a0 = p * PANEL * k, a1 = a0 + PANEL * k;
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
@@ -171,14 +171,14 @@ final class PanelGemm {
             c00 = FloatVector.zero(S); c01 = c00; c10 = c00; c11 = c00; c20 = c00; c21 = c00; c30 = c00; c31 = c00;
             c40 = c00; c41 = c00; c50 = c00; c51 = c00; c60 = c00; c61 = c00; c70 = c00; c71 = c00;
         } else {
-            c00 = FloatVector.fromArray(S, acc, o); c01 = FloatVector.fromArray(S, acc, o + ps);
-            c10 = FloatVector.fromArray(S, acc, o + rs); c11 = FloatVector.fromArray(S, acc, o + rs + ps);
-            c20 = FloatVector.fromArray(S, acc, o + 2 * rs); c21 = FloatVector.fromArray(S, acc, o + 2 * rs + ps);
-            c30 = FloatVector.fromArray(S, acc, o + 3 * rs); c31 = FloatVector.fromArray(S, acc, o + 3 * rs + ps);
-            c40 = FloatVector.fromArray(S, acc, o + 4 * rs); c41 = FloatVector.fromArray(S, acc, o + 4 * rs + ps);
-            c50 = FloatVector.fromArray(S, acc, o + 5 * rs); c51 = FloatVector.fromArray(S, acc, o + 5 * rs + ps);
-            c60 = FloatVector.fromArray(S, acc, o + 6 * rs); c61 = FloatVector.fromArray(S, acc, o + 6 * rs + ps);
-            c70 = FloatVector.fromArray(S, acc, o + 7 * rs); c71 = FloatVector.fromArray(S, acc, o + 7 * rs + ps);
+            c00 = FloatVector.fromArray(S, acc, o); c01 = FloatVector.fromArray(S, acc, o + 16);
+            c10 = FloatVector.fromArray(S, acc, o + rs); c11 = FloatVector.fromArray(S, acc, o + rs + 16);
+            c20 = FloatVector.fromArray(S, acc, o + 2 * rs); c21 = FloatVector.fromArray(S, acc, o + 2 * rs + 16);
+            c30 = FloatVector.fromArray(S, acc, o + 3 * rs); c31 = FloatVector.fromArray(S, acc, o + 3 * rs + 16);
+            c40 = FloatVector.fromArray(S, acc, o + 4 * rs); c41 = FloatVector.fromArray(S, acc, o + 4 * rs + 16);
+            c50 = FloatVector.fromArray(S, acc, o + 5 * rs); c51 = FloatVector.fromArray(S, acc, o + 5 * rs + 16);
+            c60 = FloatVector.fromArray(S, acc, o + 6 * rs); c61 = FloatVector.fromArray(S, acc, o + 6 * rs + 16);
+            c70 = FloatVector.fromArray(S, acc, o + 7 * rs); c71 = FloatVector.fromArray(S, acc, o + 7 * rs + 16);
         }
         for (int i = k0; i < k1; i++) {
             FloatVector x0 = FloatVector.fromArray(S, packed, a0 + PANEL * i);
@@ -200,14 +200,14 @@ final class PanelGemm {
             v = FloatVector.broadcast(S, w[w7 + i]);
             c70 = x0.fma(v, c70); c71 = x1.fma(v, c71);
         }
-        c00.intoArray(acc, o); c01.intoArray(acc, o + ps);
-        c10.intoArray(acc, o + rs); c11.intoArray(acc, o + rs + ps);
-        c20.intoArray(acc, o + 2 * rs); c21.intoArray(acc, o + 2 * rs + ps);
-        c30.intoArray(acc, o + 3 * rs); c31.intoArray(acc, o + 3 * rs + ps);
-        c40.intoArray(acc, o + 4 * rs); c41.intoArray(acc, o + 4 * rs + ps);
-        c50.intoArray(acc, o + 5 * rs); c51.intoArray(acc, o + 5 * rs + ps);
-        c60.intoArray(acc, o + 6 * rs); c61.intoArray(acc, o + 6 * rs + ps);
-        c70.intoArray(acc, o + 7 * rs); c71.intoArray(acc, o + 7 * rs + ps);
+        c00.intoArray(acc, o); c01.intoArray(acc, o + 16);
+        c10.intoArray(acc, o + rs); c11.intoArray(acc, o + rs + 16);
+        c20.intoArray(acc, o + 2 * rs); c21.intoArray(acc, o + 2 * rs + 16);
+        c30.intoArray(acc, o + 3 * rs); c31.intoArray(acc, o + 3 * rs + 16);
+        c40.intoArray(acc, o + 4 * rs); c41.intoArray(acc, o + 4 * rs + 16);
+        c50.intoArray(acc, o + 5 * rs); c51.intoArray(acc, o + 5 * rs + 16);
+        c60.intoArray(acc, o + 6 * rs); c61.intoArray(acc, o + 6 * rs + 16);
+        c70.intoArray(acc, o + 7 * rs); c71.intoArray(acc, o + 7 * rs + 16);
     }
 
     /** Rows r..r+7 × panel p (one panel left over); the accumulator of row r+i at {@code o + rs·i}. */
