@@ -24,7 +24,8 @@ import jdk.incubator.vector.VectorSpecies;
  * that ran here before: it needs a full vector load per weight row and per token, and on a Java heap
  * array those 64-byte loads mostly straddle two cache lines (the data starts 16 bytes into the object);
  * on one Zen 5 core it ran at ~145 GFLOP/s for k = 2048 (64 rows) and ~90 for k = 8192 (16 rows), where
- * this runs at ~220 (measured with the same 512 tokens, one thread, outputs identical).
+ * this runs at ~220 (measured with the same 512 tokens, one thread, outputs identical). Small batches
+ * still take it ({@link FloatRowGemm}).
  */
 final class FloatGemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
@@ -32,6 +33,13 @@ final class FloatGemm {
     private static final int PANEL = PanelGemm.PANEL;
 
     private FloatGemm() {}
+
+    /**
+     * Batches from this many tokens take this GEMM; smaller ones {@link FloatRowGemm} (1B F16, one thread,
+     * alternating runs: pp8 14 against 20 tokens/s there, pp16 about even, pp24 38 against 36, pp32 50
+     * against 40).
+     */
+    static final int MIN_TOKENS = 24;
 
     /**
      * k is reordered residue-major within chunks of this many (the last one may be shorter), and the GEMM
@@ -241,26 +249,10 @@ final class FloatGemm {
         even.add(odd).intoArray(acc, o);
     }
 
-    /**
-     * Row lengths that are not a multiple of 16 (stories260K's 172-wide FFN): plain dots of the rows in
-     * their natural order (row i at {@code i·k}), with a scalar tail.
-     */
-    static void multiplyByDots(float[] w, int rows, float[] a, int tokens, int k, float[] y, int yOffset, int ldy) {
-        for (int r = 0; r < rows; r++)
-            for (int t = 0; t < tokens; t++) y[t * ldy + yOffset + r] = dotWithTail(w, r * k, a, t * k, k);
-    }
-
     /** One output in tinyBLAS's order, on rows in their natural order: the reference {@link #multiply} is equal to. */
     static float dot(float[] w, int wo, float[] a, int ao, int k) {
         FloatVector c = FloatVector.zero(S);
         for (int i = 0; i < k; i += L) c = FloatVector.fromArray(S, w, wo + i).fma(FloatVector.fromArray(S, a, ao + i), c);
         return LaneSum.of(c);
-    }
-
-    private static float dotWithTail(float[] w, int wo, float[] a, int ao, int k) {
-        int body = k - k % L;
-        float s = dot(w, wo, a, ao, body);
-        for (int i = body; i < k; i++) s += w[wo + i] * a[ao + i];
-        return s;
     }
 }

@@ -45,9 +45,10 @@ public final class MatMul {
         // GEMM would use the exact sum, a systematic difference (KL to llama.cpp 2.5x higher, measured)
         if (tokens >= GEMM_MIN_TOKENS && x.type() != GgmlType.Q8_1 && !x.tokenwise()) {
             // quantized weights: PanelGemm (one lane per output); F32/F16/BF16: FloatGemm, which sums
-            // in tinyBLAS's order so those products match llama.cpp to the bit (on rows whose length is
-            // a multiple of 16; other lengths take plain dots)
-            boolean quantized = ws[0].type().isQuantized(), chains = !quantized && cols % 16 == 0;
+            // in tinyBLAS's order so those products match llama.cpp to the bit (FloatRowGemm, the same sums,
+            // for small batches and row lengths that are not a multiple of 16)
+            boolean quantized = ws[0].type().isQuantized();
+            boolean chains = !quantized && cols % 16 == 0 && tokens >= FloatGemm.MIN_TOKENS;
             float[] a = quantized ? x.panels(pool) : chains ? x.residuePanels(pool) : x.decoded(pool);
             // row blocks never straddle two matrices: block b of matrix i covers rows [blockRows·b, blockRows·(b+1)) of it
             int[] firstBlock = new int[m + 1];
@@ -77,7 +78,7 @@ public final class MatMul {
                         FloatGemm.multiply(buf, n, a, tokens, cols, ys[i], offsets[i] + r0, ldys[i], acc);
                     } else {
                         ops[i].decodeForGemm(w.data(), r0 * w.rowBytes(), buf, 0, n * cols);
-                        FloatGemm.multiplyByDots(buf, n, a, tokens, cols, ys[i], offsets[i] + r0, ldys[i]);
+                        FloatRowGemm.multiply(buf, n, a, tokens, cols, ys[i], offsets[i] + r0, ldys[i]);
                     }
                 }
             });

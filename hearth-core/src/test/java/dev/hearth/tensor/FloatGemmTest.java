@@ -37,4 +37,24 @@ class FloatGemmTest {
                 assertThat(y[t * ldy + j]).as("token %d column %d", t, j).isEqualTo(expected);
             }
     }
+
+    /** The same for {@link FloatRowGemm}, the small batches' GEMM on rows in their natural order. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 13, 29})
+    void rowGemmOutputsAreTheOneRowDotToTheBit(int tokens) {
+        int rows = 10, k = 2 * FloatRowGemm.KC + 64, ldy = rows + 3, yOffset = 2;
+        Random random = new Random(tokens);
+        float[] w = new float[rows * k], a = new float[tokens * k];
+        for (int i = 0; i < w.length; i++) w[i] = (float) random.nextGaussian();
+        for (int i = 0; i < a.length; i++) a[i] = (float) random.nextGaussian();
+        float[] y = new float[tokens * ldy];
+        java.util.Arrays.fill(y, -1f);
+        FloatRowGemm.multiply(w, rows, a, tokens, k, y, yOffset, ldy);
+        for (int t = 0; t < tokens; t++)
+            for (int j = 0; j < ldy; j++) {
+                int r = j - yOffset;
+                float expected = r < 0 || r >= rows ? -1f : FloatGemm.dot(w, r * k, a, t * k, k);
+                assertThat(y[t * ldy + j]).as("token %d column %d", t, j).isEqualTo(expected);
+            }
+    }
 }
