@@ -77,7 +77,9 @@ public final class MatMul {
                         }
                         FloatGemm.multiply(buf, n, a, tokens, cols, ys[i], offsets[i] + r0, ldys[i], acc);
                     } else {
-                        ops[i].decodeForGemm(w.data(), r0 * w.rowBytes(), buf, 0, n * cols);
+                        // row by row, as the activations are decoded: BF16's order is per 32 values, and a block
+                        // of rows decoded as one run would pair values across rows when 32 does not divide cols
+                        for (int r = 0; r < n; r++) ops[i].decodeForGemm(w.data(), (r0 + r) * w.rowBytes(), buf, r * cols, cols);
                         FloatRowGemm.multiply(buf, n, a, tokens, cols, ys[i], offsets[i] + r0, ldys[i]);
                     }
                 }
