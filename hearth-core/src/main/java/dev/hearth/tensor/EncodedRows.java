@@ -17,6 +17,8 @@ public final class EncodedRows {
     private boolean decodedValid;
     private float[] panels = new float[0];
     private boolean panelsValid;
+    private float[] residuePanels = new float[0];
+    private boolean residuePanelsValid;
     private boolean tokenwise;
 
     /** Encodes rows {@code [0, n)} of {@code x} (row stride {@code cols}) as {@code type}, split over the pool. */
@@ -27,6 +29,7 @@ public final class EncodedRows {
         this.rowBytes = type.bytesFor(cols);
         this.decodedValid = false;
         this.panelsValid = false;
+        this.residuePanelsValid = false;
         long need = rowBytes * n;
         if (buffer.byteSize() < need) buffer = Arena.ofAuto().allocate(Math.max(need, 2 * buffer.byteSize()), 64);
         TypeOps ops = TypeOps.of(type);
@@ -87,6 +90,33 @@ public final class EncodedRows {
         PanelGemm.padLastPanel(n, c, out);
         panelsValid = true;
         return panels;
+    }
+
+    /**
+     * The encoded rows decoded for the float GEMM ({@link TypeOps#decodeForGemm}) and packed as
+     * {@link FloatGemm#pack} does (PanelGemm's panels, k reordered residue-major). Computed once per
+     * encoding, split over the pool by panel. Needs {@code cols} a multiple of 16.
+     */
+    float[] residuePanels(ComputePool pool) {
+        if (residuePanelsValid) return residuePanels;
+        int n = rows, c = cols, np = PanelGemm.panels(n);
+        if (residuePanels.length < PanelGemm.packedLength(n, c)) residuePanels = new float[PanelGemm.packedLength(n, c)];
+        TypeOps ops = TypeOps.of(type);
+        MemorySegment buf = buffer;
+        float[] out = residuePanels;
+        long rb = rowBytes;
+        pool.run((long) n * c, (t, nt) -> {
+            float[] row = ROW.get();
+            if (row.length < c) ROW.set(row = new float[c]);
+            for (int p = ComputePool.split(np, t, nt), end = ComputePool.split(np, t + 1, nt); p < end; p++)
+                for (int r = p * PanelGemm.PANEL; r < Math.min(n, (p + 1) * PanelGemm.PANEL); r++) {
+                    ops.decodeForGemm(buf, r * rb, row, 0, c);
+                    FloatGemm.pack(row, 0, r, c, out);
+                }
+        });
+        PanelGemm.padLastPanel(n, c, out);
+        residuePanelsValid = true;
+        return residuePanels;
     }
 
     private static final ThreadLocal<float[]> ROW = ThreadLocal.withInitial(() -> new float[0]);

@@ -5,164 +5,254 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The compute-bound half of prompt processing for F32/F16/BF16 weights (quantized ones use
- * {@link PanelGemm}): {@code y[t][r] = Σ_k w[r][k] · a[t][k]} on float rows, register-blocked 4 weight
- * rows × 5 activation rows so that each vector load feeds several FMAs: 9 loads per 20 FMAs (4 × 3
- * needed 7 per 12 and was bound by the loads; 4 × 6, with 24 accumulators, made C2 spill one to the
- * stack). Tokens are the outer loop and k is walked in chunks ({@link #KC}), so a chunk of the five
- * activation rows stays in L1 while the weight block (decoded, L2-sized) is swept. Rows are contiguous with stride
- * {@code k}; {@code k} is a multiple of the vector length (every GGUF row length Hearth runs is a
- * multiple of 32).
+ * {@link PanelGemm} alone): {@code y[t][r] = Σ_k w[r][k] · a[t][k]}, summed in tinyBLAS's order so that
+ * those products match llama.cpp's x86 build (ggml-cpu/llamafile/sgemm.cpp) to the bit.
  *
- * <p>Each output is one 16-lane accumulator, lane j summing elements j, j+16, … by FMA in order, then
- * reduced by the same tree as GCC's {@code _mm512_reduce_add_ps}: exactly how llama.cpp's x86 build
- * (tinyBLAS in ggml-cpu/llamafile/sgemm.cpp) sums F32 and F16 rows, so those products agree to the
- * bit, and BF16 too when the rows are laid out as {@link TypeOps#decodeForGemm} does.
+ * <p>That order: each output is one 16-lane accumulator, lane j summing elements j, j+16, j+32, … by FMA
+ * in k order, then the 16 lanes reduced by the tree of GCC's {@code _mm512_reduce_add_ps}
+ * ({@link LaneSum}). So an output is 16 independent FMA chains, chain j over the "residue" k ≡ j (mod 16),
+ * and the chains need not run side by side in one vector. Here they run in {@link PanelGemm}'s
+ * kernels, one lane per token: both operands have their k reordered <em>residue-major</em> within chunks
+ * of {@link #KC} ({@link #permute}: elements j, j+16, … of the chunk first, then j+1's …), so that chain
+ * j of a chunk is a contiguous run of k, and PanelGemm's kernel over that run (8 weight rows × 3 panels
+ * of 16 tokens, broadcast weights, sequential operands) leaves chain j's 16 tokens in one vector. The 16
+ * chain vectors of a (row, panel) are then added by LaneSum's tree lane-wise (vertical adds of 16
+ * tokens at once, no horizontal reduction), which gives each token the value LaneSum gives: bit for bit
+ * {@link #dot} (FloatGemmTest), however tiles, panels and chunks fall.
+ *
+ * <p>Why not the row-wise kernel (a vector of 16 k per weight row and token, 4 rows × 5 tokens per tile)
+ * that ran here before: it needs a full vector load per weight row and per token, and on a Java heap
+ * array those 64-byte loads mostly straddle two cache lines (the data starts 16 bytes into the object);
+ * on one Zen 5 core it ran at ~145 GFLOP/s for k = 2048 (64 rows) and ~90 for k = 8192 (16 rows), where
+ * this runs at ~220 (measured with the same 512 tokens, one thread, outputs identical). Small batches
+ * still take it ({@link FloatRowGemm}).
  */
 final class FloatGemm {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
     private static final int L = S.length();
+    private static final int PANEL = PanelGemm.PANEL;
 
     private FloatGemm() {}
 
     /**
-     * Weight rows {@code [0, rows)} of {@code w} (row i at {@code i * k}) times activation rows
-     * {@code [0, tokens)} of {@code a} (row t at {@code t * k}); result for (t, r) goes to
-     * {@code y[t * ldy + yOffset + r]}.
+     * Batches from this many tokens take this GEMM; smaller ones {@link FloatRowGemm} (1B F16, one thread,
+     * alternating runs: pp8 14 against 20 tokens/s there, pp16 about even, pp24 38 against 36, pp32 50
+     * against 40).
      */
-    static void multiply(float[] w, int rows, float[] a, int tokens, int k, float[] y, int yOffset, int ldy) {
-        if (k % L != 0) { // odd row lengths (stories260K's 172-wide FFN): plain dots with a scalar tail
-            for (int r = 0; r < rows; r++)
-                for (int t = 0; t < tokens; t++) y[t * ldy + yOffset + r] = dotWithTail(w, r * k, a, t * k, k);
-            return;
-        }
-        int rows4 = rows - rows % 4;
-        int t = 0;
-        float[] save = SAVE.get();
-        if (save.length < rows4 * 5 * L) SAVE.set(save = new float[rows4 * 5 * L]);
-        for (; t + 5 <= tokens; t += 5)
-            for (int k0 = 0; k0 < k; k0 += KC)
-                for (int r = 0; r < rows4; r += 4) kernel4x5(w, r, a, t, k, k0, Math.min(k, k0 + KC), save, r * 5 * L, y, yOffset, ldy);
-        for (; t + 3 <= tokens; t += 3)
-            for (int r = 0; r < rows4; r += 4) kernel4x3(w, r, a, t, k, y, yOffset, ldy);
-        for (; t < tokens; t++)
-            for (int r = 0; r < rows4; r++) y[t * ldy + yOffset + r] = dot(w, r * k, a, t * k, k);
-        for (int r = rows4; r < rows; r++)
-            for (t = 0; t < tokens; t++) y[t * ldy + yOffset + r] = dot(w, r * k, a, t * k, k);
+    static final int MIN_TOKENS = 24;
+
+    /**
+     * k is reordered residue-major within chunks of this many (the last one may be shorter), and the GEMM
+     * walks k chunk by chunk, resuming the 16 chains from saved accumulators: a chunk of 48 tokens' panels
+     * (384 KB) and of the weight block stay in L2 while the rows are swept, as in PanelGemm.
+     */
+    static final int KC = 2048;
+
+    /** The run of reordered k that holds chain j of the chunk starting at c0: {@code [c0 + j·m, c0 + (j+1)·m)}, m = chunk / 16. */
+    private static int chunkResidues(int k, int c0) {
+        return Math.min(KC, k - c0) / L;
     }
 
     /**
-     * The 4×6 tile over k in [k0, k1), its 24 accumulators resumed from and saved to {@code save[so ..]}
-     * (accumulator of row r+i, token t+j at {@code so + 16·(4j+i)}); after the last chunk they are reduced
-     * into y. The FMA chains resume where they stopped, so the sums are those of one pass over k.
+     * {@code dst[dstOffset ..]} = the {@code k} floats at {@code src[srcOffset ..]} reordered residue-major
+     * within chunks of {@link #KC}: element {@code c0 + 16i + j} of a chunk goes to {@code c0 + j·m + i}.
+     * {@code k} must be a multiple of 16. Every weight row of a prompt GEMM goes through this, so chunks of
+     * a multiple of 256 (every one of a 2048- or 8192-wide row) are transposed 16×16 at a time in vector
+     * registers (2.5-3× the scalar loop, which cost ~5% of a 512-token GEMM).
      */
-    private static void kernel4x5(float[] w, int r, float[] a, int t, int k, int k0, int k1, float[] save, int so, float[] y, int yOffset, int ldy) {
-        int w0 = r * k, w1 = w0 + k, w2 = w1 + k, w3 = w2 + k;
-        int a0 = t * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k, a4 = a3 + k;
-        FloatVector c00, c01, c02, c03, c04, c10, c11, c12, c13, c14;
-        FloatVector c20, c21, c22, c23, c24, c30, c31, c32, c33, c34;
-        if (k0 == 0) {
-            c00 = FloatVector.zero(S); c01 = c00; c02 = c00; c03 = c00; c04 = c00;
-            c10 = c00; c11 = c00; c12 = c00; c13 = c00; c14 = c00;
-            c20 = c00; c21 = c00; c22 = c00; c23 = c00; c24 = c00;
-            c30 = c00; c31 = c00; c32 = c00; c33 = c00; c34 = c00;
-        } else {
-            c00 = FloatVector.fromArray(S, save, so); c10 = FloatVector.fromArray(S, save, so + 16);
-            c20 = FloatVector.fromArray(S, save, so + 32); c30 = FloatVector.fromArray(S, save, so + 48);
-            c01 = FloatVector.fromArray(S, save, so + 64); c11 = FloatVector.fromArray(S, save, so + 80);
-            c21 = FloatVector.fromArray(S, save, so + 96); c31 = FloatVector.fromArray(S, save, so + 112);
-            c02 = FloatVector.fromArray(S, save, so + 128); c12 = FloatVector.fromArray(S, save, so + 144);
-            c22 = FloatVector.fromArray(S, save, so + 160); c32 = FloatVector.fromArray(S, save, so + 176);
-            c03 = FloatVector.fromArray(S, save, so + 192); c13 = FloatVector.fromArray(S, save, so + 208);
-            c23 = FloatVector.fromArray(S, save, so + 224); c33 = FloatVector.fromArray(S, save, so + 240);
-            c04 = FloatVector.fromArray(S, save, so + 256); c14 = FloatVector.fromArray(S, save, so + 272);
-            c24 = FloatVector.fromArray(S, save, so + 288); c34 = FloatVector.fromArray(S, save, so + 304);
+    static void permute(float[] src, int srcOffset, int k, float[] dst, int dstOffset) {
+        for (int c0 = 0; c0 < k; c0 += KC) {
+            int m = chunkResidues(k, c0), s = srcOffset + c0, d = dstOffset + c0;
+            if (m % L == 0) {
+                for (int i = 0; i < m; i += L) transpose16(src, s + L * i, dst, d + i, m);
+            } else {
+                for (int j = 0; j < L; j++)
+                    for (int i = 0; i < m; i++) dst[d + j * m + i] = src[s + L * i + j];
+            }
         }
-        for (int i = k0; i < k1; i += L) {
-            FloatVector v0 = FloatVector.fromArray(S, w, w0 + i);
-            FloatVector v1 = FloatVector.fromArray(S, w, w1 + i);
-            FloatVector v2 = FloatVector.fromArray(S, w, w2 + i);
-            FloatVector v3 = FloatVector.fromArray(S, w, w3 + i);
-            FloatVector x = FloatVector.fromArray(S, a, a0 + i);
-            c00 = v0.fma(x, c00); c10 = v1.fma(x, c10); c20 = v2.fma(x, c20); c30 = v3.fma(x, c30);
-            x = FloatVector.fromArray(S, a, a1 + i);
-            c01 = v0.fma(x, c01); c11 = v1.fma(x, c11); c21 = v2.fma(x, c21); c31 = v3.fma(x, c31);
-            x = FloatVector.fromArray(S, a, a2 + i);
-            c02 = v0.fma(x, c02); c12 = v1.fma(x, c12); c22 = v2.fma(x, c22); c32 = v3.fma(x, c32);
-            x = FloatVector.fromArray(S, a, a3 + i);
-            c03 = v0.fma(x, c03); c13 = v1.fma(x, c13); c23 = v2.fma(x, c23); c33 = v3.fma(x, c33);
-            x = FloatVector.fromArray(S, a, a4 + i);
-            c04 = v0.fma(x, c04); c14 = v1.fma(x, c14); c24 = v2.fma(x, c24); c34 = v3.fma(x, c34);
-        }
-        // accumulators to scratch, reduced there: LaneSum.of(vector) is not inlined into a kernel this
-        // large, and the call boxed all 24 vectors (12% of a Q4_K_M prompt's time, measured with perf)
-        c00.intoArray(save, so); c10.intoArray(save, so + 16); c20.intoArray(save, so + 32); c30.intoArray(save, so + 48);
-        c01.intoArray(save, so + 64); c11.intoArray(save, so + 80); c21.intoArray(save, so + 96); c31.intoArray(save, so + 112);
-        c02.intoArray(save, so + 128); c12.intoArray(save, so + 144); c22.intoArray(save, so + 160); c32.intoArray(save, so + 176);
-        c03.intoArray(save, so + 192); c13.intoArray(save, so + 208); c23.intoArray(save, so + 224); c33.intoArray(save, so + 240);
-        c04.intoArray(save, so + 256); c14.intoArray(save, so + 272); c24.intoArray(save, so + 288); c34.intoArray(save, so + 304);
-        if (k1 == k) store(save, so, 5, t, r, y, yOffset, ldy);
     }
 
-    private static void kernel4x3(float[] w, int r, float[] a, int t, int k, float[] y, int yOffset, int ldy) {
-        int w0 = r * k, w1 = w0 + k, w2 = w1 + k, w3 = w2 + k;
-        int a0 = t * k, a1 = a0 + k, a2 = a1 + k;
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c10 = c00, c11 = c00, c12 = c00;
-        FloatVector c20 = c00, c21 = c00, c22 = c00, c30 = c00, c31 = c00, c32 = c00;
-        for (int i = 0; i < k; i += L) {
-            FloatVector x0 = FloatVector.fromArray(S, a, a0 + i);
-            FloatVector x1 = FloatVector.fromArray(S, a, a1 + i);
-            FloatVector x2 = FloatVector.fromArray(S, a, a2 + i);
-            FloatVector v = FloatVector.fromArray(S, w, w0 + i);
-            c00 = v.fma(x0, c00); c01 = v.fma(x1, c01); c02 = v.fma(x2, c02);
-            v = FloatVector.fromArray(S, w, w1 + i);
-            c10 = v.fma(x0, c10); c11 = v.fma(x1, c11); c12 = v.fma(x2, c12);
-            v = FloatVector.fromArray(S, w, w2 + i);
-            c20 = v.fma(x0, c20); c21 = v.fma(x1, c21); c22 = v.fma(x2, c22);
-            v = FloatVector.fromArray(S, w, w3 + i);
-            c30 = v.fma(x0, c30); c31 = v.fma(x1, c31); c32 = v.fma(x2, c32);
+    /**
+     * Two-vector selections that swap bit b of the row index with bit b of the lane index between rows
+     * l and l + 2^b (bit b of l clear): row l takes {@code SWAP_LOW[b]}, row l + 2^b {@code SWAP_HIGH[b]}
+     * (lanes 16-31 select from the second vector). Four such swaps transpose 16×16.
+     */
+    private static final FloatVector[] SWAP_LOW = new FloatVector[4], SWAP_HIGH = new FloatVector[4];
+
+    static {
+        for (int b = 0; b < 4; b++) {
+            float[] low = new float[L], high = new float[L];
+            int h = 1 << b;
+            for (int j = 0; j < L; j++) {
+                low[j] = (j & h) == 0 ? j : L + j - h;
+                high[j] = (j & h) == 0 ? j + h : L + j;
+            }
+            SWAP_LOW[b] = FloatVector.fromArray(S, low, 0);
+            SWAP_HIGH[b] = FloatVector.fromArray(S, high, 0);
         }
-        float[] s = SCRATCH.get();
-        c00.intoArray(s, 0); c10.intoArray(s, 16); c20.intoArray(s, 32); c30.intoArray(s, 48);
-        c01.intoArray(s, 64); c11.intoArray(s, 80); c21.intoArray(s, 96); c31.intoArray(s, 112);
-        c02.intoArray(s, 128); c12.intoArray(s, 144); c22.intoArray(s, 160); c32.intoArray(s, 176);
-        store(s, 0, 3, t, r, y, yOffset, ldy);
     }
 
+    /** {@code dst[d + j·stride + l] = src[s + 16l + j]} for l, j &lt; 16: the 16×16 block at s transposed. */
+    private static void transpose16(float[] src, int s, float[] dst, int d, int stride) {
+        FloatVector v0 = FloatVector.fromArray(S, src, s + 0);
+        FloatVector v1 = FloatVector.fromArray(S, src, s + 16);
+        FloatVector v2 = FloatVector.fromArray(S, src, s + 32);
+        FloatVector v3 = FloatVector.fromArray(S, src, s + 48);
+        FloatVector v4 = FloatVector.fromArray(S, src, s + 64);
+        FloatVector v5 = FloatVector.fromArray(S, src, s + 80);
+        FloatVector v6 = FloatVector.fromArray(S, src, s + 96);
+        FloatVector v7 = FloatVector.fromArray(S, src, s + 112);
+        FloatVector v8 = FloatVector.fromArray(S, src, s + 128);
+        FloatVector v9 = FloatVector.fromArray(S, src, s + 144);
+        FloatVector v10 = FloatVector.fromArray(S, src, s + 160);
+        FloatVector v11 = FloatVector.fromArray(S, src, s + 176);
+        FloatVector v12 = FloatVector.fromArray(S, src, s + 192);
+        FloatVector v13 = FloatVector.fromArray(S, src, s + 208);
+        FloatVector v14 = FloatVector.fromArray(S, src, s + 224);
+        FloatVector v15 = FloatVector.fromArray(S, src, s + 240);
+        FloatVector t;
+        FloatVector lo = SWAP_LOW[0], hi = SWAP_HIGH[0];
+        t = lo.selectFrom(v0, v1); v1 = hi.selectFrom(v0, v1); v0 = t;
+        t = lo.selectFrom(v2, v3); v3 = hi.selectFrom(v2, v3); v2 = t;
+        t = lo.selectFrom(v4, v5); v5 = hi.selectFrom(v4, v5); v4 = t;
+        t = lo.selectFrom(v6, v7); v7 = hi.selectFrom(v6, v7); v6 = t;
+        t = lo.selectFrom(v8, v9); v9 = hi.selectFrom(v8, v9); v8 = t;
+        t = lo.selectFrom(v10, v11); v11 = hi.selectFrom(v10, v11); v10 = t;
+        t = lo.selectFrom(v12, v13); v13 = hi.selectFrom(v12, v13); v12 = t;
+        t = lo.selectFrom(v14, v15); v15 = hi.selectFrom(v14, v15); v14 = t;
+        lo = SWAP_LOW[1]; hi = SWAP_HIGH[1];
+        t = lo.selectFrom(v0, v2); v2 = hi.selectFrom(v0, v2); v0 = t;
+        t = lo.selectFrom(v1, v3); v3 = hi.selectFrom(v1, v3); v1 = t;
+        t = lo.selectFrom(v4, v6); v6 = hi.selectFrom(v4, v6); v4 = t;
+        t = lo.selectFrom(v5, v7); v7 = hi.selectFrom(v5, v7); v5 = t;
+        t = lo.selectFrom(v8, v10); v10 = hi.selectFrom(v8, v10); v8 = t;
+        t = lo.selectFrom(v9, v11); v11 = hi.selectFrom(v9, v11); v9 = t;
+        t = lo.selectFrom(v12, v14); v14 = hi.selectFrom(v12, v14); v12 = t;
+        t = lo.selectFrom(v13, v15); v15 = hi.selectFrom(v13, v15); v13 = t;
+        lo = SWAP_LOW[2]; hi = SWAP_HIGH[2];
+        t = lo.selectFrom(v0, v4); v4 = hi.selectFrom(v0, v4); v0 = t;
+        t = lo.selectFrom(v1, v5); v5 = hi.selectFrom(v1, v5); v1 = t;
+        t = lo.selectFrom(v2, v6); v6 = hi.selectFrom(v2, v6); v2 = t;
+        t = lo.selectFrom(v3, v7); v7 = hi.selectFrom(v3, v7); v3 = t;
+        t = lo.selectFrom(v8, v12); v12 = hi.selectFrom(v8, v12); v8 = t;
+        t = lo.selectFrom(v9, v13); v13 = hi.selectFrom(v9, v13); v9 = t;
+        t = lo.selectFrom(v10, v14); v14 = hi.selectFrom(v10, v14); v10 = t;
+        t = lo.selectFrom(v11, v15); v15 = hi.selectFrom(v11, v15); v11 = t;
+        lo = SWAP_LOW[3]; hi = SWAP_HIGH[3];
+        t = lo.selectFrom(v0, v8); v8 = hi.selectFrom(v0, v8); v0 = t;
+        t = lo.selectFrom(v1, v9); v9 = hi.selectFrom(v1, v9); v1 = t;
+        t = lo.selectFrom(v2, v10); v10 = hi.selectFrom(v2, v10); v2 = t;
+        t = lo.selectFrom(v3, v11); v11 = hi.selectFrom(v3, v11); v3 = t;
+        t = lo.selectFrom(v4, v12); v12 = hi.selectFrom(v4, v12); v4 = t;
+        t = lo.selectFrom(v5, v13); v13 = hi.selectFrom(v5, v13); v5 = t;
+        t = lo.selectFrom(v6, v14); v14 = hi.selectFrom(v6, v14); v6 = t;
+        t = lo.selectFrom(v7, v15); v15 = hi.selectFrom(v7, v15); v7 = t;
+        v0.intoArray(dst, d);
+        v1.intoArray(dst, d + 1 * stride);
+        v2.intoArray(dst, d + 2 * stride);
+        v3.intoArray(dst, d + 3 * stride);
+        v4.intoArray(dst, d + 4 * stride);
+        v5.intoArray(dst, d + 5 * stride);
+        v6.intoArray(dst, d + 6 * stride);
+        v7.intoArray(dst, d + 7 * stride);
+        v8.intoArray(dst, d + 8 * stride);
+        v9.intoArray(dst, d + 9 * stride);
+        v10.intoArray(dst, d + 10 * stride);
+        v11.intoArray(dst, d + 11 * stride);
+        v12.intoArray(dst, d + 12 * stride);
+        v13.intoArray(dst, d + 13 * stride);
+        v14.intoArray(dst, d + 14 * stride);
+        v15.intoArray(dst, d + 15 * stride);
+    }
+
+    /**
+     * Writes activation row {@code t} ({@code k} floats at {@code row[rowOffset ..]}) into its lane of
+     * PanelGemm's panels, k reordered as {@link #permute} does ({@link PanelGemm#padLastPanel} zeroes the
+     * unused lanes as it does there).
+     */
+    static void pack(float[] row, int rowOffset, int t, int k, float[] packed) {
+        int base = (t / PANEL) * PANEL * k + t % PANEL;
+        for (int c0 = 0; c0 < k; c0 += KC) {
+            int m = chunkResidues(k, c0), s = rowOffset + c0;
+            for (int j = 0; j < L; j++)
+                for (int i = 0, d = base + PANEL * (c0 + j * m); i < m; i++) packed[d + PANEL * i] = row[s + L * i + j];
+        }
+    }
+
+    /**
+     * Accumulators of one group of up to 3 panels: chain j of row r, panel q (of the group) at
+     * {@code 16·(48r + 3j + q)} (the panels of one chain side by side, as PanelGemm's kernels store them).
+     */
+    private static final int ROW_STRIDE = L * 3 * PANEL, CHAIN_STRIDE = 3 * PANEL;
+
+    /** Scratch floats {@link #multiply} needs for {@code rows} weight rows. */
+    static int scratchLength(int rows) {
+        return rows * ROW_STRIDE;
+    }
+
+    /**
+     * Weight rows {@code [0, rows)} of {@code w} (row r at {@code r·k}, reordered by {@link #permute}) times
+     * the {@code tokens} activation rows packed by {@link #pack}; the result for (t, r) goes to
+     * {@code y[t·ldy + yOffset + r]}. {@code k} is a multiple of 16; {@code acc} is scratch of at least
+     * {@link #scratchLength} floats.
+     */
+    static void multiply(float[] w, int rows, float[] packed, int tokens, int k, float[] y, int yOffset, int ldy, float[] acc) {
+        int np = PanelGemm.panels(tokens);
+        int rows8 = rows - rows % 8;
+        // panels in groups of three (a pair or a single last), each group's chains finished over all of k,
+        // so the accumulators of one group (192 KB for 64 rows) are all that is kept
+        for (int p = 0; p < np; p += 3) {
+            int g = Math.min(3, np - p);
+            for (int c0 = 0; c0 < k; c0 += KC) {
+                int m = chunkResidues(k, c0);
+                boolean resume = c0 > 0;
+                for (int r = 0; r < rows8; r += 8)
+                    for (int j = 0; j < L; j++) {
+                        int k0 = c0 + j * m, o = r * ROW_STRIDE + CHAIN_STRIDE * j;
+                        switch (g) {
+                            case 3 -> PanelGemm.kernel8x3(w, r, packed, p, k0, k0 + m, k, acc, o, ROW_STRIDE, resume);
+                            case 2 -> PanelGemm.kernel8x2(w, r, packed, p, k0, k0 + m, k, acc, o, ROW_STRIDE, resume);
+                            default -> PanelGemm.kernel8x1(w, r, packed, p, k0, k0 + m, k, acc, o, ROW_STRIDE, resume);
+                        }
+                    }
+                for (int r = rows8; r < rows; r++)
+                    for (int q = 0; q < g; q++)
+                        for (int j = 0; j < L; j++) {
+                            int k0 = c0 + j * m;
+                            PanelGemm.chain(w, r, packed, p + q, k0, k0 + m, k, acc, r * ROW_STRIDE + CHAIN_STRIDE * j + PANEL * q, resume);
+                        }
+            }
+            for (int r = 0; r < rows; r++)
+                for (int q = 0; q < g; q++) reduceChains(acc, r * ROW_STRIDE + PANEL * q);
+            // token-major, so each token's outputs are written as one run
+            for (int t = PANEL * p, end = Math.min(tokens, PANEL * (p + g)); t < end; t++) {
+                int q = t / PANEL - p, l = t % PANEL;
+                for (int r = 0, o = t * ldy + yOffset; r < rows; r++) y[o + r] = acc[r * ROW_STRIDE + PANEL * q + l];
+            }
+        }
+    }
+
+    /**
+     * The 16 chain vectors at {@code acc[o + 48j]} summed by {@link LaneSum}'s tree (halves of 8, 4, 2, then
+     * the last pair), lane by lane, into {@code acc[o ..]}: each token's output as LaneSum sums its lanes.
+     */
+    private static void reduceChains(float[] acc, int o) {
+        int s = CHAIN_STRIDE;
+        FloatVector even = FloatVector.fromArray(S, acc, o).add(FloatVector.fromArray(S, acc, o + 8 * s))
+                .add(FloatVector.fromArray(S, acc, o + 4 * s).add(FloatVector.fromArray(S, acc, o + 12 * s)))
+                .add(FloatVector.fromArray(S, acc, o + 2 * s).add(FloatVector.fromArray(S, acc, o + 10 * s))
+                        .add(FloatVector.fromArray(S, acc, o + 6 * s).add(FloatVector.fromArray(S, acc, o + 14 * s))));
+        FloatVector odd = FloatVector.fromArray(S, acc, o + s).add(FloatVector.fromArray(S, acc, o + 9 * s))
+                .add(FloatVector.fromArray(S, acc, o + 5 * s).add(FloatVector.fromArray(S, acc, o + 13 * s)))
+                .add(FloatVector.fromArray(S, acc, o + 3 * s).add(FloatVector.fromArray(S, acc, o + 11 * s))
+                        .add(FloatVector.fromArray(S, acc, o + 7 * s).add(FloatVector.fromArray(S, acc, o + 15 * s))));
+        even.add(odd).intoArray(acc, o);
+    }
+
+    /** One output in tinyBLAS's order, on rows in their natural order: the reference {@link #multiply} is equal to. */
     static float dot(float[] w, int wo, float[] a, int ao, int k) {
         FloatVector c = FloatVector.zero(S);
         for (int i = 0; i < k; i += L) c = FloatVector.fromArray(S, w, wo + i).fma(FloatVector.fromArray(S, a, ao + i), c);
-        return sum(c);
-    }
-
-    private static float dotWithTail(float[] w, int wo, float[] a, int ao, int k) {
-        int body = k - k % L;
-        float s = dot(w, wo, a, ao, body);
-        for (int i = body; i < k; i++) s += w[wo + i] * a[ao + i];
-        return s;
-    }
-
-    private static float sum(FloatVector v) {
-        return LaneSum.of(v);
-    }
-
-    /** Per thread: the 12 accumulators of a 4×3 tile, 16 lanes each. */
-    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[12 * 16]);
-    /** Per thread: the saved accumulators of every 4×6 tile of a 6-token group while k is walked in chunks. */
-    private static final ThreadLocal<float[]> SAVE = ThreadLocal.withInitial(() -> new float[0]);
-
-    /**
-     * k is walked in chunks of this many so that a tile's operands (4 weight rows and 5 activation rows
-     * of the chunk, 18 KB) stay in L1 while the block's rows are swept. With the 4×5 tile, one core went
-     * 100 -> 110 GFLOP/s for the two changes together; which one mattered was not separated.
-     */
-    static final int KC = 512;
-
-    /**
-     * Reduces the tile at {@code s[so ..]} (accumulator of row r+i, token t+j at {@code so + 16·(4j+i)})
-     * into y, each by {@link LaneSum#of}'s tree; no vector crosses a call.
-     */
-    private static void store(float[] s, int so, int tokens, int t, int r, float[] y, int yOffset, int ldy) {
-        for (int j = 0; j < tokens; j++)
-            for (int i = 0; i < 4; i++) y[(t + j) * ldy + yOffset + r + i] = LaneSum.of(s, so + 16 * (4 * j + i));
+        return LaneSum.of(c);
     }
 }

@@ -45,18 +45,23 @@ public final class MatMul {
         // GEMM would use the exact sum, a systematic difference (KL to llama.cpp 2.5x higher, measured)
         if (tokens >= GEMM_MIN_TOKENS && x.type() != GgmlType.Q8_1 && !x.tokenwise()) {
             // quantized weights: PanelGemm (one lane per output); F32/F16/BF16: FloatGemm, which sums
-            // in tinyBLAS's order so those products match llama.cpp to the bit
+            // in tinyBLAS's order so those products match llama.cpp to the bit (FloatRowGemm, the same sums,
+            // for small batches and row lengths that are not a multiple of 16)
             boolean quantized = ws[0].type().isQuantized();
-            float[] a = quantized ? x.panels(pool) : x.decoded(pool);
+            boolean chains = !quantized && cols % 16 == 0 && tokens >= FloatGemm.MIN_TOKENS;
+            float[] a = quantized ? x.panels(pool) : chains ? x.residuePanels(pool) : x.decoded(pool);
             // row blocks never straddle two matrices: block b of matrix i covers rows [blockRows·b, blockRows·(b+1)) of it
             int[] firstBlock = new int[m + 1];
-            int blockRows = quantized ? PANEL_ROWS : gemmRows(cols);
+            int blockRows = quantized || chains ? PANEL_ROWS : gemmRows(cols);
             for (int i = 0; i < m; i++) firstBlock[i + 1] = firstBlock[i] + (ws[i].rowCount() + blockRows - 1) / blockRows;
+            int scratch = quantized ? PanelGemm.scratchLength(blockRows, tokens) : chains ? FloatGemm.scratchLength(blockRows) : 0;
             pool.run(work, (t, nt) -> {
                 float[] buf = ROW_BLOCK.get();
                 if (buf.length < blockRows * cols) ROW_BLOCK.set(buf = new float[blockRows * cols]);
                 float[] acc = GEMM_ACC.get();
-                if (quantized && acc.length < PanelGemm.scratchLength(blockRows, tokens)) GEMM_ACC.set(acc = new float[PanelGemm.scratchLength(blockRows, tokens)]);
+                if (acc.length < scratch) GEMM_ACC.set(acc = new float[scratch]);
+                float[] row = chains ? GEMM_ROW.get() : null;
+                if (chains && row.length < cols) GEMM_ROW.set(row = new float[cols]);
                 int i = 0;
                 for (int b = ComputePool.split(firstBlock[m], t, nt), end = ComputePool.split(firstBlock[m], t + 1, nt); b < end; b++) {
                     while (b >= firstBlock[i + 1]) i++;
@@ -65,9 +70,17 @@ public final class MatMul {
                     if (quantized) {
                         ops[i].dequantize(w.data(), r0 * w.rowBytes(), buf, 0, n * cols);
                         PanelGemm.multiply(buf, n, a, tokens, cols, ys[i], offsets[i] + r0, ldys[i], acc);
+                    } else if (chains) {
+                        for (int r = 0; r < n; r++) {
+                            ops[i].decodeForGemm(w.data(), (r0 + r) * w.rowBytes(), row, 0, cols);
+                            FloatGemm.permute(row, 0, cols, buf, r * cols);
+                        }
+                        FloatGemm.multiply(buf, n, a, tokens, cols, ys[i], offsets[i] + r0, ldys[i], acc);
                     } else {
-                        ops[i].decodeForGemm(w.data(), r0 * w.rowBytes(), buf, 0, n * cols);
-                        FloatGemm.multiply(buf, n, a, tokens, cols, ys[i], offsets[i] + r0, ldys[i]);
+                        // row by row, as the activations are decoded: BF16's order is per 32 values, and a block
+                        // of rows decoded as one run would pair values across rows when 32 does not divide cols
+                        for (int r = 0; r < n; r++) ops[i].decodeForGemm(w.data(), (r0 + r) * w.rowBytes(), buf, r * cols, cols);
+                        FloatRowGemm.multiply(buf, n, a, tokens, cols, ys[i], offsets[i] + r0, ldys[i]);
                     }
                 }
             });
@@ -121,13 +134,14 @@ public final class MatMul {
 
     static final int GEMM_ROWS_MAX = Integer.getInteger("hearth.gemmRows", 64);
     /**
-     * Weight rows decoded per {@link PanelGemm} block, whatever the row length: that GEMM cuts k in
+     * Weight rows decoded per {@link PanelGemm} (and {@link FloatGemm}) block, whatever the row length: that GEMM cuts k in
      * chunks itself, so more rows only mean fewer passes over the activations (k = 8192, one core:
      * 16 rows 189 GFLOP/s, 32 rows 202, 64 rows 217).
      */
     static final int PANEL_ROWS = 64;
     private static final ThreadLocal<float[]> ROW_BLOCK = ThreadLocal.withInitial(() -> new float[0]);
     private static final ThreadLocal<float[]> GEMM_ACC = ThreadLocal.withInitial(() -> new float[0]);
+    private static final ThreadLocal<float[]> GEMM_ROW = ThreadLocal.withInitial(() -> new float[0]);
 
     /** Decodes row {@code row} of {@code w} into {@code dst[dstOffset ..]} (embedding lookup). */
     public static void row(Tensor w, int row, float[] dst, int dstOffset) {

@@ -74,39 +74,49 @@ final class PanelGemm {
     static void multiply(float[] w, int rows, float[] packed, int tokens, int k, float[] y, int yOffset, int ldy, float[] acc) {
         int np = panels(tokens);
         int rows8 = rows - rows % 8;
+        // accumulator (row r, panel p) lives at acc[16·(np·r + p)]
+        int rs = np * PANEL;
         for (int k0 = 0; k0 < k; k0 += KC) {
             int k1 = Math.min(k, k0 + KC);
+            boolean resume = k0 > 0;
             int p = 0;
             for (; p + 3 <= np; p += 3)
-                for (int r = 0; r < rows8; r += 8) kernel8x3(w, r, packed, p, np, k0, k1, k, acc);
+                for (int r = 0; r < rows8; r += 8) kernel8x3(w, r, packed, p, k0, k1, k, acc, r * rs + p * PANEL, rs, resume);
             if (p + 2 <= np) {
-                for (int r = 0; r < rows8; r += 8) kernel8x2(w, r, packed, p, np, k0, k1, k, acc);
+                for (int r = 0; r < rows8; r += 8) kernel8x2(w, r, packed, p, k0, k1, k, acc, r * rs + p * PANEL, rs, resume);
                 p += 2;
             }
             for (; p < np; p++)
-                for (int r = 0; r < rows8; r += 8) kernel8x1(w, r, packed, p, np, k0, k1, k, acc);
+                for (int r = 0; r < rows8; r += 8) kernel8x1(w, r, packed, p, k0, k1, k, acc, r * rs + p * PANEL, rs, resume);
             for (int r = rows8; r < rows; r++)
-                for (p = 0; p < np; p++) {
-                    int o = (r * np + p) * PANEL, wr = r * k, a = p * PANEL * k;
-                    FloatVector c = k0 == 0 ? FloatVector.zero(S) : FloatVector.fromArray(S, acc, o);
-                    for (int i = k0; i < k1; i++) c = FloatVector.fromArray(S, packed, a + PANEL * i).fma(FloatVector.broadcast(S, w[wr + i]), c);
-                    c.intoArray(acc, o);
-                }
+                for (p = 0; p < np; p++) chain(w, r, packed, p, k0, k1, k, acc, r * rs + p * PANEL, resume);
         }
         // token-major, so each token's outputs are written as one run (row-major here touched one page per token per row)
         for (int t = 0; t < tokens; t++)
             for (int r = 0, o = t * ldy + yOffset, s = (t / PANEL) * PANEL + t % PANEL; r < rows; r++) y[o + r] = acc[r * np * PANEL + s];
     }
 
-    /** Accumulators of weight rows r..r+7 × panels p..p+2 over k in [k0, k1), resumed from and saved to {@code acc}. */
-    private static void kernel8x3(float[] w, int r, float[] packed, int p, int np, int k0, int k1, int k, float[] acc) {
+    /**
+     * One accumulator: weight row r × panel p over k in [k0, k1), resumed from (when {@code resume}) and saved
+     * to {@code acc[o ..]} (rows left over after groups of eight).
+     */
+    static void chain(float[] w, int r, float[] packed, int p, int k0, int k1, int k, float[] acc, int o, boolean resume) {
+        int wr = r * k, a = p * PANEL * k;
+        FloatVector c = resume ? FloatVector.fromArray(S, acc, o) : FloatVector.zero(S);
+        for (int i = k0; i < k1; i++) c = FloatVector.fromArray(S, packed, a + PANEL * i).fma(FloatVector.broadcast(S, w[wr + i]), c);
+        c.intoArray(acc, o);
+    }
+
+    /**
+     * Accumulators of weight rows r..r+7 × panels p..p+2 over k in [k0, k1), resumed from (when {@code resume})
+     * and saved to {@code acc}: the one of row r+i, panel p+q at {@code o + rs·i + 16q}.
+     */
+    static void kernel8x3(float[] w, int r, float[] packed, int p, int k0, int k1, int k, float[] acc, int o, int rs, boolean resume) {
         int w0 = r * k, w1 = w0 + k, w2 = w1 + k, w3 = w2 + k, w4 = w3 + k, w5 = w4 + k, w6 = w5 + k, w7 = w6 + k;
         int a0 = p * PANEL * k, a1 = a0 + PANEL * k, a2 = a1 + PANEL * k;
-        // accumulator (row r+i, panel p+q) lives at o + 16·(np·i + q)
-        int o = (r * np + p) * PANEL, rs = np * PANEL;
         FloatVector c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32;
         FloatVector c40, c41, c42, c50, c51, c52, c60, c61, c62, c70, c71, c72;
-        if (k0 == 0) {
+        if (!resume) {
             c00 = FloatVector.zero(S); c01 = c00; c02 = c00; c10 = c00; c11 = c00; c12 = c00;
             c20 = c00; c21 = c00; c22 = c00; c30 = c00; c31 = c00; c32 = c00;
             c40 = c00; c41 = c00; c42 = c00; c50 = c00; c51 = c00; c52 = c00;
@@ -152,13 +162,12 @@ final class PanelGemm {
         c70.intoArray(acc, o + 7 * rs); c71.intoArray(acc, o + 7 * rs + 16); c72.intoArray(acc, o + 7 * rs + 32);
     }
 
-    /** Rows r..r+7 × panels p, p+1 (two panels left over after groups of three). */
-    private static void kernel8x2(float[] w, int r, float[] packed, int p, int np, int k0, int k1, int k, float[] acc) {
+    /** Rows r..r+7 × panels p, p+1 (two panels left over after groups of three); accumulators as {@link #kernel8x3}'s. */
+    static void kernel8x2(float[] w, int r, float[] packed, int p, int k0, int k1, int k, float[] acc, int o, int rs, boolean resume) {
         int w0 = r * k, w1 = w0 + k, w2 = w1 + k, w3 = w2 + k, w4 = w3 + k, w5 = w4 + k, w6 = w5 + k, w7 = w6 + k;
         int a0 = p * PANEL * k, a1 = a0 + PANEL * k;
-        int o = (r * np + p) * PANEL, rs = np * PANEL;
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
-        if (k0 == 0) {
+        if (!resume) {
             c00 = FloatVector.zero(S); c01 = c00; c10 = c00; c11 = c00; c20 = c00; c21 = c00; c30 = c00; c31 = c00;
             c40 = c00; c41 = c00; c50 = c00; c51 = c00; c60 = c00; c61 = c00; c70 = c00; c71 = c00;
         } else {
@@ -201,13 +210,12 @@ final class PanelGemm {
         c70.intoArray(acc, o + 7 * rs); c71.intoArray(acc, o + 7 * rs + 16);
     }
 
-    /** Rows r..r+7 × panel p (one panel left over). */
-    private static void kernel8x1(float[] w, int r, float[] packed, int p, int np, int k0, int k1, int k, float[] acc) {
+    /** Rows r..r+7 × panel p (one panel left over); the accumulator of row r+i at {@code o + rs·i}. */
+    static void kernel8x1(float[] w, int r, float[] packed, int p, int k0, int k1, int k, float[] acc, int o, int rs, boolean resume) {
         int w0 = r * k, w1 = w0 + k, w2 = w1 + k, w3 = w2 + k, w4 = w3 + k, w5 = w4 + k, w6 = w5 + k, w7 = w6 + k;
         int a0 = p * PANEL * k;
-        int o = (r * np + p) * PANEL, rs = np * PANEL;
         FloatVector c0, c1, c2, c3, c4, c5, c6, c7;
-        if (k0 == 0) {
+        if (!resume) {
             c0 = FloatVector.zero(S); c1 = c0; c2 = c0; c3 = c0; c4 = c0; c5 = c0; c6 = c0; c7 = c0;
         } else {
             c0 = FloatVector.fromArray(S, acc, o); c1 = FloatVector.fromArray(S, acc, o + rs);
