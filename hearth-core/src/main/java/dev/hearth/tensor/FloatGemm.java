@@ -64,105 +64,12 @@ final class FloatGemm {
         for (int c0 = 0; c0 < k; c0 += KC) {
             int m = chunkResidues(k, c0), s = srcOffset + c0, d = dstOffset + c0;
             if (m % L == 0) {
-                for (int i = 0; i < m; i += L) transpose16(src, s + L * i, dst, d + i, m);
+                for (int i = 0; i < m; i += L) Transpose.of16(src, s + L * i, L, dst, d + i, m);
             } else {
                 for (int j = 0; j < L; j++)
                     for (int i = 0; i < m; i++) dst[d + j * m + i] = src[s + L * i + j];
             }
         }
-    }
-
-    /**
-     * Two-vector selections that swap bit b of the row index with bit b of the lane index between rows
-     * l and l + 2^b (bit b of l clear): row l takes {@code SWAP_LOW[b]}, row l + 2^b {@code SWAP_HIGH[b]}
-     * (lanes 16-31 select from the second vector). Four such swaps transpose 16×16.
-     */
-    private static final FloatVector[] SWAP_LOW = new FloatVector[4], SWAP_HIGH = new FloatVector[4];
-
-    static {
-        for (int b = 0; b < 4; b++) {
-            float[] low = new float[L], high = new float[L];
-            int h = 1 << b;
-            for (int j = 0; j < L; j++) {
-                low[j] = (j & h) == 0 ? j : L + j - h;
-                high[j] = (j & h) == 0 ? j + h : L + j;
-            }
-            SWAP_LOW[b] = FloatVector.fromArray(S, low, 0);
-            SWAP_HIGH[b] = FloatVector.fromArray(S, high, 0);
-        }
-    }
-
-    /** {@code dst[d + j·stride + l] = src[s + 16l + j]} for l, j &lt; 16: the 16×16 block at s transposed. */
-    private static void transpose16(float[] src, int s, float[] dst, int d, int stride) {
-        FloatVector v0 = FloatVector.fromArray(S, src, s + 0);
-        FloatVector v1 = FloatVector.fromArray(S, src, s + 16);
-        FloatVector v2 = FloatVector.fromArray(S, src, s + 32);
-        FloatVector v3 = FloatVector.fromArray(S, src, s + 48);
-        FloatVector v4 = FloatVector.fromArray(S, src, s + 64);
-        FloatVector v5 = FloatVector.fromArray(S, src, s + 80);
-        FloatVector v6 = FloatVector.fromArray(S, src, s + 96);
-        FloatVector v7 = FloatVector.fromArray(S, src, s + 112);
-        FloatVector v8 = FloatVector.fromArray(S, src, s + 128);
-        FloatVector v9 = FloatVector.fromArray(S, src, s + 144);
-        FloatVector v10 = FloatVector.fromArray(S, src, s + 160);
-        FloatVector v11 = FloatVector.fromArray(S, src, s + 176);
-        FloatVector v12 = FloatVector.fromArray(S, src, s + 192);
-        FloatVector v13 = FloatVector.fromArray(S, src, s + 208);
-        FloatVector v14 = FloatVector.fromArray(S, src, s + 224);
-        FloatVector v15 = FloatVector.fromArray(S, src, s + 240);
-        FloatVector t;
-        FloatVector lo = SWAP_LOW[0], hi = SWAP_HIGH[0];
-        t = lo.selectFrom(v0, v1); v1 = hi.selectFrom(v0, v1); v0 = t;
-        t = lo.selectFrom(v2, v3); v3 = hi.selectFrom(v2, v3); v2 = t;
-        t = lo.selectFrom(v4, v5); v5 = hi.selectFrom(v4, v5); v4 = t;
-        t = lo.selectFrom(v6, v7); v7 = hi.selectFrom(v6, v7); v6 = t;
-        t = lo.selectFrom(v8, v9); v9 = hi.selectFrom(v8, v9); v8 = t;
-        t = lo.selectFrom(v10, v11); v11 = hi.selectFrom(v10, v11); v10 = t;
-        t = lo.selectFrom(v12, v13); v13 = hi.selectFrom(v12, v13); v12 = t;
-        t = lo.selectFrom(v14, v15); v15 = hi.selectFrom(v14, v15); v14 = t;
-        lo = SWAP_LOW[1]; hi = SWAP_HIGH[1];
-        t = lo.selectFrom(v0, v2); v2 = hi.selectFrom(v0, v2); v0 = t;
-        t = lo.selectFrom(v1, v3); v3 = hi.selectFrom(v1, v3); v1 = t;
-        t = lo.selectFrom(v4, v6); v6 = hi.selectFrom(v4, v6); v4 = t;
-        t = lo.selectFrom(v5, v7); v7 = hi.selectFrom(v5, v7); v5 = t;
-        t = lo.selectFrom(v8, v10); v10 = hi.selectFrom(v8, v10); v8 = t;
-        t = lo.selectFrom(v9, v11); v11 = hi.selectFrom(v9, v11); v9 = t;
-        t = lo.selectFrom(v12, v14); v14 = hi.selectFrom(v12, v14); v12 = t;
-        t = lo.selectFrom(v13, v15); v15 = hi.selectFrom(v13, v15); v13 = t;
-        lo = SWAP_LOW[2]; hi = SWAP_HIGH[2];
-        t = lo.selectFrom(v0, v4); v4 = hi.selectFrom(v0, v4); v0 = t;
-        t = lo.selectFrom(v1, v5); v5 = hi.selectFrom(v1, v5); v1 = t;
-        t = lo.selectFrom(v2, v6); v6 = hi.selectFrom(v2, v6); v2 = t;
-        t = lo.selectFrom(v3, v7); v7 = hi.selectFrom(v3, v7); v3 = t;
-        t = lo.selectFrom(v8, v12); v12 = hi.selectFrom(v8, v12); v8 = t;
-        t = lo.selectFrom(v9, v13); v13 = hi.selectFrom(v9, v13); v9 = t;
-        t = lo.selectFrom(v10, v14); v14 = hi.selectFrom(v10, v14); v10 = t;
-        t = lo.selectFrom(v11, v15); v15 = hi.selectFrom(v11, v15); v11 = t;
-        lo = SWAP_LOW[3]; hi = SWAP_HIGH[3];
-        t = lo.selectFrom(v0, v8); v8 = hi.selectFrom(v0, v8); v0 = t;
-        t = lo.selectFrom(v1, v9); v9 = hi.selectFrom(v1, v9); v1 = t;
-        t = lo.selectFrom(v2, v10); v10 = hi.selectFrom(v2, v10); v2 = t;
-        t = lo.selectFrom(v3, v11); v11 = hi.selectFrom(v3, v11); v3 = t;
-        t = lo.selectFrom(v4, v12); v12 = hi.selectFrom(v4, v12); v4 = t;
-        t = lo.selectFrom(v5, v13); v13 = hi.selectFrom(v5, v13); v5 = t;
-        t = lo.selectFrom(v6, v14); v14 = hi.selectFrom(v6, v14); v6 = t;
-        t = lo.selectFrom(v7, v15); v15 = hi.selectFrom(v7, v15); v7 = t;
-        v0.intoArray(dst, d);
-        v1.intoArray(dst, d + 1 * stride);
-        v2.intoArray(dst, d + 2 * stride);
-        v3.intoArray(dst, d + 3 * stride);
-        v4.intoArray(dst, d + 4 * stride);
-        v5.intoArray(dst, d + 5 * stride);
-        v6.intoArray(dst, d + 6 * stride);
-        v7.intoArray(dst, d + 7 * stride);
-        v8.intoArray(dst, d + 8 * stride);
-        v9.intoArray(dst, d + 9 * stride);
-        v10.intoArray(dst, d + 10 * stride);
-        v11.intoArray(dst, d + 11 * stride);
-        v12.intoArray(dst, d + 12 * stride);
-        v13.intoArray(dst, d + 13 * stride);
-        v14.intoArray(dst, d + 14 * stride);
-        v15.intoArray(dst, d + 15 * stride);
     }
 
     /**
