@@ -13,8 +13,9 @@ import java.lang.foreign.MemorySegment;
  *
  * <ul>
  * <li><b>one position at a time</b> ({@code _one_chunk}: steps of fewer than 64 tokens, any quantized
- *     cache). The query is converted to K's dot type first (F16 K: rounded to float16; Q8_0 K: quantized
- *     to Q8_0 and dotted in integers, ggml_vec_dot_q8_0_q8_0). For each position, s = q·k·scale; if s
+ *     cache). The query is converted to K's dot type first (F16 K: rounded to float16 and dotted in
+ *     ggml_vec_dot_f16's order, {@link FloatOps#dotSteps}; Q8_0 K: quantized to Q8_0 and dotted in integers,
+ *     ggml_vec_dot_q8_0_q8_0). For each position, s = q·k·scale; if s
  *     raises M, the accumulator and S are scaled by exp(M_old − s) and the weight is 1, else the weight is
  *     exp(s − M). For an F16 V the accumulator is itself float16: every scale and every multiply-add is
  *     rounded back to float16 (ggml_vec_scale_f16, ggml_vec_mad_f16; {@link HalfAccumulator}). A Q8_0 V
