@@ -72,22 +72,8 @@ public final class EncodedRows {
      */
     float[] panels(ComputePool pool) {
         if (panelsValid) return panels;
-        int n = rows, c = cols, np = PanelGemm.panels(n);
-        if (panels.length < PanelGemm.packedLength(n, c)) panels = new float[PanelGemm.packedLength(n, c)];
-        TypeOps ops = TypeOps.of(type);
-        MemorySegment buf = buffer;
-        float[] out = panels;
-        long rb = rowBytes;
-        pool.run((long) n * c, (t, nt) -> {
-            float[] row = ROW.get();
-            if (row.length < c) ROW.set(row = new float[c]);
-            for (int p = ComputePool.split(np, t, nt), end = ComputePool.split(np, t + 1, nt); p < end; p++)
-                for (int r = p * PanelGemm.PANEL; r < Math.min(n, (p + 1) * PanelGemm.PANEL); r++) {
-                    ops.dequantize(buf, r * rb, row, 0, c);
-                    PanelGemm.pack(row, 0, r, c, out);
-                }
-        });
-        PanelGemm.padLastPanel(n, c, out);
+        if (panels.length < PanelGemm.packedLength(rows, cols)) panels = new float[PanelGemm.packedLength(rows, cols)];
+        pack(pool, panels, false);
         panelsValid = true;
         return panels;
     }
@@ -99,24 +85,33 @@ public final class EncodedRows {
      */
     float[] residuePanels(ComputePool pool) {
         if (residuePanelsValid) return residuePanels;
+        if (residuePanels.length < PanelGemm.packedLength(rows, cols)) residuePanels = new float[PanelGemm.packedLength(rows, cols)];
+        pack(pool, residuePanels, true);
+        residuePanelsValid = true;
+        return residuePanels;
+    }
+
+    /** Each row decoded and packed into {@code out} as {@link #panels} ({@code residue} false) or {@link #residuePanels} (true) wants it. */
+    private void pack(ComputePool pool, float[] out, boolean residue) {
         int n = rows, c = cols, np = PanelGemm.panels(n);
-        if (residuePanels.length < PanelGemm.packedLength(n, c)) residuePanels = new float[PanelGemm.packedLength(n, c)];
         TypeOps ops = TypeOps.of(type);
         MemorySegment buf = buffer;
-        float[] out = residuePanels;
         long rb = rowBytes;
         pool.run((long) n * c, (t, nt) -> {
             float[] row = ROW.get();
             if (row.length < c) ROW.set(row = new float[c]);
             for (int p = ComputePool.split(np, t, nt), end = ComputePool.split(np, t + 1, nt); p < end; p++)
                 for (int r = p * PanelGemm.PANEL; r < Math.min(n, (p + 1) * PanelGemm.PANEL); r++) {
-                    ops.decodeForGemm(buf, r * rb, row, 0, c);
-                    FloatGemm.pack(row, 0, r, c, out);
+                    if (residue) {
+                        ops.decodeForGemm(buf, r * rb, row, 0, c);
+                        FloatGemm.pack(row, 0, r, c, out);
+                    } else {
+                        ops.dequantize(buf, r * rb, row, 0, c);
+                        PanelGemm.pack(row, 0, r, c, out);
+                    }
                 }
         });
         PanelGemm.padLastPanel(n, c, out);
-        residuePanelsValid = true;
-        return residuePanels;
     }
 
     private static final ThreadLocal<float[]> ROW = ThreadLocal.withInitial(() -> new float[0]);
