@@ -1,22 +1,33 @@
 package dev.hearth.model;
 
+import dev.hearth.tensor.ComputePool;
+
 /**
  * The query pairs of a step cut into chunks for the attention kernels that take several queries through the
  * cache together ({@link TiledAttention}, {@link GemmAttention}): pair p is token p / group with the p % group-th
  * query head of a KV group; a chunk holds up to {@code lanes} consecutive pairs that read one cache (a step can hold
- * several slots).
+ * several slots). Every chunk meets every KV head once.
  */
 final class QueryChunks {
+    /** One chunk's work: pairs {@code p0 .. p1-1} against KV head {@code kvHead}, on pool thread {@code thread}. */
+    @FunctionalInterface
+    interface Work {
+        void run(int thread, int kvHead, int p0, int p1);
+    }
+
     private QueryChunks() {}
 
-    /** Fills {@code ws}'s chunk table with the chunks' first pairs, then the pair count; returns the number of chunks. */
-    static int split(Workspace ws, Batch b, int group, int lanes) {
-        int n = b.size(), pairs = n * group;
+    /** Runs {@code work} for every (chunk, KV head) on the pool, dealt out in turn: later chunks see more positions. */
+    static void run(ComputePool pool, Workspace ws, ModelConfig c, Batch b, int lanes, long cost, Work work) {
+        int group = c.heads() / c.headsKv(), kvHeads = c.headsKv(), n = b.size(), pairs = n * group;
         int[] starts = ws.queryChunks(pairs / lanes + n + 2);
         int chunks = 0;
         for (int p = 0; p < pairs; p++)
             if (p == 0 || p - starts[chunks - 1] == lanes || b.caches()[p / group] != b.caches()[(p - 1) / group]) starts[chunks++] = p;
         starts[chunks] = pairs;
-        return chunks;
+        int items = chunks * kvHeads;
+        pool.run(cost, (thread, threads) -> {
+            for (int w = thread; w < items; w += threads) work.run(thread, w % kvHeads, starts[w / kvHeads], starts[w / kvHeads + 1]);
+        });
     }
 }

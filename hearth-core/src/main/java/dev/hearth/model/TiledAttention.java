@@ -43,15 +43,8 @@ final class TiledAttention {
      */
     static void attend(ModelConfig c, ComputePool pool, Workspace ws, Batch b, int layer, float[] q, float[] out,
                        float scale, float softcap, int window, long cost) {
-        int group = c.heads() / c.headsKv(), kvHeads = c.headsKv();
-        int chunks = QueryChunks.split(ws, b, group, LANES);
-        int[] starts = ws.queryChunks();
-        int items = chunks * kvHeads;
-        pool.run(cost, (thread, threads) -> {
-            // dealt out in turn: later chunks see more positions
-            for (int w = thread; w < items; w += threads)
-                chunk(c, ws, thread, b, layer, w % kvHeads, group, starts[w / kvHeads], starts[w / kvHeads + 1], q, out, scale, softcap, window);
-        });
+        int group = c.heads() / c.headsKv();
+        QueryChunks.run(pool, ws, c, b, LANES, cost, (thread, g, p0, p1) -> chunk(c, ws, thread, b, layer, g, group, p0, p1, q, out, scale, softcap, window));
     }
 
     /** The query pairs {@code p0 .. p1-1} (token p / group, head g·group + p % group) against KV head {@code g}. */

@@ -106,16 +106,12 @@ final class Workspace {
         return t;
     }
 
-    /** The table of {@link QueryChunks} (at least {@code n} ints), for the thread that splits the work. */
+    /** {@link QueryChunks}' table of chunk starts (at least {@code n} ints), for the thread that splits the work. */
     int[] queryChunks(int n) {
         if (queryChunks.length < n) queryChunks = new int[n];
         return queryChunks;
     }
 
-    /** The table {@link QueryChunks#split} last filled. */
-    int[] queryChunks() {
-        return queryChunks;
-    }
 
     private static float[] grow(float[] a, int n) {
         return a != null && a.length >= n ? a : new float[n];
