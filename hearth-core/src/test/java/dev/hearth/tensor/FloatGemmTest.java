@@ -30,12 +30,7 @@ class FloatGemmTest {
         float[] y = new float[tokens * ldy];
         java.util.Arrays.fill(y, -1f);
         FloatGemm.multiply(reordered, rows, packed, tokens, k, y, yOffset, ldy, new float[FloatGemm.scratchLength(rows)]);
-        for (int t = 0; t < tokens; t++)
-            for (int j = 0; j < ldy; j++) {
-                int r = j - yOffset;
-                float expected = r < 0 || r >= rows ? -1f : FloatGemm.dot(w, r * k, a, t * k, k);
-                assertThat(y[t * ldy + j]).as("token %d column %d", t, j).isEqualTo(expected);
-            }
+        assertEachOutputIsTheDot(w, rows, a, tokens, k, y, yOffset, ldy);
     }
 
     /** The same for {@link FloatRowGemm}, the small batches' GEMM on rows in their natural order. */
@@ -50,12 +45,7 @@ class FloatGemmTest {
         float[] y = new float[tokens * ldy];
         java.util.Arrays.fill(y, -1f);
         FloatRowGemm.multiply(w, rows, a, tokens, k, y, yOffset, ldy);
-        for (int t = 0; t < tokens; t++)
-            for (int j = 0; j < ldy; j++) {
-                int r = j - yOffset;
-                float expected = r < 0 || r >= rows ? -1f : FloatGemm.dot(w, r * k, a, t * k, k);
-                assertThat(y[t * ldy + j]).as("token %d column %d", t, j).isEqualTo(expected);
-            }
+        assertEachOutputIsTheDot(w, rows, a, tokens, k, y, yOffset, ldy);
     }
 
     /**
@@ -89,5 +79,15 @@ class FloatGemmTest {
                 }
             }
         }
+    }
+
+    /** Every output of {@code y} is the one-row dot of its row and token to the bit; the columns around the rows keep their -1. */
+    private static void assertEachOutputIsTheDot(float[] w, int rows, float[] a, int tokens, int k, float[] y, int yOffset, int ldy) {
+        for (int t = 0; t < tokens; t++)
+            for (int j = 0; j < ldy; j++) {
+                int r = j - yOffset;
+                float expected = r < 0 || r >= rows ? -1f : FloatGemm.dot(w, r * k, a, t * k, k);
+                assertThat(y[t * ldy + j]).as("token %d column %d", t, j).isEqualTo(expected);
+            }
     }
 }
