@@ -75,7 +75,6 @@ final class Attention {
                 if (first < r0) throw new IllegalStateException("layer " + layer + ": position " + first + " is no longer in the cache");
                 MemorySegment keys = cache.keys[layer], values = cache.values[layer];
                 boolean fast = !cache.nonFinite[layer]; // F16 rows read through HalfRows' scaled shortcut, else widened exactly
-                long kHead = cache.kF16 ? 2L * g * dk : (long) g * dk / 32 * 34, vHead = 2L * g * dv;
                 System.arraycopy(q, t * qDim + h * dk, qh, 0, dk);
                 if (cache.kRot > 0) Hadamard.rotate(qh, 0, dk, cache.kRot); // rotated like the keys were
                 if (!cache.kF16) KvCache.Q8_QUERY.quantizeActivations(qh, 0, qq, 0, dk);
@@ -83,7 +82,7 @@ final class Attention {
                 if (cache.kF16 && fast) for (int d = 0; d < dk; d++) qh[d] *= HalfRows.SCALE; // exact: |qh| ≤ 65504 or infinite
                 float max = Float.NEGATIVE_INFINITY;
                 for (int j = first; j < len; j++) {
-                    long kRow = (j - r0) * cache.kRowBytes + kHead;
+                    long kRow = cache.kRow(layer, j - r0, g);
                     float sc;
                     if (!cache.kF16) sc = KvCache.Q8.dot(keys, kRow, qq, 0, dk);
                     else if (fast) sc = HalfRows.dot(qh, 0, keys, kRow, dk);
@@ -102,7 +101,7 @@ final class Attention {
                 java.util.Arrays.fill(out, o, o + dv, 0f);
                 for (int j = first; j < len; j++) {
                     float p = Float.float16ToFloat(Float.floatToFloat16(scores[j] * inv));
-                    long vRow = (j - r0) * cache.vRowBytes + vHead;
+                    long vRow = cache.vRow(layer, j - r0, g);
                     if (fast) HalfRows.axpy(p * HalfRows.SCALE, values, vRow, out, o, dv); // p·2¹¹² is exact: p ∈ [0, 1]
                     else {
                         HalfRows.widen(values, vRow, row, 0, dv);
@@ -158,7 +157,7 @@ final class Attention {
                 int len = b.positions()[t] + 1, first = firstVisible(len - 1, window);
                 if (j < first || j >= len) continue;
                 KvCache cache = b.caches()[t];
-                long kRow = (j - cache.base[layer]) * cache.kRowBytes + 2L * g * dk;
+                long kRow = cache.kRow(layer, j - cache.base[layer], g);
                 boolean fast = !cache.nonFinite[layer];
                 if (!fast) HalfRows.widen(cache.keys[layer], kRow, row, 0, dk);
                 for (int i = 0; i < group; i++) {
@@ -186,7 +185,7 @@ final class Attention {
                 int len = b.positions()[t] + 1, first = firstVisible(len - 1, window);
                 if (j < first || j >= len) continue;
                 KvCache cache = b.caches()[t];
-                long vRow = (j - cache.base[layer]) * cache.vRowBytes + 2L * g * dv;
+                long vRow = cache.vRow(layer, j - cache.base[layer], g);
                 boolean fast = !cache.nonFinite[layer];
                 if (!fast) HalfRows.widen(cache.values[layer], vRow, row, 0, dv);
                 for (int i = 0; i < group; i++) {

@@ -165,7 +165,6 @@ final class FlashAttention {
         boolean kF16 = cache.kF16, vF16 = cache.vF16;
         boolean fast = !cache.nonFinite[layer]; // F16 rows through HalfRows' scaled shortcut (qh was scaled), else widened exactly
         MemorySegment keys = cache.keys[layer], values = cache.values[layer];
-        long kHead = kF16 ? 2L * g * dk : (long) g * dk / 32 * 34, vHead = vF16 ? 2L * g * dv : (long) g * dv / 32 * 34;
         int r0 = cache.base[layer]; // the position in row 0 (a sliding layer's cache keeps only recent rows)
         for (int i = 0; i < group; i++) {
             java.util.Arrays.fill(acc[i], 0, dv, 0f);
@@ -180,7 +179,7 @@ final class FlashAttention {
         for (int jb = lo; jb <= hi; jb += RUN_BLOCK) {
             int count = Math.min(RUN_BLOCK, hi - jb + 1);
             for (int p = 0; p < count; p++) {
-                long kRow = (jb + p - r0) * cache.kRowBytes + kHead;
+                long kRow = cache.kRow(layer, jb + p - r0, g);
                 if (kF16 && !fast) HalfRows.widen(keys, kRow, row, 0, dk);
                 for (int i = 0; i < group; i++) {
                     float s;
@@ -213,11 +212,11 @@ final class FlashAttention {
                 // vs·2¹¹² is exact (vs ∈ [0, 1]): HalfRows' shortcut
                 for (int i = 0; i < group; i++) for (int p = 0; p < count; p++) w[vsOff + i * RUN_BLOCK + p] *= HalfRows.SCALE;
                 for (int i = 0; i < group; i++)
-                    HalfAccumulator.run(w, msOff + i * RUN_BLOCK, vsOff + i * RUN_BLOCK, count, values, (jb - r0) * cache.vRowBytes + vHead, cache.vRowBytes, acc[i], dv);
+                    HalfAccumulator.run(w, msOff + i * RUN_BLOCK, vsOff + i * RUN_BLOCK, count, values, cache.vRow(layer, jb - r0, g), cache.vRowBytes, acc[i], dv);
                 continue;
             }
             for (int p = 0; p < count; p++) {
-                long vRow = (jb + p - r0) * cache.vRowBytes + vHead;
+                long vRow = cache.vRow(layer, jb + p - r0, g);
                 if (!vF16) KvCache.Q8.dequantize(values, vRow, decoded, 0, dv);
                 else if (!fast) HalfRows.widen(values, vRow, row, 0, dv);
                 for (int i = 0; i < group; i++) {

@@ -73,7 +73,7 @@ final class GemmAttention {
         for (int start = from; start <= hi; start += TILE) {
             int rows = Math.min(TILE, hi + 1 - start), blocks = (rows + 15) / 16;
             for (int r = 0; r < rows; r++) {
-                long kRow = (long) (start + r - r0) * cache.kRowBytes + 2L * g * dk;
+                long kRow = cache.kRow(layer, start + r - r0, g);
                 // positions before the first any query sees (a sliding layer's cache may no longer hold them): scores never read
                 if (start + r < lo) java.util.Arrays.fill(t.kTile, r * dk, (r + 1) * dk, 0f);
                 else if (fast) HalfRows.widenScaled(keys, kRow, t.kTile, r * dk, dk);
@@ -113,7 +113,7 @@ final class GemmAttention {
             int rows = Math.min(TILE, from + span - start), valid = Math.min(rows, hi + 1 - start);
             for (int r0b = 0; r0b < rows; r0b += 16) { // V rows, 16 at a time, transposed: vT[d·TILE + r]
                 for (int r = r0b; r < r0b + 16; r++) {
-                    long vRow = (long) (start + r - r0) * cache.vRowBytes + 2L * g * dv;
+                    long vRow = cache.vRow(layer, start + r - r0, g);
                     if (r >= valid || start + r < lo) java.util.Arrays.fill(t.rows, (r - r0b) * dv, (r - r0b + 1) * dv, 0f); // weight 0, value 0
                     else if (fast) HalfRows.widenScaled(values, vRow, t.rows, (r - r0b) * dv, dv);
                     else HalfRows.widen(values, vRow, t.rows, (r - r0b) * dv, dv);

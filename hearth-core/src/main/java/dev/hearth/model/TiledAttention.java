@@ -89,7 +89,7 @@ final class TiledAttention {
         for (int start = tileFrom; start <= posMax; start += KV_TILE) {
             int lo = Math.max(start, firstMin) - start, hi = Math.min(posMax, start + KV_TILE - 1) - start; // rows some query sees
             for (int r = lo; r <= hi; r++) {
-                long kRow = (long) (start + r - r0) * cache.kRowBytes + 2L * g * dk, vRow = (long) (start + r - r0) * cache.vRowBytes + 2L * g * dv;
+                long kRow = cache.kRow(layer, start + r - r0, g), vRow = cache.vRow(layer, start + r - r0, g);
                 if (fast) {
                     HalfRows.widenScaled(keys, kRow, t.kTile, r * dk, dk);
                     HalfRows.widenScaled(values, vRow, t.vTile, r * dv, dv);

@@ -32,7 +32,7 @@ class GemmAttentionTest {
         FloatOps.roundToF16(qh, 0, d);
         float max = Float.NEGATIVE_INFINITY;
         for (int j = first; j <= pos; j++) {
-            HalfRows.widen(cache.keys[0], (j - cache.base[0]) * cache.kRowBytes + 2L * g * d, key, 0, d);
+            HalfRows.widen(cache.keys[0], cache.kRow(0, j - cache.base[0], g), key, 0, d);
             Arrays.fill(lanes, 0f);
             for (int i = 0; i < d; i++) lanes[i % 16] = Math.fma(key[i], qh[i], lanes[i % 16]);
             float sc = LaneSum.of(FloatVector.fromArray(FloatVector.SPECIES_512, lanes, 0));
@@ -45,7 +45,7 @@ class GemmAttentionTest {
         float[][] outLanes = new float[d][16];
         for (int j = first; j <= pos; j++) {
             float p = Float.float16ToFloat(Float.floatToFloat16(s[j] * inv));
-            HalfRows.widen(cache.values[0], (j - cache.base[0]) * cache.vRowBytes + 2L * g * d, value, 0, d);
+            HalfRows.widen(cache.values[0], cache.vRow(0, j - cache.base[0], g), value, 0, d);
             for (int i = 0; i < d; i++) outLanes[i][j % 16] = Math.fma(value[i], p, outLanes[i][j % 16]);
         }
         float[] out = new float[d];

@@ -46,19 +46,47 @@ class HalfCacheTest {
         for (int i = 0; i < v.length; i++) v[i] = -EDGES[i] * 0.5f;
         cache.store(1, 3, EDGES, 0, v, 0);
         float[] k = new float[EDGES.length], vv = new float[EDGES.length];
-        HalfRows.widen(cache.keys[1], 3 * cache.kRowBytes, k, 0, k.length);
-        HalfRows.widen(cache.values[1], 3 * cache.vRowBytes, vv, 0, vv.length);
+        HalfRows.widen(cache.keys[1], cache.kRow(1, 3, 0), k, 0, k.length);
+        HalfRows.widen(cache.values[1], cache.vRow(1, 3, 0), vv, 0, vv.length);
         for (int i = 0; i < EDGES.length; i++) {
             assertThat(Float.floatToRawIntBits(k[i])).as("key %s", EDGES[i]).isEqualTo(Float.floatToRawIntBits(f16(EDGES[i])));
             assertThat(Float.floatToRawIntBits(vv[i])).as("value %s", v[i]).isEqualTo(Float.floatToRawIntBits(f16(v[i])));
             // the shortcut the kernels take: the bits shifted into place are the value times 2^-112
-            float scaled = HalfRows.scaledDown(cache.keys[1], 3 * cache.kRowBytes + 2L * i) * HalfRows.SCALE;
+            float scaled = HalfRows.scaledDown(cache.keys[1], cache.kRow(1, 3, 0) + 2L * i) * HalfRows.SCALE;
             assertThat(Float.floatToRawIntBits(scaled)).as("scaled key %s", EDGES[i]).isEqualTo(Float.floatToRawIntBits(f16(EDGES[i])));
         }
         assertThat(cache.nonFinite).containsOnly(false);
-        assertThat(cache.keys[1].get(HalfRows.HALF, 3 * cache.kRowBytes + 2L * 20)).isEqualTo((short) 0x7bff); // 65504, the largest half
-        assertThat(cache.keys[1].get(HalfRows.HALF, 3 * cache.kRowBytes + 2L * 2)).isEqualTo((short) 0x0001); // 2^-24, the smallest subnormal
-        assertThat(cache.keys[1].get(HalfRows.HALF, 3 * cache.kRowBytes + 2L * 1)).isEqualTo((short) 0x8000); // -0
+        assertThat(cache.keys[1].get(HalfRows.HALF, cache.kRow(1, 3, 0) + 2L * 20)).isEqualTo((short) 0x7bff); // 65504, the largest half
+        assertThat(cache.keys[1].get(HalfRows.HALF, cache.kRow(1, 3, 0) + 2L * 2)).isEqualTo((short) 0x0001); // 2^-24, the smallest subnormal
+        assertThat(cache.keys[1].get(HalfRows.HALF, cache.kRow(1, 3, 0) + 2L * 1)).isEqualTo((short) 0x8000); // -0
+    }
+
+    @Test
+    void eachKvHeadsRowsFollowOneAnotherAndSurviveASlide() {
+        // 3 KV heads of 32, one sliding layer (window 4, steps of 1: 2·4 + 1 = 9 rows) and one full layer
+        ModelConfig c = new ModelConfig("llama", 96, 2, 3, 3, 32, 32, 64, 32, 64, 1e-5f, 10000f, 2, 1f);
+        KvCache cache = new KvCache(c, 64, CacheOptions.DEFAULT, new int[] {4, 0}, 1);
+        float[] k = new float[96], v = new float[96];
+        for (int pos = 0; pos <= 20; pos++) {
+            for (int i = 0; i < 96; i++) {
+                k[i] = pos * 96 + i;  // distinct integers below 2048: exact in float16
+                v[i] = -(pos * 96 + i);
+            }
+            for (int layer = 0; layer < 2; layer++) cache.store(layer, pos, k, 0, v, 0);
+        }
+        assertThat(cache.base[0]).isPositive(); // the sliding layer has moved its rows
+        assertThat(cache.base[1]).isZero();
+        float[] back = new float[32];
+        for (int layer = 0; layer < 2; layer++)
+            for (int pos = 20 - 3; pos <= 20; pos++)
+                for (int g = 0; g < 3; g++) {
+                    int row = pos - cache.base[layer];
+                    assertThat(cache.kRow(layer, row + 1, g) - cache.kRow(layer, row, g)).isEqualTo(cache.kRowBytes);
+                    HalfRows.widen(cache.keys[layer], cache.kRow(layer, row, g), back, 0, 32);
+                    for (int i = 0; i < 32; i++) assertThat(back[i]).as("layer %d position %d head %d key %d", layer, pos, g, i).isEqualTo(pos * 96 + g * 32 + i);
+                    HalfRows.widen(cache.values[layer], cache.vRow(layer, row, g), back, 0, 32);
+                    for (int i = 0; i < 32; i++) assertThat(back[i]).as("layer %d position %d head %d value %d", layer, pos, g, i).isEqualTo(-(pos * 96 + g * 32 + i));
+                }
     }
 
     @Test

@@ -22,7 +22,7 @@ class LatentCacheTest {
         assertThat(c.bytes()).isEqualTo(c.ggmlBytes());           // F16 values kept as float16, 2 bytes each
         assertThat(KvCache.bytesPerPosition(config(1, 144, 128), CacheOptions.DEFAULT) * 4096).isEqualTo(c.bytes());
         assertThat(c.values).isSameAs(c.keys);
-        assertThat(c.vStride).isEqualTo(144);
+        assertThat(c.vRowBytes).isEqualTo(c.kRowBytes).isEqualTo(2 * 144); // a value row is read from its key row's start
     }
 
     @Test

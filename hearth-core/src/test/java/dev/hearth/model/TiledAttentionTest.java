@@ -33,7 +33,7 @@ class TiledAttentionTest {
             float tileMax = Float.NEGATIVE_INFINITY;
             Arrays.fill(tile, Float.NEGATIVE_INFINITY);
             for (int j = lo; j <= hi; j++) {
-                HalfRows.widen(cache.keys[0], (j - cache.base[0]) * cache.kRowBytes + 2L * g * d, key, 0, d);
+                HalfRows.widen(cache.keys[0], cache.kRow(0, j - cache.base[0], g), key, 0, d);
                 float s = 0;
                 for (int i = 0; i < d; i++) s = Math.fma(q[i], key[i], s);
                 s *= scale;
@@ -49,7 +49,7 @@ class TiledAttentionTest {
             }
             S = (float) (S + FloatOps.softmaxExp(tile, 0, 64, M));
             for (int j = lo; j <= hi; j++) {
-                HalfRows.widen(cache.values[0], (j - cache.base[0]) * cache.vRowBytes + 2L * g * d, value, 0, d);
+                HalfRows.widen(cache.values[0], cache.vRow(0, j - cache.base[0], g), value, 0, d);
                 for (int i = 0; i < d; i++) acc[i] = Math.fma(tile[j - start], value[i], acc[i]);
             }
         }
