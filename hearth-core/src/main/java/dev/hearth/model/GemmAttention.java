@@ -29,6 +29,8 @@ final class GemmAttention {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
     static final int LANES = 32;
     private static final int TILE = 64;
+    /** Chunks of at least this many queries take the keys transposed ({@link #scoresT}); generation's few pay less without. */
+    static final int TRANSPOSE_MIN = 8;
 
     private GemmAttention() {}
 
@@ -80,11 +82,18 @@ final class GemmAttention {
                 else HalfRows.widen(keys, kRow, t.kTile, r * dk, dk);
             }
             java.util.Arrays.fill(t.kTile, rows * dk, blocks * 16 * dk, 0f); // past the last position: scores never read
-            for (int l = 0; l < nq; l++)
-                for (int k = 0; k < blocks; k++) {
-                    scores16(t.qs, l * dk, t.kTile, k * 16 * dk, dk, t.lanes);
-                    LaneSum.ofEach(t.lanes, 0, scores, l * span + start - from + 16 * k);
-                }
+            if (nq >= TRANSPOSE_MIN) {
+                for (int k = 0; k < blocks; k++)
+                    for (int d = 0; d < dk; d += 16) Transpose.of16(t.kTile, 16 * k * dk + d, dk, t.kT, d * TILE + 16 * k, TILE);
+                for (int l = 0; l < nq; l++)
+                    for (int k = 0; k < blocks; k++) scoresT(t.qs, l * dk, t.kT, 16 * k, dk, scores, l * span + start - from + 16 * k);
+            } else {
+                for (int l = 0; l < nq; l++)
+                    for (int k = 0; k < blocks; k++) {
+                        scores16(t.qs, l * dk, t.kTile, k * 16 * dk, dk, t.lanes);
+                        LaneSum.ofEach(t.lanes, 0, scores, l * span + start - from + 16 * k);
+                    }
+            }
         }
         // softmax per query over its visible positions; the weights rounded to float16, zero elsewhere
         for (int l = 0; l < nq; l++) {
@@ -155,6 +164,42 @@ final class GemmAttention {
     }
 
     /**
+     * {@link #scores16} and {@link LaneSum#ofEach} in one, from the keys transposed ({@code kT[d·TILE + kOff + r]} is key
+     * r's dimension d): lane r of {@code a_i} is key r's lane i (the chain of dimensions i, i + 16, ...), so the 16 lane
+     * trees become 15 additions of whole vectors in _mm512_reduce_add_ps's order, and the 16 scores land in
+     * {@code out[oOff ..]}. No lane selections; the transposition is paid once per tile for all the chunk's queries.
+     */
+    private static void scoresT(float[] qs, int qOff, float[] kT, int kOff, int dk, float[] out, int oOff) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        FloatVector a8 = a0, a9 = a0, a10 = a0, a11 = a0, a12 = a0, a13 = a0, a14 = a0, a15 = a0;
+        for (int d = 0; d < dk; d += 16) {
+            int o = kOff + d * TILE, q = qOff + d;
+            a0 = FloatVector.broadcast(S, qs[q]).fma(FloatVector.fromArray(S, kT, o), a0);
+            a1 = FloatVector.broadcast(S, qs[q + 1]).fma(FloatVector.fromArray(S, kT, o + TILE), a1);
+            a2 = FloatVector.broadcast(S, qs[q + 2]).fma(FloatVector.fromArray(S, kT, o + 2 * TILE), a2);
+            a3 = FloatVector.broadcast(S, qs[q + 3]).fma(FloatVector.fromArray(S, kT, o + 3 * TILE), a3);
+            a4 = FloatVector.broadcast(S, qs[q + 4]).fma(FloatVector.fromArray(S, kT, o + 4 * TILE), a4);
+            a5 = FloatVector.broadcast(S, qs[q + 5]).fma(FloatVector.fromArray(S, kT, o + 5 * TILE), a5);
+            a6 = FloatVector.broadcast(S, qs[q + 6]).fma(FloatVector.fromArray(S, kT, o + 6 * TILE), a6);
+            a7 = FloatVector.broadcast(S, qs[q + 7]).fma(FloatVector.fromArray(S, kT, o + 7 * TILE), a7);
+            a8 = FloatVector.broadcast(S, qs[q + 8]).fma(FloatVector.fromArray(S, kT, o + 8 * TILE), a8);
+            a9 = FloatVector.broadcast(S, qs[q + 9]).fma(FloatVector.fromArray(S, kT, o + 9 * TILE), a9);
+            a10 = FloatVector.broadcast(S, qs[q + 10]).fma(FloatVector.fromArray(S, kT, o + 10 * TILE), a10);
+            a11 = FloatVector.broadcast(S, qs[q + 11]).fma(FloatVector.fromArray(S, kT, o + 11 * TILE), a11);
+            a12 = FloatVector.broadcast(S, qs[q + 12]).fma(FloatVector.fromArray(S, kT, o + 12 * TILE), a12);
+            a13 = FloatVector.broadcast(S, qs[q + 13]).fma(FloatVector.fromArray(S, kT, o + 13 * TILE), a13);
+            a14 = FloatVector.broadcast(S, qs[q + 14]).fma(FloatVector.fromArray(S, kT, o + 14 * TILE), a14);
+            a15 = FloatVector.broadcast(S, qs[q + 15]).fma(FloatVector.fromArray(S, kT, o + 15 * TILE), a15);
+        }
+        // the tree's levels: lane l + 8 onto l, then l + 4, l + 2, l + 1
+        a0 = a0.add(a8); a1 = a1.add(a9); a2 = a2.add(a10); a3 = a3.add(a11);
+        a4 = a4.add(a12); a5 = a5.add(a13); a6 = a6.add(a14); a7 = a7.add(a15);
+        a0 = a0.add(a4); a1 = a1.add(a5); a2 = a2.add(a6); a3 = a3.add(a7);
+        a0 = a0.add(a2); a1 = a1.add(a3);
+        a0.add(a1).intoArray(out, oOff);
+    }
+
+    /**
      * acc[aOff + 16d ..] (the lanes of output value d) += the weights {@code p[pOff + 16m ..]} times the transposed
      * values {@code vT[d·TILE + 16m ..]}, for the {@code blocks} blocks m of 16 positions in order, four values d at a time.
      */
@@ -178,7 +223,7 @@ final class GemmAttention {
     /** One thread's memory for a chunk. */
     static final class Scratch {
         final int dk, dv;
-        final float[] qs, kTile, vT, acc, rows, lanes = new float[256];
+        final float[] qs, kTile, kT, vT, acc, rows, lanes = new float[256];
         final int[] pos = new int[LANES], first = new int[LANES];
         private float[] scores = new float[0];
 
@@ -187,6 +232,7 @@ final class GemmAttention {
             this.dv = dv;
             qs = new float[LANES * dk];
             kTile = new float[TILE * dk];
+            kT = new float[dk * TILE];
             vT = new float[dv * TILE];
             acc = new float[LANES * dv * 16];
             rows = new float[16 * dv];
