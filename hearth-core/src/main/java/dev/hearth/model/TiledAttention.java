@@ -102,12 +102,19 @@ final class TiledAttention {
             if (softcap != 0) for (int i = lo * LANES; i < (hi + 1) * LANES; i++) t.scores[i] = softcap * (float) Math.tanh(t.scores[i]);
             int cLo = lo & ~15, cHi = Math.min(KV_TILE, (hi | 15) + 1); // whole chunks of 16 positions, as softmaxExp's
             mask(t, start, lo, hi, cLo, cHi);
-            // each query's tile max raises its running max once
-            for (int l = 0; l < LANES; l++) t.tileMax[l] = Float.NEGATIVE_INFINITY;
+            // each query's tile max raises its running max once (four running maxima per 16 queries: one chain of
+            // Math.max-rule vector maxima is slow, see FloatOps.scaleAndMax; the largest is the same in any order)
             for (int v = 0; v < LANES; v += 16) {
-                FloatVector m = FloatVector.fromArray(S, t.tileMax, v);
-                for (int r = lo; r <= hi; r++) m = m.max(FloatVector.fromArray(S, t.scores, r * LANES + v));
-                m.intoArray(t.tileMax, v);
+                FloatVector m0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), m1 = m0, m2 = m0, m3 = m0;
+                int r = lo;
+                for (; r + 3 <= hi; r += 4) {
+                    m0 = m0.max(FloatVector.fromArray(S, t.scores, r * LANES + v));
+                    m1 = m1.max(FloatVector.fromArray(S, t.scores, (r + 1) * LANES + v));
+                    m2 = m2.max(FloatVector.fromArray(S, t.scores, (r + 2) * LANES + v));
+                    m3 = m3.max(FloatVector.fromArray(S, t.scores, (r + 3) * LANES + v));
+                }
+                for (; r <= hi; r++) m0 = m0.max(FloatVector.fromArray(S, t.scores, r * LANES + v));
+                m0.max(m1).max(m2.max(m3)).intoArray(t.tileMax, v);
             }
             for (int l = 0; l < nq; l++) {
                 float M = t.max[l], tileMax = t.tileMax[l];
