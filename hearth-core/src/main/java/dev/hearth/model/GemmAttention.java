@@ -85,7 +85,10 @@ final class GemmAttention {
             if (nq >= TRANSPOSE_MIN) {
                 for (int k = 0; k < blocks; k++)
                     for (int d = 0; d < dk; d += 16) Transpose.of16(t.kTile, 16 * k * dk + d, dk, t.kT, d * TILE + 16 * k, TILE);
-                for (int l = 0; l < nq; l++)
+                int l = 0;
+                for (; l + 4 <= nq; l += 4)
+                    for (int k = 0; k < blocks; k++) scoresT4(t.qs, l * dk, t.kT, 16 * k, dk, scores, l * span + start - from + 16 * k, span, t.lanes);
+                for (; l < nq; l++)
                     for (int k = 0; k < blocks; k++) scoresT(t.qs, l * dk, t.kT, 16 * k, dk, scores, l * span + start - from + 16 * k);
             } else {
                 for (int l = 0; l < nq; l++)
@@ -199,6 +202,53 @@ final class GemmAttention {
         a0 = a0.add(a4); a1 = a1.add(a5); a2 = a2.add(a6); a3 = a3.add(a7);
         a0 = a0.add(a2); a1 = a1.add(a3);
         a0.add(a1).intoArray(out, oOff);
+    }
+
+    /**
+     * {@link #scoresT} for four queries (at {@code qOff + i·dk}, scores to {@code oOff + i·span}), in four passes over
+     * the residues {j, j+4, j+8, j+12}: the tree's second level needs only those four lanes ((j + (j+8)) + ((j+4) +
+     * (j+12))), so a pass holds 16 accumulators (4 queries × 4 residues) and each key vector loaded serves four
+     * queries; the four partial sums per query wait in {@code part} for the last two levels. Same sums as scoresT.
+     */
+    private static void scoresT4(float[] qs, int qOff, float[] kT, int kOff, int dk, float[] out, int oOff, int span, float[] part) {
+        int q1 = qOff + dk, q2 = qOff + 2 * dk, q3 = qOff + 3 * dk;
+        for (int j = 0; j < 4; j++) {
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+            FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0, e0 = a0, e1 = a0, e2 = a0, e3 = a0;
+            for (int d = j; d < dk; d += 16) { // residues d, d + 4, d + 8, d + 12 of this block of 16 dimensions
+                int o = kOff + d * TILE;
+                FloatVector k0 = FloatVector.fromArray(S, kT, o), k1 = FloatVector.fromArray(S, kT, o + 4 * TILE);
+                FloatVector k2 = FloatVector.fromArray(S, kT, o + 8 * TILE), k3 = FloatVector.fromArray(S, kT, o + 12 * TILE);
+                a0 = FloatVector.broadcast(S, qs[qOff + d]).fma(k0, a0);
+                a1 = FloatVector.broadcast(S, qs[qOff + d + 4]).fma(k1, a1);
+                a2 = FloatVector.broadcast(S, qs[qOff + d + 8]).fma(k2, a2);
+                a3 = FloatVector.broadcast(S, qs[qOff + d + 12]).fma(k3, a3);
+                b0 = FloatVector.broadcast(S, qs[q1 + d]).fma(k0, b0);
+                b1 = FloatVector.broadcast(S, qs[q1 + d + 4]).fma(k1, b1);
+                b2 = FloatVector.broadcast(S, qs[q1 + d + 8]).fma(k2, b2);
+                b3 = FloatVector.broadcast(S, qs[q1 + d + 12]).fma(k3, b3);
+                c0 = FloatVector.broadcast(S, qs[q2 + d]).fma(k0, c0);
+                c1 = FloatVector.broadcast(S, qs[q2 + d + 4]).fma(k1, c1);
+                c2 = FloatVector.broadcast(S, qs[q2 + d + 8]).fma(k2, c2);
+                c3 = FloatVector.broadcast(S, qs[q2 + d + 12]).fma(k3, c3);
+                e0 = FloatVector.broadcast(S, qs[q3 + d]).fma(k0, e0);
+                e1 = FloatVector.broadcast(S, qs[q3 + d + 4]).fma(k1, e1);
+                e2 = FloatVector.broadcast(S, qs[q3 + d + 8]).fma(k2, e2);
+                e3 = FloatVector.broadcast(S, qs[q3 + d + 12]).fma(k3, e3);
+            }
+            // levels one and two of the tree for lane j: (j + (j+8)) + ((j+4) + (j+12))
+            a0.add(a2).add(a1.add(a3)).intoArray(part, 16 * j);
+            b0.add(b2).add(b1.add(b3)).intoArray(part, 64 + 16 * j);
+            c0.add(c2).add(c1.add(c3)).intoArray(part, 128 + 16 * j);
+            e0.add(e2).add(e1.add(e3)).intoArray(part, 192 + 16 * j);
+        }
+        // levels three and four: (0 + 2) + (1 + 3)
+        for (int i = 0; i < 4; i++) {
+            int p = 64 * i;
+            FloatVector.fromArray(S, part, p).add(FloatVector.fromArray(S, part, p + 32))
+                    .add(FloatVector.fromArray(S, part, p + 16).add(FloatVector.fromArray(S, part, p + 48)))
+                    .intoArray(out, oOff + i * span);
+        }
     }
 
     /**
