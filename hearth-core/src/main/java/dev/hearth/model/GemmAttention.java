@@ -82,6 +82,7 @@ final class GemmAttention {
                 else HalfRows.widen(keys, kRow, t.kTile, r * dk, dk);
             }
             java.util.Arrays.fill(t.kTile, rows * dk, blocks * 16 * dk, 0f); // past the last position: scores never read
+            if (start + TILE <= hi) t.sink += CacheTouch.ahead(keys, cache.kRow(layer, start + TILE - r0, g), Math.min(TILE, hi + 1 - start - TILE) * cache.kRowBytes);
             if (nq >= TRANSPOSE_MIN) {
                 for (int k = 0; k < blocks; k++)
                     for (int d = 0; d < dk; d += 16) Transpose.of16(t.kTile, 16 * k * dk + d, dk, t.kT, d * TILE + 16 * k, TILE);
@@ -123,6 +124,7 @@ final class GemmAttention {
         float weightScale = fast ? HalfRows.SCALE : 1f;
         for (int start = from; start < from + span; start += TILE) {
             int rows = Math.min(TILE, from + span - start), valid = Math.min(rows, hi + 1 - start);
+            if (start + TILE <= hi) t.sink += CacheTouch.ahead(values, cache.vRow(layer, start + TILE - r0, g), Math.min(TILE, hi + 1 - start - TILE) * cache.vRowBytes);
             for (int r0b = 0; r0b < rows; r0b += 16) { // V rows, 16 at a time, transposed: vT[d·TILE + r]
                 for (int r = r0b; r < r0b + 16; r++) {
                     long vRow = cache.vRow(layer, start + r - r0, g);
@@ -316,6 +318,7 @@ final class GemmAttention {
         final float[] qs, kTile, kT, vT, acc, rows, lanes = new float[256];
         final int[] pos = new int[LANES], first = new int[LANES];
         private float[] scores = new float[0];
+        int sink; // what CacheTouch read, kept so that the reads are not dropped
 
         Scratch(int dk, int dv) {
             this.dk = dk;
