@@ -21,9 +21,12 @@ import jdk.incubator.vector.VectorSpecies;
  *     j in lane j mod 16, each lane's chain over the positions in order.</li>
  * </ul>
  * Up to {@link #LANES} queries that share a KV head and a cache (tokens × the heads of a KV group) go through the
- * cache together: each tile of {@link #TILE} positions of keys and values is widened once for all of them, 16 scores or 16
- * outputs are reduced at once ({@link LaneSum#ofEach}), and the value lanes stay vectors across the positions.
- * A query's numbers are the same in any chunk. Head sizes must be multiples of 16 (tinyBLAS's condition too).
+ * cache together: each tile of {@link #TILE} positions of keys and values is widened once for all of them. Scores come
+ * 16 at a time, from the keys transposed where the chunk has enough queries to pay for that ({@link #scoresT4}:
+ * the lane trees become vector additions), else through {@link LaneSum#ofEach}; the values four queries at a time
+ * ({@link #weighValues4}), their lanes kept as vectors across the positions. The next tile's rows are touched
+ * ahead ({@link CacheTouch}). A query's numbers are the same in any chunk. Head sizes must be multiples of 16
+ * (tinyBLAS's condition too).
  */
 final class GemmAttention {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
