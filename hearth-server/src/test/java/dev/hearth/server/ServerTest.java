@@ -276,6 +276,8 @@ class ServerTest {
                 Arguments.of("prompt over the context", "/completion", ("{\"prompt\":" + longPrompt + "}").getBytes(), 400, "exceed_context_size_error"),
                 Arguments.of("invalid UTF-8", "/completion", new byte[] {'{', '"', 'p', 'r', 'o', 'm', 'p', 't', '"', ':', '"', (byte) 0xff, (byte) 0xfe, '"', '}'}, 400, "invalid_request_error"),
                 Arguments.of("oversized body", "/completion", ("{\"prompt\":\"" + "a".repeat((int) BODY_LIMIT + 10) + "\"}").getBytes(), 413, "invalid_request_error"),
+                // far over the limit, still a clean 413: the server reads the body to its end first (Json.DRAIN_LIMIT)
+                Arguments.of("oversized body of 4 MB", "/completion", ("{\"prompt\":\"" + "a".repeat(4 << 20) + "\"}").getBytes(), 413, "invalid_request_error"),
                 Arguments.of("json_object response format", "/v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"response_format\":{\"type\":\"json_object\"}}".getBytes(), 501, "not_supported_error"),
                 Arguments.of("several chat choices", "/v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"n\":2}".getBytes(), 400, "invalid_request_error"),
                 Arguments.of("id_slot that does not exist", "/completion", "{\"prompt\":\"hi\",\"id_slot\":9}".getBytes(), 400, "invalid_request_error"),
