@@ -32,7 +32,7 @@ final class GemmAttention {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
     static final int LANES = 32;
     private static final int TILE = 128; // positions per tile (64 gave pp512 @ d2048 130.5 t/s against 135.3/132.1, 256: 116.0/117.5)
-    /** Chunks of at least this many queries take the keys transposed ({@link #scoresT}); generation's few pay less without. */
+    /** Chunks of at least this many queries take the keys transposed ({@link #scoresT4}, {@link #scoresT}); generation's few pay less without. */
     static final int TRANSPOSE_MIN = 8;
 
     private GemmAttention() {}
