@@ -16,7 +16,7 @@ class DotTokensTest {
     @EnumSource(names = {"F32", "F16", "BF16", "Q4_0", "Q8_0", "Q4_K", "Q6_K"})
     void eachTokenIsItsOwnDot(GgmlType type) {
         TypeOps ops = TypeOps.of(type), act = TypeOps.of(ops.dotType());
-        int n = type.blockSize > 32 ? 1024 : 1056; // 1056 = 33 blocks of 32: a tail past the kernels' 32-value steps
+        int n = type.blockSize > 32 ? 2560 : 1056; // 2560: 10 blocks of 256, past the K-quants' 8-block chunks; 1056 = 33 blocks of 32: a tail past the kernels' 32-value steps
         MemorySegment w = TestData.quantized(ScalarTypeOps.of(type), TestData.row(TestData.Shape.GAUSSIAN, n, 7));
         check(type, ops, act, w, n);
         if (type == GgmlType.F16) {
