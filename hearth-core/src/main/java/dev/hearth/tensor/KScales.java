@@ -1,6 +1,9 @@
 package dev.hearth.tensor;
 
 import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
 
 /** Packing of the 6-bit sub-block scales shared by several K-quant formats. */
 final class KScales {
@@ -69,6 +72,19 @@ final class KScales {
      * (the masks are the kmask constants of ggml-cpu's generic q3_K/q4_K dots). Byte j of the
      * returned long is value j.
      */
+
+    /*
+     * The same unpacking in vector lanes, for the Q4_K/Q5_K dots: the block's first 16 bytes as 4 ints
+     * h = [d|dmin, w0, w1, w2] (w = the scales array's words). ((h picked by K4_PICK_X) >>> K4_SHIFT_X
+     * & K4_MASK_X) | ((h picked by K4_PICK_Y) >>> 2 & K4_MASK_Y) holds in its 4 lanes the low and high
+     * words of scalesK4, then of minsK4: bytes 0..7 the 8 scales, bytes 8..15 the 8 mins. Eight vector
+     * operations in place of some 25 scalar ones (and two broadcasts) per block.
+     */
+    static final VectorSpecies<Integer> I128 = IntVector.SPECIES_128;
+    static final VectorShuffle<Integer> K4_PICK_X = VectorShuffle.fromValues(I128, 1, 3, 2, 3), K4_PICK_Y = VectorShuffle.fromValues(I128, 1, 1, 2, 2);
+    static final IntVector K4_SHIFT_X = IntVector.fromArray(I128, new int[] {0, 0, 0, 4}, 0);
+    static final IntVector K4_MASK_X = IntVector.fromArray(I128, new int[] {0x3f3f3f3f, 0x0f0f0f0f, 0x3f3f3f3f, 0x0f0f0f0f}, 0);
+    static final IntVector K4_MASK_Y = IntVector.fromArray(I128, new int[] {0, 0x30303030, 0, 0x30303030}, 0);
 
     /** The 8 scales of a Q4_K/Q5_K scales array, byte j = scale j (0..63). */
     static long scalesK4(MemorySegment s, long scalesOff) {

@@ -9,7 +9,6 @@ import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
@@ -134,16 +133,16 @@ class Q4KOps extends BlockOps {
             long wo = wOffset, ao = aOffset;
             for (int b = 0; b < n / QK; b++, wo += 144, ao += 704) {
                 float da = f32(a, ao + Q8KWideOps.D);
-                // the 16-byte head {d, dmin, scales[12]} in two reads (each scalar read pays a bounds check)
-                long head = w.get(LONG_LE, wo), tail = w.get(LONG_LE, wo + 8);
+                // the 16-byte head {d, dmin, scales[12]}: d and dmin from one int read, the scales below from one vector load
+                int head = w.get(INT_LE, wo);
                 FloatVector d = FloatVector.broadcast(F512, Float.float16ToFloat((short) head) * da);
                 FloatVector negDmin = FloatVector.broadcast(F512, -(Float.float16ToFloat((short) (head >>> 16)) * da));
-                int s0 = (int) (head >>> 32), s1 = (int) tail, s2 = (int) (tail >>> 32);
-                // 8 scales (and 8 mins) as bytes of a long, spread to int lanes 0..7 and again 8..15
-                IntVector sc = (IntVector) LongVector.broadcast(L512, KScales.scalesK4(s0, s2)).reinterpretAsBytes().convertShape(B2I, I512, 0);
-                IntVector mins = (IntVector) LongVector.broadcast(L512, KScales.minsK4(s1, s2)).reinterpretAsBytes().convertShape(B2I, I512, 0);
-                // Σ_j min_j·(Σ activations of sub-block j): lanes 8..15 of sums32 are zero
-                acc = mins.mul(IntVector.fromMemorySegment(I512, a, ao + Q8KWideOps.SUMS32, ORDER)).convert(I2F, 0).reinterpretAsFloats()
+                // the 8 scales in int lanes 0..7, the 8 mins in lanes 8..15 (KScales.K4_PICK_X)
+                IntVector h = IntVector.fromMemorySegment(KScales.I128, w, wo, ORDER);
+                IntVector sc = (IntVector) h.rearrange(KScales.K4_PICK_X).lanewise(LSHR, KScales.K4_SHIFT_X).and(KScales.K4_MASK_X)
+                        .or(h.rearrange(KScales.K4_PICK_Y).lanewise(LSHR, 2).and(KScales.K4_MASK_Y)).reinterpretAsBytes().convertShape(B2I, I512, 0);
+                // Σ_j min_j·(Σ activations of sub-block j): lanes 0..7 of sums32 are zero
+                acc = sc.mul(IntVector.fromMemorySegment(I512, a, ao + Q8KWideOps.SUMS32, ORDER)).convert(I2F, 0).reinterpretAsFloats()
                         .fma(negDmin, acc);
                 ShortVector x0 = ShortVector.fromMemorySegment(S512, w, wo + QS, ORDER);
                 ShortVector x1 = ShortVector.fromMemorySegment(S512, w, wo + QS + 64, ORDER);
@@ -218,7 +217,7 @@ class Q4KOps extends BlockOps {
 
         /**
          * A decoded block: the 8 weight vectors {@link #dot} multiplies the activation vectors 0..7 by (shorts,
-         * at 64·i), the 4 scale vectors of SET0..SET3 (at 512), the mins (at 768), d and dmin as floats (at 832, 836).
+         * at 64·i), the 4 scale vectors of SET0..SET3 (at 512), the mins in lanes 8..15 (at 768), d and dmin as floats (at 832, 836).
          */
         private static final int DECODED_BLOCK = 896, SCALES_AT = 512, MINS_AT = 768, D_AT = 832, DMIN_AT = 836;
         /** Blocks decoded at a time: 8 (7 KB decoded) and two tokens' activations (11 KB) fit in L1 with room to spare. */
@@ -230,12 +229,13 @@ class Q4KOps extends BlockOps {
         private static void decode(MemorySegment w, long wOffset, int nb, MemorySegment u) {
             long wo = wOffset, uo = 0;
             for (int b = 0; b < nb; b++, wo += 144, uo += DECODED_BLOCK) {
-                long head = w.get(LONG_LE, wo), tail = w.get(LONG_LE, wo + 8);
+                int head = w.get(INT_LE, wo);
                 u.set(FLOAT_LE, uo + D_AT, Float.float16ToFloat((short) head));
                 u.set(FLOAT_LE, uo + DMIN_AT, Float.float16ToFloat((short) (head >>> 16)));
-                int s0 = (int) (head >>> 32), s1 = (int) tail, s2 = (int) (tail >>> 32);
-                IntVector sc = (IntVector) LongVector.broadcast(L512, KScales.scalesK4(s0, s2)).reinterpretAsBytes().convertShape(B2I, I512, 0);
-                ((IntVector) LongVector.broadcast(L512, KScales.minsK4(s1, s2)).reinterpretAsBytes().convertShape(B2I, I512, 0)).intoMemorySegment(u, uo + MINS_AT, ORDER);
+                IntVector h = IntVector.fromMemorySegment(KScales.I128, w, wo, ORDER);
+                IntVector sc = (IntVector) h.rearrange(KScales.K4_PICK_X).lanewise(LSHR, KScales.K4_SHIFT_X).and(KScales.K4_MASK_X)
+                        .or(h.rearrange(KScales.K4_PICK_Y).lanewise(LSHR, 2).and(KScales.K4_MASK_Y)).reinterpretAsBytes().convertShape(B2I, I512, 0);
+                sc.intoMemorySegment(u, uo + MINS_AT, ORDER);
                 sc.rearrange(SET0).intoMemorySegment(u, uo + SCALES_AT, ORDER);
                 sc.rearrange(SET1).intoMemorySegment(u, uo + SCALES_AT + 64, ORDER);
                 sc.rearrange(SET2).intoMemorySegment(u, uo + SCALES_AT + 128, ORDER);

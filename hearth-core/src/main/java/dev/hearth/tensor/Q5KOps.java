@@ -8,7 +8,6 @@ import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
@@ -123,13 +122,14 @@ class Q5KOps extends BlockOps {
             long wo = wOffset, ao = aOffset;
             for (int b = 0; b < n / QK; b++, wo += 176, ao += 704) {
                 float da = f32(a, ao + Q8KWideOps.D);
-                long head = w.get(LONG_LE, wo), tail = w.get(LONG_LE, wo + 8);
+                int head = w.get(INT_LE, wo);
                 FloatVector d = FloatVector.broadcast(F512, Float.float16ToFloat((short) head) * da);
                 FloatVector negDmin = FloatVector.broadcast(F512, -(Float.float16ToFloat((short) (head >>> 16)) * da));
-                int s0 = (int) (head >>> 32), s1 = (int) tail, s2 = (int) (tail >>> 32);
-                IntVector sc = (IntVector) LongVector.broadcast(L512, KScales.scalesK4(s0, s2)).reinterpretAsBytes().convertShape(B2I, I512, 0);
-                IntVector mins = (IntVector) LongVector.broadcast(L512, KScales.minsK4(s1, s2)).reinterpretAsBytes().convertShape(B2I, I512, 0);
-                acc = mins.mul(IntVector.fromMemorySegment(I512, a, ao + Q8KWideOps.SUMS32, ORDER)).convert(I2F, 0).reinterpretAsFloats()
+                // the 8 scales in int lanes 0..7, the 8 mins in lanes 8..15 (KScales.K4_PICK_X); lanes 0..7 of sums32 are zero
+                IntVector h = IntVector.fromMemorySegment(KScales.I128, w, wo, ORDER);
+                IntVector sc = (IntVector) h.rearrange(KScales.K4_PICK_X).lanewise(LSHR, KScales.K4_SHIFT_X).and(KScales.K4_MASK_X)
+                        .or(h.rearrange(KScales.K4_PICK_Y).lanewise(LSHR, 2).and(KScales.K4_MASK_Y)).reinterpretAsBytes().convertShape(B2I, I512, 0);
+                acc = sc.mul(IntVector.fromMemorySegment(I512, a, ao + Q8KWideOps.SUMS32, ORDER)).convert(I2F, 0).reinterpretAsFloats()
                         .fma(negDmin, acc);
                 ShortVector qh = ShortVector.fromMemorySegment(S512, w, wo + QH, ORDER).rearrange(REPEAT16).lanewise(LSHR, HALF_SHIFT);
                 ShortVector x0 = ShortVector.fromMemorySegment(S512, w, wo + QS, ORDER);

@@ -27,7 +27,8 @@ import jdk.incubator.vector.ShortVector;
  *     mins) and of each 16-value group (Q6_K's −32 offset).</li>
  * </ul>
  * Layout of one 704-byte block (64-byte multiples, so vector loads never straddle cache lines):
- * {@code short q[256]} (the order above) at 0; {@code int sums32[16]} at 512 (8 sums, 8 zeros);
+ * {@code short q[256]} (the order above) at 0; {@code int sums32[16]} at 512 (8 zeros, then the 8 sums: the Q4_K/Q5_K dots multiply them by the
+ * mins where their unpacked scale vector holds them, in lanes 8..15);
  * {@code int sums16[16]} at 576; {@code float d} at 640; padding to 704.
  */
 class Q8KWideOps extends BlockOps {
@@ -64,7 +65,7 @@ class Q8KWideOps extends BlockOps {
         for (int j = 0; j < 8; j++) {
             int s = 0;
             for (int i = 0; i < 32; i++) s += q[32 * j + i];
-            dst.set(INT_LE, off + SUMS32 + 4L * j, s);
+            dst.set(INT_LE, off + SUMS32 + 32 + 4L * j, s);
         }
         for (int j = 0; j < 16; j++) {
             int s = 0;
@@ -125,10 +126,10 @@ class Q8KWideOps extends BlockOps {
                     dst.set(INT_LE, off + SUMS16 + 8L * c0 + 4, s01);
                     dst.set(INT_LE, off + SUMS16 + 8L * c1, s10);
                     dst.set(INT_LE, off + SUMS16 + 8L * c1 + 4, s11);
-                    dst.set(INT_LE, off + SUMS32 + 4L * c0, s00 + s01);
-                    dst.set(INT_LE, off + SUMS32 + 4L * c1, s10 + s11);
-                    dst.set(INT_LE, off + SUMS32 + 32 + 4L * c0, 0); // lanes 8..15 stay zero
-                    dst.set(INT_LE, off + SUMS32 + 32 + 4L * c1, 0);
+                    dst.set(INT_LE, off + SUMS32 + 4L * c0, 0); // lanes 0..7 stay zero
+                    dst.set(INT_LE, off + SUMS32 + 4L * c1, 0);
+                    dst.set(INT_LE, off + SUMS32 + 32 + 4L * c0, s00 + s01);
+                    dst.set(INT_LE, off + SUMS32 + 32 + 4L * c1, s10 + s11);
                     ShortVector first = narrowToShorts(q00, q01), second = narrowToShorts(q10, q11);
                     TO_WIDE[0].selectFrom(first, second).intoMemorySegment(dst, off + 64L * (2 * g), ORDER);
                     TO_WIDE[1].selectFrom(first, second).intoMemorySegment(dst, off + 64L * (2 * g + 1), ORDER);

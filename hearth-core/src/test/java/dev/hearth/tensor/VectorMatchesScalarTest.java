@@ -150,8 +150,8 @@ class VectorMatchesScalarTest {
                     int s16 = 0;
                     for (int i = 0; i < 16; i++) s16 += q[16 * j + i];
                     assertThat(w.get(ValueLayout.JAVA_INT_UNALIGNED, wb + 576 + 4L * j)).isEqualTo(s16);
-                    int s32 = 0;
-                    if (j < 8) for (int i = 0; i < 32; i++) s32 += q[32 * j + i];
+                    int s32 = 0; // lanes 0..7 zero, 8..15 the sums of sub-blocks 0..7
+                    if (j >= 8) for (int i = 0; i < 32; i++) s32 += q[32 * (j - 8) + i];
                     assertThat(w.get(ValueLayout.JAVA_INT_UNALIGNED, wb + 512 + 4L * j)).isEqualTo(s32);
                 }
             }
