@@ -98,8 +98,9 @@ class Q5KOps extends BlockOps {
      */
     static final class Vectorized extends Q5KOps {
         private static final ShortVector FIRST_HALVES = Q4KOps.Vectorized.halves(0), SECOND_HALVES = Q4KOps.Vectorized.halves(16);
-        private static final VectorShuffle<Integer> SET0 = Q4KOps.Vectorized.setScales(0), SET1 = Q4KOps.Vectorized.setScales(1),
-                SET2 = Q4KOps.Vectorized.setScales(2), SET3 = Q4KOps.Vectorized.setScales(3);
+        @SuppressWarnings("unchecked")
+        private static final VectorShuffle<Integer>[] SETS = new VectorShuffle[] {
+            Q4KOps.Vectorized.setScales(0), Q4KOps.Vectorized.setScales(1), Q4KOps.Vectorized.setScales(2), Q4KOps.Vectorized.setScales(3)};
         static final VectorShuffle<Short> REPEAT16 = VectorShuffle.fromOp(S512, i -> i % 16);
         static final ShortVector HALF_SHIFT = ShortVector.fromArray(S512, new short[] {
             0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4}, 0);
@@ -134,25 +135,19 @@ class Q5KOps extends BlockOps {
                 ShortVector x0 = ShortVector.fromMemorySegment(S512, w, wo + QS, ORDER);
                 ShortVector x1 = ShortVector.fromMemorySegment(S512, w, wo + QS + 64, ORDER);
                 ShortVector first = FIRST_HALVES.selectFrom(x0, x1), second = SECOND_HALVES.selectFrom(x0, x1);
-                // set g: low (g even) or high (g odd) nibbles of the first (g < 2) or second bytes, qh bit g, written
-                // out four times: rolled, C2 kept the loop, loading the set's shuffle from an array, checking its class
-                // and masking its indices on every turn
-                ShortVector v = first.and((short) 0x0F0F).or(qh.lanewise(LSHL, 4).and((short) 0x1010));
-                IntVector t = v.and((short) 0xFF).mul(ShortVector.fromMemorySegment(S512, a, ao, ORDER))
-                        .add(v.lanewise(LSHR, 8).mul(ShortVector.fromMemorySegment(S512, a, ao + 64, ORDER))).reinterpretAsInts();
-                IntVector isum = t.add(t.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc.rearrange(SET0));
-                v = first.lanewise(LSHR, 4).and((short) 0x0F0F).or(qh.lanewise(LSHL, 3).and((short) 0x1010));
-                t = v.and((short) 0xFF).mul(ShortVector.fromMemorySegment(S512, a, ao + 128, ORDER))
-                        .add(v.lanewise(LSHR, 8).mul(ShortVector.fromMemorySegment(S512, a, ao + 192, ORDER))).reinterpretAsInts();
-                isum = isum.add(t.add(t.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc.rearrange(SET1)));
-                v = second.and((short) 0x0F0F).or(qh.lanewise(LSHL, 2).and((short) 0x1010));
-                t = v.and((short) 0xFF).mul(ShortVector.fromMemorySegment(S512, a, ao + 256, ORDER))
-                        .add(v.lanewise(LSHR, 8).mul(ShortVector.fromMemorySegment(S512, a, ao + 320, ORDER))).reinterpretAsInts();
-                isum = isum.add(t.add(t.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc.rearrange(SET2)));
-                v = second.lanewise(LSHR, 4).and((short) 0x0F0F).or(qh.lanewise(LSHL, 1).and((short) 0x1010));
-                t = v.and((short) 0xFF).mul(ShortVector.fromMemorySegment(S512, a, ao + 384, ORDER))
-                        .add(v.lanewise(LSHR, 8).mul(ShortVector.fromMemorySegment(S512, a, ao + 448, ORDER))).reinterpretAsInts();
-                isum = isum.add(t.add(t.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc.rearrange(SET3)));
+                // set g: low (g even) or high (g odd) nibbles of the first (g < 2) or second bytes, qh bit g.
+                // A loop, not four copies: C2 unrolls it all the same, and the copied-out form was too big
+                // for C1 ("out of virtual registers in linear scan"), which left the method at tier 2 for
+                // good under tiered compilation, boxing every vector: 0.09 GB/s instead of ~11.
+                IntVector isum = IntVector.zero(I512);
+                for (int g = 0; g < 4; g++) {
+                    ShortVector half = g < 2 ? first : second;
+                    ShortVector v = ((g & 1) == 0 ? half : half.lanewise(LSHR, 4)).and((short) 0x0F0F)
+                            .or(qh.lanewise(LSHL, 4 - g).and((short) 0x1010));
+                    IntVector t = v.and((short) 0xFF).mul(ShortVector.fromMemorySegment(S512, a, ao + 128 * g, ORDER))
+                            .add(v.lanewise(LSHR, 8).mul(ShortVector.fromMemorySegment(S512, a, ao + 128 * g + 64, ORDER))).reinterpretAsInts();
+                    isum = isum.add(t.add(t.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc.rearrange(SETS[g])));
+                }
                 acc = isum.convert(I2F, 0).reinterpretAsFloats().fma(d, acc);
             }
             // LaneSum.of's tree spelled out: C2 stops inlining into a kernel this large (-XX:+PrintInlining:

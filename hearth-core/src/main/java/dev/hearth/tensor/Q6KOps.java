@@ -4,6 +4,7 @@ import static dev.hearth.tensor.Blocks.*;
 import static dev.hearth.tensor.Simd.*;
 import static jdk.incubator.vector.VectorOperators.*;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
@@ -127,7 +128,8 @@ class Q6KOps extends BlockOps {
     static final class Vectorized extends Q6KOps {
         private static final ShortVector FIRST_HALVES = Q4KOps.Vectorized.halves(0), SECOND_HALVES = Q4KOps.Vectorized.halves(16);
         /** Scale lanes of set g: int lanes 0-3 group 2g, 4-7 group 2g+1, 8-11 group 8+2g, 12-15 group 9+2g. */
-        private static final VectorShuffle<Integer> SET0 = setScales(0), SET1 = setScales(1), SET2 = setScales(2), SET3 = setScales(3);
+        @SuppressWarnings("unchecked")
+        private static final VectorShuffle<Integer>[] SETS = new VectorShuffle[] {setScales(0), setScales(1), setScales(2), setScales(3)};
 
         Vectorized() {
             super(GgmlType.Q8_K_WIDE);
@@ -156,25 +158,16 @@ class Q6KOps extends BlockOps {
                 ShortVector x1 = ShortVector.fromMemorySegment(S512, w, wo + QL + 64, ORDER);
                 ShortVector qh = ShortVector.fromMemorySegment(S512, w, wo + QH, ORDER);
                 ShortVector first = FIRST_HALVES.selectFrom(x0, x1), second = SECOND_HALVES.selectFrom(x0, x1);
-                // set g: low (g < 2) or high nibbles of the first (g even) or second bytes, qh bits 2g, 2g+1,
-                // written out four times: C2 left the loop this was rolled, loading the set's shuffle from an array,
-                // checking its class and masking its indices on every turn (one thread, in L2: 26 -> 31 GB/s)
-                ShortVector v = first.and((short) 0x0F0F).or(qh.and((short) 0x0303).lanewise(LSHL, 4));
-                IntVector t = v.and((short) 0xFF).mul(ShortVector.fromMemorySegment(S512, a, ao, ORDER))
-                        .add(v.lanewise(LSHR, 8).mul(ShortVector.fromMemorySegment(S512, a, ao + 64, ORDER))).reinterpretAsInts();
-                isum = isum.add(t.add(t.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc.rearrange(SET0)));
-                v = second.and((short) 0x0F0F).or(qh.lanewise(LSHR, 2).and((short) 0x0303).lanewise(LSHL, 4));
-                t = v.and((short) 0xFF).mul(ShortVector.fromMemorySegment(S512, a, ao + 128, ORDER))
-                        .add(v.lanewise(LSHR, 8).mul(ShortVector.fromMemorySegment(S512, a, ao + 192, ORDER))).reinterpretAsInts();
-                isum = isum.add(t.add(t.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc.rearrange(SET1)));
-                v = first.lanewise(LSHR, 4).and((short) 0x0F0F).or(qh.lanewise(LSHR, 4).and((short) 0x0303).lanewise(LSHL, 4));
-                t = v.and((short) 0xFF).mul(ShortVector.fromMemorySegment(S512, a, ao + 256, ORDER))
-                        .add(v.lanewise(LSHR, 8).mul(ShortVector.fromMemorySegment(S512, a, ao + 320, ORDER))).reinterpretAsInts();
-                isum = isum.add(t.add(t.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc.rearrange(SET2)));
-                v = second.lanewise(LSHR, 4).and((short) 0x0F0F).or(qh.lanewise(LSHR, 6).and((short) 0x0303).lanewise(LSHL, 4));
-                t = v.and((short) 0xFF).mul(ShortVector.fromMemorySegment(S512, a, ao + 384, ORDER))
-                        .add(v.lanewise(LSHR, 8).mul(ShortVector.fromMemorySegment(S512, a, ao + 448, ORDER))).reinterpretAsInts();
-                isum = isum.add(t.add(t.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc.rearrange(SET3)));
+                // set g: low (g < 2) or high nibbles of the first (g even) or second bytes, qh bits 2g, 2g+1
+                // (a loop C2 unrolls; see Q5KOps.Vectorized on why not four copies)
+                for (int g = 0; g < 4; g++) {
+                    ShortVector half = (g & 1) == 0 ? first : second;
+                    ShortVector v = (g < 2 ? half : half.lanewise(LSHR, 4)).and((short) 0x0F0F)
+                            .or(qh.lanewise(LSHR, 2 * g).and((short) 0x0303).lanewise(LSHL, 4));
+                    IntVector t = v.and((short) 0xFF).mul(ShortVector.fromMemorySegment(S512, a, ao + 128 * g, ORDER))
+                            .add(v.lanewise(LSHR, 8).mul(ShortVector.fromMemorySegment(S512, a, ao + 128 * g + 64, ORDER))).reinterpretAsInts();
+                    isum = isum.add(t.add(t.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc.rearrange(SETS[g])));
+                }
                 acc = isum.convert(I2F, 0).reinterpretAsFloats().fma(d, acc);
             }
             // LaneSum.of's tree spelled out: C2 stops inlining into a kernel this large (-XX:+PrintInlining:
@@ -183,6 +176,102 @@ class Q6KOps extends BlockOps {
             acc = acc.add(acc.rearrange(LaneSum.HALF4));
             acc = acc.add(acc.rearrange(LaneSum.HALF2));
             return acc.lane(0) + acc.lane(1);
+        }
+
+        /**
+         * Speculative decoding's verification, as {@code Q4KOps.Vectorized.dotTokens}: the row decoded once
+         * (the 6-bit values as the short lanes {@link #dot} multiplies, the scale vectors spread), then the
+         * tokens two at a time, each result {@link #dot}'s to the bit (its only float operations, one FMA per
+         * block and the lane tree, in {@link #dot}'s order).
+         */
+        @Override
+        public void dotTokens(MemorySegment w, long wOffset, MemorySegment a, long aOffset, long aStride, int tokens, int n,
+                              float[] out, int outOffset, int outStride) {
+            checkLength(GgmlType.Q6_K, n);
+            if (tokens == 1) {
+                out[outOffset] = dot(w, wOffset, a, aOffset, n);
+                return;
+            }
+            int nb = n / QK;
+            MemorySegment u = DECODED.get();
+            if (u.byteSize() < (long) DECODED_BLOCK * CHUNK + 64L * tokens) DECODED.set(u = Arena.ofAuto().allocate((long) DECODED_BLOCK * CHUNK + 64L * tokens, 64));
+            // the row in chunks of CHUNK blocks, so that the decoded chunk and the activations stay in L1; each
+            // token's accumulator is saved after CHUNK blocks (past the decoded chunk) and resumed, the same bits
+            long accAt = (long) DECODED_BLOCK * CHUNK;
+            int pairs = tokens / 2 * 2;
+            for (int b0 = 0; b0 < nb; b0 += CHUNK) {
+                int blocks = Math.min(CHUNK, nb - b0);
+                decode(w, wOffset + 210L * b0, blocks, u);
+                for (int t = 0; t < pairs; t += 2)
+                    twoTokens(u, blocks, a, aOffset + t * aStride + 704L * b0, aOffset + (t + 1) * aStride + 704L * b0, b0 == 0, accAt + 64L * t);
+            }
+            for (int t = 0; t < pairs; t++) {
+                FloatVector acc = FloatVector.fromMemorySegment(F512, u, accAt + 64L * t, ORDER);
+                acc = acc.add(acc.rearrange(LaneSum.HALF8));
+                acc = acc.add(acc.rearrange(LaneSum.HALF4));
+                acc = acc.add(acc.rearrange(LaneSum.HALF2));
+                out[outOffset + t * outStride] = acc.lane(0) + acc.lane(1);
+            }
+            int t = pairs;
+            if (t < tokens) out[outOffset + t * outStride] = dot(w, wOffset, a, aOffset + t * aStride, n);
+        }
+
+        /**
+         * A decoded block: for each set g the two weight vectors {@link #dot} multiplies activation vectors 2g
+         * and 2g+1 by (shorts, at 128·g and 128·g + 64), the 4 spread scale vectors (at 512), the 16 scales
+         * as ints (at 768, for the −32 offsets) and d as a float (at 832).
+         */
+        private static final int DECODED_BLOCK = 896, SCALES_AT = 512, RAW_SCALES_AT = 768, D_AT = 832;
+        /** Blocks decoded at a time: 8 (7 KB decoded) and two tokens' activations (11 KB) fit in L1 with room to spare. */
+        private static final int CHUNK = 8;
+        /** Each thread's decoded chunk and the tokens' saved accumulators, grown as needed. */
+        private static final ThreadLocal<MemorySegment> DECODED = ThreadLocal.withInitial(() -> MemorySegment.NULL);
+
+        /** Decodes {@code nb} blocks of the row at {@code w + wOffset} into {@code u} (layout: {@link #DECODED_BLOCK}). */
+        private static void decode(MemorySegment w, long wOffset, int nb, MemorySegment u) {
+            long wo = wOffset, uo = 0;
+            for (int b = 0; b < nb; b++, wo += 210, uo += DECODED_BLOCK) {
+                u.set(FLOAT_LE, uo + D_AT, half(w, wo + D));
+                IntVector sc = (IntVector) ByteVector.fromMemorySegment(B128, w, wo + SCALES, ORDER).convertShape(B2I, I512, 0);
+                sc.intoMemorySegment(u, uo + RAW_SCALES_AT, ORDER);
+                ShortVector x0 = ShortVector.fromMemorySegment(S512, w, wo + QL, ORDER);
+                ShortVector x1 = ShortVector.fromMemorySegment(S512, w, wo + QL + 64, ORDER);
+                ShortVector qh = ShortVector.fromMemorySegment(S512, w, wo + QH, ORDER);
+                ShortVector first = FIRST_HALVES.selectFrom(x0, x1), second = SECOND_HALVES.selectFrom(x0, x1);
+                for (int g = 0; g < 4; g++) {
+                    ShortVector half = (g & 1) == 0 ? first : second;
+                    ShortVector v = (g < 2 ? half : half.lanewise(LSHR, 4)).and((short) 0x0F0F)
+                            .or(qh.lanewise(LSHR, 2 * g).and((short) 0x0303).lanewise(LSHL, 4));
+                    v.and((short) 0xFF).intoMemorySegment(u, uo + 128 * g, ORDER);
+                    v.lanewise(LSHR, 8).intoMemorySegment(u, uo + 128 * g + 64, ORDER);
+                    sc.rearrange(SETS[g]).intoMemorySegment(u, uo + SCALES_AT + 64 * g, ORDER);
+                }
+            }
+        }
+
+        /** {@link #dot} of the decoded row {@code u} with the tokens at {@code a + aoA} and {@code a + aoB}, resuming (unless {@code first}) and saving their accumulators at {@code u + accAt}, {@code u + accAt + 64}. */
+        private static void twoTokens(MemorySegment u, int nb, MemorySegment a, long aoA, long aoB, boolean first, long accAt) {
+            FloatVector accA = first ? FloatVector.zero(F512) : FloatVector.fromMemorySegment(F512, u, accAt, ORDER);
+            FloatVector accB = first ? FloatVector.zero(F512) : FloatVector.fromMemorySegment(F512, u, accAt + 64, ORDER);
+            long uo = 0;
+            for (int b = 0; b < nb; b++, uo += DECODED_BLOCK, aoA += 704, aoB += 704) {
+                float dw = f32(u, uo + D_AT);
+                IntVector sc = IntVector.fromMemorySegment(I512, u, uo + RAW_SCALES_AT, ORDER);
+                IntVector isumA = sc.mul(IntVector.fromMemorySegment(I512, a, aoA + Q8KWideOps.SUMS16, ORDER)).lanewise(LSHL, 5).neg();
+                IntVector isumB = sc.mul(IntVector.fromMemorySegment(I512, a, aoB + Q8KWideOps.SUMS16, ORDER)).lanewise(LSHL, 5).neg();
+                for (int g = 0; g < 4; g++) {
+                    ShortVector q0 = ShortVector.fromMemorySegment(S512, u, uo + 128 * g, ORDER), q1 = ShortVector.fromMemorySegment(S512, u, uo + 128 * g + 64, ORDER);
+                    IntVector scg = IntVector.fromMemorySegment(I512, u, uo + SCALES_AT + 64 * g, ORDER);
+                    IntVector tA = q0.mul(ShortVector.fromMemorySegment(S512, a, aoA + 128 * g, ORDER)).add(q1.mul(ShortVector.fromMemorySegment(S512, a, aoA + 128 * g + 64, ORDER))).reinterpretAsInts();
+                    IntVector tB = q0.mul(ShortVector.fromMemorySegment(S512, a, aoB + 128 * g, ORDER)).add(q1.mul(ShortVector.fromMemorySegment(S512, a, aoB + 128 * g + 64, ORDER))).reinterpretAsInts();
+                    isumA = isumA.add(tA.add(tA.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(scg));
+                    isumB = isumB.add(tB.add(tB.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(scg));
+                }
+                accA = isumA.convert(I2F, 0).reinterpretAsFloats().fma(FloatVector.broadcast(F512, dw * f32(a, aoA + Q8KWideOps.D)), accA);
+                accB = isumB.convert(I2F, 0).reinterpretAsFloats().fma(FloatVector.broadcast(F512, dw * f32(a, aoB + Q8KWideOps.D)), accB);
+            }
+            accA.intoMemorySegment(u, accAt, ORDER);
+            accB.intoMemorySegment(u, accAt + 64, ORDER);
         }
     }
 }
