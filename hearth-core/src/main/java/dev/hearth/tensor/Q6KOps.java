@@ -182,7 +182,8 @@ class Q6KOps extends BlockOps {
          * Speculative decoding's verification, as {@code Q4KOps.Vectorized.dotTokens}: the row decoded once
          * (the 6-bit values as the short lanes {@link #dot} multiplies, the scale vectors spread), then the
          * tokens two at a time, each result {@link #dot}'s to the bit (its only float operations, one FMA per
-         * block and the lane tree, in {@link #dot}'s order).
+         * block and the lane tree, in {@link #dot}'s order). One thread, weights in cache, 9 tokens, ns per
+         * block and token: 7.1-7.9 against {@link #dot}'s 8.5-9.6 for rows of 2048 to 14336.
          */
         @Override
         public void dotTokens(MemorySegment w, long wOffset, MemorySegment a, long aOffset, long aStride, int tokens, int n,
