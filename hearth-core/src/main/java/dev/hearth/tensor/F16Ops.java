@@ -160,7 +160,14 @@ class F16Ops extends BlockOps {
                     out[outOffset + r + half] = dot(w, w1, a, aOffset, n);
                 }
             }
-            for (int r = 2 * half; r < nRows; r++) out[outOffset + r] = dot(w, wOffset + r * rowStride, a, aOffset, n);
+            if (n % 32 != 0) {
+                for (int r = 0; r < nRows; r++) out[outOffset + r] = dot(w, wOffset + r * rowStride, a, aOffset, n);
+            } else if ((nRows & 1) != 0) {
+                // the odd last row as a pair with itself: see Q4_0Ops.Vectorized.dotRows on why not dot
+                int r = nRows - 1;
+                long wr = wOffset + r * rowStride;
+                if (!twoRows(w, wr, wr, a, aOffset, n, out, outOffset + r, outOffset + r)) out[outOffset + r] = dot(w, wr, a, aOffset, n);
+            }
         }
 
         /** {@link #dot} of the rows at w0 and w1 (n a multiple of 32); false, writing nothing, when either holds an inf or NaN. */

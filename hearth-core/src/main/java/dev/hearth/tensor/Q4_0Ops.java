@@ -186,7 +186,10 @@ class Q4_0Ops extends BlockOps {
         public void dotRows(MemorySegment w, long wOffset, long rowStride, int nRows, MemorySegment a, long aOffset, int n, float[] out, int outOffset) {
             checkLength(GgmlType.Q4_0, n);
             int nb = n / QK, half = nRows / 2;
-            if ((nb & 3) != 0) half = 0;
+            if ((nb & 3) != 0) {
+                for (int r = 0; r < nRows; r++) out[outOffset + r] = dot(w, wOffset + r * rowStride, a, aOffset, n);
+                return;
+            }
             float[] ds = new float[32];
             for (int r = 0; r < half; r++) {
                 long w0 = wOffset + r * rowStride, w1 = w0 + half * rowStride;
@@ -195,7 +198,14 @@ class Q4_0Ops extends BlockOps {
                     out[outOffset + r + half] = dot(w, w1, a, aOffset, n);
                 }
             }
-            for (int r = 2 * half; r < nRows; r++) out[outOffset + r] = dot(w, wOffset + r * rowStride, a, aOffset, n);
+            if ((nRows & 1) != 0) {
+                // the odd last row as a pair with itself: dot alone is called so rarely (a thread's share of rows
+                // is odd only when the thread count does not divide the rows) that it stays C1-compiled, where its
+                // vectors are objects: two orders of magnitude slower, one row per matrix per thread
+                int r = nRows - 1;
+                long wr = wOffset + r * rowStride;
+                if (!twoRows(w, wr, wr, a, aOffset, nb, out, outOffset + r, outOffset + r, ds)) out[outOffset + r] = dot(w, wr, a, aOffset, n);
+            }
         }
 
         /** {@link #dot} of rows at w0 and w1 (nb a multiple of 4) into out[i0], out[i1]; false, writing nothing, on an inf/NaN scale. */
