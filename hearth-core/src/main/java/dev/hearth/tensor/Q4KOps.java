@@ -4,7 +4,6 @@ import static dev.hearth.tensor.Blocks.*;
 import static dev.hearth.tensor.Simd.*;
 import static jdk.incubator.vector.VectorOperators.*;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
@@ -176,7 +175,7 @@ class Q4KOps extends BlockOps {
 
         /**
          * Speculative decoding's verification: one weight row against several tokens, each result {@link #dot}'s
-         * to the bit. The row is decoded once into {@link #DECODED} (the nibbles as the short lanes {@link #dot}
+         * to the bit. The row is decoded once into the scratch of a {@link TokenPairs} (the nibbles as the short lanes {@link #dot}
          * multiplies, the scales already spread to their lanes), then the tokens go through it two at a time,
          * each decoded vector loaded once for both. The float operations, the only ones whose order matters,
          * are {@link #dot}'s for each token: per block the mins' FMA, then the scales'. One thread, weights in
@@ -193,27 +192,7 @@ class Q4KOps extends BlockOps {
                 for (int t = 0; t < tokens; t++) out[outOffset + t * outStride] = dot(w, wOffset, a, aOffset + t * aStride, n);
                 return;
             }
-            int nb = n / QK;
-            MemorySegment u = DECODED.get();
-            if (u.byteSize() < (long) DECODED_BLOCK * CHUNK + 64L * tokens) DECODED.set(u = Arena.ofAuto().allocate((long) DECODED_BLOCK * CHUNK + 64L * tokens, 64));
-            // the row in chunks of CHUNK blocks, so that the decoded chunk and the activations stay in L1; each
-            // token's accumulator is saved after CHUNK blocks (past the decoded chunk) and resumed, the same bits
-            long accAt = (long) DECODED_BLOCK * CHUNK;
-            int pairs = tokens / 2 * 2;
-            for (int b0 = 0; b0 < nb; b0 += CHUNK) {
-                int blocks = Math.min(CHUNK, nb - b0);
-                decode(w, wOffset + 144L * b0, blocks, u);
-                for (int t = 0; t < pairs; t += 2)
-                    twoTokens(u, blocks, a, aOffset + t * aStride + 704L * b0, aOffset + (t + 1) * aStride + 704L * b0, b0 == 0, accAt + 64L * t);
-            }
-            for (int t = 0; t < pairs; t++) {
-                FloatVector acc = FloatVector.fromMemorySegment(F512, u, accAt + 64L * t, ORDER);
-                acc = acc.add(acc.rearrange(LaneSum.HALF8));
-                acc = acc.add(acc.rearrange(LaneSum.HALF4));
-                acc = acc.add(acc.rearrange(LaneSum.HALF2));
-                out[outOffset + t * outStride] = acc.lane(0) + acc.lane(1);
-            }
-            int t = pairs;
+            int t = PAIRS.run(w, wOffset, n / QK, a, aOffset, aStride, tokens, out, outOffset, outStride);
             if (t < tokens) out[outOffset + t * outStride] = dot(w, wOffset, a, aOffset + t * aStride, n);
         }
 
@@ -221,11 +200,9 @@ class Q4KOps extends BlockOps {
          * A decoded block: the 8 weight vectors {@link #dot} multiplies the activation vectors 0..7 by (shorts,
          * at 64·i), the 4 scale vectors of SET0..SET3 (at 512), the mins in lanes 8..15 (at 768), d and dmin as floats (at 832, 836).
          */
-        private static final int DECODED_BLOCK = 896, SCALES_AT = 512, MINS_AT = 768, D_AT = 832, DMIN_AT = 836;
-        /** Blocks decoded at a time: 8 (7 KB decoded) and two tokens' activations (11 KB) fit in L1 with room to spare. */
-        private static final int CHUNK = 8;
-        /** Each thread's decoded chunk and the tokens' saved accumulators, grown as needed. */
-        private static final ThreadLocal<MemorySegment> DECODED = ThreadLocal.withInitial(() -> MemorySegment.NULL);
+        private static final int DECODED_BLOCK = TokenPairs.DECODED_BLOCK, SCALES_AT = 512, MINS_AT = 768, D_AT = 832, DMIN_AT = 836;
+        /** The chunked two-token driver over this layout. */
+        private static final TokenPairs PAIRS = new TokenPairs(144, Vectorized::decode, Vectorized::twoTokens);
 
         /** Decodes {@code nb} blocks of the row at {@code w + wOffset} into {@code u} (layout: {@link #DECODED_BLOCK}). */
         private static void decode(MemorySegment w, long wOffset, int nb, MemorySegment u) {
