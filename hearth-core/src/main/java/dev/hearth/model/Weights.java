@@ -3,12 +3,15 @@ package dev.hearth.model;
 import dev.hearth.gguf.GgufFile;
 import dev.hearth.gguf.GgufFormatException;
 import dev.hearth.gguf.Tensor;
+import dev.hearth.tensor.GgmlType;
+import dev.hearth.tensor.RowBlocks;
 import dev.hearth.tensor.TypeOps;
 import java.util.Arrays;
 
 /**
  * The tensors of a GGUF file, checked as they are fetched: shape against the config, type against the
- * kernels Hearth has. Matrices stay views on the mapped file; vectors (norms, biases) are read into floats.
+ * kernels Hearth has. Matrices stay views on the mapped file, except Q4_0 ones, which are regrouped in memory
+ * ({@link RowBlocks}); vectors (norms, biases) are read into floats.
  * Every problem is a {@link GgufFormatException} naming the file and the tensor.
  */
 record Weights(GgufFile file, ModelConfig config) {
@@ -41,7 +44,9 @@ record Weights(GgufFile file, ModelConfig config) {
             throw new GgufFormatException(file.path() + ": tensor '" + name + "' has shape " + Arrays.toString(t.shape())
                     + ", expected [" + cols + ", " + rows + "]");
         supported(t);
-        return t;
+        Tensor prepared = RowBlocks.prepare(t);
+        if (prepared != t) file.releasePages(t);
+        return prepared;
     }
 
     /** A vector of {@code n} elements as floats; null when it is absent and not required. */
@@ -77,6 +82,7 @@ record Weights(GgufFile file, ModelConfig config) {
 
     /** Rows [first, first + count) of a matrix, as a tensor of their own (a view: rows are contiguous). */
     static Tensor rows(Tensor t, int first, int count) {
+        if (t.type() == GgmlType.Q4_0_R16) return RowBlocks.rows(t, first, count);
         long bytes = t.rowBytes();
         return new Tensor(t.name() + "[" + first + ":" + (first + count) + "]", t.type(), new long[] {t.shape()[0], count},
                 t.data().asSlice(first * bytes, count * bytes));

@@ -41,7 +41,13 @@ public enum GgmlType {
      * Not a file format: the Q4_0 dot's activations — Q8_0's run-time values as pre-scaled floats in
      * groups of four blocks ({@code Q8_0NibbleOps}).
      */
-    Q8_0_NIBBLE(-4, 32, 256);
+    Q8_0_NIBBLE(-4, 32, 256),
+    /**
+     * Not a file format: Q4_0 weights (the same 18-byte blocks) with the rows of a matrix regrouped at
+     * load, 16 rows at a time and 2048 values at a time ({@code RowBlocks}), so that the generation
+     * kernel reads memory in long runs while its activations stay in the L1 cache ({@code Q4_0R16Ops}).
+     */
+    Q4_0_R16(-5, 32, 18);
 
     public final int id;
     public final int blockSize;

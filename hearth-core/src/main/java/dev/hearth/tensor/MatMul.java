@@ -68,7 +68,7 @@ public final class MatMul {
                     Tensor w = ws[i];
                     int r0 = (b - firstBlock[i]) * blockRows, n = Math.min(blockRows, w.rowCount() - r0);
                     if (quantized) {
-                        ops[i].dequantize(w.data(), r0 * w.rowBytes(), buf, 0, n * cols);
+                        ops[i].dequantizeRows(w.data(), r0, n, cols, buf, 0);
                         PanelGemm.multiply(buf, n, a, tokens, cols, ys[i], offsets[i] + r0, ldys[i], acc);
                     } else if (chains) {
                         for (int r = 0; r < n; r++) {
@@ -145,6 +145,6 @@ public final class MatMul {
 
     /** Decodes row {@code row} of {@code w} into {@code dst[dstOffset ..]} (embedding lookup). */
     public static void row(Tensor w, int row, float[] dst, int dstOffset) {
-        TypeOps.of(w.type()).dequantize(w.data(), row * w.rowBytes(), dst, dstOffset, w.rowLength());
+        TypeOps.of(w.type()).dequantizeRows(w.data(), row, 1, w.rowLength(), dst, dstOffset);
     }
 }

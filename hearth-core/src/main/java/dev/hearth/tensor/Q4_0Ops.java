@@ -140,10 +140,80 @@ class Q4_0Ops extends BlockOps {
             checkLength(GgmlType.Q4_0, n);
             int nb = n / QK;
             if ((nb & 3) != 0) return exact(w, wOffset, a, aOffset, nb);
-            FloatVector acc = FloatVector.zero(F512);
+            float[] acc = SCRATCH.get();
+            java.util.Arrays.fill(acc, 0, 16, 0f);
+            if (!oneRowSpan(w, wOffset, a, aOffset, nb, acc, 0)) return exact(w, wOffset, a, aOffset, nb);
+            return laneSum(acc, 0);
+        }
+
+        /**
+         * Two rows at once, rows r and r + nRows/2, each row's operations those of {@link #dot} in its
+         * order, so the results are {@link #dot}'s to the bit: see {@link #twoRowSpan}. Measured, one
+         * thread, weights in cache: 17-19 GB/s against {@link #dot}'s 15; three and four rows at once were
+         * slower (13, 15), and two adjacent rows read together were slower from memory than two rows far
+         * apart. End to end (1B Q4_0, two threads, tg) two rows gave 16.5 t/s against 12.5 for dot per row
+         * on a loaded machine.
+         */
+        @Override
+        public void dotRows(MemorySegment w, long wOffset, long rowStride, int nRows, MemorySegment a, long aOffset, int n, float[] out, int outOffset) {
+            checkLength(GgmlType.Q4_0, n);
+            int nb = n / QK, half = nRows / 2;
+            if ((nb & 3) != 0) {
+                for (int r = 0; r < nRows; r++) out[outOffset + r] = dot(w, wOffset + r * rowStride, a, aOffset, n);
+                return;
+            }
+            float[] s = SCRATCH.get(), ds = SCALES.get();
+            for (int r = 0; r < half; r++) {
+                long w0 = wOffset + r * rowStride, w1 = w0 + half * rowStride;
+                if (!twoRows(w, w0, w1, a, aOffset, nb, out, outOffset + r, outOffset + r + half, s, ds)) {
+                    out[outOffset + r] = dot(w, w0, a, aOffset, n);
+                    out[outOffset + r + half] = dot(w, w1, a, aOffset, n);
+                }
+            }
+            if ((nRows & 1) != 0) {
+                // the odd last row as a pair with itself: dot alone is called so rarely (a thread's share of rows
+                // is odd only when the thread count does not divide the rows) that it stays C1-compiled, where its
+                // vectors are objects: two orders of magnitude slower, one row per matrix per thread
+                int r = nRows - 1;
+                long wr = wOffset + r * rowStride;
+                if (!twoRows(w, wr, wr, a, aOffset, nb, out, outOffset + r, outOffset + r, s, ds)) out[outOffset + r] = dot(w, wr, a, aOffset, n);
+            }
+        }
+
+        /** {@link #dot} of rows at w0 and w1 (nb a multiple of 4) into out[i0], out[i1]; false, writing nothing, on an inf/NaN scale. */
+        private static boolean twoRows(MemorySegment w, long w0, long w1, MemorySegment a, long aOffset, int nb, float[] out, int i0, int i1, float[] s, float[] ds) {
+            java.util.Arrays.fill(s, 0, 32, 0f);
+            if (!twoRowSpan(w, w0, w1, a, aOffset, nb, s, 0, ds)) return false;
+            out[i0] = laneSum(s, 0);
+            out[i1] = laneSum(s, 16);
+            return true;
+        }
+
+        /** Per thread: two rows' accumulators, for {@link #dot} and the span kernels' callers. */
+        static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[32]);
+        /** Per thread: {@link #twoRowSpan}'s scales of a group of four blocks, for two rows. */
+        static final ThreadLocal<float[]> SCALES = ThreadLocal.withInitial(() -> new float[8]);
+
+        /** {@link LaneSum}'s tree over the 16 floats at s[i]: how {@link #dot} ends. */
+        static float laneSum(float[] s, int i) {
+            FloatVector acc = FloatVector.fromArray(F512, s, i);
+            acc = acc.add(acc.rearrange(LaneSum.HALF8));
+            acc = acc.add(acc.rearrange(LaneSum.HALF4));
+            acc = acc.add(acc.rearrange(LaneSum.HALF2));
+            return acc.lane(0) + acc.lane(1);
+        }
+
+        /**
+         * {@link #dot}'s loop over blocks [0, nb) (nb a multiple of 4) of the row at w0, added into the 16
+         * lanes at acc[ai]. A row taken in several spans, the accumulator carried from one to the next,
+         * gives the bits of one span over the whole row: that is how {@link Q4_0R16Ops} reads rows stored
+         * in pieces. False on an inf/NaN weight scale (acc is then garbage).
+         */
+        static boolean oneRowSpan(MemorySegment w, long w0, MemorySegment a, long aOffset, int nb, float[] acc, int ai) {
+            FloatVector sum = FloatVector.fromArray(F512, acc, ai);
             IntVector special = IntVector.zero(I512);
             for (int b = 0; b < nb; b += 4) {
-                long wo = wOffset + 18L * b, ao = aOffset + 256L * b;
+                long wo = w0 + 18L * b, ao = aOffset + 256L * b;
                 ByteVector l0 = ByteVector.fromMemorySegment(ByteVector.SPECIES_512, w, wo, ORDER);
                 ByteVector l1 = ByteVector.fromMemorySegment(ByteVector.SPECIES_512, w, wo + 8, ORDER);
                 IntVector h = l0.reinterpretAsShorts().rearrange(WEIGHT_SCALES).reinterpretAsInts();
@@ -160,62 +230,34 @@ class Q4_0Ops extends BlockOps {
                         y2.reinterpretAsFloats().fma(FloatVector.fromMemorySegment(F512, a, ao + 512, ORDER), FloatVector.fromMemorySegment(F512, a, ao + 640, ORDER)));
                 FloatVector s3 = y3.and(0xFFFFF000).reinterpretAsFloats().fma(FloatVector.fromMemorySegment(F512, a, ao + 832, ORDER),
                         y3.reinterpretAsFloats().fma(FloatVector.fromMemorySegment(F512, a, ao + 768, ORDER), FloatVector.fromMemorySegment(F512, a, ao + 896, ORDER)));
-                acc = s0.fma(d.rearrange(LANE0), acc);
-                acc = s1.fma(d.rearrange(LANE1), acc);
-                acc = s2.fma(d.rearrange(LANE2), acc);
-                acc = s3.fma(d.rearrange(LANE3), acc);
+                sum = s0.fma(d.rearrange(LANE0), sum);
+                sum = s1.fma(d.rearrange(LANE1), sum);
+                sum = s2.fma(d.rearrange(LANE2), sum);
+                sum = s3.fma(d.rearrange(LANE3), sum);
             }
-            if (special.compare(EQ, 0x7C000000).anyTrue()) return exact(w, wOffset, a, aOffset, nb);
-            // LaneSum.of's tree spelled out (a call that is not inlined would box the vector)
-            acc = acc.add(acc.rearrange(LaneSum.HALF8));
-            acc = acc.add(acc.rearrange(LaneSum.HALF4));
-            acc = acc.add(acc.rearrange(LaneSum.HALF2));
-            return acc.lane(0) + acc.lane(1);
+            sum.intoArray(acc, ai);
+            return !special.compare(EQ, 0x7C000000).anyTrue();
         }
 
         /**
-         * Two rows at once, rows r and r + nRows/2, each row's operations those of {@link #dot} in its
-         * order, so the results are {@link #dot}'s to the bit: two independent FMA chains, the group's
-         * activations loaded once for both, and the scales handed to the FMAs through a small array
-         * (broadcast loads instead of lane permutes). Measured, one thread, weights in cache: 17-19 GB/s
-         * against {@link #dot}'s 15; three and four rows at once were slower (13, 15), and two adjacent
-         * rows read together were slower from memory than two rows far apart. End to end (1B Q4_0, two
-         * threads, tg) two rows gave 16.5 t/s against 12.5 for dot per row on a loaded machine.
+         * {@link #oneRowSpan} for the rows at w0 and w1 at once (accumulators at acc[ai] and acc[ai + 16]),
+         * each row's operations in {@link #dot}'s order: two independent FMA chains, the group's activations
+         * loaded once for both, and each group's scales {@code d_w·d_a} handed to the FMAs through ds[0 .. 8)
+         * (broadcast loads: lane permutes instead ran the 1B Q4_0 at 29 t/s against 45, the shuffle unit being
+         * busy with the nibbles). The scales go there as 128-bit stores of the four lanes that count. With
+         * 512-bit stores, forwarding to the broadcasts that follow at once failed or not depending on where
+         * the heap array lay: one process in three or four ran at 35 t/s instead of 45, stalled on the first
+         * broadcast after the store (4 runs of 14 with 512-bit stores, none of 8 with 128-bit ones). Working the
+         * scales out for the whole span before the loop avoided that too but ran at 36 t/s: the loop then no
+         * longer overlapped those first reads of each weight line with arithmetic. False on an inf/NaN weight
+         * scale in either row.
          */
-        @Override
-        public void dotRows(MemorySegment w, long wOffset, long rowStride, int nRows, MemorySegment a, long aOffset, int n, float[] out, int outOffset) {
-            checkLength(GgmlType.Q4_0, n);
-            int nb = n / QK, half = nRows / 2;
-            if ((nb & 3) != 0) {
-                for (int r = 0; r < nRows; r++) out[outOffset + r] = dot(w, wOffset + r * rowStride, a, aOffset, n);
-                return;
-            }
-            float[] ds = new float[32];
-            for (int r = 0; r < half; r++) {
-                long w0 = wOffset + r * rowStride, w1 = w0 + half * rowStride;
-                if (!twoRows(w, w0, w1, a, aOffset, nb, out, outOffset + r, outOffset + r + half, ds)) {
-                    out[outOffset + r] = dot(w, w0, a, aOffset, n);
-                    out[outOffset + r + half] = dot(w, w1, a, aOffset, n);
-                }
-            }
-            if ((nRows & 1) != 0) {
-                // the odd last row as a pair with itself: dot alone is called so rarely (a thread's share of rows
-                // is odd only when the thread count does not divide the rows) that it stays C1-compiled, where its
-                // vectors are objects: two orders of magnitude slower, one row per matrix per thread
-                int r = nRows - 1;
-                long wr = wOffset + r * rowStride;
-                if (!twoRows(w, wr, wr, a, aOffset, nb, out, outOffset + r, outOffset + r, ds)) out[outOffset + r] = dot(w, wr, a, aOffset, n);
-            }
-        }
-
-        /** {@link #dot} of rows at w0 and w1 (nb a multiple of 4) into out[i0], out[i1]; false, writing nothing, on an inf/NaN scale. */
-        private static boolean twoRows(MemorySegment w, long w0, long w1, MemorySegment a, long aOffset, int nb, float[] out, int i0, int i1, float[] ds) {
-            FloatVector acc0 = FloatVector.zero(F512), acc1 = FloatVector.zero(F512);
+        static boolean twoRowSpan(MemorySegment w, long w0, long w1, MemorySegment a, long aOffset, int nb, float[] acc, int ai, float[] ds) {
             IntVector special = IntVector.zero(I512);
+            FloatVector acc0 = FloatVector.fromArray(F512, acc, ai), acc1 = FloatVector.fromArray(F512, acc, ai + 16);
             for (int b = 0; b < nb; b += 4) {
                 long wo = w0 + 18L * b, wp = w1 + 18L * b, ao = aOffset + 256L * b;
                 // the group's activations, loaded once for both rows
-                FloatVector da = FloatVector.fromMemorySegment(F512, a, ao + Q8_0NibbleOps.SCALES, ORDER);
                 FloatVector a0 = FloatVector.fromMemorySegment(F512, a, ao, ORDER), b0 = FloatVector.fromMemorySegment(F512, a, ao + 64, ORDER), c0 = FloatVector.fromMemorySegment(F512, a, ao + 128, ORDER);
                 FloatVector a1 = FloatVector.fromMemorySegment(F512, a, ao + 256, ORDER), b1 = FloatVector.fromMemorySegment(F512, a, ao + 320, ORDER), c1 = FloatVector.fromMemorySegment(F512, a, ao + 384, ORDER);
                 FloatVector a2 = FloatVector.fromMemorySegment(F512, a, ao + 512, ORDER), b2 = FloatVector.fromMemorySegment(F512, a, ao + 576, ORDER), c2 = FloatVector.fromMemorySegment(F512, a, ao + 640, ORDER);
@@ -224,38 +266,32 @@ class Q4_0Ops extends BlockOps {
                 ByteVector l1 = ByteVector.fromMemorySegment(ByteVector.SPECIES_512, w, wo + 8, ORDER);
                 ByteVector m0 = ByteVector.fromMemorySegment(ByteVector.SPECIES_512, w, wp, ORDER);
                 ByteVector m1 = ByteVector.fromMemorySegment(ByteVector.SPECIES_512, w, wp + 8, ORDER);
+                FloatVector da = FloatVector.fromMemorySegment(F512, a, ao + Q8_0NibbleOps.SCALES, ORDER);
                 IntVector h = l0.reinterpretAsShorts().rearrange(WEIGHT_SCALES).reinterpretAsInts();
                 IntVector g = m0.reinterpretAsShorts().rearrange(WEIGHT_SCALES).reinterpretAsInts();
                 special = special.max(h.and(EXPONENTS)).max(g.and(EXPONENTS));
-                h.lanewise(ASHR, 3).and(0x8FFFE000).reinterpretAsFloats().mul(da).intoArray(ds, 0);
-                g.lanewise(ASHR, 3).and(0x8FFFE000).reinterpretAsFloats().mul(da).intoArray(ds, 16);
+                ((FloatVector) h.lanewise(ASHR, 3).and(0x8FFFE000).reinterpretAsFloats().mul(da).castShape(FloatVector.SPECIES_128, 0)).intoArray(ds, 0);
+                ((FloatVector) g.lanewise(ASHR, 3).and(0x8FFFE000).reinterpretAsFloats().mul(da).castShape(FloatVector.SPECIES_128, 0)).intoArray(ds, 4);
                 IntVector y = QS0.selectFrom(l0, ONE).reinterpretAsInts();
                 acc0 = y.and(0xFFFFF000).reinterpretAsFloats().fma(b0, y.reinterpretAsFloats().fma(a0, c0)).fma(FloatVector.broadcast(F512, ds[0]), acc0);
                 y = QS0.selectFrom(m0, ONE).reinterpretAsInts();
-                acc1 = y.and(0xFFFFF000).reinterpretAsFloats().fma(b0, y.reinterpretAsFloats().fma(a0, c0)).fma(FloatVector.broadcast(F512, ds[16]), acc1);
+                acc1 = y.and(0xFFFFF000).reinterpretAsFloats().fma(b0, y.reinterpretAsFloats().fma(a0, c0)).fma(FloatVector.broadcast(F512, ds[4]), acc1);
                 y = QS1.selectFrom(l0, ONE).reinterpretAsInts();
                 acc0 = y.and(0xFFFFF000).reinterpretAsFloats().fma(b1, y.reinterpretAsFloats().fma(a1, c1)).fma(FloatVector.broadcast(F512, ds[1]), acc0);
                 y = QS1.selectFrom(m0, ONE).reinterpretAsInts();
-                acc1 = y.and(0xFFFFF000).reinterpretAsFloats().fma(b1, y.reinterpretAsFloats().fma(a1, c1)).fma(FloatVector.broadcast(F512, ds[17]), acc1);
+                acc1 = y.and(0xFFFFF000).reinterpretAsFloats().fma(b1, y.reinterpretAsFloats().fma(a1, c1)).fma(FloatVector.broadcast(F512, ds[5]), acc1);
                 y = QS2.selectFrom(l0, ONE).reinterpretAsInts();
                 acc0 = y.and(0xFFFFF000).reinterpretAsFloats().fma(b2, y.reinterpretAsFloats().fma(a2, c2)).fma(FloatVector.broadcast(F512, ds[2]), acc0);
                 y = QS2.selectFrom(m0, ONE).reinterpretAsInts();
-                acc1 = y.and(0xFFFFF000).reinterpretAsFloats().fma(b2, y.reinterpretAsFloats().fma(a2, c2)).fma(FloatVector.broadcast(F512, ds[18]), acc1);
+                acc1 = y.and(0xFFFFF000).reinterpretAsFloats().fma(b2, y.reinterpretAsFloats().fma(a2, c2)).fma(FloatVector.broadcast(F512, ds[6]), acc1);
                 y = QS3.selectFrom(l1, ONE).reinterpretAsInts();
                 acc0 = y.and(0xFFFFF000).reinterpretAsFloats().fma(b3, y.reinterpretAsFloats().fma(a3, c3)).fma(FloatVector.broadcast(F512, ds[3]), acc0);
                 y = QS3.selectFrom(m1, ONE).reinterpretAsInts();
-                acc1 = y.and(0xFFFFF000).reinterpretAsFloats().fma(b3, y.reinterpretAsFloats().fma(a3, c3)).fma(FloatVector.broadcast(F512, ds[19]), acc1);
+                acc1 = y.and(0xFFFFF000).reinterpretAsFloats().fma(b3, y.reinterpretAsFloats().fma(a3, c3)).fma(FloatVector.broadcast(F512, ds[7]), acc1);
             }
-            if (special.compare(EQ, 0x7C000000).anyTrue()) return false;
-            acc0 = acc0.add(acc0.rearrange(LaneSum.HALF8));
-            acc0 = acc0.add(acc0.rearrange(LaneSum.HALF4));
-            acc0 = acc0.add(acc0.rearrange(LaneSum.HALF2));
-            out[i0] = acc0.lane(0) + acc0.lane(1);
-            acc1 = acc1.add(acc1.rearrange(LaneSum.HALF8));
-            acc1 = acc1.add(acc1.rearrange(LaneSum.HALF4));
-            acc1 = acc1.add(acc1.rearrange(LaneSum.HALF2));
-            out[i1] = acc1.lane(0) + acc1.lane(1);
-            return true;
+            acc0.intoArray(acc, ai);
+            acc1.intoArray(acc, ai + 16);
+            return !special.compare(EQ, 0x7C000000).anyTrue();
         }
 
         /**

@@ -22,6 +22,15 @@ public interface TypeOps {
     /** Decodes {@code n} elements at {@code src + srcOffset} into {@code dst[dstOffset ..]}. */
     void dequantize(MemorySegment src, long srcOffset, float[] dst, int dstOffset, int n);
 
+    /**
+     * Decodes rows {@code [first, first + count)} of a matrix {@code w} of rows of {@code cols} elements into
+     * {@code dst[dstOffset ..]}, row after row. By default one {@link #dequantize} run, the rows being
+     * contiguous; layouts that regroup rows ({@link GgmlType#Q4_0_R16}) need the row length to find them.
+     */
+    default void dequantizeRows(MemorySegment w, int first, int count, int cols, float[] dst, int dstOffset) {
+        dequantize(w, first * type().bytesFor(cols), dst, dstOffset, count * cols);
+    }
+
     /** Encodes {@code n} floats as ggml's reference quantizer ({@code quantize_row_*_ref}) does. */
     void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n);
 

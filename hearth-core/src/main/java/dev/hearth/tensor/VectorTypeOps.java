@@ -54,6 +54,7 @@ final class VectorTypeOps {
             case Q8_0_WIDE -> new Q8_0WideOps.Vectorized();
             case F16_WIDE -> new F16WideOps();
             case Q8_0_NIBBLE -> new Q8_0NibbleOps();
+            case Q4_0_R16 -> new Q4_0R16Ops();
             default -> ScalarTypeOps.of(type);
         };
     }

@@ -36,6 +36,18 @@ class GgufFileTest {
     }
 
     @Test
+    void releasedPagesReadBackFromTheFile() {
+        try (GgufFile f = GgufFile.open(STORIES)) {
+            Tensor emb = f.requireTensor("token_embd.weight");
+            float before = emb.data().get(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, 4L * 1000);
+            f.releasePages(emb);
+            assertThat(emb.data().get(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, 4L * 1000)).isEqualTo(before);
+            Tensor elsewhere = new Tensor("x", GgmlType.F32, new long[] {4}, java.lang.foreign.Arena.ofAuto().allocate(16));
+            assertThatThrownBy(() -> f.releasePages(elsewhere)).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
     void writesWhatItReads() throws IOException {
         Path p = tmp.resolve("w.gguf");
         GgufArray nested = new GgufArray(GgufValueType.ARRAY, List.of(

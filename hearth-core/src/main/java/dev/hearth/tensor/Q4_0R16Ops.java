@@ -1,0 +1,129 @@
+package dev.hearth.tensor;
+
+import static dev.hearth.tensor.Q4_0Ops.Vectorized.SCRATCH;
+import static dev.hearth.tensor.Q4_0Ops.Vectorized.laneSum;
+import static dev.hearth.tensor.Q4_0Ops.Vectorized.oneRowSpan;
+import static dev.hearth.tensor.Q4_0Ops.Vectorized.SCALES;
+import static dev.hearth.tensor.Q4_0Ops.Vectorized.twoRowSpan;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Q4_0 matrices in {@link RowBlocks}' layout ({@link GgmlType#Q4_0_R16}). The arithmetic is Q4_0's
+ * vector kernel taken a chunk (2048 values) at a time, its accumulators carried from one chunk to the
+ * next, so every dot is bit for bit the one {@code Q4_0Ops.Vectorized} computes on the file's rows.
+ *
+ * <p>Offsets name rows as in the file ({@code r · rowBytes}), and {@code w} must be the whole matrix
+ * (or whole blocks of its rows: {@link RowBlocks#rows}), because where a row's chunks lie depends on
+ * the block it falls in. Activations are {@link GgmlType#Q8_0_NIBBLE}.
+ */
+final class Q4_0R16Ops implements TypeOps {
+    @Override
+    public GgmlType type() {
+        return GgmlType.Q4_0_R16;
+    }
+
+    @Override
+    public GgmlType dotType() {
+        return GgmlType.Q8_0_NIBBLE;
+    }
+
+    @Override
+    public void dequantize(MemorySegment src, long srcOffset, float[] dst, int dstOffset, int n) {
+        throw new UnsupportedOperationException("Q4_0_R16 is decoded by whole rows (dequantizeRows)");
+    }
+
+    @Override
+    public void dequantizeRows(MemorySegment w, int first, int count, int cols, float[] dst, int dstOffset) {
+        int nb = blocks(cols);
+        long rows = w.byteSize() / (18L * nb);
+        for (int r = 0; r < count; r++)
+            for (int c = 0; c < RowBlocks.chunks(nb); c++)
+                FastDecode.q4_0(w, RowBlocks.chunkOffset(rows, nb, 18, first + r, c), dst,
+                        dstOffset + r * cols + c * RowBlocks.CHUNK * 32, RowBlocks.chunkLength(nb, c) * 32);
+    }
+
+    @Override
+    public void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n) {
+        throw new UnsupportedOperationException("Q4_0_R16 is made from Q4_0 matrices (RowBlocks.prepare), not quantized");
+    }
+
+    @Override
+    public float dot(MemorySegment w, long wOffset, MemorySegment a, long aOffset, int n) {
+        int nb = blocks(n);
+        long rb = 18L * nb, rows = w.byteSize() / rb, r = row(wOffset, rb);
+        float[] s = SCRATCH.get();
+        java.util.Arrays.fill(s, 0, 16, 0f);
+        for (int c = 0; c < RowBlocks.chunks(nb); c++)
+            check(oneRowSpan(w, RowBlocks.chunkOffset(rows, nb, 18, r, c), a, aOffset + 256L * c * RowBlocks.CHUNK, RowBlocks.chunkLength(nb, c), s, 0));
+        return laneSum(s, 0);
+    }
+
+    /**
+     * The rows in {@code [r0, r0 + nRows)}: whole blocks of 16 rows two at a time, block j of the first
+     * half of them with block j of the second half (two streams far apart, as the file-layout kernel pairs
+     * its rows), chunk by chunk, 16 row pairs per chunk; rows outside whole blocks (a range that does not
+     * start or end on a block boundary) in pairs of their own.
+     */
+    @Override
+    public void dotRows(MemorySegment w, long wOffset, long rowStride, int nRows, MemorySegment a, long aOffset, int n, float[] out, int outOffset) {
+        int nb = blocks(n);
+        long rb = 18L * nb, rows = w.byteSize() / rb;
+        if (rowStride != rb) throw new IllegalArgumentException("Q4_0_R16 rows are " + rb + " bytes apart, not " + rowStride);
+        long r0 = row(wOffset, rb), r1 = r0 + nRows;
+        long b0 = Math.min(r1, (r0 + RowBlocks.ROWS - 1) / RowBlocks.ROWS * RowBlocks.ROWS);
+        long b1 = Math.max(b0, r1 == rows ? r1 : r1 / RowBlocks.ROWS * RowBlocks.ROWS);
+        // [r0, b0) and [b1, r1) are pieces of blocks; [b0, b1) whole blocks, the last possibly the matrix's short one
+        pairs(w, rows, nb, r0, b0, a, aOffset, out, outOffset - r0);
+        long whole = (b1 - b0) / RowBlocks.ROWS, half = whole / 2;
+        float[] s = ACCUMULATORS.get(), ds = SCALES.get();
+        for (long j = 0; j < half; j++) {
+            long x = b0 + j * RowBlocks.ROWS, y = x + half * RowBlocks.ROWS;
+            java.util.Arrays.fill(s, 0f);
+            for (int c = 0; c < RowBlocks.chunks(nb); c++) {
+                int len = RowBlocks.chunkLength(nb, c);
+                long ao = aOffset + 256L * c * RowBlocks.CHUNK;
+                for (int i = 0; i < RowBlocks.ROWS; i++)
+                    check(twoRowSpan(w, RowBlocks.chunkOffset(rows, nb, 18, x + i, c), RowBlocks.chunkOffset(rows, nb, 18, y + i, c), a, ao, len, s, 32 * i, ds));
+            }
+            for (int i = 0; i < RowBlocks.ROWS; i++) {
+                out[(int) (outOffset + x + i - r0)] = laneSum(s, 32 * i);
+                out[(int) (outOffset + y + i - r0)] = laneSum(s, 32 * i + 16);
+            }
+        }
+        pairs(w, rows, nb, b0 + 2 * half * RowBlocks.ROWS, r1, a, aOffset, out, outOffset - r0);
+    }
+
+    /** Rows [lo, hi): row lo + i with row lo + h + i (h = half the count), an odd last row with itself; out[base + r]. */
+    private static void pairs(MemorySegment w, long rows, int nb, long lo, long hi, MemorySegment a, long aOffset, float[] out, long base) {
+        long h = (hi - lo) / 2;
+        float[] s = SCRATCH.get(), ds = SCALES.get();
+        for (long i = 0; i < (hi - lo + 1) / 2; i++) {
+            long x = i < h ? lo + i : hi - 1, y = i < h ? x + h : x;
+            java.util.Arrays.fill(s, 0, 32, 0f);
+            for (int c = 0; c < RowBlocks.chunks(nb); c++)
+                check(twoRowSpan(w, RowBlocks.chunkOffset(rows, nb, 18, x, c), RowBlocks.chunkOffset(rows, nb, 18, y, c), a,
+                        aOffset + 256L * c * RowBlocks.CHUNK, RowBlocks.chunkLength(nb, c), s, 0, ds));
+            out[(int) (base + x)] = laneSum(s, 0);
+            out[(int) (base + y)] = laneSum(s, 16);
+        }
+    }
+
+    /** Per thread: the accumulators of 16 row pairs. */
+    private static final ThreadLocal<float[]> ACCUMULATORS = ThreadLocal.withInitial(() -> new float[32 * RowBlocks.ROWS]);
+
+    private static int blocks(int n) {
+        if (n % 128 != 0) throw new IllegalArgumentException("Q4_0_R16 rows are a multiple of 128 values, not " + n);
+        return n / 32;
+    }
+
+    private static long row(long offset, long rowBytes) {
+        if (offset % rowBytes != 0) throw new IllegalArgumentException("offset " + offset + " is not at a row of " + rowBytes + " bytes");
+        return offset / rowBytes;
+    }
+
+    /** {@link RowBlocks#prepare} leaves matrices with an inf/NaN scale in the file's layout, so this cannot fail. */
+    private static void check(boolean finite) {
+        if (!finite) throw new IllegalStateException("inf/NaN scale in a Q4_0_R16 matrix");
+    }
+}

@@ -1,0 +1,106 @@
+package dev.hearth.tensor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.hearth.gguf.Tensor;
+import java.lang.foreign.MemorySegment;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Q4_0 matrices regrouped into {@link RowBlocks} give the very bits the file's layout gives: every row's
+ * dot (alone, per token, and over row ranges that start and end anywhere), its decoded values, a matrix
+ * product for one token, a few tokens and a batch, and the rows cut out of it. The shapes have a short
+ * last block of rows (37 = 2·16 + 5) and a short last chunk (2432 values = 64 + 12 quant blocks).
+ */
+class RowBlocksTest {
+    private static final int COLS = 2432, ROWS = 37;
+    private Tensor file;
+    private Tensor regrouped;
+
+    @BeforeEach
+    void matrices() {
+        assumeTrue(VectorTypeOps.USE_VECTORS, "the regrouped layout is for the vector kernels");
+        TypeOps q4 = TypeOps.of(GgmlType.Q4_0);
+        long rowBytes = GgmlType.Q4_0.bytesFor(COLS);
+        MemorySegment data = TestData.segment(rowBytes * ROWS);
+        for (int r = 0; r < ROWS; r++) q4.quantize(TestData.row(TestData.Shape.GAUSSIAN, COLS, 40 + r), 0, data, r * rowBytes, COLS);
+        file = new Tensor("w", GgmlType.Q4_0, new long[] {COLS, ROWS}, data);
+        regrouped = RowBlocks.prepare(file);
+        assertThat(regrouped.type()).isEqualTo(GgmlType.Q4_0_R16);
+        assertThat(regrouped.data().byteSize()).isEqualTo(data.byteSize());
+    }
+
+    private static MemorySegment activations(int tokens) {
+        TypeOps act = TypeOps.of(GgmlType.Q8_0_NIBBLE);
+        long bytes = GgmlType.Q8_0_NIBBLE.bytesFor(COLS);
+        MemorySegment a = TestData.segment(bytes * tokens);
+        for (int t = 0; t < tokens; t++) act.quantizeActivations(TestData.row(TestData.Shape.OUTLIERS, COLS, 7 + t), 0, a, t * bytes, COLS);
+        return a;
+    }
+
+    @Test
+    void everyRowRangeGivesTheFileLayoutsDots() {
+        TypeOps q4 = TypeOps.of(GgmlType.Q4_0), r16 = TypeOps.of(GgmlType.Q4_0_R16);
+        MemorySegment a = activations(1);
+        long rb = file.rowBytes();
+        float[] want = new float[ROWS];
+        for (int r = 0; r < ROWS; r++) want[r] = q4.dot(file.data(), r * rb, a, 0, COLS);
+        for (int r = 0; r < ROWS; r++) assertThat(r16.dot(regrouped.data(), r * rb, a, 0, COLS)).as("row %d", r).isEqualTo(want[r]);
+        for (int first = 0; first < ROWS; first++)
+            for (int count = 1; first + count <= ROWS; count++) {
+                float[] got = new float[ROWS + 1];
+                r16.dotRows(regrouped.data(), first * rb, rb, count, a, 0, COLS, got, 1);
+                for (int r = 0; r < count; r++) assertThat(got[1 + r]).as("rows %d..%d, row %d", first, first + count, first + r).isEqualTo(want[first + r]);
+            }
+    }
+
+    @Test
+    void rowsDecodeToTheFileLayoutsValues() {
+        TypeOps q4 = TypeOps.of(GgmlType.Q4_0), r16 = TypeOps.of(GgmlType.Q4_0_R16);
+        float[] want = new float[ROWS * COLS], got = new float[ROWS * COLS];
+        q4.dequantize(file.data(), 0, want, 0, ROWS * COLS);
+        r16.dequantizeRows(regrouped.data(), 0, ROWS, COLS, got, 0);
+        assertThat(got).isEqualTo(want);
+        float[] one = new float[COLS];
+        r16.dequantizeRows(regrouped.data(), 35, 1, COLS, one, 0);
+        assertThat(one).isEqualTo(java.util.Arrays.copyOfRange(want, 35 * COLS, 36 * COLS));
+    }
+
+    @Test
+    void matrixProductsAreTheFileLayouts() {
+        try (ComputePool pool = new ComputePool(2)) {
+            for (int tokens : new int[] {1, 3, 16}) {
+                float[] x = new float[tokens * COLS];
+                for (int t = 0; t < tokens; t++) System.arraycopy(TestData.row(TestData.Shape.OUTLIERS, COLS, 70 + t), 0, x, t * COLS, COLS);
+                EncodedRows enc = new EncodedRows().encode(pool, GgmlType.Q8_0_NIBBLE, x, tokens, COLS);
+                float[] want = new float[tokens * ROWS], got = new float[tokens * ROWS];
+                MatMul.multiply(pool, file, enc, want, 0, ROWS);
+                MatMul.multiply(pool, regrouped, enc, got, 0, ROWS);
+                assertThat(got).as("%d tokens", tokens).isEqualTo(want);
+            }
+        }
+    }
+
+    @Test
+    void cutRowsAreTheSameRows() {
+        TypeOps r16 = TypeOps.of(GgmlType.Q4_0_R16);
+        float[] all = new float[ROWS * COLS];
+        r16.dequantizeRows(regrouped.data(), 0, ROWS, COLS, all, 0);
+        for (int[] cut : new int[][] {{0, 16}, {16, 21}, {0, 32}, {3, 20}, {17, 9}}) {
+            Tensor part = RowBlocks.rows(regrouped, cut[0], cut[1]);
+            boolean whole = cut[0] % 16 == 0 && (cut[1] % 16 == 0 || cut[0] + cut[1] == ROWS);
+            assertThat(part.type()).as("rows %d+%d", cut[0], cut[1]).isEqualTo(whole ? GgmlType.Q4_0_R16 : GgmlType.Q4_0);
+            float[] got = new float[cut[1] * COLS];
+            TypeOps.of(part.type()).dequantizeRows(part.data(), 0, cut[1], COLS, got, 0);
+            assertThat(got).isEqualTo(java.util.Arrays.copyOfRange(all, cut[0] * COLS, (cut[0] + cut[1]) * COLS));
+        }
+    }
+
+    @Test
+    void aMatrixWithAnInfiniteScaleKeepsTheFileLayout() {
+        file.data().set(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, 18L * 100, (short) 0x7c00);
+        assertThat(RowBlocks.prepare(file)).isSameAs(file);
+    }
+}
