@@ -140,9 +140,10 @@ class Q4_0Ops extends BlockOps {
             checkLength(GgmlType.Q4_0, n);
             int nb = n / QK;
             if ((nb & 3) != 0) return exact(w, wOffset, a, aOffset, nb);
-            // oneRowSpan's loop, its accumulator kept in a register instead of carried through an array: dot per
-            // row (MoE experts, tokenwise steps) through the span measured 11.5 against 13.0 GB/s (one thread,
-            // 4096-wide rows from memory, two alternating rounds; later rounds were too noisy to confirm)
+            // oneRowSpan's loop written again, its accumulator kept in a register instead of carried through an
+            // array (a vector returned from the span, not inlined, would be boxed): dot per row (MoE experts,
+            // tokenwise steps) through the span ran 9.6-13.7 GB/s against 12.5-15.0 for this loop (one thread,
+            // 4096-wide rows from memory, 4 alternating rounds). RowBlocksTest fails if the two ever differ by a bit.
             FloatVector acc = FloatVector.zero(F512);
             IntVector special = IntVector.zero(I512);
             for (int b = 0; b < nb; b += 4) {
