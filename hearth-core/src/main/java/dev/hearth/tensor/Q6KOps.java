@@ -178,6 +178,69 @@ class Q6KOps extends BlockOps {
         }
 
         /**
+         * Two rows at once, rows r and r + nRows/2 (two weight streams far apart, as Q4_0's and F16's dotRows
+         * pair them), the activation vectors loaded once for both; each row's operations are {@link #dot}'s in
+         * its order, so the results are {@link #dot}'s to the bit.
+         */
+        @Override
+        public void dotRows(MemorySegment w, long wOffset, long rowStride, int nRows, MemorySegment a, long aOffset, int n, float[] out, int outOffset) {
+            checkLength(GgmlType.Q6_K, n);
+            int half = nRows / 2;
+            for (int r = 0; r < half; r++) {
+                long w0 = wOffset + r * rowStride;
+                twoRows(w, w0, w0 + half * rowStride, a, aOffset, n / QK, out, outOffset + r, outOffset + r + half);
+            }
+            // the odd last row as a pair with itself: see Q4_0Ops.Vectorized.dotRows on why not dot
+            if ((nRows & 1) != 0) {
+                long wr = wOffset + (nRows - 1) * rowStride;
+                twoRows(w, wr, wr, a, aOffset, n / QK, out, outOffset + nRows - 1, outOffset + nRows - 1);
+            }
+        }
+
+        /** {@link #dot} of the rows at w0 and w1 ({@code nb} super-blocks) into out[i0] and out[i1]. */
+        private static void twoRows(MemorySegment w, long w0, long w1, MemorySegment a, long aOffset, int nb, float[] out, int i0, int i1) {
+            FloatVector acc0 = FloatVector.zero(F512), acc1 = FloatVector.zero(F512);
+            long ao = aOffset;
+            for (int b = 0; b < nb; b++, w0 += 210, w1 += 210, ao += 704) {
+                float da = f32(a, ao + Q8KWideOps.D);
+                FloatVector d0 = FloatVector.broadcast(F512, half(w, w0 + D) * da), d1 = FloatVector.broadcast(F512, half(w, w1 + D) * da);
+                IntVector sums = IntVector.fromMemorySegment(I512, a, ao + Q8KWideOps.SUMS16, ORDER);
+                IntVector sc0 = (IntVector) ByteVector.fromMemorySegment(B128, w, w0 + SCALES, ORDER).convertShape(B2I, I512, 0);
+                IntVector sc1 = (IntVector) ByteVector.fromMemorySegment(B128, w, w1 + SCALES, ORDER).convertShape(B2I, I512, 0);
+                IntVector isum0 = sc0.mul(sums).lanewise(LSHL, 5).neg(), isum1 = sc1.mul(sums).lanewise(LSHL, 5).neg();
+                ShortVector x0 = ShortVector.fromMemorySegment(S512, w, w0 + QL, ORDER), x1 = ShortVector.fromMemorySegment(S512, w, w0 + QL + 64, ORDER);
+                ShortVector y0 = ShortVector.fromMemorySegment(S512, w, w1 + QL, ORDER), y1 = ShortVector.fromMemorySegment(S512, w, w1 + QL + 64, ORDER);
+                ShortVector qh0 = ShortVector.fromMemorySegment(S512, w, w0 + QH, ORDER), qh1 = ShortVector.fromMemorySegment(S512, w, w1 + QH, ORDER);
+                ShortVector first0 = FIRST_HALVES.selectFrom(x0, x1), second0 = SECOND_HALVES.selectFrom(x0, x1);
+                ShortVector first1 = FIRST_HALVES.selectFrom(y0, y1), second1 = SECOND_HALVES.selectFrom(y0, y1);
+                for (int g = 0; g < 4; g++) {
+                    ShortVector even = ShortVector.fromMemorySegment(S512, a, ao + 128 * g, ORDER);
+                    ShortVector odd = ShortVector.fromMemorySegment(S512, a, ao + 128 * g + 64, ORDER);
+                    ShortVector h0 = (g & 1) == 0 ? first0 : second0, h1 = (g & 1) == 0 ? first1 : second1;
+                    ShortVector v = (g < 2 ? h0 : h0.lanewise(LSHR, 4)).and((short) 0x0F0F)
+                            .or(qh0.lanewise(LSHR, 2 * g).and((short) 0x0303).lanewise(LSHL, 4));
+                    IntVector t = v.and((short) 0xFF).mul(even).add(v.lanewise(LSHR, 8).mul(odd)).reinterpretAsInts();
+                    isum0 = isum0.add(t.add(t.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc0.rearrange(SETS[g])));
+                    v = (g < 2 ? h1 : h1.lanewise(LSHR, 4)).and((short) 0x0F0F)
+                            .or(qh1.lanewise(LSHR, 2 * g).and((short) 0x0303).lanewise(LSHL, 4));
+                    t = v.and((short) 0xFF).mul(even).add(v.lanewise(LSHR, 8).mul(odd)).reinterpretAsInts();
+                    isum1 = isum1.add(t.add(t.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc1.rearrange(SETS[g])));
+                }
+                acc0 = isum0.convert(I2F, 0).reinterpretAsFloats().fma(d0, acc0);
+                acc1 = isum1.convert(I2F, 0).reinterpretAsFloats().fma(d1, acc1);
+            }
+            // LaneSum.of's tree spelled out, as in dot
+            acc0 = acc0.add(acc0.rearrange(LaneSum.HALF8));
+            acc0 = acc0.add(acc0.rearrange(LaneSum.HALF4));
+            acc0 = acc0.add(acc0.rearrange(LaneSum.HALF2));
+            acc1 = acc1.add(acc1.rearrange(LaneSum.HALF8));
+            acc1 = acc1.add(acc1.rearrange(LaneSum.HALF4));
+            acc1 = acc1.add(acc1.rearrange(LaneSum.HALF2));
+            out[i0] = acc0.lane(0) + acc0.lane(1);
+            out[i1] = acc1.lane(0) + acc1.lane(1);
+        }
+
+        /**
          * Speculative decoding's verification, as {@code Q4KOps.Vectorized.dotTokens}: the row decoded once
          * (the 6-bit values as the short lanes {@link #dot} multiplies, the scale vectors spread), then the
          * tokens two at a time, each result {@link #dot}'s to the bit (its only float operations, one FMA per

@@ -208,15 +208,19 @@ class VectorMatchesScalarTest {
     }
 
     /**
-     * The two-row dotRows kernels (Q4_0, F16) are dot per row to the bit: odd row counts, row lengths
-     * with and without a whole number of their steps, rows that need not be packed, inf/NaN weights.
+     * The two-row dotRows kernels (Q4_0, F16, Q6_K) are dot per row to the bit: odd row counts, row lengths
+     * with and without a whole number of their steps, rows that need not be packed, inf/NaN weights (for
+     * Q6_K in the first and last super-block's d, for the others in a value or block scale 36 and 40 bytes
+     * into the row).
      */
     @ParameterizedTest
-    @EnumSource(names = {"Q4_0", "F16"})
+    @EnumSource(names = {"Q4_0", "F16", "Q6_K"})
     void twoRowDotRowsIsDotPerRow(GgmlType type) {
         TypeOps ops = TypeOps.of(type);
         TypeOps act = TypeOps.of(ops.dotType());
-        for (int n : new int[] {512, 2048, 160, 96}) {
+        boolean superBlocks = type == GgmlType.Q6_K;
+        int dAt = 208, superBlock = 210;
+        for (int n : superBlocks ? new int[] {256, 512, 2048} : new int[] {512, 2048, 160, 96}) {
             for (int rows : new int[] {1, 2, 5, 8}) {
                 long stride = type.bytesFor(n) + 6;
                 MemorySegment w = TestData.segment(stride * rows);
@@ -224,8 +228,8 @@ class VectorMatchesScalarTest {
                 MemorySegment a = TestData.segment(act.type().bytesFor(n));
                 act.quantizeActivations(TestData.row(TestData.Shape.GAUSSIAN, n, 99), 0, a, 0, n);
                 for (int special = 0; special < 3; special++) {
-                    if (special == 1 && rows > 2) w.set(ValueLayout.JAVA_SHORT_UNALIGNED, 2 * stride + 36, (short) 0x7c00); // +inf
-                    if (special == 2 && rows > 2) w.set(ValueLayout.JAVA_SHORT_UNALIGNED, 2 * stride + 40, (short) 0x7e00); // NaN
+                    if (special == 1 && rows > 2) w.set(ValueLayout.JAVA_SHORT_UNALIGNED, 2 * stride + (superBlocks ? dAt : 36), (short) 0x7c00); // +inf
+                    if (special == 2 && rows > 2) w.set(ValueLayout.JAVA_SHORT_UNALIGNED, 2 * stride + (superBlocks ? superBlock * (n / 256 - 1) + dAt : 40), (short) 0x7e00); // NaN
                     float[] out = new float[rows + 2];
                     ops.dotRows(w, 0, stride, rows, a, 0, n, out, 1);
                     for (int r = 0; r < rows; r++)
