@@ -173,6 +173,15 @@ public final class Engine implements AutoCloseable {
     }
 
     private void step(List<Slot> active) {
+        // a prompt found whole in the cache with the logits of its evaluation: its first token needs no forward pass
+        for (Slot s : active) {
+            if (!s.promptLogitsReady() || s.task.cancelled) continue;
+            CompletionResult done = s.samplePromptLogits(tokenizer);
+            if (done != null) finish(s, done);
+        }
+        // those that ended are free; a cancelled one that never sampled has no token to feed (the loop frees it)
+        active.removeIf(s -> !s.busy() || s.promptLogitsReady());
+        if (active.isEmpty()) return;
         // generating slots first (their token and drafts) so long prompts never stall streams; prompts share the rest
         int budget = batchSize;
         List<Slot> fedSlots = new ArrayList<>();
@@ -221,14 +230,17 @@ public final class Engine implements AutoCloseable {
             boolean ready = s.fed(inputs.get(i)); // always: the KV cache took the tokens either way
             if (s.task.cancelled || !ready) continue;
             CompletionResult done = s.advance(logits[i], inputs.get(i), tokenizer);
-            if (done != null) {
-                CompletionListener l = s.task.listener;
-                metrics.recordDone(done);
-                lock.lock();
-                try { s.release(); } finally { lock.unlock(); }
-                l.onDone(done);
-            }
+            if (done != null) finish(s, done);
         }
+    }
+
+    /** Frees the slot of a generation that ended and hands the listener its result. */
+    private void finish(Slot s, CompletionResult done) {
+        CompletionListener l = s.task.listener;
+        metrics.recordDone(done);
+        lock.lock();
+        try { s.release(); } finally { lock.unlock(); }
+        l.onDone(done);
     }
 
     /** Stops the scheduler; queued and running requests get an error. */

@@ -45,6 +45,15 @@ final class Slot {
     private final DraftCost draftCost;
     private Drafter drafter;
     private int draftCount; // drafts fed with nextToken in the current step
+    /**
+     * The logits that followed cached[0 .. promptLogitsAt) when the last prompt was evaluated (promptLogitsAt
+     * &lt; 0: none). A request whose whole prompt is that prefix samples from them instead of evaluating its
+     * last token again: a lone token's step rounds differently from the prompt batch that computed them
+     * first, so two identical greedy requests could part ways at a near-tie.
+     */
+    private float[] promptLogits;
+    private int promptLogitsAt = -1;
+    private boolean promptLogitsPending; // the bound task's prompt is promptLogits' prefix: sample them, feed nothing
     volatile SlotSnapshot snapshot;
 
     Slot(int id, Session session) {
@@ -74,13 +83,19 @@ final class Slot {
 
     boolean prompting() { return promptPos < prompt.length; }
 
-    /** Binds a task: keeps the reusable cache prefix (at least one prompt token is always evaluated, for its logits). */
+    /**
+     * Binds a task: keeps the reusable cache prefix. At least one prompt token is evaluated, for its logits,
+     * unless the whole prompt is the prefix the saved {@link #promptLogits} belong to.
+     */
     void start(EngineTask t, Tokenizer tokenizer) {
         CompletionRequest r = t.request;
         task = t;
         prompt = r.prompt();
-        int keep = r.cachePrompt() ? Math.min(commonPrefix(prompt), prompt.length - 1) : 0;
+        int common = r.cachePrompt() ? commonPrefix(prompt) : 0;
+        promptLogitsPending = common == prompt.length && promptLogitsAt == prompt.length && session.canTruncate(prompt.length);
+        int keep = promptLogitsPending ? prompt.length : Math.min(common, prompt.length - 1);
         if (!session.canTruncate(keep)) keep = 0; // a sliding-window cache no longer holds what that prefix needs: evaluate it again
+        if (keep < promptLogitsAt) promptLogitsAt = -1; // their prefix is about to be evaluated again
         session.truncate(keep);
         cachedCount = keep;
         promptPos = keep;
@@ -129,6 +144,19 @@ final class Slot {
         return in;
     }
 
+    /** True when the bound task's prompt needs no forward pass: {@link #samplePromptLogits} comes first. */
+    boolean promptLogitsReady() { return promptLogitsPending; }
+
+    /** Samples the first token from the saved logits of this very prompt (see {@link #start}); the result when that ended the generation. */
+    CompletionResult samplePromptLogits(Tokenizer tokenizer) {
+        promptLogitsPending = false;
+        tPromptDone = System.nanoTime();
+        // a copy: samplers may work in the array they are given
+        CompletionResult done = sampleAndAdvance(promptLogits.clone(), tokenizer, prompt.length);
+        if (done == null) drafter.generated(nextToken);
+        return done;
+    }
+
     /** Drafts in the input of the current step ({@link #nextInput}). */
     int drafts() { return prompting() ? 0 : draftCount; }
 
@@ -156,6 +184,12 @@ final class Slot {
     CompletionResult advance(float[] logits, int[] fed, Tokenizer tokenizer) {
         int vocab = tokenizer.vocabularySize(), rows = logits.length / vocab;
         int drafts = rows - 1, start = session.position() - rows; // the cache position of the first row's token
+        if (nDecoded == 0 && rows == 1) {
+            // the prompt's logits, as its evaluation left them, for the next request with this very prompt
+            if (promptLogits == null || promptLogits.length != logits.length) promptLogits = new float[logits.length];
+            System.arraycopy(logits, 0, promptLogits, 0, logits.length);
+            promptLogitsAt = session.position();
+        }
         for (int i = 0; ; i++) {
             float[] row = rows == 1 ? logits : Arrays.copyOfRange(logits, i * vocab, (i + 1) * vocab);
             CompletionResult done = sampleAndAdvance(row, tokenizer, start + i + 1);
@@ -303,6 +337,7 @@ final class Slot {
     /** Empties the cache (after a failed step, when the KV cells may not match the token list). */
     void forgetCache() {
         cachedCount = 0;
+        promptLogitsAt = -1;
         session.truncate(0);
     }
 
