@@ -215,8 +215,8 @@ class Q4_0Ops extends BlockOps {
         private static boolean twoRows(MemorySegment w, long w0, long w1, MemorySegment a, long aOffset, int nb, float[] out, int i0, int i1, float[] s, float[] ds) {
             java.util.Arrays.fill(s, 0, 32, 0f);
             if (!twoRowSpan(w, w0, w1, a, aOffset, nb, s, 0, ds)) return false;
-            out[i0] = laneSum(s, 0);
-            out[i1] = laneSum(s, 16);
+            out[i0] = LaneSum.of(s, 0);
+            out[i1] = LaneSum.of(s, 16);
             return true;
         }
 
@@ -224,15 +224,6 @@ class Q4_0Ops extends BlockOps {
         static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[32]);
         /** Per thread: {@link #twoRowSpan}'s scales of a group of four blocks, for two rows. */
         static final ThreadLocal<float[]> SCALES = ThreadLocal.withInitial(() -> new float[8]);
-
-        /** {@link LaneSum}'s tree over the 16 floats at s[i]: how {@link #dot} ends. */
-        static float laneSum(float[] s, int i) {
-            FloatVector acc = FloatVector.fromArray(F512, s, i);
-            acc = acc.add(acc.rearrange(LaneSum.HALF8));
-            acc = acc.add(acc.rearrange(LaneSum.HALF4));
-            acc = acc.add(acc.rearrange(LaneSum.HALF2));
-            return acc.lane(0) + acc.lane(1);
-        }
 
         /**
          * {@link #dot}'s loop (the same operations, kept in step with it) over blocks [0, nb) (nb a multiple

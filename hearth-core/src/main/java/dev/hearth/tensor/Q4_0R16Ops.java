@@ -1,7 +1,6 @@
 package dev.hearth.tensor;
 
 import static dev.hearth.tensor.Q4_0Ops.Vectorized.SCRATCH;
-import static dev.hearth.tensor.Q4_0Ops.Vectorized.laneSum;
 import static dev.hearth.tensor.Q4_0Ops.Vectorized.oneRowSpan;
 import static dev.hearth.tensor.Q4_0Ops.Vectorized.SCALES;
 import static dev.hearth.tensor.Q4_0Ops.Vectorized.twoRowSpan;
@@ -56,7 +55,7 @@ final class Q4_0R16Ops implements TypeOps {
         java.util.Arrays.fill(s, 0, 16, 0f);
         for (int c = 0; c < RowBlocks.chunks(nb); c++)
             check(oneRowSpan(w, RowBlocks.chunkOffset(rows, nb, 18, r, c), a, aOffset + 256L * c * RowBlocks.CHUNK, RowBlocks.chunkLength(nb, c), s, 0));
-        return laneSum(s, 0);
+        return LaneSum.of(s, 0);
     }
 
     /**
@@ -87,8 +86,8 @@ final class Q4_0R16Ops implements TypeOps {
                     check(twoRowSpan(w, RowBlocks.chunkOffset(rows, nb, 18, x + i, c), RowBlocks.chunkOffset(rows, nb, 18, y + i, c), a, ao, len, s, 32 * i, ds));
             }
             for (int i = 0; i < RowBlocks.ROWS; i++) {
-                out[(int) (outOffset + x + i - r0)] = laneSum(s, 32 * i);
-                out[(int) (outOffset + y + i - r0)] = laneSum(s, 32 * i + 16);
+                out[(int) (outOffset + x + i - r0)] = LaneSum.of(s, 32 * i);
+                out[(int) (outOffset + y + i - r0)] = LaneSum.of(s, 32 * i + 16);
             }
         }
         pairs(w, rows, nb, b0 + 2 * half * RowBlocks.ROWS, r1, a, aOffset, out, outOffset - r0);
@@ -104,8 +103,8 @@ final class Q4_0R16Ops implements TypeOps {
             for (int c = 0; c < RowBlocks.chunks(nb); c++)
                 check(twoRowSpan(w, RowBlocks.chunkOffset(rows, nb, 18, x, c), RowBlocks.chunkOffset(rows, nb, 18, y, c), a,
                         aOffset + 256L * c * RowBlocks.CHUNK, RowBlocks.chunkLength(nb, c), s, 0, ds));
-            out[(int) (base + x)] = laneSum(s, 0);
-            out[(int) (base + y)] = laneSum(s, 16);
+            out[(int) (base + x)] = LaneSum.of(s, 0);
+            out[(int) (base + y)] = LaneSum.of(s, 16);
         }
     }
 

@@ -12,6 +12,7 @@ import java.util.Random;
  * For reference, ggml's own vec_dot measured the same way on the same (shared, loaded) machine gave
  * F32 19.9, F16 23.1, BF16 23.2, Q4_0 10.7, Q4_1 10.0, Q5_0 8.7, Q5_1 11.7, Q8_0 15.6, Q2_K 7.7,
  * Q3_K 9.3, Q4_K 14.3, Q5_K 12.5, Q6_K 18.6 GB/s (llama.cpp 80fb11a, -march=native).
+ * Rows are 4096 values wide unless {@code -Dn=...} says otherwise (ffn_down of 7-8B models: 14336).
  * Not a test: run by hand, e.g.
  * <pre>
  * java --add-modules jdk.incubator.vector -Djdk.incubator.vector.VECTOR_ACCESS_OOB_CHECK=0 \
@@ -26,7 +27,7 @@ public final class KernelBench {
         GgmlType[] types = args.length > 1
                 ? java.util.Arrays.stream(args, 1, args.length).map(GgmlType::valueOf).toArray(GgmlType[]::new)
                 : TestData.WEIGHT_TYPES;
-        int n = 4096;
+        int n = Integer.getInteger("n", 4096);
         Random random = new Random(1);
         float[] x = new float[n];
         for (int i = 0; i < n; i++) x[i] = (float) random.nextGaussian();

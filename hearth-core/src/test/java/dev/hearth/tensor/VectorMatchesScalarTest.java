@@ -208,6 +208,34 @@ class VectorMatchesScalarTest {
     }
 
     /**
+     * Q4_K's dotRows takes rows of more than 32 super-blocks a chunk of 16 at a time, over blocks of 16 rows,
+     * each row's accumulator carried between chunks: dot per row to the bit. Rows of 32 super-blocks (not
+     * chunked), 33 (a last chunk of one) and 56 (ffn_down of 7-8B models), 1, 17 and 33 rows (a short last
+     * row block), rows that need not be packed.
+     */
+    @Test
+    void chunkedQ4KDotRowsIsDotPerRow() {
+        TypeOps ops = TypeOps.of(GgmlType.Q4_K);
+        TypeOps act = TypeOps.of(ops.dotType());
+        for (int n : new int[] {8192, 8448, 14336}) {
+            MemorySegment a = TestData.segment(act.type().bytesFor(n));
+            act.quantizeActivations(TestData.row(TestData.Shape.GAUSSIAN, n, 99), 0, a, 0, n);
+            for (int rows : new int[] {1, 17, 33}) {
+                long stride = GgmlType.Q4_K.bytesFor(n) + 16;
+                MemorySegment w = TestData.segment(stride * rows);
+                for (int r = 0; r < rows; r++) ops.quantize(TestData.row(TestData.Shape.values()[r % TestData.Shape.values().length], n, r), 0, w, r * stride, n);
+                float[] out = new float[rows + 2];
+                ops.dotRows(w, 0, stride, rows, a, 0, n, out, 1);
+                for (int r = 0; r < rows; r++)
+                    assertThat(Float.floatToRawIntBits(out[r + 1])).as("n=%d rows=%d row %d", n, rows, r)
+                            .isEqualTo(Float.floatToRawIntBits(ops.dot(w, r * stride, a, 0, n)));
+                assertThat(out[0]).isZero();
+                assertThat(out[rows + 1]).isZero();
+            }
+        }
+    }
+
+    /**
      * The two-row dotRows kernels (Q4_0, F16, Q6_K) are dot per row to the bit: odd row counts, row lengths
      * with and without a whole number of their steps, rows that need not be packed, inf/NaN weights (for
      * Q6_K in the first and last super-block's d, for the others in a value or block scale 36 and 40 bytes
