@@ -130,7 +130,10 @@ class Q8KWideOps extends BlockOps {
                     dst.set(INT_LE, off + SUMS32 + 4L * c1, 0);
                     dst.set(INT_LE, off + SUMS32 + 32 + 4L * c0, s00 + s01);
                     dst.set(INT_LE, off + SUMS32 + 32 + 4L * c1, s10 + s11);
-                    ShortVector first = narrowToShorts(q00, q01), second = narrowToShorts(q10, q11);
+                    // Simd.narrowToShorts spelled out: this method is past C2's inlining budget, and the helper, not
+                    // inlined, made every vector here a heap object (2 MB of garbage a token on a 4096-wide model)
+                    ShortVector first = ((ShortVector) q00.convertShape(I2S, S512, 0)).or((ShortVector) q01.convertShape(I2S, S512, -1));
+                    ShortVector second = ((ShortVector) q10.convertShape(I2S, S512, 0)).or((ShortVector) q11.convertShape(I2S, S512, -1));
                     TO_WIDE[0].selectFrom(first, second).intoMemorySegment(dst, off + 64L * (2 * g), ORDER);
                     TO_WIDE[1].selectFrom(first, second).intoMemorySegment(dst, off + 64L * (2 * g + 1), ORDER);
                 }
