@@ -56,6 +56,26 @@ class RowBlocksTest {
             }
     }
 
+    /**
+     * A matrix of whole row blocks only (32 rows), so that the paired-block path, not the one for pieces of
+     * blocks, reads the matrix's last bytes: a kernel that loads past its group's end fails here (the 37-row
+     * matrix above ends in a short block, which the piece path takes).
+     */
+    @Test
+    void wholeBlocksUpToTheMatrixEnd() {
+        TypeOps q4 = TypeOps.of(GgmlType.Q4_0), r16 = TypeOps.of(GgmlType.Q4_0_R16);
+        int rows = 32;
+        long rb = GgmlType.Q4_0.bytesFor(COLS);
+        MemorySegment data = TestData.segment(rb * rows);
+        for (int r = 0; r < rows; r++) q4.quantize(TestData.row(TestData.Shape.GAUSSIAN, COLS, 90 + r), 0, data, r * rb, COLS);
+        Tensor whole = RowBlocks.prepare(new Tensor("w", GgmlType.Q4_0, new long[] {COLS, rows}, data));
+        assertThat(whole.type()).isEqualTo(GgmlType.Q4_0_R16);
+        MemorySegment a = activations(1);
+        float[] got = new float[rows];
+        r16.dotRows(whole.data(), 0, rb, rows, a, 0, COLS, got, 0);
+        for (int r = 0; r < rows; r++) assertThat(got[r]).as("row %d", r).isEqualTo(q4.dot(data, r * rb, a, 0, COLS));
+    }
+
     @Test
     void rowsDecodeToTheFileLayoutsValues() {
         TypeOps q4 = TypeOps.of(GgmlType.Q4_0), r16 = TypeOps.of(GgmlType.Q4_0_R16);
