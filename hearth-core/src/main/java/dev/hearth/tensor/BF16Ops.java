@@ -63,7 +63,11 @@ class BF16Ops extends BlockOps {
                 FloatVector aEven = ai.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
                 acc = acc.add(wOdd.mul(aOdd)).add(wEven.mul(aEven));
             }
-            float sum = LaneSum.of(acc);
+            // LaneSum.of's tree spelled out (a call that is not inlined would box the vector for every row)
+            acc = acc.add(acc.rearrange(LaneSum.HALF8));
+            acc = acc.add(acc.rearrange(LaneSum.HALF4));
+            acc = acc.add(acc.rearrange(LaneSum.HALF2));
+            float sum = acc.lane(0) + acc.lane(1);
             for (; i < n; i++) {
                 sum += BFloat16.toFloat(w.get(SHORT_LE, wOffset + 2L * i)) * BFloat16.toFloat(a.get(SHORT_LE, aOffset + 2L * i));
             }

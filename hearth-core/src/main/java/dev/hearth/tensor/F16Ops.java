@@ -91,7 +91,11 @@ class F16Ops extends BlockOps {
                     acc = w1.fma(a1.mul(0x1p-112f), acc);
                 }
             }
-            float sum = LaneSum.of(acc);
+            // LaneSum.of's tree spelled out (a call that is not inlined would box the vector for every row)
+            acc = acc.add(acc.rearrange(LaneSum.HALF8));
+            acc = acc.add(acc.rearrange(LaneSum.HALF4));
+            acc = acc.add(acc.rearrange(LaneSum.HALF2));
+            float sum = acc.lane(0) + acc.lane(1);
             for (; i < n; i++) sum += half(w, wOffset + 2L * i) * (f32(a, aOffset + 4L * i) * 0x1p-112f);
             return sum;
         }

@@ -110,7 +110,11 @@ class Q5_0Ops extends BlockOps {
                 IntVector s = (IntVector) lo.mul(a0).add(hi.mul(a1)).convertShape(S2I, I512, 0);
                 acc = ((FloatVector) s.convert(I2F, 0)).fma(FloatVector.broadcast(F512, d), acc);
             }
-            return LaneSum.of(acc);
+            // LaneSum.of's tree spelled out (a call that is not inlined would box the vector for every row)
+            acc = acc.add(acc.rearrange(LaneSum.HALF8));
+            acc = acc.add(acc.rearrange(LaneSum.HALF4));
+            acc = acc.add(acc.rearrange(LaneSum.HALF2));
+            return acc.lane(0) + acc.lane(1);
         }
     }
 }

@@ -125,7 +125,12 @@ class Q8_0Ops extends BlockOps {
                 IntVector t = wq.mul(ShortVector.fromMemorySegment(S512, a, ao, ORDER)).reinterpretAsInts();
                 acc = ((FloatVector) t.add(t.lanewise(LSHL, 16)).lanewise(ASHR, 16).convert(I2F, 0)).fma(FloatVector.broadcast(F512, d), acc);
             }
-            return LaneSum.of(acc);
+            // LaneSum.of's tree spelled out: not inlined here, the call boxed acc for every row (1.4 GB/s of
+            // garbage in 1B Q8_0 generation)
+            acc = acc.add(acc.rearrange(LaneSum.HALF8));
+            acc = acc.add(acc.rearrange(LaneSum.HALF4));
+            acc = acc.add(acc.rearrange(LaneSum.HALF2));
+            return acc.lane(0) + acc.lane(1);
         }
 
         @Override
