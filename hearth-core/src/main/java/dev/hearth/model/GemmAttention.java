@@ -6,7 +6,11 @@ import dev.hearth.tensor.HalfRows;
 import dev.hearth.tensor.LaneSum;
 import dev.hearth.tensor.Transpose;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -21,12 +25,17 @@ import jdk.incubator.vector.VectorSpecies;
  *     j in lane j mod 16, each lane's chain over the positions in order.</li>
  * </ul>
  * Up to {@link #LANES} queries that share a KV head and a cache (tokens × the heads of a KV group) go through the
- * cache together: each tile of {@link #TILE} positions of keys and values is widened once for all of them. Scores come
- * 16 at a time, from the keys transposed where the chunk has enough queries to pay for that ({@link #scoresT4}:
- * the lane trees become vector additions), else through {@link LaneSum#ofEach}; the values four queries at a time
- * ({@link #weighValues4}), their lanes kept as vectors across the positions. The next tile's rows are touched
- * ahead ({@link CacheTouch}). A query's numbers are the same in any chunk. Head sizes must be multiples of 16
- * (tinyBLAS's condition too).
+ * cache together. A chunk of at least {@link #TRANSPOSE_MIN} queries (prompt processing) widens each tile of
+ * {@link #TILE} positions of keys and values once for all of them and transposes it: scores come 16 at a time from
+ * the keys transposed ({@link #scoresT4}: the lane trees become vector additions), the values four queries at a time
+ * ({@link #weighValues4}), their lanes kept as vectors across the positions. Fewer queries (generation: the heads of
+ * one KV group) cannot pay for the transpositions and read the cache rows as they are: each key row widened in
+ * registers for four queries ({@link #lanes4}, the lane trees then by {@link LaneSum#ofEach}), each value row added
+ * to the lanes of the position's residue mod 16 ({@link #weighRows4}: no transposition, the lanes of one residue in
+ * registers while its rows go by). AttentionBench (one token at depth 8192, 16 layers of Llama-3.2-1B's heads, two
+ * threads): 24.0 ms a token through the transposed path, 14.4 through this one. Rows are touched ahead where the
+ * hardware's prefetch does not follow ({@link CacheTouch}). A query's numbers are the same in any chunk and either
+ * path. Head sizes must be multiples of 16 (tinyBLAS's condition too).
  */
 final class GemmAttention {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
@@ -34,6 +43,8 @@ final class GemmAttention {
     private static final int TILE = 128; // positions per tile (64 gave pp512 @ d2048 130.5 t/s against 135.3/132.1, 256: 116.0/117.5)
     /** Chunks of at least this many queries take the keys transposed ({@link #scoresT4}, {@link #scoresT}); generation's few pay less without. */
     static final int TRANSPOSE_MIN = 8;
+    /** A half's sign (where the sign extension put it), exponent and mantissa after the shift by 13 (HalfRows' shortcut). */
+    private static final int HALF_BITS = 0x8FFFE000;
 
     private GemmAttention() {}
 
@@ -74,19 +85,42 @@ final class GemmAttention {
         MemorySegment keys = cache.keys[layer], values = cache.values[layer];
         int r0 = cache.base[layer];
 
-        // KQ, a tile of keys at a time, 16 scores of a query at a time
-        for (int start = from; start <= hi; start += TILE) {
-            int rows = Math.min(TILE, hi + 1 - start), blocks = (rows + 15) / 16;
-            for (int r = 0; r < rows; r++) {
-                long kRow = cache.kRow(layer, start + r - r0, g);
-                // positions before the first any query sees (a sliding layer's cache may no longer hold them): scores never read
-                if (start + r < lo) java.util.Arrays.fill(t.kTile, r * dk, (r + 1) * dk, 0f);
-                else if (fast) HalfRows.widenScaled(keys, kRow, t.kTile, r * dk, dk);
-                else HalfRows.widen(keys, kRow, t.kTile, r * dk, dk);
+        if (nq < TRANSPOSE_MIN) {
+            // generation's few queries: 16 scores of each at a time, straight from the cache rows
+            for (int start = from; start <= hi; start += 16) {
+                int rLo = Math.max(0, lo - start), rHi = Math.min(16, hi + 1 - start); // rows of the block in the cache and seen
+                long kRow = cache.kRow(layer, start + rLo - r0, g);
+                int l = 0;
+                if (fast)
+                    for (; l + 4 <= nq; l += 4) {
+                        lanes4(t.qs, l * dk, dk, keys, kRow, cache.kRowBytes, rLo, rHi, t.rowLanes);
+                        for (int i = 0; i < 4; i++) LaneSum.ofEach(t.rowLanes, 256 * i, scores, (l + i) * span + start - from);
+                    }
+                if (l < nq) { // the rest (or rows with a non-finite value somewhere in the layer): the block widened once
+                    for (int r = rLo; r < rHi; r++) {
+                        long row = kRow + (r - rLo) * cache.kRowBytes;
+                        if (fast) HalfRows.widenScaled(keys, row, t.kTile, r * dk, dk);
+                        else HalfRows.widen(keys, row, t.kTile, r * dk, dk);
+                    }
+                    for (; l < nq; l++) {
+                        lanes1(t.qs, l * dk, dk, t.kTile, rLo, rHi, t.rowLanes);
+                        LaneSum.ofEach(t.rowLanes, 0, scores, l * span + start - from);
+                    }
+                }
             }
-            java.util.Arrays.fill(t.kTile, rows * dk, blocks * 16 * dk, 0f); // past the last position: scores never read
-            if (start + TILE <= hi) t.sink += CacheTouch.ahead(keys, cache.kRow(layer, start + TILE - r0, g), Math.min(TILE, hi + 1 - start - TILE) * cache.kRowBytes);
-            if (nq >= TRANSPOSE_MIN) {
+        } else {
+            // KQ, a tile of keys at a time, 16 scores of a query at a time from the keys transposed
+            for (int start = from; start <= hi; start += TILE) {
+                int rows = Math.min(TILE, hi + 1 - start), blocks = (rows + 15) / 16;
+                for (int r = 0; r < rows; r++) {
+                    long kRow = cache.kRow(layer, start + r - r0, g);
+                    // positions before the first any query sees (a sliding layer's cache may no longer hold them): scores never read
+                    if (start + r < lo) java.util.Arrays.fill(t.kTile, r * dk, (r + 1) * dk, 0f);
+                    else if (fast) HalfRows.widenScaled(keys, kRow, t.kTile, r * dk, dk);
+                    else HalfRows.widen(keys, kRow, t.kTile, r * dk, dk);
+                }
+                java.util.Arrays.fill(t.kTile, rows * dk, blocks * 16 * dk, 0f); // past the last position: scores never read
+                if (start + TILE <= hi) t.sink += CacheTouch.ahead(keys, cache.kRow(layer, start + TILE - r0, g), Math.min(TILE, hi + 1 - start - TILE) * cache.kRowBytes);
                 for (int k = 0; k < blocks; k++)
                     for (int d = 0; d < dk; d += 16) Transpose.of16(t.kTile, 16 * k * dk + d, dk, t.kT, d * TILE + 16 * k, TILE);
                 int l = 0;
@@ -94,12 +128,6 @@ final class GemmAttention {
                     for (int k = 0; k < blocks; k++) scoresT4(t.qs, l * dk, t.kT, 16 * k, dk, scores, l * span + start - from + 16 * k, span, t.lanes);
                 for (; l < nq; l++)
                     for (int k = 0; k < blocks; k++) scoresT(t.qs, l * dk, t.kT, 16 * k, dk, scores, l * span + start - from + 16 * k);
-            } else {
-                for (int l = 0; l < nq; l++)
-                    for (int k = 0; k < blocks; k++) {
-                        scores16(t.qs, l * dk, t.kTile, k * 16 * dk, dk, t.lanes);
-                        LaneSum.ofEach(t.lanes, 0, scores, l * span + start - from + 16 * k);
-                    }
             }
         }
         // softmax per query over its visible positions; the weights rounded to float16, zero elsewhere
@@ -122,59 +150,197 @@ final class GemmAttention {
             java.util.Arrays.fill(scores, l * span, row + first, 0f);
             java.util.Arrays.fill(scores, row + len, (l + 1) * span, 0f);
         }
-        // KQV: each output value 16 lanes over the positions (j in lane j mod 16), kept in acc across the tiles
-        java.util.Arrays.fill(t.acc, 0, nq * dv * 16, 0f);
         float weightScale = fast ? HalfRows.SCALE : 1f;
-        for (int start = from; start < from + span; start += TILE) {
-            int rows = Math.min(TILE, from + span - start), valid = Math.min(rows, hi + 1 - start);
-            if (start + TILE <= hi) t.sink += CacheTouch.ahead(values, cache.vRow(layer, start + TILE - r0, g), Math.min(TILE, hi + 1 - start - TILE) * cache.vRowBytes);
-            for (int r0b = 0; r0b < rows; r0b += 16) { // V rows, 16 at a time, transposed: vT[d·TILE + r]
-                for (int r = r0b; r < r0b + 16; r++) {
-                    long vRow = cache.vRow(layer, start + r - r0, g);
-                    if (r >= valid || start + r < lo) java.util.Arrays.fill(t.rows, (r - r0b) * dv, (r - r0b + 1) * dv, 0f); // weight 0, value 0
-                    else if (fast) HalfRows.widenScaled(values, vRow, t.rows, (r - r0b) * dv, dv);
-                    else HalfRows.widen(values, vRow, t.rows, (r - r0b) * dv, dv);
+        if (nq < TRANSPOSE_MIN) {
+            // KQV for few queries: acc[(l·16 + L)·dv + d] is query l's lane L of output value d (positions j ≡ L mod 16),
+            // each lane's chain over its positions in order, straight from the cache rows
+            java.util.Arrays.fill(t.acc, 0, nq * 16 * dv, 0f);
+            for (int start = from; start < from + span; start += TILE) {
+                int rows = Math.min(TILE, from + span - start);
+                // the next tile's value rows touched ahead: this tile's are read a lane at a time (rows L, L + 16, ...), which
+                // the hardware's prefetch does not follow. The key rows, read in order, are left to it (touching them ahead
+                // too: 19.3 ms a token against 14.8, AttentionBench at depth 8192)
+                if (start + TILE <= hi) t.sink += CacheTouch.ahead(values, cache.vRow(layer, start + TILE - r0, g), Math.min(TILE, hi + 1 - start - TILE) * cache.vRowBytes);
+                // rows rLo .. rHi-1 of the tile are in the cache and seen by some query; the others count as a zero row with weight 0
+                int rLo = Math.max(0, lo - start), rHi = Math.min(rows, hi + 1 - start);
+                long vRow = cache.vRow(layer, start + rLo - r0, g);
+                int l = 0;
+                if (fast && dv % 64 == 0)
+                    for (; l + 4 <= nq; l += 4) weighRows4(scores, l * span + start - from, span, weightScale, values, vRow, cache.vRowBytes, rLo, rHi, rows, dv, t.acc, l * 16 * dv);
+                if (l < nq) { // the rest: the tile widened once
+                    for (int r = rLo; r < rHi; r++) {
+                        long row = vRow + (r - rLo) * cache.vRowBytes;
+                        if (fast) HalfRows.widenScaled(values, row, t.vT, r * dv, dv);
+                        else HalfRows.widen(values, row, t.vT, r * dv, dv);
+                    }
+                    for (; l < nq; l++) weighRows1(scores, l * span + start - from, weightScale, t.vT, rLo, rHi, rows, dv, t.acc, l * 16 * dv);
                 }
-                for (int d = 0; d < dv; d += 16) Transpose.of16(t.rows, d, dv, t.vT, d * TILE + r0b, TILE);
             }
-            int l = 0;
-            for (; l + 4 <= nq; l += 4) weighValues4(scores, l * span + start - from, span, rows / 16, weightScale, t.vT, dv, t.acc, l * dv * 16);
-            for (; l < nq; l++) weighValues(scores, l * span + start - from, rows / 16, weightScale, t.vT, dv, t.acc, l * dv * 16);
-        }
-        for (int l = 0; l < nq; l++) {
-            int p = p0 + l, tok = p / group, head = g * group + p % group;
-            for (int d = 0; d < dv; d += 16) LaneSum.ofEach(t.acc, (l * dv + d) * 16, out, tok * oDim + head * dv + d);
+            for (int l = 0; l < nq; l++) {
+                int p = p0 + l, tok = p / group, head = g * group + p % group;
+                laneTree(t.acc, l * 16 * dv, dv, out, tok * oDim + head * dv);
+            }
+        } else {
+            // KQV: each output value 16 lanes over the positions (j in lane j mod 16), kept in acc across the tiles
+            java.util.Arrays.fill(t.acc, 0, nq * dv * 16, 0f);
+            for (int start = from; start < from + span; start += TILE) {
+                int rows = Math.min(TILE, from + span - start), valid = Math.min(rows, hi + 1 - start);
+                if (start + TILE <= hi) t.sink += CacheTouch.ahead(values, cache.vRow(layer, start + TILE - r0, g), Math.min(TILE, hi + 1 - start - TILE) * cache.vRowBytes);
+                for (int r0b = 0; r0b < rows; r0b += 16) { // V rows, 16 at a time, transposed: vT[d·TILE + r]
+                    for (int r = r0b; r < r0b + 16; r++) {
+                        long vRow = cache.vRow(layer, start + r - r0, g);
+                        if (r >= valid || start + r < lo) java.util.Arrays.fill(t.rows, (r - r0b) * dv, (r - r0b + 1) * dv, 0f); // weight 0, value 0
+                        else if (fast) HalfRows.widenScaled(values, vRow, t.rows, (r - r0b) * dv, dv);
+                        else HalfRows.widen(values, vRow, t.rows, (r - r0b) * dv, dv);
+                    }
+                    for (int d = 0; d < dv; d += 16) Transpose.of16(t.rows, d, dv, t.vT, d * TILE + r0b, TILE);
+                }
+                int l = 0;
+                for (; l + 4 <= nq; l += 4) weighValues4(scores, l * span + start - from, span, rows / 16, weightScale, t.vT, dv, t.acc, l * dv * 16);
+                for (; l < nq; l++) weighValues(scores, l * span + start - from, rows / 16, weightScale, t.vT, dv, t.acc, l * dv * 16);
+            }
+            for (int l = 0; l < nq; l++) {
+                int p = p0 + l, tok = p / group, head = g * group + p % group;
+                for (int d = 0; d < dv; d += 16) LaneSum.ofEach(t.acc, (l * dv + d) * 16, out, tok * oDim + head * dv + d);
+            }
         }
     }
 
+    /** One float16 lane block of the cache as the floats HalfRows' shortcut gives (each value times 2⁻¹¹²). */
+    private static final VectorSpecies<Short> H16 = ShortVector.SPECIES_256;
+    private static final VectorSpecies<Integer> I16 = IntVector.SPECIES_512;
+
     /**
-     * The lane vectors of 16 scores, query {@code qs[qOff ..]} against the keys {@code k[kOff + r·dk ..]} (r = 0..15):
-     * for each key, 16 lanes over the head's dimensions, lane i the FMA chain of dimensions i, i + 16, ..., into
-     * {@code lanes[16r ..]}.
+     * The lane vectors of the scores of four queries ({@code qs[qOff + i·dk ..]}, times 2¹¹²) against the 16 key rows of
+     * a block, rows {@code rLo .. rHi-1} of it at {@code kRow + (r − rLo)·rowBytes} in the cache (finite halves): for
+     * each key, 16 lanes over the head's dimensions, lane i the FMA chain of dimensions i, i + 16, ..., into
+     * {@code lanes[256·i + 16r ..]}; the other rows' lanes are zero. Each key row is widened once for the four queries.
      */
-    private static void scores16(float[] qs, int qOff, float[] k, int kOff, int dk, float[] lanes) {
-        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-        FloatVector a8 = a0, a9 = a0, a10 = a0, a11 = a0, a12 = a0, a13 = a0, a14 = a0, a15 = a0;
-        for (int d = 0; d < dk; d += 16) {
-            FloatVector qv = FloatVector.fromArray(S, qs, qOff + d);
-            int o = kOff + d;
-            a0 = qv.fma(FloatVector.fromArray(S, k, o), a0); a1 = qv.fma(FloatVector.fromArray(S, k, o + dk), a1);
-            a2 = qv.fma(FloatVector.fromArray(S, k, o + 2 * dk), a2); a3 = qv.fma(FloatVector.fromArray(S, k, o + 3 * dk), a3);
-            a4 = qv.fma(FloatVector.fromArray(S, k, o + 4 * dk), a4); a5 = qv.fma(FloatVector.fromArray(S, k, o + 5 * dk), a5);
-            a6 = qv.fma(FloatVector.fromArray(S, k, o + 6 * dk), a6); a7 = qv.fma(FloatVector.fromArray(S, k, o + 7 * dk), a7);
-            a8 = qv.fma(FloatVector.fromArray(S, k, o + 8 * dk), a8); a9 = qv.fma(FloatVector.fromArray(S, k, o + 9 * dk), a9);
-            a10 = qv.fma(FloatVector.fromArray(S, k, o + 10 * dk), a10); a11 = qv.fma(FloatVector.fromArray(S, k, o + 11 * dk), a11);
-            a12 = qv.fma(FloatVector.fromArray(S, k, o + 12 * dk), a12); a13 = qv.fma(FloatVector.fromArray(S, k, o + 13 * dk), a13);
-            a14 = qv.fma(FloatVector.fromArray(S, k, o + 14 * dk), a14); a15 = qv.fma(FloatVector.fromArray(S, k, o + 15 * dk), a15);
+    private static void lanes4(float[] qs, int qOff, int dk, MemorySegment keys, long kRow, long rowBytes, int rLo, int rHi, float[] lanes) {
+        int q1 = qOff + dk, q2 = qOff + 2 * dk, q3 = qOff + 3 * dk;
+        for (int r = 0; r < 16; r++) {
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+            if (r >= rLo && r < rHi) {
+                long o = kRow + (r - rLo) * rowBytes;
+                for (int d = 0; d < dk; d += 16) {
+                    FloatVector k = ((IntVector) ShortVector.fromMemorySegment(H16, keys, o + 2L * d, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, I16, 0))
+                            .lanewise(VectorOperators.LSHL, 13).and(HALF_BITS).reinterpretAsFloats();
+                    a0 = FloatVector.fromArray(S, qs, qOff + d).fma(k, a0);
+                    a1 = FloatVector.fromArray(S, qs, q1 + d).fma(k, a1);
+                    a2 = FloatVector.fromArray(S, qs, q2 + d).fma(k, a2);
+                    a3 = FloatVector.fromArray(S, qs, q3 + d).fma(k, a3);
+                }
+            }
+            a0.intoArray(lanes, 16 * r); a1.intoArray(lanes, 256 + 16 * r);
+            a2.intoArray(lanes, 512 + 16 * r); a3.intoArray(lanes, 768 + 16 * r);
         }
-        a0.intoArray(lanes, 0); a1.intoArray(lanes, 16); a2.intoArray(lanes, 32); a3.intoArray(lanes, 48);
-        a4.intoArray(lanes, 64); a5.intoArray(lanes, 80); a6.intoArray(lanes, 96); a7.intoArray(lanes, 112);
-        a8.intoArray(lanes, 128); a9.intoArray(lanes, 144); a10.intoArray(lanes, 160); a11.intoArray(lanes, 176);
-        a12.intoArray(lanes, 192); a13.intoArray(lanes, 208); a14.intoArray(lanes, 224); a15.intoArray(lanes, 240);
+    }
+
+    /** {@link #lanes4} for one query, from the block's rows widened into {@code k[r·dk ..]}, into {@code lanes[16r ..]}. */
+    private static void lanes1(float[] qs, int qOff, int dk, float[] k, int rLo, int rHi, float[] lanes) {
+        for (int r = 0; r < 16; r++) {
+            FloatVector a = FloatVector.zero(S);
+            if (r >= rLo && r < rHi)
+                for (int d = 0; d < dk; d += 16) a = FloatVector.fromArray(S, qs, qOff + d).fma(FloatVector.fromArray(S, k, r * dk + d), a);
+            a.intoArray(lanes, 16 * r);
+        }
     }
 
     /**
-     * {@link #scores16} and {@link LaneSum#ofEach} in one, from the keys transposed ({@code kT[d·TILE + kOff + r]} is key
+     * KQV of four queries over a tile of {@code rows} positions (a multiple of 16), value rows in the cache: position r of
+     * the tile goes to lane L = r mod 16, and {@code acc[aOff + i·16·dv + L·dv + d]} (query i's lane L of value d) is the
+     * FMA chain over its positions in order, weight {@code p[pOff + i·span + r]} times the value. The lanes of 64 values of
+     * the four queries stay in registers while the tile's rows of one lane go by, and each value row is widened once for the
+     * four. Rows {@code rLo .. rHi-1} are in the cache at {@code vRow + (r − rLo)·rowBytes} (finite halves; the weights
+     * times 2¹¹² then); the rows before add nothing to a chain that starts at +0, the rows after add +0 (a zero value times
+     * a zero weight), as the transposed path's zero rows do. {@code dv} a multiple of 64.
+     */
+    private static void weighRows4(float[] p, int pOff, int span, float weightScale, MemorySegment values, long vRow, long rowBytes,
+                                   int rLo, int rHi, int rows, int dv, float[] acc, int aOff) {
+        int q = 16 * dv;
+        FloatVector zero = FloatVector.zero(S);
+        for (int d = 0; d < dv; d += 64)
+            for (int lane = 0; lane < 16; lane++) {
+                int a = aOff + lane * dv + d;
+                FloatVector c00 = FloatVector.fromArray(S, acc, a), c01 = FloatVector.fromArray(S, acc, a + 16);
+                FloatVector c02 = FloatVector.fromArray(S, acc, a + 32), c03 = FloatVector.fromArray(S, acc, a + 48);
+                FloatVector c10 = FloatVector.fromArray(S, acc, a + q), c11 = FloatVector.fromArray(S, acc, a + q + 16);
+                FloatVector c12 = FloatVector.fromArray(S, acc, a + q + 32), c13 = FloatVector.fromArray(S, acc, a + q + 48);
+                FloatVector c20 = FloatVector.fromArray(S, acc, a + 2 * q), c21 = FloatVector.fromArray(S, acc, a + 2 * q + 16);
+                FloatVector c22 = FloatVector.fromArray(S, acc, a + 2 * q + 32), c23 = FloatVector.fromArray(S, acc, a + 2 * q + 48);
+                FloatVector c30 = FloatVector.fromArray(S, acc, a + 3 * q), c31 = FloatVector.fromArray(S, acc, a + 3 * q + 16);
+                FloatVector c32 = FloatVector.fromArray(S, acc, a + 3 * q + 32), c33 = FloatVector.fromArray(S, acc, a + 3 * q + 48);
+                for (int r = lane; r < rows; r += 16) {
+                    if (r < rLo) continue;
+                    if (r >= rHi) {
+                        c00 = c00.add(zero); c01 = c01.add(zero); c02 = c02.add(zero); c03 = c03.add(zero);
+                        c10 = c10.add(zero); c11 = c11.add(zero); c12 = c12.add(zero); c13 = c13.add(zero);
+                        c20 = c20.add(zero); c21 = c21.add(zero); c22 = c22.add(zero); c23 = c23.add(zero);
+                        c30 = c30.add(zero); c31 = c31.add(zero); c32 = c32.add(zero); c33 = c33.add(zero);
+                        continue;
+                    }
+                    long o = vRow + (r - rLo) * rowBytes + 2L * d;
+                    FloatVector v0 = ((IntVector) ShortVector.fromMemorySegment(H16, values, o, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, I16, 0))
+                            .lanewise(VectorOperators.LSHL, 13).and(HALF_BITS).reinterpretAsFloats();
+                    FloatVector v1 = ((IntVector) ShortVector.fromMemorySegment(H16, values, o + 32, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, I16, 0))
+                            .lanewise(VectorOperators.LSHL, 13).and(HALF_BITS).reinterpretAsFloats();
+                    FloatVector v2 = ((IntVector) ShortVector.fromMemorySegment(H16, values, o + 64, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, I16, 0))
+                            .lanewise(VectorOperators.LSHL, 13).and(HALF_BITS).reinterpretAsFloats();
+                    FloatVector v3 = ((IntVector) ShortVector.fromMemorySegment(H16, values, o + 96, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, I16, 0))
+                            .lanewise(VectorOperators.LSHL, 13).and(HALF_BITS).reinterpretAsFloats();
+                    FloatVector w = FloatVector.broadcast(S, p[pOff + r] * weightScale); // exact: a power of two
+                    c00 = w.fma(v0, c00); c01 = w.fma(v1, c01); c02 = w.fma(v2, c02); c03 = w.fma(v3, c03);
+                    w = FloatVector.broadcast(S, p[pOff + span + r] * weightScale);
+                    c10 = w.fma(v0, c10); c11 = w.fma(v1, c11); c12 = w.fma(v2, c12); c13 = w.fma(v3, c13);
+                    w = FloatVector.broadcast(S, p[pOff + 2 * span + r] * weightScale);
+                    c20 = w.fma(v0, c20); c21 = w.fma(v1, c21); c22 = w.fma(v2, c22); c23 = w.fma(v3, c23);
+                    w = FloatVector.broadcast(S, p[pOff + 3 * span + r] * weightScale);
+                    c30 = w.fma(v0, c30); c31 = w.fma(v1, c31); c32 = w.fma(v2, c32); c33 = w.fma(v3, c33);
+                }
+                c00.intoArray(acc, a); c01.intoArray(acc, a + 16); c02.intoArray(acc, a + 32); c03.intoArray(acc, a + 48);
+                c10.intoArray(acc, a + q); c11.intoArray(acc, a + q + 16); c12.intoArray(acc, a + q + 32); c13.intoArray(acc, a + q + 48);
+                c20.intoArray(acc, a + 2 * q); c21.intoArray(acc, a + 2 * q + 16); c22.intoArray(acc, a + 2 * q + 32); c23.intoArray(acc, a + 2 * q + 48);
+                c30.intoArray(acc, a + 3 * q); c31.intoArray(acc, a + 3 * q + 16); c32.intoArray(acc, a + 3 * q + 32); c33.intoArray(acc, a + 3 * q + 48);
+            }
+    }
+
+    /** {@link #weighRows4} for one query (weights at {@code pOff}), from the tile's rows widened into {@code v[r·dv ..]}; {@code dv} a multiple of 16. */
+    private static void weighRows1(float[] p, int pOff, float weightScale, float[] v, int rLo, int rHi, int rows, int dv, float[] acc, int aOff) {
+        for (int d = 0; d < dv; d += 16)
+            for (int lane = 0; lane < 16; lane++) {
+                int a = aOff + lane * dv + d;
+                FloatVector c = FloatVector.fromArray(S, acc, a);
+                for (int r = lane; r < rows; r += 16) {
+                    if (r < rLo) continue;
+                    if (r >= rHi) c = c.add(0f);
+                    else c = FloatVector.broadcast(S, p[pOff + r] * weightScale).fma(FloatVector.fromArray(S, v, r * dv + d), c);
+                }
+                c.intoArray(acc, a);
+            }
+    }
+
+    /**
+     * Query lanes {@code acc[aOff + L·dv + d]} (L = 0..15) summed over L into {@code out[oOff + d]}, in the order of
+     * _mm512_reduce_add_ps over the 16 lanes ({@link LaneSum#of}): L + (L + 8), then + 4, + 2, + 1, as whole vectors.
+     */
+    private static void laneTree(float[] acc, int aOff, int dv, float[] out, int oOff) {
+        for (int d = 0; d < dv; d += 16) {
+            int a = aOff + d;
+            FloatVector b0 = FloatVector.fromArray(S, acc, a).add(FloatVector.fromArray(S, acc, a + 8 * dv));
+            FloatVector b1 = FloatVector.fromArray(S, acc, a + dv).add(FloatVector.fromArray(S, acc, a + 9 * dv));
+            FloatVector b2 = FloatVector.fromArray(S, acc, a + 2 * dv).add(FloatVector.fromArray(S, acc, a + 10 * dv));
+            FloatVector b3 = FloatVector.fromArray(S, acc, a + 3 * dv).add(FloatVector.fromArray(S, acc, a + 11 * dv));
+            FloatVector b4 = FloatVector.fromArray(S, acc, a + 4 * dv).add(FloatVector.fromArray(S, acc, a + 12 * dv));
+            FloatVector b5 = FloatVector.fromArray(S, acc, a + 5 * dv).add(FloatVector.fromArray(S, acc, a + 13 * dv));
+            FloatVector b6 = FloatVector.fromArray(S, acc, a + 6 * dv).add(FloatVector.fromArray(S, acc, a + 14 * dv));
+            FloatVector b7 = FloatVector.fromArray(S, acc, a + 7 * dv).add(FloatVector.fromArray(S, acc, a + 15 * dv));
+            FloatVector c0 = b0.add(b4), c1 = b1.add(b5), c2 = b2.add(b6), c3 = b3.add(b7);
+            c0.add(c2).add(c1.add(c3)).intoArray(out, oOff + d);
+        }
+    }
+
+    /**
+     * {@link #lanes1} and {@link LaneSum#ofEach} in one, from the keys transposed ({@code kT[d·TILE + kOff + r]} is key
      * r's dimension d): lane r of {@code a_i} is key r's lane i (the chain of dimensions i, i + 16, ...), so the 16 lane
      * trees become 15 additions of whole vectors in _mm512_reduce_add_ps's order, and the 16 scores land in
      * {@code out[oOff ..]}. No lane selections; the transposition is paid once per tile for all the chunk's queries.
@@ -318,7 +484,7 @@ final class GemmAttention {
     /** One thread's memory for a chunk. */
     static final class Scratch {
         final int dk, dv;
-        final float[] qs, kTile, kT, vT, acc, rows, lanes = new float[256];
+        final float[] qs, kTile, kT, vT, acc, rows, lanes = new float[256], rowLanes = new float[4 * 256];
         final int[] pos = new int[LANES], first = new int[LANES];
         private float[] scores = new float[0];
         int sink; // what CacheTouch read, kept so that the reads are not dropped
