@@ -173,17 +173,22 @@ final class FlashAttention {
         }
         // positions in blocks: first every score of the block, then each head's running max and weights, then the values,
         // so that a head's float16 accumulator stays in registers across the block (each head's operations in ggml's order)
-        float[] w = ws.blockQ(thread, 3 * group * RUN_BLOCK);
+        float[] w = ws.blockQ(thread, 3 * group * RUN_BLOCK), lanes = ws.blockRows(thread, 1024); // lanes: dotSteps4's scratch
         int msOff = group * RUN_BLOCK, vsOff = 2 * group * RUN_BLOCK;
         boolean registers = vF16 && fast && dv % 64 == 0;
         for (int jb = lo; jb <= hi; jb += RUN_BLOCK) {
             int count = Math.min(RUN_BLOCK, hi - jb + 1);
+            int i0 = 0; // query heads whose raw dots are already in w
+            if (kF16 && fast && dk % F16_STEP == 0)
+                for (; i0 + 4 <= group; i0 += 4) // each key row widened once for four heads
+                    HalfRows.dotSteps4(qh[i0], qh[i0 + 1], qh[i0 + 2], qh[i0 + 3], keys, cache.kRow(layer, jb - r0, g), cache.kRowBytes, count, dk, lanes, w, i0 * RUN_BLOCK);
             for (int p = 0; p < count; p++) {
                 long kRow = cache.kRow(layer, jb + p - r0, g);
                 if (kF16 && !fast) HalfRows.widen(keys, kRow, row, 0, dk);
                 for (int i = 0; i < group; i++) {
                     float s;
-                    if (!kF16) s = KvCache.Q8.dot(keys, kRow, qq[i], 0, dk);
+                    if (i < i0) s = w[i * RUN_BLOCK + p];
+                    else if (!kF16) s = KvCache.Q8.dot(keys, kRow, qq[i], 0, dk);
                     else if (fast) s = dotF16(qh[i], keys, kRow, dk);
                     else s = dotF16(qh[i], row, 0, dk);
                     s *= scale;

@@ -106,6 +106,50 @@ public final class HalfRows {
         return acc.lane(0) + acc.lane(1);
     }
 
+    /**
+     * {@link #dotSteps} of four operands ({@code a0 .. a3}, each times {@link #SCALE}) with each of {@code count} &le; 16
+     * finite rows at {@code hOff + r·stride}, {@code n} a multiple of 64: operand i's dot with row r goes to
+     * {@code dst[dOff + 16i + r]} (the 16 - count slots after a short block's rows get zeros). Each row is widened
+     * once for the four operands, and the sixteen rows' lane trees of an operand are summed together by
+     * {@link LaneSum#ofEach} (the tree dotSteps runs on each): the same floats as dotSteps, bit for bit.
+     * {@code lanes} holds 1024 floats of scratch.
+     */
+    public static void dotSteps4(float[] a0, float[] a1, float[] a2, float[] a3, MemorySegment h, long hOff, long stride, int count, int n,
+                                 float[] lanes, float[] dst, int dOff) {
+        VectorSpecies<Float> F = FloatVector.SPECIES_512;
+        for (int r = 0; r < 16; r++) {
+            FloatVector x0 = FloatVector.zero(F), x1 = x0, x2 = x0, x3 = x0;
+            if (r < count) {
+                FloatVector s00 = x0, s01 = x0, s02 = x0, s03 = x0, s10 = x0, s11 = x0, s12 = x0, s13 = x0;
+                FloatVector s20 = x0, s21 = x0, s22 = x0, s23 = x0, s30 = x0, s31 = x0, s32 = x0, s33 = x0;
+                long row = hOff + r * stride;
+                for (int i = 0; i < n; i += 64) {
+                    long o = row + 2L * i;
+                    FloatVector k0 = ((IntVector) ShortVector.fromMemorySegment(H16, h, o, ORDER).convertShape(S2I, I16, 0)).lanewise(LSHL, 13).and(MASK).reinterpretAsFloats();
+                    FloatVector k1 = ((IntVector) ShortVector.fromMemorySegment(H16, h, o + 32, ORDER).convertShape(S2I, I16, 0)).lanewise(LSHL, 13).and(MASK).reinterpretAsFloats();
+                    FloatVector k2 = ((IntVector) ShortVector.fromMemorySegment(H16, h, o + 64, ORDER).convertShape(S2I, I16, 0)).lanewise(LSHL, 13).and(MASK).reinterpretAsFloats();
+                    FloatVector k3 = ((IntVector) ShortVector.fromMemorySegment(H16, h, o + 96, ORDER).convertShape(S2I, I16, 0)).lanewise(LSHL, 13).and(MASK).reinterpretAsFloats();
+                    s00 = FloatVector.fromArray(F, a0, i).fma(k0, s00); s01 = FloatVector.fromArray(F, a0, i + 16).fma(k1, s01);
+                    s02 = FloatVector.fromArray(F, a0, i + 32).fma(k2, s02); s03 = FloatVector.fromArray(F, a0, i + 48).fma(k3, s03);
+                    s10 = FloatVector.fromArray(F, a1, i).fma(k0, s10); s11 = FloatVector.fromArray(F, a1, i + 16).fma(k1, s11);
+                    s12 = FloatVector.fromArray(F, a1, i + 32).fma(k2, s12); s13 = FloatVector.fromArray(F, a1, i + 48).fma(k3, s13);
+                    s20 = FloatVector.fromArray(F, a2, i).fma(k0, s20); s21 = FloatVector.fromArray(F, a2, i + 16).fma(k1, s21);
+                    s22 = FloatVector.fromArray(F, a2, i + 32).fma(k2, s22); s23 = FloatVector.fromArray(F, a2, i + 48).fma(k3, s23);
+                    s30 = FloatVector.fromArray(F, a3, i).fma(k0, s30); s31 = FloatVector.fromArray(F, a3, i + 16).fma(k1, s31);
+                    s32 = FloatVector.fromArray(F, a3, i + 32).fma(k2, s32); s33 = FloatVector.fromArray(F, a3, i + 48).fma(k3, s33);
+                }
+                // GGML_F16_VEC_REDUCE's first steps, as in dotSteps: (0 + 2) + (1 + 3)
+                x0 = s00.add(s02).add(s01.add(s03));
+                x1 = s10.add(s12).add(s11.add(s13));
+                x2 = s20.add(s22).add(s21.add(s23));
+                x3 = s30.add(s32).add(s31.add(s33));
+            }
+            x0.intoArray(lanes, 16 * r); x1.intoArray(lanes, 256 + 16 * r);
+            x2.intoArray(lanes, 512 + 16 * r); x3.intoArray(lanes, 768 + 16 * r);
+        }
+        for (int i = 0; i < 4; i++) LaneSum.ofEach(lanes, 256 * i, dst, dOff + 16 * i);
+    }
+
     /** {@code FloatOps.axpy(a / SCALE, widened row, y)} for a finite row: y[yOff + i] += a·h[i], {@code a} times {@link #SCALE}. */
     public static void axpy(float a, MemorySegment h, long hOff, float[] y, int yOff, int n) {
         FloatVector av = FloatVector.broadcast(F, a);

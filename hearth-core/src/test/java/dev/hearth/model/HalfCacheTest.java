@@ -149,6 +149,29 @@ class HalfCacheTest {
         }
     }
 
+    @Test
+    void dotSteps4IsDotStepsOfEachOperandAndRow() {
+        SplittableRandom rnd = new SplittableRandom(12);
+        for (int n : new int[] {64, 128, 192})
+            for (int count : new int[] {16, 5, 1}) {
+                long stride = 2L * n + 6; // rows apart by more than their length, at odd halves
+                float[] x = new float[(int) (16 * stride / 2) + 1];
+                for (int i = 0; i < x.length; i++)
+                    x[i] = rnd.nextInt(8) == 0 ? EDGES[rnd.nextInt(EDGES.length)] : (float) (rnd.nextGaussian() * Math.pow(2, rnd.nextInt(-20, 12)));
+                MemorySegment h = halves(x);
+                float[][] a = new float[4][n];
+                for (float[] q : a) for (int i = 0; i < n; i++) q[i] = f16((float) (rnd.nextGaussian() * 4)) * HalfRows.SCALE;
+                float[] dst = new float[64], lanes = new float[1024];
+                java.util.Arrays.fill(dst, Float.NaN);
+                HalfRows.dotSteps4(a[0], a[1], a[2], a[3], h, 2, stride, count, n, lanes, dst, 0);
+                for (int i = 0; i < 4; i++)
+                    for (int r = 0; r < 16; r++) {
+                        float want = r < count ? HalfRows.dotSteps(a[i], 0, h, 2 + r * stride, n) : 0f;
+                        assertThat(Float.floatToRawIntBits(dst[16 * i + r])).as("n=%d count=%d operand %d row %d", n, count, i, r).isEqualTo(Float.floatToRawIntBits(want));
+                    }
+            }
+    }
+
     /**
      * The readers' exact path (rows widened with Float.float16ToFloat, taken when a layer ever stored ±infinity or
      * NaN, or when a tiled query is too large to scale) and their shortcut give the same attention output bit for
