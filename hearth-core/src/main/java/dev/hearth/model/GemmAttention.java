@@ -146,11 +146,11 @@ final class GemmAttention {
             }
             // ggml_vec_soft_max_f32 over the row: 16-lane chunks from `first` on, as Attention's one-query path
             float inv = (float) (1.0 / FloatOps.softmaxExp(scores, row + first, row + len, max));
-            HalfAccumulator.scale(scores, row + first, inv, len - first); // the weights in float16, as ggml converts them for the product
+            // the weights in float16, as ggml converts them for the product (times 2¹¹² for HalfRows' shortcut: exact, p ∈ [0, 1])
+            HalfAccumulator.scale(scores, row + first, inv, len - first, fast ? HalfRows.SCALE : 1f);
             java.util.Arrays.fill(scores, l * span, row + first, 0f);
             java.util.Arrays.fill(scores, row + len, (l + 1) * span, 0f);
         }
-        float weightScale = fast ? HalfRows.SCALE : 1f;
         if (nq < TRANSPOSE_MIN) {
             // KQV for few queries: acc[(l·16 + L)·dv + d] is query l's lane L of output value d (positions j ≡ L mod 16),
             // each lane's chain over its positions in order, straight from the cache rows
@@ -166,14 +166,14 @@ final class GemmAttention {
                 long vRow = cache.vRow(layer, start + rLo - r0, g);
                 int l = 0;
                 if (fast && dv % 64 == 0)
-                    for (; l + 4 <= nq; l += 4) weighRows4(scores, l * span + start - from, span, weightScale, values, vRow, cache.vRowBytes, rLo, rHi, rows, dv, t.acc, l * 16 * dv);
+                    for (; l + 4 <= nq; l += 4) weighRows4(scores, l * span + start - from, span, values, vRow, cache.vRowBytes, rLo, rHi, rows, dv, t.acc, l * 16 * dv);
                 if (l < nq) { // the rest: the tile widened once
                     for (int r = rLo; r < rHi; r++) {
                         long row = vRow + (r - rLo) * cache.vRowBytes;
                         if (fast) HalfRows.widenScaled(values, row, t.vT, r * dv, dv);
                         else HalfRows.widen(values, row, t.vT, r * dv, dv);
                     }
-                    for (; l < nq; l++) weighRows1(scores, l * span + start - from, weightScale, t.vT, rLo, rHi, rows, dv, t.acc, l * 16 * dv);
+                    for (; l < nq; l++) weighRows1(scores, l * span + start - from, t.vT, rLo, rHi, rows, dv, t.acc, l * 16 * dv);
                 }
             }
             for (int l = 0; l < nq; l++) {
@@ -196,8 +196,8 @@ final class GemmAttention {
                     for (int d = 0; d < dv; d += 16) Transpose.of16(t.rows, d, dv, t.vT, d * TILE + r0b, TILE);
                 }
                 int l = 0;
-                for (; l + 4 <= nq; l += 4) weighValues4(scores, l * span + start - from, span, rows / 16, weightScale, t.vT, dv, t.acc, l * dv * 16);
-                for (; l < nq; l++) weighValues(scores, l * span + start - from, rows / 16, weightScale, t.vT, dv, t.acc, l * dv * 16);
+                for (; l + 4 <= nq; l += 4) weighValues4(scores, l * span + start - from, span, rows / 16, t.vT, dv, t.acc, l * dv * 16);
+                for (; l < nq; l++) weighValues(scores, l * span + start - from, rows / 16, t.vT, dv, t.acc, l * dv * 16);
             }
             for (int l = 0; l < nq; l++) {
                 int p = p0 + l, tok = p / group, head = g * group + p % group;
@@ -252,10 +252,10 @@ final class GemmAttention {
      * FMA chain over its positions in order, weight {@code p[pOff + i·span + r]} times the value. The lanes of 64 values of
      * the four queries stay in registers while the tile's rows of one lane go by, and each value row is widened once for the
      * four. Rows {@code rLo .. rHi-1} are in the cache at {@code vRow + (r − rLo)·rowBytes} (finite halves; the weights
-     * times 2¹¹² then); the rows before add nothing to a chain that starts at +0, the rows after add +0 (a zero value times
+     * come times 2¹¹² then); the rows before add nothing to a chain that starts at +0, the rows after add +0 (a zero value times
      * a zero weight), as the transposed path's zero rows do. {@code dv} a multiple of 64.
      */
-    private static void weighRows4(float[] p, int pOff, int span, float weightScale, MemorySegment values, long vRow, long rowBytes,
+    private static void weighRows4(float[] p, int pOff, int span, MemorySegment values, long vRow, long rowBytes,
                                    int rLo, int rHi, int rows, int dv, float[] acc, int aOff) {
         int q = 16 * dv;
         FloatVector zero = FloatVector.zero(S);
@@ -288,13 +288,13 @@ final class GemmAttention {
                             .lanewise(VectorOperators.LSHL, 13).and(HALF_BITS).reinterpretAsFloats();
                     FloatVector v3 = ((IntVector) ShortVector.fromMemorySegment(H16, values, o + 96, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, I16, 0))
                             .lanewise(VectorOperators.LSHL, 13).and(HALF_BITS).reinterpretAsFloats();
-                    FloatVector w = FloatVector.broadcast(S, p[pOff + r] * weightScale); // exact: a power of two
+                    FloatVector w = FloatVector.broadcast(S, p[pOff + r]);
                     c00 = w.fma(v0, c00); c01 = w.fma(v1, c01); c02 = w.fma(v2, c02); c03 = w.fma(v3, c03);
-                    w = FloatVector.broadcast(S, p[pOff + span + r] * weightScale);
+                    w = FloatVector.broadcast(S, p[pOff + span + r]);
                     c10 = w.fma(v0, c10); c11 = w.fma(v1, c11); c12 = w.fma(v2, c12); c13 = w.fma(v3, c13);
-                    w = FloatVector.broadcast(S, p[pOff + 2 * span + r] * weightScale);
+                    w = FloatVector.broadcast(S, p[pOff + 2 * span + r]);
                     c20 = w.fma(v0, c20); c21 = w.fma(v1, c21); c22 = w.fma(v2, c22); c23 = w.fma(v3, c23);
-                    w = FloatVector.broadcast(S, p[pOff + 3 * span + r] * weightScale);
+                    w = FloatVector.broadcast(S, p[pOff + 3 * span + r]);
                     c30 = w.fma(v0, c30); c31 = w.fma(v1, c31); c32 = w.fma(v2, c32); c33 = w.fma(v3, c33);
                 }
                 c00.intoArray(acc, a); c01.intoArray(acc, a + 16); c02.intoArray(acc, a + 32); c03.intoArray(acc, a + 48);
@@ -305,7 +305,7 @@ final class GemmAttention {
     }
 
     /** {@link #weighRows4} for one query (weights at {@code pOff}), from the tile's rows widened into {@code v[r·dv ..]}; {@code dv} a multiple of 16. */
-    private static void weighRows1(float[] p, int pOff, float weightScale, float[] v, int rLo, int rHi, int rows, int dv, float[] acc, int aOff) {
+    private static void weighRows1(float[] p, int pOff, float[] v, int rLo, int rHi, int rows, int dv, float[] acc, int aOff) {
         for (int d = 0; d < dv; d += 16)
             for (int lane = 0; lane < 16; lane++) {
                 int a = aOff + lane * dv + d;
@@ -313,7 +313,7 @@ final class GemmAttention {
                 for (int r = lane; r < rows; r += 16) {
                     if (r < rLo) continue;
                     if (r >= rHi) c = c.add(0f);
-                    else c = FloatVector.broadcast(S, p[pOff + r] * weightScale).fma(FloatVector.fromArray(S, v, r * dv + d), c);
+                    else c = FloatVector.broadcast(S, p[pOff + r]).fma(FloatVector.fromArray(S, v, r * dv + d), c);
                 }
                 c.intoArray(acc, a);
             }
@@ -423,16 +423,17 @@ final class GemmAttention {
     }
 
     /**
-     * acc[aOff + 16d ..] (the lanes of output value d) += the weights {@code p[pOff + 16m ..]} times the transposed
+     * acc[aOff + 16d ..] (the lanes of output value d) += the weights {@code p[pOff + 16m ..]} (times 2¹¹² when the values
+     * were widened by HalfRows' shortcut) times the transposed
      * values {@code vT[d·TILE + 16m ..]}, for the {@code blocks} blocks m of 16 positions in order, four values d at a time.
      */
-    private static void weighValues(float[] p, int pOff, int blocks, float weightScale, float[] vT, int dv, float[] acc, int aOff) {
+    private static void weighValues(float[] p, int pOff, int blocks, float[] vT, int dv, float[] acc, int aOff) {
         for (int d = 0; d < dv; d += 4) {
             int a = aOff + 16 * d;
             FloatVector c0 = FloatVector.fromArray(S, acc, a), c1 = FloatVector.fromArray(S, acc, a + 16);
             FloatVector c2 = FloatVector.fromArray(S, acc, a + 32), c3 = FloatVector.fromArray(S, acc, a + 48);
             for (int m = 0; m < blocks; m++) {
-                FloatVector w = FloatVector.fromArray(S, p, pOff + 16 * m).mul(weightScale); // exact: a power of two
+                FloatVector w = FloatVector.fromArray(S, p, pOff + 16 * m);
                 int v = d * TILE + 16 * m;
                 c0 = w.fma(FloatVector.fromArray(S, vT, v), c0);
                 c1 = w.fma(FloatVector.fromArray(S, vT, v + TILE), c1);
@@ -449,7 +450,7 @@ final class GemmAttention {
      * is the one {@link #weighValues} computes. Measured on one thread in a throwaway harness (tiles of 128 positions,
      * 32 queries): 0.94 FMAs per cycle against 0.42 one query at a time, which spends most of its time loading.
      */
-    private static void weighValues4(float[] p, int pOff, int span, int blocks, float weightScale, float[] vT, int dv, float[] acc, int aOff) {
+    private static void weighValues4(float[] p, int pOff, int span, int blocks, float[] vT, int dv, float[] acc, int aOff) {
         int q = 16 * dv;
         for (int d = 0; d < dv; d += 4) {
             int a = aOff + 16 * d;
@@ -465,13 +466,13 @@ final class GemmAttention {
                 int v = d * TILE + 16 * m, o = pOff + 16 * m;
                 FloatVector v0 = FloatVector.fromArray(S, vT, v), v1 = FloatVector.fromArray(S, vT, v + TILE);
                 FloatVector v2 = FloatVector.fromArray(S, vT, v + 2 * TILE), v3 = FloatVector.fromArray(S, vT, v + 3 * TILE);
-                FloatVector w = FloatVector.fromArray(S, p, o).mul(weightScale); // exact: a power of two
+                FloatVector w = FloatVector.fromArray(S, p, o);
                 c00 = w.fma(v0, c00); c01 = w.fma(v1, c01); c02 = w.fma(v2, c02); c03 = w.fma(v3, c03);
-                w = FloatVector.fromArray(S, p, o + span).mul(weightScale);
+                w = FloatVector.fromArray(S, p, o + span);
                 c10 = w.fma(v0, c10); c11 = w.fma(v1, c11); c12 = w.fma(v2, c12); c13 = w.fma(v3, c13);
-                w = FloatVector.fromArray(S, p, o + 2 * span).mul(weightScale);
+                w = FloatVector.fromArray(S, p, o + 2 * span);
                 c20 = w.fma(v0, c20); c21 = w.fma(v1, c21); c22 = w.fma(v2, c22); c23 = w.fma(v3, c23);
-                w = FloatVector.fromArray(S, p, o + 3 * span).mul(weightScale);
+                w = FloatVector.fromArray(S, p, o + 3 * span);
                 c30 = w.fma(v0, c30); c31 = w.fma(v1, c31); c32 = w.fma(v2, c32); c33 = w.fma(v3, c33);
             }
             c00.intoArray(acc, a); c01.intoArray(acc, a + 16); c02.intoArray(acc, a + 32); c03.intoArray(acc, a + 48);

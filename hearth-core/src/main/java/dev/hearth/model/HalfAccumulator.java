@@ -122,10 +122,18 @@ final class HalfAccumulator {
 
     /** y[off + i] = f16(y[off + i] · a) for i < n (with a = 1: rounded to float16). */
     static void scale(float[] y, int off, float a, int n) {
+        scale(y, off, a, n, 1f);
+    }
+
+    /**
+     * y[off + i] = f16(y[off + i] · a) · times for i < n, {@code times} a power of two that keeps the values finite and
+     * normal (exact: the attention's weights in [0, 1] times HalfRows.SCALE, ready for HalfRows' shortcut).
+     */
+    static void scale(float[] y, int off, float a, int n, float times) {
         int i = 0;
         for (int upper = S.loopBound(n); i < upper; i += S.length())
-            round(FloatVector.fromArray(S, y, off + i).mul(a)).intoArray(y, off + i);
-        for (; i < n; i++) y[off + i] = Float.float16ToFloat(Float.floatToFloat16(y[off + i] * a));
+            round(FloatVector.fromArray(S, y, off + i).mul(a)).mul(times).intoArray(y, off + i);
+        for (; i < n; i++) y[off + i] = Float.float16ToFloat(Float.floatToFloat16(y[off + i] * a)) * times;
     }
 
     /** Each lane rounded to the nearest float16 (ties to even), as a float. */
