@@ -43,8 +43,6 @@ final class GemmAttention {
     private static final int TILE = 128; // positions per tile (64 gave pp512 @ d2048 130.5 t/s against 135.3/132.1, 256: 116.0/117.5)
     /** Chunks of at least this many queries take the keys transposed ({@link #scoresT4}, {@link #scoresT}); generation's few pay less without. */
     static final int TRANSPOSE_MIN = 8;
-    /** A half's sign (where the sign extension put it), exponent and mantissa after the shift by 13 (HalfRows' shortcut). */
-    private static final int HALF_BITS = 0x8FFFE000;
 
     private GemmAttention() {}
 
@@ -224,7 +222,7 @@ final class GemmAttention {
                 long o = kRow + (r - rLo) * rowBytes;
                 for (int d = 0; d < dk; d += 16) {
                     FloatVector k = ((IntVector) ShortVector.fromMemorySegment(H16, keys, o + 2L * d, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, I16, 0))
-                            .lanewise(VectorOperators.LSHL, 13).and(HALF_BITS).reinterpretAsFloats();
+                            .lanewise(VectorOperators.LSHL, 13).and(HalfRows.MASK).reinterpretAsFloats();
                     a0 = FloatVector.fromArray(S, qs, qOff + d).fma(k, a0);
                     a1 = FloatVector.fromArray(S, qs, q1 + d).fma(k, a1);
                     a2 = FloatVector.fromArray(S, qs, q2 + d).fma(k, a2);
@@ -281,13 +279,13 @@ final class GemmAttention {
                     }
                     long o = vRow + (r - rLo) * rowBytes + 2L * d;
                     FloatVector v0 = ((IntVector) ShortVector.fromMemorySegment(H16, values, o, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, I16, 0))
-                            .lanewise(VectorOperators.LSHL, 13).and(HALF_BITS).reinterpretAsFloats();
+                            .lanewise(VectorOperators.LSHL, 13).and(HalfRows.MASK).reinterpretAsFloats();
                     FloatVector v1 = ((IntVector) ShortVector.fromMemorySegment(H16, values, o + 32, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, I16, 0))
-                            .lanewise(VectorOperators.LSHL, 13).and(HALF_BITS).reinterpretAsFloats();
+                            .lanewise(VectorOperators.LSHL, 13).and(HalfRows.MASK).reinterpretAsFloats();
                     FloatVector v2 = ((IntVector) ShortVector.fromMemorySegment(H16, values, o + 64, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, I16, 0))
-                            .lanewise(VectorOperators.LSHL, 13).and(HALF_BITS).reinterpretAsFloats();
+                            .lanewise(VectorOperators.LSHL, 13).and(HalfRows.MASK).reinterpretAsFloats();
                     FloatVector v3 = ((IntVector) ShortVector.fromMemorySegment(H16, values, o + 96, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, I16, 0))
-                            .lanewise(VectorOperators.LSHL, 13).and(HALF_BITS).reinterpretAsFloats();
+                            .lanewise(VectorOperators.LSHL, 13).and(HalfRows.MASK).reinterpretAsFloats();
                     FloatVector w = FloatVector.broadcast(S, p[pOff + r]);
                     c00 = w.fma(v0, c00); c01 = w.fma(v1, c01); c02 = w.fma(v2, c02); c03 = w.fma(v3, c03);
                     w = FloatVector.broadcast(S, p[pOff + span + r]);

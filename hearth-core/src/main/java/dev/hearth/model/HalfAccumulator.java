@@ -47,7 +47,7 @@ final class HalfAccumulator {
         int i = 0;
         for (int upper = S.loopBound(n); i < upper; i += S.length()) {
             IntVector h = (IntVector) ShortVector.fromMemorySegment(HS, x, xOff + 2L * i, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, IS, 0);
-            FloatVector v = h.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().fma(av, FloatVector.fromArray(S, y, i));
+            FloatVector v = h.lanewise(VectorOperators.LSHL, 13).and(HalfRows.MASK).reinterpretAsFloats().fma(av, FloatVector.fromArray(S, y, i));
             IntVector bits = v.reinterpretAsInts();
             IntVector lsb = bits.lanewise(VectorOperators.LSHR, 13).and(1);
             FloatVector normal = bits.add(0x0FFF).add(lsb).and(~0x1FFF).reinterpretAsFloats();
@@ -86,13 +86,13 @@ final class HalfAccumulator {
                 // the four fused multiply-adds (the halves widened by HalfRows' shortcut), each rounded to float16 by the
                 // integer shortcut, spelled out: C2 boxes a vector passed to a call it does not inline
                 FloatVector v0 = ((IntVector) ShortVector.fromMemorySegment(HS, x, o, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, IS, 0))
-                        .lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().fma(a, y0);
+                        .lanewise(VectorOperators.LSHL, 13).and(HalfRows.MASK).reinterpretAsFloats().fma(a, y0);
                 FloatVector v1 = ((IntVector) ShortVector.fromMemorySegment(HS, x, o + 2L * L, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, IS, 0))
-                        .lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().fma(a, y1);
+                        .lanewise(VectorOperators.LSHL, 13).and(HalfRows.MASK).reinterpretAsFloats().fma(a, y1);
                 FloatVector v2 = ((IntVector) ShortVector.fromMemorySegment(HS, x, o + 4L * L, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, IS, 0))
-                        .lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().fma(a, y2);
+                        .lanewise(VectorOperators.LSHL, 13).and(HalfRows.MASK).reinterpretAsFloats().fma(a, y2);
                 FloatVector v3 = ((IntVector) ShortVector.fromMemorySegment(HS, x, o + 6L * L, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, IS, 0))
-                        .lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().fma(a, y3);
+                        .lanewise(VectorOperators.LSHL, 13).and(HalfRows.MASK).reinterpretAsFloats().fma(a, y3);
                 IntVector b0 = v0.reinterpretAsInts(), b1 = v1.reinterpretAsInts(), b2 = v2.reinterpretAsInts(), b3 = v3.reinterpretAsInts();
                 // every lane a normal float16 value once rounded: 2⁻¹⁴ ≤ |v| < 65520, i.e. 0x38800000 ≤ |bits| < 0x477FF000
                 VectorMask<Integer> normal = b0.and(0x7FFFFFFF).sub(0x38800000).compare(VectorOperators.ULT, 0x477FF000 - 0x38800000)

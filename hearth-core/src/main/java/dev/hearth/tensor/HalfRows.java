@@ -40,8 +40,8 @@ public final class HalfRows {
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
     /** One half in a row. */
     public static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT.withOrder(ORDER);
-    /** The sign (where the sign extension put it) and the exponent and mantissa, after the shift by 13. */
-    private static final int MASK = 0x8FFFE000;
+    /** The sign (where the sign extension put it) and the exponent and mantissa, after the shift by 13: what the attention kernels that widen halves in their own loops mask with. */
+    public static final int MASK = 0x8FFFE000;
 
     private HalfRows() {}
 
