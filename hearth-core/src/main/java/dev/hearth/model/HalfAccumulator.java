@@ -43,11 +43,16 @@ final class HalfAccumulator {
      * HalfRows). The rounding of {@link #round} is spelled out here: no vector passes through a call.
      */
     static void fma(float a, MemorySegment x, long xOff, float[] y, int n) {
+        fma(a, x, xOff, y, 0, n);
+    }
+
+    /** {@link #fma(float, MemorySegment, long, float[], int)} into {@code y[yOff ..]}. */
+    static void fma(float a, MemorySegment x, long xOff, float[] y, int yOff, int n) {
         FloatVector av = FloatVector.broadcast(S, a);
         int i = 0;
         for (int upper = S.loopBound(n); i < upper; i += S.length()) {
             IntVector h = (IntVector) ShortVector.fromMemorySegment(HS, x, xOff + 2L * i, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, IS, 0);
-            FloatVector v = h.lanewise(VectorOperators.LSHL, 13).and(HalfRows.MASK).reinterpretAsFloats().fma(av, FloatVector.fromArray(S, y, i));
+            FloatVector v = h.lanewise(VectorOperators.LSHL, 13).and(HalfRows.MASK).reinterpretAsFloats().fma(av, FloatVector.fromArray(S, y, yOff + i));
             IntVector bits = v.reinterpretAsInts();
             IntVector lsb = bits.lanewise(VectorOperators.LSHR, 13).and(1);
             FloatVector normal = bits.add(0x0FFF).add(lsb).and(~0x1FFF).reinterpretAsFloats();
@@ -55,64 +60,72 @@ final class HalfAccumulator {
             VectorMask<Float> tiny = abs.lt(MIN_NORMAL);
             VectorMask<Float> huge = normal.abs().compare(VectorOperators.GT, MAX);
             FloatVector r = normal.blend(v.add(SUBNORMAL_GRID).sub(SUBNORMAL_GRID), tiny);
-            r.blend(v.mul(Float.POSITIVE_INFINITY), huge.andNot(abs.test(VectorOperators.IS_NAN))).intoArray(y, i);
+            r.blend(v.mul(Float.POSITIVE_INFINITY), huge.andNot(abs.test(VectorOperators.IS_NAN))).intoArray(y, yOff + i);
         }
-        for (; i < n; i++) y[i] = Float.float16ToFloat(Float.floatToFloat16(Math.fma(HalfRows.scaledDown(x, xOff + 2L * i), a, y[i])));
+        for (; i < n; i++) y[yOff + i] = Float.float16ToFloat(Float.floatToFloat16(Math.fma(HalfRows.scaledDown(x, xOff + 2L * i), a, y[yOff + i])));
     }
 
     /**
      * For positions p = 0 .. count-1 in order: y ← f16(y · w[msOff + p]) unless that factor is 1, then
      * y ← f16(fma(x_p, w[vsOff + p], y)) with x_p the finite row of float16 bits at {@code xOff + p·stride} and
      * the weight times {@link HalfRows#SCALE}: the same as {@link #scale} then {@link #fma(float, MemorySegment, long, float[], int)}
-     * per position, bit for bit, with y's {@code n} values (a multiple of 64) kept in registers across the positions.
-     * The rounding takes the integer shortcut while all lanes are normal float16 values (|y| in [2⁻¹⁴, 65520)),
-     * else {@link #round}.
+     * per position, bit for bit, {@code n} a multiple of 64. {@link #runCommon} takes the positions in the common case;
+     * a position with a new running max, or one that takes a lane out of float16's normal range, goes through
+     * scale and fma as written.
      */
     static void run(float[] w, int msOff, int vsOff, int count, MemorySegment x, long xOff, long stride, float[] y, int n) {
-        int L = S.length();
-        for (int d = 0; d < n; d += 4 * L) {
-            FloatVector y0 = FloatVector.fromArray(S, y, d), y1 = FloatVector.fromArray(S, y, d + L);
-            FloatVector y2 = FloatVector.fromArray(S, y, d + 2 * L), y3 = FloatVector.fromArray(S, y, d + 3 * L);
-            for (int p = 0; p < count; p++) {
-                float m = w[msOff + p];
-                if (m != 1f) { // rare: a new running max. Through the array: a vector returned by a call C2 does not inline would be boxed on every path
-                    y0.intoArray(y, d); y1.intoArray(y, d + L); y2.intoArray(y, d + 2 * L); y3.intoArray(y, d + 3 * L);
-                    scale(y, d, m, 4 * L);
-                    y0 = FloatVector.fromArray(S, y, d); y1 = FloatVector.fromArray(S, y, d + L);
-                    y2 = FloatVector.fromArray(S, y, d + 2 * L); y3 = FloatVector.fromArray(S, y, d + 3 * L);
-                }
-                long o = xOff + p * stride + 2L * d;
-                FloatVector a = FloatVector.broadcast(S, w[vsOff + p]);
-                // the four fused multiply-adds (the halves widened by HalfRows' shortcut), each rounded to float16 by the
-                // integer shortcut, spelled out: C2 boxes a vector passed to a call it does not inline
-                FloatVector v0 = ((IntVector) ShortVector.fromMemorySegment(HS, x, o, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, IS, 0))
-                        .lanewise(VectorOperators.LSHL, 13).and(HalfRows.MASK).reinterpretAsFloats().fma(a, y0);
-                FloatVector v1 = ((IntVector) ShortVector.fromMemorySegment(HS, x, o + 2L * L, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, IS, 0))
-                        .lanewise(VectorOperators.LSHL, 13).and(HalfRows.MASK).reinterpretAsFloats().fma(a, y1);
-                FloatVector v2 = ((IntVector) ShortVector.fromMemorySegment(HS, x, o + 4L * L, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, IS, 0))
-                        .lanewise(VectorOperators.LSHL, 13).and(HalfRows.MASK).reinterpretAsFloats().fma(a, y2);
-                FloatVector v3 = ((IntVector) ShortVector.fromMemorySegment(HS, x, o + 6L * L, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, IS, 0))
-                        .lanewise(VectorOperators.LSHL, 13).and(HalfRows.MASK).reinterpretAsFloats().fma(a, y3);
-                IntVector b0 = v0.reinterpretAsInts(), b1 = v1.reinterpretAsInts(), b2 = v2.reinterpretAsInts(), b3 = v3.reinterpretAsInts();
-                // every lane a normal float16 value once rounded: 2⁻¹⁴ ≤ |v| < 65520, i.e. 0x38800000 ≤ |bits| < 0x477FF000
-                VectorMask<Integer> normal = b0.and(0x7FFFFFFF).sub(0x38800000).compare(VectorOperators.ULT, 0x477FF000 - 0x38800000)
-                        .and(b1.and(0x7FFFFFFF).sub(0x38800000).compare(VectorOperators.ULT, 0x477FF000 - 0x38800000))
-                        .and(b2.and(0x7FFFFFFF).sub(0x38800000).compare(VectorOperators.ULT, 0x477FF000 - 0x38800000))
-                        .and(b3.and(0x7FFFFFFF).sub(0x38800000).compare(VectorOperators.ULT, 0x477FF000 - 0x38800000));
-                if (normal.allTrue()) {
-                    y0 = b0.add(0x0FFF).add(b0.lanewise(VectorOperators.LSHR, 13).and(1)).and(~0x1FFF).reinterpretAsFloats();
-                    y1 = b1.add(0x0FFF).add(b1.lanewise(VectorOperators.LSHR, 13).and(1)).and(~0x1FFF).reinterpretAsFloats();
-                    y2 = b2.add(0x0FFF).add(b2.lanewise(VectorOperators.LSHR, 13).and(1)).and(~0x1FFF).reinterpretAsFloats();
-                    y3 = b3.add(0x0FFF).add(b3.lanewise(VectorOperators.LSHR, 13).and(1)).and(~0x1FFF).reinterpretAsFloats();
-                } else { // rare: a lane below float16's normals or past its largest value (through the array, as above)
-                    v0.intoArray(y, d); v1.intoArray(y, d + L); v2.intoArray(y, d + 2 * L); v3.intoArray(y, d + 3 * L);
-                    scale(y, d, 1f, 4 * L);
-                    y0 = FloatVector.fromArray(S, y, d); y1 = FloatVector.fromArray(S, y, d + L);
-                    y2 = FloatVector.fromArray(S, y, d + 2 * L); y3 = FloatVector.fromArray(S, y, d + 3 * L);
-                }
+        for (int d = 0; d < n; d += 4 * S.length())
+            for (int p = runCommon(w, msOff, vsOff, 0, count, x, xOff + 2L * d, stride, y, d); p < count;
+                 p = runCommon(w, msOff, vsOff, p + 1, count, x, xOff + 2L * d, stride, y, d)) {
+                if (w[msOff + p] != 1f) scale(y, d, w[msOff + p], 4 * S.length());
+                fma(w[vsOff + p], x, xOff + p * stride + 2L * d, y, d, 4 * S.length());
             }
-            y0.intoArray(y, d); y1.intoArray(y, d + L); y2.intoArray(y, d + 2 * L); y3.intoArray(y, d + 3 * L);
+    }
+
+    /**
+     * {@link #run}'s common case for four vectors of y at {@code y[d ..]}, kept in registers from position {@code p} on:
+     * while a position's rescale factor is 1 and its multiply-adds leave every lane a normal float16 value (|y| in
+     * [2⁻¹⁴, 65520)), y ← f16(fma(x_p, w[vsOff + p], y)) with float16's rounding done on the bits. Returns the first
+     * position it did not take (y as before that position), or {@code count}.
+     *
+     * <p>Kept this small on purpose: C2 compiles a vector kernel well only if it can inline and intrinsify every vector
+     * operation in it, and stops inlining past LiveNodeCountInliningCutoff (40,000 live nodes); an operation left as a
+     * call runs the Vector API's Java fallback, which allocates. With the rare paths inside the same loop (storing,
+     * rescaling and reloading the registers) the loop came to ~69,000 parsed and 44,000 live nodes, and in one of three
+     * runs of the 8K bench the -fa 1 generation test fell to half speed, young GCs every 7 ms (JFR's allocation samples:
+     * int arrays from IntVector.add and lanewise in that loop).
+     */
+    private static int runCommon(float[] w, int msOff, int vsOff, int p, int count, MemorySegment x, long xOff, long stride, float[] y, int d) {
+        int L = S.length();
+        FloatVector y0 = FloatVector.fromArray(S, y, d), y1 = FloatVector.fromArray(S, y, d + L);
+        FloatVector y2 = FloatVector.fromArray(S, y, d + 2 * L), y3 = FloatVector.fromArray(S, y, d + 3 * L);
+        for (; p < count && w[msOff + p] == 1f; p++) {
+            long o = xOff + p * stride;
+            FloatVector a = FloatVector.broadcast(S, w[vsOff + p]);
+            // the four fused multiply-adds (the halves widened by HalfRows' shortcut), spelled out: C2 boxes a vector
+            // passed to a call it does not inline
+            IntVector b0 = ((IntVector) ShortVector.fromMemorySegment(HS, x, o, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, IS, 0))
+                    .lanewise(VectorOperators.LSHL, 13).and(HalfRows.MASK).reinterpretAsFloats().fma(a, y0).reinterpretAsInts();
+            IntVector b1 = ((IntVector) ShortVector.fromMemorySegment(HS, x, o + 2L * L, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, IS, 0))
+                    .lanewise(VectorOperators.LSHL, 13).and(HalfRows.MASK).reinterpretAsFloats().fma(a, y1).reinterpretAsInts();
+            IntVector b2 = ((IntVector) ShortVector.fromMemorySegment(HS, x, o + 4L * L, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, IS, 0))
+                    .lanewise(VectorOperators.LSHL, 13).and(HalfRows.MASK).reinterpretAsFloats().fma(a, y2).reinterpretAsInts();
+            IntVector b3 = ((IntVector) ShortVector.fromMemorySegment(HS, x, o + 6L * L, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, IS, 0))
+                    .lanewise(VectorOperators.LSHL, 13).and(HalfRows.MASK).reinterpretAsFloats().fma(a, y3).reinterpretAsInts();
+            // every lane a normal float16 value once rounded: 2⁻¹⁴ ≤ |v| < 65520, i.e. 0x38800000 ≤ |bits| < 0x477FF000
+            VectorMask<Integer> normal = b0.and(0x7FFFFFFF).sub(0x38800000).compare(VectorOperators.ULT, 0x477FF000 - 0x38800000)
+                    .and(b1.and(0x7FFFFFFF).sub(0x38800000).compare(VectorOperators.ULT, 0x477FF000 - 0x38800000))
+                    .and(b2.and(0x7FFFFFFF).sub(0x38800000).compare(VectorOperators.ULT, 0x477FF000 - 0x38800000))
+                    .and(b3.and(0x7FFFFFFF).sub(0x38800000).compare(VectorOperators.ULT, 0x477FF000 - 0x38800000));
+            if (!normal.allTrue()) break;
+            // rounded to float16 on the bits: to nearest, ties to even, at bit 13
+            y0 = b0.add(0x0FFF).add(b0.lanewise(VectorOperators.LSHR, 13).and(1)).and(~0x1FFF).reinterpretAsFloats();
+            y1 = b1.add(0x0FFF).add(b1.lanewise(VectorOperators.LSHR, 13).and(1)).and(~0x1FFF).reinterpretAsFloats();
+            y2 = b2.add(0x0FFF).add(b2.lanewise(VectorOperators.LSHR, 13).and(1)).and(~0x1FFF).reinterpretAsFloats();
+            y3 = b3.add(0x0FFF).add(b3.lanewise(VectorOperators.LSHR, 13).and(1)).and(~0x1FFF).reinterpretAsFloats();
         }
+        y0.intoArray(y, d); y1.intoArray(y, d + L); y2.intoArray(y, d + 2 * L); y3.intoArray(y, d + 3 * L);
+        return p;
     }
 
     /** y[i] = f16(y[i] · a) for i < n. */
