@@ -121,19 +121,13 @@ public final class FloatOps {
             sum += a;
             sum += b;
         }
-        for (; i + 16 <= to; i += 16) {
-            FloatVector e = expGgml(FloatVector.fromArray(F16, x, i).sub(mx));
-            e.intoArray(x, i);
-            e = e.add(e.rearrange(LaneSum.HALF8));
-            e = e.add(e.rearrange(LaneSum.HALF4));
-            e = e.add(e.rearrange(LaneSum.HALF2));
-            sum += e.lane(0) + e.lane(1);
-        }
+        // the rest (fewer than 32): the scalar expGgml, which gives the vector's lanes bit for bit, then each chunk of 16
+        // (ggml pads the last with zeros) through the tree. Not a vector loop of its own: with a vector expGgml at three
+        // or four sites C2 reached NodeCountInliningCutoff and left the last ones as calls, each returning a heap-allocated
+        // vector (JFR's allocation samples of an 8K -fa 0 bench named them)
+        for (int j = i; j < to; j++) x[j] = expGgml(x[j] - max);
         for (; i < to; i += 16) {
-            VectorMask<Float> live = F16.indexInRange(i, to);
-            FloatVector e = expGgml(FloatVector.fromArray(F16, x, i, live).sub(mx));
-            e = e.blend(0f, live.not()); // ggml's masked positions: e^-inf = 0
-            e.intoArray(x, i, live);
+            FloatVector e = FloatVector.fromArray(F16, x, i, F16.indexInRange(i, to));
             e = e.add(e.rearrange(LaneSum.HALF8));
             e = e.add(e.rearrange(LaneSum.HALF4));
             e = e.add(e.rearrange(LaneSum.HALF2));
