@@ -34,6 +34,8 @@ import jdk.incubator.vector.ShortVector;
 class Q8KWideOps extends BlockOps {
     static final int QK = 256;
     static final int SUMS32 = 512, SUMS16 = 576, D = 640;
+    /** A block of zero bytes to copy from: asSlice(..).fill(0) allocates a slice per block where C2 does not inline asSlice. */
+    private static final MemorySegment ZEROS = MemorySegment.ofArray(new byte[GgmlType.Q8_K_WIDE.blockBytes]);
 
     Q8KWideOps() {
         super(GgmlType.Q8_K_WIDE, GgmlType.Q8_K_WIDE);
@@ -56,7 +58,7 @@ class Q8KWideOps extends BlockOps {
     void quantizeBlock(float[] x, int xOff, MemorySegment dst, long off) {
         MemorySegment q8k = MemorySegment.ofArray(new byte[GgmlType.Q8_K.blockBytes]);
         new Q8KOps().quantizeBlock(x, xOff, q8k, 0);
-        dst.asSlice(off, GgmlType.Q8_K_WIDE.blockBytes).fill((byte) 0);
+        MemorySegment.copy(ZEROS, 0, dst, off, GgmlType.Q8_K_WIDE.blockBytes);
         int[] q = new int[QK];
         for (int i = 0; i < QK; i++) {
             q[i] = i8(q8k, Q8KOps.QS + i);
@@ -110,7 +112,7 @@ class Q8KWideOps extends BlockOps {
                 long off = dstOffset + (long) GgmlType.Q8_K_WIDE.blockBytes * b;
                 float iscale = Q8KOps.Vectorized.inverseScale(x, o);
                 if (iscale == 0) {
-                    dst.asSlice(off, GgmlType.Q8_K_WIDE.blockBytes).fill((byte) 0);
+                    MemorySegment.copy(ZEROS, 0, dst, off, GgmlType.Q8_K_WIDE.blockBytes);
                     continue;
                 }
                 // values 32g.. (first half of the block) and 128+32g.. (second half) make wide vectors 2g, 2g+1
@@ -138,7 +140,7 @@ class Q8KWideOps extends BlockOps {
                     TO_WIDE[1].selectFrom(first, second).intoMemorySegment(dst, off + 64L * (2 * g + 1), ORDER);
                 }
                 dst.set(FLOAT_LE, off + D, 1 / iscale);
-                dst.asSlice(off + D + 4, GgmlType.Q8_K_WIDE.blockBytes - D - 4).fill((byte) 0);
+                MemorySegment.copy(ZEROS, 0, dst, off + D + 4, GgmlType.Q8_K_WIDE.blockBytes - D - 4);
             }
         }
 
