@@ -39,7 +39,12 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class GemmAttention {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
-    static final int LANES = 32;
+    /**
+     * Queries per chunk: each tile of keys and values is widened and transposed once per chunk, so more queries share
+     * that cost (AttentionBench, a 512-token prompt at depth 8192, one layer, 2 threads: 32 → 281-301 ms, 64 → 252-262,
+     * 128 → 241-245, 256 → 242-249). The scores of a chunk take LANES × positions floats per thread (4.5 MB at 8K).
+     */
+    static final int LANES = 128;
     private static final int TILE = 128; // positions per tile (64 gave pp512 @ d2048 130.5 t/s against 135.3/132.1, 256: 116.0/117.5)
     /** Chunks of at least this many queries take the keys transposed ({@link #scoresT4}, {@link #scoresT}); generation's few pay less without. */
     static final int TRANSPOSE_MIN = 8;

@@ -21,7 +21,7 @@ class GemmAttentionTest {
     @ParameterizedTest(name = "heads {0}/{1}, head size {2}, window {3}, softcap {4}, {5} tokens")
     @CsvSource({"8, 2, 64, 0, 0, 100", "4, 4, 32, 0, 0, 100", "12, 2, 48, 100, 0, 100", "8, 2, 64, 0, 30, 100", "8, 2, 64, 0, 0, 1",
             "12, 2, 48, 100, 0, 1", "12, 2, 64, 100, 30, 1", "14, 2, 128, 0, 0, 1", "4, 4, 32, 0, 0, 1", "8, 2, 64, 0, 0, 2",
-            "4, 2, 64, 0, 0, 3", "4, 2, 64, 100, 0, 3", "2, 2, 80, 100, 0, 3"})
+            "4, 2, 64, 0, 0, 3", "4, 2, 64, 100, 0, 3", "2, 2, 80, 100, 0, 3", "2, 2, 64, 0, 0, 250"})
     void chunksGiveWhatEachQueryGetsAlone(int heads, int headsKv, int headSize, int window, float softcap, int n) {
         TwoSlotStep.check(false, heads, headsKv, headSize, window, softcap, n,
                 (cache, g, q, pos) -> reference(cache, g, headSize, q, pos, window, TwoSlotStep.SCALE, softcap));
