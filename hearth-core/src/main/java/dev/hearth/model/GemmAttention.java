@@ -42,9 +42,12 @@ final class GemmAttention {
     /**
      * Queries per chunk: each tile of keys and values is widened and transposed once per chunk, so more queries share
      * that cost (AttentionBench, a 512-token prompt at depth 8192, one layer, 2 threads: 32 → 281-301 ms, 64 → 252-262,
-     * 128 → 241-245, 256 → 242-249). The scores of a chunk take LANES × positions floats per thread (4.5 MB at 8K).
+     * 128 → 241-245, 256 → 242-249). The scores of a chunk take queries × positions floats per thread, so at long
+     * depths chunks get fewer queries ({@link #chunkQueries}).
      */
     static final int LANES = 128;
+    /** The most score floats a chunk may take per thread (16 MB): 128 queries up to 32K positions, 32 at 128K. */
+    private static final int SCORE_FLOATS = 4 << 20;
     private static final int TILE = 128; // positions per tile (64 gave pp512 @ d2048 130.5 t/s against 135.3/132.1, 256: 116.0/117.5)
     /** Chunks of at least this many queries take the keys transposed ({@link #scoresT4}, {@link #scoresT}); generation's few pay less without. */
     static final int TRANSPOSE_MIN = 8;
@@ -60,7 +63,14 @@ final class GemmAttention {
     static void attend(ModelConfig c, ComputePool pool, Workspace ws, Batch b, int layer, float[] q, float[] out,
                        float scale, float softcap, int window, long cost) {
         int group = c.heads() / c.headsKv();
-        QueryChunks.run(pool, ws, c, b, LANES, cost, (thread, g, p0, p1) -> chunk(c, ws, thread, b, layer, g, group, p0, p1, q, out, scale, softcap, window));
+        int span = 0;
+        for (int p : b.positions()) span = Math.max(span, p + 1);
+        QueryChunks.run(pool, ws, c, b, chunkQueries(span), cost, (thread, g, p0, p1) -> chunk(c, ws, thread, b, layer, g, group, p0, p1, q, out, scale, softcap, window));
+    }
+
+    /** Queries per chunk for a step whose queries see up to {@code span} positions: {@link #LANES}, fewer (at least 32, a multiple of 4) where their scores would pass {@link #SCORE_FLOATS}. */
+    static int chunkQueries(int span) {
+        return Math.max(32, Math.min(LANES, SCORE_FLOATS / Math.max(span, 1) & ~3));
     }
 
     /** The query pairs {@code p0 .. p1-1} (token p / group, head g·group + p % group) against KV head {@code g}. */

@@ -1,10 +1,13 @@
 package dev.hearth.model;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.hearth.tensor.FloatOps;
 import dev.hearth.tensor.HalfRows;
 import dev.hearth.tensor.LaneSum;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -25,6 +28,16 @@ class GemmAttentionTest {
     void chunksGiveWhatEachQueryGetsAlone(int heads, int headsKv, int headSize, int window, float softcap, int n) {
         TwoSlotStep.check(false, heads, headsKv, headSize, window, softcap, n,
                 (cache, g, q, pos) -> reference(cache, g, headSize, q, pos, window, TwoSlotStep.SCALE, softcap));
+    }
+
+    /** Chunks keep their scores (queries × positions floats per thread) within 16 MB from 32K positions on, never below 32 queries. */
+    @Test
+    void chunksGetFewerQueriesAtLongDepths() {
+        assertThat(GemmAttention.chunkQueries(1)).isEqualTo(GemmAttention.LANES);
+        assertThat(GemmAttention.chunkQueries(32768)).isEqualTo(128);
+        assertThat(GemmAttention.chunkQueries(40000)).isEqualTo(104);
+        assertThat(GemmAttention.chunkQueries(131072)).isEqualTo(32);
+        assertThat(GemmAttention.chunkQueries(1 << 20)).isEqualTo(32);
     }
 
     /** llama.cpp's KQ, softmax and KQV for one query (head {@code g}'s keys and values, positions first..pos). */
