@@ -24,7 +24,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <li>KQV (V is transposed in llama.cpp's cache without flash attention): lanes over the positions, position
  *     j in lane j mod 16, each lane's chain over the positions in order.</li>
  * </ul>
- * Up to {@link #LANES} queries that share a KV head and a cache (tokens × the heads of a KV group) go through the
+ * Up to {@link #LANES} queries ({@link #chunkQueries}) that share a KV head and a cache (tokens × the heads of a KV group) go through the
  * cache together. A chunk of at least {@link #TRANSPOSE_MIN} queries (prompt processing) widens each tile of
  * {@link #TILE} positions of keys and values once for all of them and transposes it: scores come 16 at a time from
  * the keys transposed ({@link #scoresT4}: the lane trees become vector additions), the values four queries at a time
@@ -48,7 +48,9 @@ final class GemmAttention {
     static final int LANES = 128;
     /** The most score floats a chunk may take per thread (16 MB): 128 queries up to 32K positions, 32 at 128K. */
     private static final int SCORE_FLOATS = 4 << 20;
-    private static final int TILE = 128; // positions per tile (64 gave pp512 @ d2048 130.5 t/s against 135.3/132.1, 256: 116.0/117.5)
+    // positions per tile. With 32 queries a chunk, 64 gave pp512 @ d2048 130.5 t/s against 135.3/132.1, 256: 116.0/117.5;
+    // with 128, AttentionBench (512 tokens at depth 8192, one layer): 64 → 250-255 ms, 128 → 241-245, 256 → 295-305
+    private static final int TILE = 128;
     /** Chunks of at least this many queries take the keys transposed ({@link #scoresT4}, {@link #scoresT}); generation's few pay less without. */
     static final int TRANSPOSE_MIN = 8;
 
