@@ -98,6 +98,16 @@ class Q4_0Ops extends BlockOps {
      * rows at once, each in exactly {@link #dot}'s order. Self-contained on purpose: see {@link Simd} on
      * why kernels do not call vector helpers.
      */
+    /*
+     * The kernels below reinterpret byte and short vectors with reinterpretShape, never reinterpretAsInts or
+     * reinterpretAsShorts: those are AbstractVector's, whose one virtual call inside (asVectorRaw) has one type profile
+     * shared by every caller in the process. Other kernels fill it with Short512Vector and Float512Vector (two entries is
+     * all a profile keeps), and when C2 then compiled twoRowSpan it could not bind the call for this kernel's
+     * Byte512Vector: it left a virtual call in the loop (LogCompilation: "virtual call", receiver profile Short512Vector /
+     * Float512Vector); the process that got that compile generated at 24 t/s where others of the same bench gave
+     * 44-46. reinterpretShape is overridden by each vector class, so its call is bound by this call site's own
+     * profile, which only ever sees this kernel's class.
+     */
     static final class Vectorized extends Q4_0Ops {
         Vectorized() {
             super(GgmlType.Q8_0_NIBBLE);
@@ -150,12 +160,12 @@ class Q4_0Ops extends BlockOps {
                 long wo = wOffset + 18L * b, ao = aOffset + 256L * b;
                 ByteVector l0 = ByteVector.fromMemorySegment(ByteVector.SPECIES_512, w, wo, ORDER);
                 ByteVector l1 = ByteVector.fromMemorySegment(ByteVector.SPECIES_512, w, wo + 8, ORDER);
-                IntVector h = l0.reinterpretAsShorts().rearrange(WEIGHT_SCALES).reinterpretAsInts();
+                IntVector h = (IntVector) ((ShortVector) l0.reinterpretShape(ShortVector.SPECIES_512, 0)).rearrange(WEIGHT_SCALES).reinterpretShape(I512, 0);
                 special = special.max(h.and(EXPONENTS));
                 FloatVector d = h.lanewise(ASHR, 3).and(0x8FFFE000).reinterpretAsFloats()
                         .mul(FloatVector.fromMemorySegment(F512, a, ao + Q8_0NibbleOps.SCALES, ORDER));
-                IntVector y0 = QS0.selectFrom(l0, ONE).reinterpretAsInts(), y1 = QS1.selectFrom(l0, ONE).reinterpretAsInts();
-                IntVector y2 = QS2.selectFrom(l0, ONE).reinterpretAsInts(), y3 = QS3.selectFrom(l1, ONE).reinterpretAsInts();
+                IntVector y0 = ((IntVector) QS0.selectFrom(l0, ONE).reinterpretShape(I512, 0)), y1 = ((IntVector) QS1.selectFrom(l0, ONE).reinterpretShape(I512, 0));
+                IntVector y2 = ((IntVector) QS2.selectFrom(l0, ONE).reinterpretShape(I512, 0)), y3 = ((IntVector) QS3.selectFrom(l1, ONE).reinterpretShape(I512, 0));
                 FloatVector s0 = y0.and(0xFFFFF000).reinterpretAsFloats().fma(FloatVector.fromMemorySegment(F512, a, ao + 64, ORDER),
                         y0.reinterpretAsFloats().fma(FloatVector.fromMemorySegment(F512, a, ao, ORDER), FloatVector.fromMemorySegment(F512, a, ao + 128, ORDER)));
                 FloatVector s1 = y1.and(0xFFFFF000).reinterpretAsFloats().fma(FloatVector.fromMemorySegment(F512, a, ao + 320, ORDER),
@@ -239,12 +249,12 @@ class Q4_0Ops extends BlockOps {
                 long wo = w0 + 18L * b, ao = aOffset + 256L * b;
                 ByteVector l0 = ByteVector.fromMemorySegment(ByteVector.SPECIES_512, w, wo, ORDER);
                 ByteVector l1 = ByteVector.fromMemorySegment(ByteVector.SPECIES_512, w, wo + 8, ORDER);
-                IntVector h = l0.reinterpretAsShorts().rearrange(WEIGHT_SCALES).reinterpretAsInts();
+                IntVector h = (IntVector) ((ShortVector) l0.reinterpretShape(ShortVector.SPECIES_512, 0)).rearrange(WEIGHT_SCALES).reinterpretShape(I512, 0);
                 special = special.max(h.and(EXPONENTS));
                 FloatVector d = h.lanewise(ASHR, 3).and(0x8FFFE000).reinterpretAsFloats()
                         .mul(FloatVector.fromMemorySegment(F512, a, ao + Q8_0NibbleOps.SCALES, ORDER));
-                IntVector y0 = QS0.selectFrom(l0, ONE).reinterpretAsInts(), y1 = QS1.selectFrom(l0, ONE).reinterpretAsInts();
-                IntVector y2 = QS2.selectFrom(l0, ONE).reinterpretAsInts(), y3 = QS3.selectFrom(l1, ONE).reinterpretAsInts();
+                IntVector y0 = ((IntVector) QS0.selectFrom(l0, ONE).reinterpretShape(I512, 0)), y1 = ((IntVector) QS1.selectFrom(l0, ONE).reinterpretShape(I512, 0));
+                IntVector y2 = ((IntVector) QS2.selectFrom(l0, ONE).reinterpretShape(I512, 0)), y3 = ((IntVector) QS3.selectFrom(l1, ONE).reinterpretShape(I512, 0));
                 FloatVector s0 = y0.and(0xFFFFF000).reinterpretAsFloats().fma(FloatVector.fromMemorySegment(F512, a, ao + 64, ORDER),
                         y0.reinterpretAsFloats().fma(FloatVector.fromMemorySegment(F512, a, ao, ORDER), FloatVector.fromMemorySegment(F512, a, ao + 128, ORDER)));
                 FloatVector s1 = y1.and(0xFFFFF000).reinterpretAsFloats().fma(FloatVector.fromMemorySegment(F512, a, ao + 320, ORDER),
@@ -290,26 +300,26 @@ class Q4_0Ops extends BlockOps {
                 ByteVector m0 = ByteVector.fromMemorySegment(ByteVector.SPECIES_512, w, wp, ORDER);
                 ByteVector m1 = ByteVector.fromMemorySegment(ByteVector.SPECIES_512, w, wp + 8, ORDER);
                 FloatVector da = FloatVector.fromMemorySegment(F512, a, ao + Q8_0NibbleOps.SCALES, ORDER);
-                IntVector h = l0.reinterpretAsShorts().rearrange(WEIGHT_SCALES).reinterpretAsInts();
-                IntVector g = m0.reinterpretAsShorts().rearrange(WEIGHT_SCALES).reinterpretAsInts();
+                IntVector h = (IntVector) ((ShortVector) l0.reinterpretShape(ShortVector.SPECIES_512, 0)).rearrange(WEIGHT_SCALES).reinterpretShape(I512, 0);
+                IntVector g = (IntVector) ((ShortVector) m0.reinterpretShape(ShortVector.SPECIES_512, 0)).rearrange(WEIGHT_SCALES).reinterpretShape(I512, 0);
                 special = special.max(h.and(EXPONENTS)).max(g.and(EXPONENTS));
                 ((FloatVector) h.lanewise(ASHR, 3).and(0x8FFFE000).reinterpretAsFloats().mul(da).castShape(FloatVector.SPECIES_128, 0)).intoArray(ds, 0);
                 ((FloatVector) g.lanewise(ASHR, 3).and(0x8FFFE000).reinterpretAsFloats().mul(da).castShape(FloatVector.SPECIES_128, 0)).intoArray(ds, 4);
-                IntVector y = QS0.selectFrom(l0, ONE).reinterpretAsInts();
+                IntVector y = ((IntVector) QS0.selectFrom(l0, ONE).reinterpretShape(I512, 0));
                 acc0 = y.and(0xFFFFF000).reinterpretAsFloats().fma(b0, y.reinterpretAsFloats().fma(a0, c0)).fma(FloatVector.broadcast(F512, ds[0]), acc0);
-                y = QS0.selectFrom(m0, ONE).reinterpretAsInts();
+                y = ((IntVector) QS0.selectFrom(m0, ONE).reinterpretShape(I512, 0));
                 acc1 = y.and(0xFFFFF000).reinterpretAsFloats().fma(b0, y.reinterpretAsFloats().fma(a0, c0)).fma(FloatVector.broadcast(F512, ds[4]), acc1);
-                y = QS1.selectFrom(l0, ONE).reinterpretAsInts();
+                y = ((IntVector) QS1.selectFrom(l0, ONE).reinterpretShape(I512, 0));
                 acc0 = y.and(0xFFFFF000).reinterpretAsFloats().fma(b1, y.reinterpretAsFloats().fma(a1, c1)).fma(FloatVector.broadcast(F512, ds[1]), acc0);
-                y = QS1.selectFrom(m0, ONE).reinterpretAsInts();
+                y = ((IntVector) QS1.selectFrom(m0, ONE).reinterpretShape(I512, 0));
                 acc1 = y.and(0xFFFFF000).reinterpretAsFloats().fma(b1, y.reinterpretAsFloats().fma(a1, c1)).fma(FloatVector.broadcast(F512, ds[5]), acc1);
-                y = QS2.selectFrom(l0, ONE).reinterpretAsInts();
+                y = ((IntVector) QS2.selectFrom(l0, ONE).reinterpretShape(I512, 0));
                 acc0 = y.and(0xFFFFF000).reinterpretAsFloats().fma(b2, y.reinterpretAsFloats().fma(a2, c2)).fma(FloatVector.broadcast(F512, ds[2]), acc0);
-                y = QS2.selectFrom(m0, ONE).reinterpretAsInts();
+                y = ((IntVector) QS2.selectFrom(m0, ONE).reinterpretShape(I512, 0));
                 acc1 = y.and(0xFFFFF000).reinterpretAsFloats().fma(b2, y.reinterpretAsFloats().fma(a2, c2)).fma(FloatVector.broadcast(F512, ds[6]), acc1);
-                y = QS3.selectFrom(l1, ONE).reinterpretAsInts();
+                y = ((IntVector) QS3.selectFrom(l1, ONE).reinterpretShape(I512, 0));
                 acc0 = y.and(0xFFFFF000).reinterpretAsFloats().fma(b3, y.reinterpretAsFloats().fma(a3, c3)).fma(FloatVector.broadcast(F512, ds[3]), acc0);
-                y = QS3.selectFrom(m1, ONE).reinterpretAsInts();
+                y = ((IntVector) QS3.selectFrom(m1, ONE).reinterpretShape(I512, 0));
                 acc1 = y.and(0xFFFFF000).reinterpretAsFloats().fma(b3, y.reinterpretAsFloats().fma(a3, c3)).fma(FloatVector.broadcast(F512, ds[7]), acc1);
             }
             acc0.intoArray(acc, ai);
