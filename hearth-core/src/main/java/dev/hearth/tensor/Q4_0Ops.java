@@ -98,17 +98,18 @@ class Q4_0Ops extends BlockOps {
      * rows at once, each in exactly {@link #dot}'s order. Self-contained on purpose: see {@link Simd} on
      * why kernels do not call vector helpers.
      */
-    /*
-     * The kernels below reinterpret byte and short vectors with reinterpretShape, never reinterpretAsInts or
-     * reinterpretAsShorts: those are AbstractVector's, whose one virtual call inside (asVectorRaw) has one type profile
-     * shared by every caller in the process. Other kernels fill it with Short512Vector and Float512Vector (two entries is
-     * all a profile keeps), and when C2 then compiled twoRowSpan it could not bind the call for this kernel's
-     * Byte512Vector: it left a virtual call in the loop (LogCompilation: "virtual call", receiver profile Short512Vector /
-     * Float512Vector); the process that got that compile generated at 24 t/s where others of the same bench gave
-     * 44-46. reinterpretShape is overridden by each vector class, so its call is bound by this call site's own
-     * profile, which only ever sees this kernel's class.
-     */
     static final class Vectorized extends Q4_0Ops {
+        /*
+         * The kernels below reinterpret byte and short vectors with reinterpretShape, never reinterpretAsInts or
+         * reinterpretAsShorts: those are AbstractVector's, whose one virtual call inside (asVectorRaw) has one type profile
+         * shared by every caller in the process. Other kernels fill it with Short512Vector and Float512Vector (two entries is
+         * all a profile keeps), and when C2 then compiled twoRowSpan it could not bind the call for this kernel's
+         * Byte512Vector: it left a virtual call in the loop (LogCompilation: "virtual call", receiver profile Short512Vector /
+         * Float512Vector); the process that got that compile generated at 24 t/s where others of the same bench gave
+         * 44-46. reinterpretShape is overridden by each vector class, so its call is bound by this call site's own
+         * profile, which only ever sees this kernel's class. (twoRowSpan also compiles at ~36,500 live nodes, near C2's
+         * inlining cutoff of 40,000: see bin/hearth, which raises it.)
+         */
         Vectorized() {
             super(GgmlType.Q8_0_NIBBLE);
         }
@@ -164,8 +165,8 @@ class Q4_0Ops extends BlockOps {
                 special = special.max(h.and(EXPONENTS));
                 FloatVector d = h.lanewise(ASHR, 3).and(0x8FFFE000).reinterpretAsFloats()
                         .mul(FloatVector.fromMemorySegment(F512, a, ao + Q8_0NibbleOps.SCALES, ORDER));
-                IntVector y0 = ((IntVector) QS0.selectFrom(l0, ONE).reinterpretShape(I512, 0)), y1 = ((IntVector) QS1.selectFrom(l0, ONE).reinterpretShape(I512, 0));
-                IntVector y2 = ((IntVector) QS2.selectFrom(l0, ONE).reinterpretShape(I512, 0)), y3 = ((IntVector) QS3.selectFrom(l1, ONE).reinterpretShape(I512, 0));
+                IntVector y0 = (IntVector) QS0.selectFrom(l0, ONE).reinterpretShape(I512, 0), y1 = (IntVector) QS1.selectFrom(l0, ONE).reinterpretShape(I512, 0);
+                IntVector y2 = (IntVector) QS2.selectFrom(l0, ONE).reinterpretShape(I512, 0), y3 = (IntVector) QS3.selectFrom(l1, ONE).reinterpretShape(I512, 0);
                 FloatVector s0 = y0.and(0xFFFFF000).reinterpretAsFloats().fma(FloatVector.fromMemorySegment(F512, a, ao + 64, ORDER),
                         y0.reinterpretAsFloats().fma(FloatVector.fromMemorySegment(F512, a, ao, ORDER), FloatVector.fromMemorySegment(F512, a, ao + 128, ORDER)));
                 FloatVector s1 = y1.and(0xFFFFF000).reinterpretAsFloats().fma(FloatVector.fromMemorySegment(F512, a, ao + 320, ORDER),
@@ -253,8 +254,8 @@ class Q4_0Ops extends BlockOps {
                 special = special.max(h.and(EXPONENTS));
                 FloatVector d = h.lanewise(ASHR, 3).and(0x8FFFE000).reinterpretAsFloats()
                         .mul(FloatVector.fromMemorySegment(F512, a, ao + Q8_0NibbleOps.SCALES, ORDER));
-                IntVector y0 = ((IntVector) QS0.selectFrom(l0, ONE).reinterpretShape(I512, 0)), y1 = ((IntVector) QS1.selectFrom(l0, ONE).reinterpretShape(I512, 0));
-                IntVector y2 = ((IntVector) QS2.selectFrom(l0, ONE).reinterpretShape(I512, 0)), y3 = ((IntVector) QS3.selectFrom(l1, ONE).reinterpretShape(I512, 0));
+                IntVector y0 = (IntVector) QS0.selectFrom(l0, ONE).reinterpretShape(I512, 0), y1 = (IntVector) QS1.selectFrom(l0, ONE).reinterpretShape(I512, 0);
+                IntVector y2 = (IntVector) QS2.selectFrom(l0, ONE).reinterpretShape(I512, 0), y3 = (IntVector) QS3.selectFrom(l1, ONE).reinterpretShape(I512, 0);
                 FloatVector s0 = y0.and(0xFFFFF000).reinterpretAsFloats().fma(FloatVector.fromMemorySegment(F512, a, ao + 64, ORDER),
                         y0.reinterpretAsFloats().fma(FloatVector.fromMemorySegment(F512, a, ao, ORDER), FloatVector.fromMemorySegment(F512, a, ao + 128, ORDER)));
                 FloatVector s1 = y1.and(0xFFFFF000).reinterpretAsFloats().fma(FloatVector.fromMemorySegment(F512, a, ao + 320, ORDER),
@@ -305,21 +306,21 @@ class Q4_0Ops extends BlockOps {
                 special = special.max(h.and(EXPONENTS)).max(g.and(EXPONENTS));
                 ((FloatVector) h.lanewise(ASHR, 3).and(0x8FFFE000).reinterpretAsFloats().mul(da).castShape(FloatVector.SPECIES_128, 0)).intoArray(ds, 0);
                 ((FloatVector) g.lanewise(ASHR, 3).and(0x8FFFE000).reinterpretAsFloats().mul(da).castShape(FloatVector.SPECIES_128, 0)).intoArray(ds, 4);
-                IntVector y = ((IntVector) QS0.selectFrom(l0, ONE).reinterpretShape(I512, 0));
+                IntVector y = (IntVector) QS0.selectFrom(l0, ONE).reinterpretShape(I512, 0);
                 acc0 = y.and(0xFFFFF000).reinterpretAsFloats().fma(b0, y.reinterpretAsFloats().fma(a0, c0)).fma(FloatVector.broadcast(F512, ds[0]), acc0);
-                y = ((IntVector) QS0.selectFrom(m0, ONE).reinterpretShape(I512, 0));
+                y = (IntVector) QS0.selectFrom(m0, ONE).reinterpretShape(I512, 0);
                 acc1 = y.and(0xFFFFF000).reinterpretAsFloats().fma(b0, y.reinterpretAsFloats().fma(a0, c0)).fma(FloatVector.broadcast(F512, ds[4]), acc1);
-                y = ((IntVector) QS1.selectFrom(l0, ONE).reinterpretShape(I512, 0));
+                y = (IntVector) QS1.selectFrom(l0, ONE).reinterpretShape(I512, 0);
                 acc0 = y.and(0xFFFFF000).reinterpretAsFloats().fma(b1, y.reinterpretAsFloats().fma(a1, c1)).fma(FloatVector.broadcast(F512, ds[1]), acc0);
-                y = ((IntVector) QS1.selectFrom(m0, ONE).reinterpretShape(I512, 0));
+                y = (IntVector) QS1.selectFrom(m0, ONE).reinterpretShape(I512, 0);
                 acc1 = y.and(0xFFFFF000).reinterpretAsFloats().fma(b1, y.reinterpretAsFloats().fma(a1, c1)).fma(FloatVector.broadcast(F512, ds[5]), acc1);
-                y = ((IntVector) QS2.selectFrom(l0, ONE).reinterpretShape(I512, 0));
+                y = (IntVector) QS2.selectFrom(l0, ONE).reinterpretShape(I512, 0);
                 acc0 = y.and(0xFFFFF000).reinterpretAsFloats().fma(b2, y.reinterpretAsFloats().fma(a2, c2)).fma(FloatVector.broadcast(F512, ds[2]), acc0);
-                y = ((IntVector) QS2.selectFrom(m0, ONE).reinterpretShape(I512, 0));
+                y = (IntVector) QS2.selectFrom(m0, ONE).reinterpretShape(I512, 0);
                 acc1 = y.and(0xFFFFF000).reinterpretAsFloats().fma(b2, y.reinterpretAsFloats().fma(a2, c2)).fma(FloatVector.broadcast(F512, ds[6]), acc1);
-                y = ((IntVector) QS3.selectFrom(l1, ONE).reinterpretShape(I512, 0));
+                y = (IntVector) QS3.selectFrom(l1, ONE).reinterpretShape(I512, 0);
                 acc0 = y.and(0xFFFFF000).reinterpretAsFloats().fma(b3, y.reinterpretAsFloats().fma(a3, c3)).fma(FloatVector.broadcast(F512, ds[3]), acc0);
-                y = ((IntVector) QS3.selectFrom(m1, ONE).reinterpretShape(I512, 0));
+                y = (IntVector) QS3.selectFrom(m1, ONE).reinterpretShape(I512, 0);
                 acc1 = y.and(0xFFFFF000).reinterpretAsFloats().fma(b3, y.reinterpretAsFloats().fma(a3, c3)).fma(FloatVector.broadcast(F512, ds[7]), acc1);
             }
             acc0.intoArray(acc, ai);
