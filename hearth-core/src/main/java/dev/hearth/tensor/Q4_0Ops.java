@@ -161,7 +161,7 @@ class Q4_0Ops extends BlockOps {
                 long wo = wOffset + 18L * b, ao = aOffset + 256L * b;
                 ByteVector l0 = ByteVector.fromMemorySegment(ByteVector.SPECIES_512, w, wo, ORDER);
                 ByteVector l1 = ByteVector.fromMemorySegment(ByteVector.SPECIES_512, w, wo + 8, ORDER);
-                IntVector h = (IntVector) ((ShortVector) l0.reinterpretShape(ShortVector.SPECIES_512, 0)).rearrange(WEIGHT_SCALES).reinterpretShape(I512, 0);
+                IntVector h = (IntVector) ((ShortVector) l0.reinterpretShape(S512, 0)).rearrange(WEIGHT_SCALES).reinterpretShape(I512, 0);
                 special = special.max(h.and(EXPONENTS));
                 FloatVector d = h.lanewise(ASHR, 3).and(0x8FFFE000).reinterpretAsFloats()
                         .mul(FloatVector.fromMemorySegment(F512, a, ao + Q8_0NibbleOps.SCALES, ORDER));
@@ -250,7 +250,7 @@ class Q4_0Ops extends BlockOps {
                 long wo = w0 + 18L * b, ao = aOffset + 256L * b;
                 ByteVector l0 = ByteVector.fromMemorySegment(ByteVector.SPECIES_512, w, wo, ORDER);
                 ByteVector l1 = ByteVector.fromMemorySegment(ByteVector.SPECIES_512, w, wo + 8, ORDER);
-                IntVector h = (IntVector) ((ShortVector) l0.reinterpretShape(ShortVector.SPECIES_512, 0)).rearrange(WEIGHT_SCALES).reinterpretShape(I512, 0);
+                IntVector h = (IntVector) ((ShortVector) l0.reinterpretShape(S512, 0)).rearrange(WEIGHT_SCALES).reinterpretShape(I512, 0);
                 special = special.max(h.and(EXPONENTS));
                 FloatVector d = h.lanewise(ASHR, 3).and(0x8FFFE000).reinterpretAsFloats()
                         .mul(FloatVector.fromMemorySegment(F512, a, ao + Q8_0NibbleOps.SCALES, ORDER));
@@ -301,8 +301,8 @@ class Q4_0Ops extends BlockOps {
                 ByteVector m0 = ByteVector.fromMemorySegment(ByteVector.SPECIES_512, w, wp, ORDER);
                 ByteVector m1 = ByteVector.fromMemorySegment(ByteVector.SPECIES_512, w, wp + 8, ORDER);
                 FloatVector da = FloatVector.fromMemorySegment(F512, a, ao + Q8_0NibbleOps.SCALES, ORDER);
-                IntVector h = (IntVector) ((ShortVector) l0.reinterpretShape(ShortVector.SPECIES_512, 0)).rearrange(WEIGHT_SCALES).reinterpretShape(I512, 0);
-                IntVector g = (IntVector) ((ShortVector) m0.reinterpretShape(ShortVector.SPECIES_512, 0)).rearrange(WEIGHT_SCALES).reinterpretShape(I512, 0);
+                IntVector h = (IntVector) ((ShortVector) l0.reinterpretShape(S512, 0)).rearrange(WEIGHT_SCALES).reinterpretShape(I512, 0);
+                IntVector g = (IntVector) ((ShortVector) m0.reinterpretShape(S512, 0)).rearrange(WEIGHT_SCALES).reinterpretShape(I512, 0);
                 special = special.max(h.and(EXPONENTS)).max(g.and(EXPONENTS));
                 ((FloatVector) h.lanewise(ASHR, 3).and(0x8FFFE000).reinterpretAsFloats().mul(da).castShape(FloatVector.SPECIES_128, 0)).intoArray(ds, 0);
                 ((FloatVector) g.lanewise(ASHR, 3).and(0x8FFFE000).reinterpretAsFloats().mul(da).castShape(FloatVector.SPECIES_128, 0)).intoArray(ds, 4);
