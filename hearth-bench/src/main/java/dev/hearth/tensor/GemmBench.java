@@ -5,8 +5,8 @@ import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.*;
 
 /**
- * One thread's float GEMMs, the compute half of prompt processing: {@link FloatGemm} (F32/F16/BF16
- * weights) and {@link PanelGemm} (quantized weights), 64 decoded rows each, times 512
+ * One thread's GEMMs, the compute half of prompt processing: {@link FloatGemm} (F32/F16/BF16
+ * weights), {@link PanelGemm} (quantized weights) and {@link Q4_0Gemm} (Q4_0's integers), 64 decoded rows each, times 512
  * tokens, {@code k} wide. One op is one floating-point operation, so the score in ops/ns is GFLOP/s
  * — against {@code MachineBench.fmaPeak}.
  */
@@ -22,6 +22,9 @@ public class GemmBench {
     private final float[] packed = new float[PanelGemm.packedLength(TOKENS, K)], chainPacked = new float[PanelGemm.packedLength(TOKENS, K)];
     private final float[] reordered = new float[PANEL_ROWS * K], chainAcc = new float[FloatGemm.scratchLength(PANEL_ROWS)];
     private final float[] acc = new float[PanelGemm.scratchLength(PANEL_ROWS, TOKENS)];
+    private final short[] qw = new short[PANEL_ROWS * K], qa = new short[Q4_0Gemm.packedLength(TOKENS, K)];
+    private final float[] dw = new float[PANEL_ROWS * K / 32], da = new float[Q4_0Gemm.scalesLength(TOKENS, K)];
+    private final float[] integerAcc = new float[Q4_0Gemm.scratchLength(PANEL_ROWS, TOKENS)];
 
     @Setup
     public void setUp() {
@@ -31,6 +34,15 @@ public class GemmBench {
         for (int t = 0; t < TOKENS; t++) PanelGemm.pack(a, t * K, t, K, packed);
         for (int t = 0; t < TOKENS; t++) FloatGemm.pack(a, t * K, t, K, chainPacked);
         for (int r = 0; r < PANEL_ROWS; r++) FloatGemm.permute(w, r * K, K, reordered, r * K);
+        short[] q = new short[K];
+        float[] d = new float[K / 32];
+        for (int i = 0; i < qw.length; i++) qw[i] = (short) (random.nextInt(16) - 8);
+        for (int i = 0; i < dw.length; i++) dw[i] = random.nextFloat();
+        for (int t = 0; t < TOKENS; t++) {
+            for (int i = 0; i < K; i++) q[i] = (short) (random.nextInt(255) - 127);
+            for (int b = 0; b < K / 32; b++) d[b] = random.nextFloat();
+            Q4_0Gemm.pack(q, 0, d, 0, t, K, qa, da);
+        }
     }
 
     @Benchmark
@@ -44,6 +56,14 @@ public class GemmBench {
     @OperationsPerInvocation(2 * PANEL_ROWS * TOKENS * K)
     public float[] panelGemm64x512x2048() {
         PanelGemm.multiply(w, PANEL_ROWS, packed, TOKENS, K, y, 0, PANEL_ROWS, acc);
+        return y;
+    }
+
+    /** Q4_0's integer GEMM ({@link Q4_0Gemm}) on the same shape; one op is still one floating-point operation's worth (half a multiply-add). */
+    @Benchmark
+    @OperationsPerInvocation(2 * PANEL_ROWS * TOKENS * K)
+    public float[] q4_0Gemm64x512x2048() {
+        Q4_0Gemm.multiply(qw, dw, PANEL_ROWS, qa, da, TOKENS, K, y, 0, PANEL_ROWS, integerAcc);
         return y;
     }
 }

@@ -19,6 +19,9 @@ public final class EncodedRows {
     private boolean panelsValid;
     private float[] residuePanels = new float[0];
     private boolean residuePanelsValid;
+    private short[] integerPanels = new short[0];
+    private float[] integerPanelScales = new float[0];
+    private boolean integerPanelsValid;
     private boolean tokenwise;
 
     /** Encodes rows {@code [0, n)} of {@code x} (row stride {@code cols}) as {@code type}, split over the pool. */
@@ -30,6 +33,7 @@ public final class EncodedRows {
         this.decodedValid = false;
         this.panelsValid = false;
         this.residuePanelsValid = false;
+        this.integerPanelsValid = false;
         long need = rowBytes * n;
         if (buffer.byteSize() < need) buffer = Arena.ofAuto().allocate(Math.max(need, 2 * buffer.byteSize()), 64);
         TypeOps ops = TypeOps.of(type);
@@ -91,6 +95,42 @@ public final class EncodedRows {
         return residuePanels;
     }
 
+    /**
+     * The encoded rows (Q8_0_NIBBLE) as {@link Q4_0Gemm}'s panels of 32 tokens: their integers here, their block
+     * scales in {@link #integerPanelScales}. Computed once per encoding, split over the pool by panel.
+     */
+    short[] integerPanels(ComputePool pool) {
+        if (integerPanelsValid) return integerPanels;
+        if (type != GgmlType.Q8_0_NIBBLE) throw new IllegalStateException("integer panels are made from Q8_0_NIBBLE rows, not " + type);
+        int n = rows, c = cols, np = Q4_0Gemm.panels(n);
+        if (integerPanels.length < Q4_0Gemm.packedLength(n, c)) integerPanels = new short[Q4_0Gemm.packedLength(n, c)];
+        if (integerPanelScales.length < Q4_0Gemm.scalesLength(n, c)) integerPanelScales = new float[Q4_0Gemm.scalesLength(n, c)];
+        short[] aq = integerPanels;
+        float[] ad = integerPanelScales;
+        MemorySegment buf = buffer;
+        long rb = rowBytes;
+        pool.run((long) n * c, (t, nt) -> {
+            short[] q = INTEGERS.get();
+            if (q.length < c) INTEGERS.set(q = new short[c]);
+            float[] d = ROW.get();
+            if (d.length < c / Q4_0Gemm.QK) ROW.set(d = new float[c]);
+            for (int p = ComputePool.split(np, t, nt), end = ComputePool.split(np, t + 1, nt); p < end; p++)
+                for (int r = p * Q4_0Gemm.PANEL; r < Math.min(n, (p + 1) * Q4_0Gemm.PANEL); r++) {
+                    Q8_0NibbleOps.integers(buf, r * rb, c, q, 0, d, 0);
+                    Q4_0Gemm.pack(q, 0, d, 0, r, c, aq, ad);
+                }
+        });
+        Q4_0Gemm.padLastPanel(n, c, aq, ad);
+        integerPanelsValid = true;
+        return integerPanels;
+    }
+
+    /** The block scales that go with {@link #integerPanels} (valid once it has been called for this encoding). */
+    float[] integerPanelScales() {
+        if (!integerPanelsValid) throw new IllegalStateException("integerPanels first");
+        return integerPanelScales;
+    }
+
     /** Each row decoded and packed into {@code out} as {@link #panels} ({@code residue} false) or {@link #residuePanels} (true) wants it. */
     private void pack(ComputePool pool, float[] out, boolean residue) {
         int n = rows, c = cols, np = PanelGemm.panels(n);
@@ -115,6 +155,7 @@ public final class EncodedRows {
     }
 
     private static final ThreadLocal<float[]> ROW = ThreadLocal.withInitial(() -> new float[0]);
+    private static final ThreadLocal<short[]> INTEGERS = ThreadLocal.withInitial(() -> new short[0]);
 
     /**
      * With {@code true}, {@link MatMul} multiplies these rows one token at a time with the same dot a

@@ -49,12 +49,23 @@ public final class MatMul {
             // for small batches and row lengths that are not a multiple of 16)
             boolean quantized = ws[0].type().isQuantized();
             boolean chains = !quantized && cols % 16 == 0 && tokens >= FloatGemm.MIN_TOKENS;
-            float[] a = quantized ? x.panels(pool) : chains ? x.residuePanels(pool) : x.decoded(pool);
+            // Q4_0 weights: the 16-bit integer GEMM (Q4_0Gemm); the activations are made in the forms the matrices need
+            boolean[] integer = new boolean[m];
+            boolean anyInteger = false, anyPanel = false;
+            for (int i = 0; i < m; i++) {
+                integer[i] = INTEGER_GEMM && Q4_0Gemm.accepts(ws[i].type(), x.type());
+                anyInteger |= integer[i];
+                anyPanel |= quantized && !integer[i];
+            }
+            float[] a = anyPanel ? x.panels(pool) : quantized ? null : chains ? x.residuePanels(pool) : x.decoded(pool);
+            short[] aq = anyInteger ? x.integerPanels(pool) : null;
+            float[] ad = anyInteger ? x.integerPanelScales() : null;
             // row blocks never straddle two matrices: block b of matrix i covers rows [blockRows·b, blockRows·(b+1)) of it
             int[] firstBlock = new int[m + 1];
             int blockRows = quantized || chains ? PANEL_ROWS : gemmRows(cols);
             for (int i = 0; i < m; i++) firstBlock[i + 1] = firstBlock[i] + (ws[i].rowCount() + blockRows - 1) / blockRows;
-            int scratch = quantized ? PanelGemm.scratchLength(blockRows, tokens) : chains ? FloatGemm.scratchLength(blockRows) : 0;
+            int scratch = quantized ? Math.max(PanelGemm.scratchLength(blockRows, tokens), Q4_0Gemm.scratchLength(blockRows, tokens))
+                    : chains ? FloatGemm.scratchLength(blockRows) : 0;
             pool.run(work, (t, nt) -> {
                 float[] buf = ROW_BLOCK.get();
                 if (buf.length < blockRows * cols) ROW_BLOCK.set(buf = new float[blockRows * cols]);
@@ -67,7 +78,12 @@ public final class MatMul {
                     while (b >= firstBlock[i + 1]) i++;
                     Tensor w = ws[i];
                     int r0 = (b - firstBlock[i]) * blockRows, n = Math.min(blockRows, w.rowCount() - r0);
-                    if (quantized) {
+                    if (integer[i]) {
+                        short[] q = ROW_INTEGERS.get();
+                        if (q.length < blockRows * cols) ROW_INTEGERS.set(q = new short[blockRows * cols]);
+                        Q4_0Gemm.decodeWeights(w.data(), w.type(), r0, n, cols, q, buf);
+                        Q4_0Gemm.multiply(q, buf, n, aq, ad, tokens, cols, ys[i], offsets[i] + r0, ldys[i], acc);
+                    } else if (quantized) {
                         ops[i].dequantizeRows(w.data(), r0, n, cols, buf, 0);
                         PanelGemm.multiply(buf, n, a, tokens, cols, ys[i], offsets[i] + r0, ldys[i], acc);
                     } else if (chains) {
@@ -139,6 +155,9 @@ public final class MatMul {
      * 16 rows 189 GFLOP/s, 32 rows 202, 64 rows 217).
      */
     static final int PANEL_ROWS = 64;
+    /** Set {@code -Dhearth.q4_0.integerGemm=false} to run Q4_0 prompts through the float {@link PanelGemm} (to compare). */
+    static final boolean INTEGER_GEMM = !"false".equals(System.getProperty("hearth.q4_0.integerGemm"));
+    private static final ThreadLocal<short[]> ROW_INTEGERS = ThreadLocal.withInitial(() -> new short[0]);
     private static final ThreadLocal<float[]> ROW_BLOCK = ThreadLocal.withInitial(() -> new float[0]);
     private static final ThreadLocal<float[]> GEMM_ACC = ThreadLocal.withInitial(() -> new float[0]);
     private static final ThreadLocal<float[]> GEMM_ROW = ThreadLocal.withInitial(() -> new float[0]);

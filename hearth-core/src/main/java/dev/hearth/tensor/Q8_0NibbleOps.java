@@ -58,6 +58,24 @@ final class Q8_0NibbleOps extends BlockOps {
         }
     }
 
+    /**
+     * The integers and scales the encoding was made from ({@link Q4_0Gemm}'s input): q[i] = A1/2^15 and
+     * q[16+i] = A2/2^11 + 16·q[i] for each of the {@code n/32} blocks, to {@code q[qOffset ..]}, and each block's d
+     * (the fp16 scale as a float) to {@code d[dOffset ..]}.
+     */
+    static void integers(MemorySegment src, long srcOffset, int n, short[] q, int qOffset, float[] d, int dOffset) {
+        checkLength(GgmlType.Q8_0_NIBBLE, n);
+        for (int b = 0; b < n / QK; b++) {
+            long off = srcOffset + (long) BLOCK * b;
+            d[dOffset + b] = f32(src, off + SCALES) * 0x1p-112f;
+            FloatVector lo = FloatVector.fromMemorySegment(Simd.F512, src, off, Simd.ORDER).mul(1f / 32768);
+            FloatVector hi = FloatVector.fromMemorySegment(Simd.F512, src, off + 64, Simd.ORDER).mul(1f / 2048).add(lo.mul(16f));
+            int o = qOffset + QK * b;
+            ((jdk.incubator.vector.ShortVector) lo.convertShape(jdk.incubator.vector.VectorOperators.F2S, Simd.S256, 0)).intoArray(q, o);
+            ((jdk.incubator.vector.ShortVector) hi.convertShape(jdk.incubator.vector.VectorOperators.F2S, Simd.S256, 0)).intoArray(q, o + 16);
+        }
+    }
+
     @Override
     void dequantizeBlock(MemorySegment src, long off, float[] dst, int dstOff) {
         throw new UnsupportedOperationException("Q8_0_NIBBLE blocks are laid out by row");
