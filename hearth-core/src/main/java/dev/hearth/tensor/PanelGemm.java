@@ -53,9 +53,18 @@ final class PanelGemm {
             for (int j = tokens % PANEL; j < PANEL; j++) packed[base + PANEL * i + j] = 0;
     }
 
-    /** Scratch floats {@link #multiply} needs: one 16-lane accumulator per (row, panel). */
+    /** Scratch floats {@link #multiply} needs: one 16-lane accumulator per (row, panel), rows {@link #rowStride} apart. */
     static int scratchLength(int rows, int tokens) {
-        return rows * panels(tokens) * PANEL;
+        return rows * rowStride(tokens);
+    }
+
+    /**
+     * Floats from one row's accumulators to the next's: the panels' and 16 more, so that rows are not a power of two
+     * apart (512 tokens: 2 KB), which put the values of one token that {@link #multiply} reads out together in two
+     * L1 sets (as {@link Q4_0Gemm#rowStride}).
+     */
+    static int rowStride(int tokens) {
+        return panels(tokens) * PANEL + 16;
     }
 
     /**
@@ -74,8 +83,8 @@ final class PanelGemm {
     static void multiply(float[] w, int rows, float[] packed, int tokens, int k, float[] y, int yOffset, int ldy, float[] acc) {
         int np = panels(tokens);
         int rows8 = rows - rows % 8;
-        // accumulator (row r, panel p) lives at acc[16·(np·r + p)]
-        int rs = np * PANEL;
+        // accumulator (row r, panel p) lives at acc[rs·r + 16p]
+        int rs = rowStride(tokens);
         for (int k0 = 0; k0 < k; k0 += KC) {
             int k1 = Math.min(k, k0 + KC);
             boolean resume = k0 > 0;
@@ -93,7 +102,7 @@ final class PanelGemm {
         }
         // token-major, so each token's outputs are written as one run (row-major here touched one page per token per row)
         for (int t = 0; t < tokens; t++)
-            for (int r = 0, o = t * ldy + yOffset, s = (t / PANEL) * PANEL + t % PANEL; r < rows; r++) y[o + r] = acc[r * np * PANEL + s];
+            for (int r = 0, o = t * ldy + yOffset, s = (t / PANEL) * PANEL + t % PANEL; r < rows; r++) y[o + r] = acc[r * rs + s];
     }
 
     /**
