@@ -133,10 +133,10 @@ public final class MatMul {
     }
 
     /**
-     * From this many tokens on, weights are decoded to float once per block of rows and multiplied with
-     * the decoded activations by a register-blocked float kernel: decoding is then amortized over the
-     * tokens, and FMAs on floats beat widening integer multiplies. Below it, the integer dot streams the
-     * quantized weights, which is what matters when reading the weights is the bottleneck.
+     * From this many tokens on, weights are decoded once per block of rows (to floats; Q4_0's to 16-bit
+     * integers) and multiplied with the activations, decoded likewise, by a register-blocked kernel: decoding
+     * is then amortized over the tokens. Below it, the integer dot streams the quantized weights, which is
+     * what matters when reading the weights is the bottleneck.
      */
     static final int GEMM_MIN_TOKENS = 8;
     /**

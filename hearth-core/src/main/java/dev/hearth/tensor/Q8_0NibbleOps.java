@@ -4,6 +4,8 @@ import static dev.hearth.tensor.Blocks.*;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * Q8_0_NIBBLE: Hearth's run-time encoding of the activations that Q4_0 weights multiply with — the
@@ -71,8 +73,8 @@ final class Q8_0NibbleOps extends BlockOps {
             FloatVector lo = FloatVector.fromMemorySegment(Simd.F512, src, off, Simd.ORDER).mul(1f / 32768);
             FloatVector hi = FloatVector.fromMemorySegment(Simd.F512, src, off + 64, Simd.ORDER).mul(1f / 2048).add(lo.mul(16f));
             int o = qOffset + QK * b;
-            ((jdk.incubator.vector.ShortVector) lo.convertShape(jdk.incubator.vector.VectorOperators.F2S, Simd.S256, 0)).intoArray(q, o);
-            ((jdk.incubator.vector.ShortVector) hi.convertShape(jdk.incubator.vector.VectorOperators.F2S, Simd.S256, 0)).intoArray(q, o + 16);
+            ((ShortVector) lo.convertShape(VectorOperators.F2S, Simd.S256, 0)).intoArray(q, o);
+            ((ShortVector) hi.convertShape(VectorOperators.F2S, Simd.S256, 0)).intoArray(q, o + 16);
         }
     }
 
