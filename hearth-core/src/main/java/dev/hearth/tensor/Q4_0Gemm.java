@@ -197,8 +197,50 @@ final class Q4_0Gemm {
     }
 
     /**
+     * {@link #settle} for four rows: per block, a panel's two scale vectors are loaded once for the four rows, and
+     * the four rows' eight accumulators stay in registers over the chunk (1B Q4_0 pp512: faster in 4 of 6 alternating
+     * runs against the general loop, by 4% on average; one core, 64 × 512 × 2048: 155 against 142-154 G
+     * multiply-adds/s).
+     */
+    static void settle4(short[] sums, int panelCount, float[] wd, int r, float[] ad, int p, int b0, int b1, int k, float[] acc, int o, int rs) {
+        int nb = k / QK;
+        for (int j = 0; j < panelCount; j++) {
+            int dj = (p + j) * PANEL * nb, z = o + PANEL * j, si = PANEL * j, w0 = r * nb;
+            FloatVector e0 = FloatVector.fromArray(F512, acc, z), f0 = FloatVector.fromArray(F512, acc, z + 16);
+            FloatVector e1 = FloatVector.fromArray(F512, acc, z + rs), f1 = FloatVector.fromArray(F512, acc, z + rs + 16);
+            FloatVector e2 = FloatVector.fromArray(F512, acc, z + 2 * rs), f2 = FloatVector.fromArray(F512, acc, z + 2 * rs + 16);
+            FloatVector e3 = FloatVector.fromArray(F512, acc, z + 3 * rs), f3 = FloatVector.fromArray(F512, acc, z + 3 * rs + 16);
+            for (int b = b0; b < b1; b++) {
+                int d = dj + PANEL * b, sb = si + 16 * PANEL * (b - b0);
+                FloatVector even = FloatVector.fromArray(F512, ad, d), odd = FloatVector.fromArray(F512, ad, d + 16);
+                FloatVector s; IntVector q;
+                s = FloatVector.broadcast(F512, wd[w0 + b]);
+                q = (IntVector) ShortVector.fromArray(S512, sums, sb).reinterpretShape(I512, 0);
+                e0 = ((FloatVector) q.lanewise(LSHL, 16).lanewise(ASHR, 16).convert(I2F, 0)).fma(even.mul(s), e0);
+                f0 = ((FloatVector) q.lanewise(ASHR, 16).convert(I2F, 0)).fma(odd.mul(s), f0);
+                s = FloatVector.broadcast(F512, wd[w0 + nb + b]);
+                q = (IntVector) ShortVector.fromArray(S512, sums, sb + PANEL * panelCount).reinterpretShape(I512, 0);
+                e1 = ((FloatVector) q.lanewise(LSHL, 16).lanewise(ASHR, 16).convert(I2F, 0)).fma(even.mul(s), e1);
+                f1 = ((FloatVector) q.lanewise(ASHR, 16).convert(I2F, 0)).fma(odd.mul(s), f1);
+                s = FloatVector.broadcast(F512, wd[w0 + 2 * nb + b]);
+                q = (IntVector) ShortVector.fromArray(S512, sums, sb + 2 * PANEL * panelCount).reinterpretShape(I512, 0);
+                e2 = ((FloatVector) q.lanewise(LSHL, 16).lanewise(ASHR, 16).convert(I2F, 0)).fma(even.mul(s), e2);
+                f2 = ((FloatVector) q.lanewise(ASHR, 16).convert(I2F, 0)).fma(odd.mul(s), f2);
+                s = FloatVector.broadcast(F512, wd[w0 + 3 * nb + b]);
+                q = (IntVector) ShortVector.fromArray(S512, sums, sb + 3 * PANEL * panelCount).reinterpretShape(I512, 0);
+                e3 = ((FloatVector) q.lanewise(LSHL, 16).lanewise(ASHR, 16).convert(I2F, 0)).fma(even.mul(s), e3);
+                f3 = ((FloatVector) q.lanewise(ASHR, 16).convert(I2F, 0)).fma(odd.mul(s), f3);
+            }
+            e0.intoArray(acc, z); f0.intoArray(acc, z + 16);
+            e1.intoArray(acc, z + rs); f1.intoArray(acc, z + rs + 16);
+            e2.intoArray(acc, z + 2 * rs); f2.intoArray(acc, z + 2 * rs + 16);
+            e3.intoArray(acc, z + 3 * rs); f3.intoArray(acc, z + 3 * rs + 16);
+        }
+    }
+
+    /**
      * Weight rows r..r+3 × panels p..p+3 over blocks [b0, b1): per block, 16 vectors of int16 sums (per k, 4 panel
-     * loads and 4 weight broadcasts feed 16 multiply-adds), stored to {@code sums}; then {@link #settle} adds the
+     * loads and 4 weight broadcasts feed 16 multiply-adds), stored to {@code sums}; then {@link #settle4} adds the
      * chunk's sums to the float accumulators.
      */
     static void kernel4x4(short[] w, float[] wd, int r, short[] aq, float[] ad, int p, int b0, int b1, int k, short[] sums, float[] acc, int o, int rs) {
@@ -225,7 +267,7 @@ final class Q4_0Gemm {
             c20.intoArray(sums, s + 256); c21.intoArray(sums, s + 288); c22.intoArray(sums, s + 320); c23.intoArray(sums, s + 352);
             c30.intoArray(sums, s + 384); c31.intoArray(sums, s + 416); c32.intoArray(sums, s + 448); c33.intoArray(sums, s + 480);
         }
-        settle(sums, 4, 4, wd, r, ad, p, b0, b1, k, acc, o, rs);
+        settle4(sums, 4, wd, r, ad, p, b0, b1, k, acc, o, rs);
     }
 
     /** Rows r..r+3 × panels p..p+1 (panels left over after groups of four); as {@link #kernel4x4}. */
@@ -251,7 +293,7 @@ final class Q4_0Gemm {
             c20.intoArray(sums, s + 128); c21.intoArray(sums, s + 160);
             c30.intoArray(sums, s + 192); c31.intoArray(sums, s + 224);
         }
-        settle(sums, 4, 2, wd, r, ad, p, b0, b1, k, acc, o, rs);
+        settle4(sums, 2, wd, r, ad, p, b0, b1, k, acc, o, rs);
     }
 
     /** Rows r..r+3 × panel p (panels left over after groups of four); as {@link #kernel4x4}. */
@@ -276,7 +318,7 @@ final class Q4_0Gemm {
             c20.intoArray(sums, s + 64);
             c30.intoArray(sums, s + 96);
         }
-        settle(sums, 4, 1, wd, r, ad, p, b0, b1, k, acc, o, rs);
+        settle4(sums, 1, wd, r, ad, p, b0, b1, k, acc, o, rs);
     }
 
     /** Row r × panel p (rows left over after groups of four); as {@link #kernel4x4}. */
@@ -294,5 +336,4 @@ final class Q4_0Gemm {
         }
         settle(sums, 1, 1, wd, r, ad, p, b0, b1, k, acc, o, rs);
     }
-
 }
