@@ -26,7 +26,7 @@ final class FastDecode {
     private FastDecode() {}
 
     /** 16 bytes at {@code off} as 16 int lanes, zero-extended (0..255). */
-    private static IntVector bytes16(MemorySegment s, long off) {
+    static IntVector bytes16(MemorySegment s, long off) {
         return ((IntVector) ByteVector.fromMemorySegment(B128, s, off, LE).convertShape(VectorOperators.B2I, I512, 0)).and(0xFF);
     }
 

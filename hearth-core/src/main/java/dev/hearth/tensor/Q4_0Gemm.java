@@ -5,7 +5,6 @@ import static dev.hearth.tensor.Simd.*;
 import static jdk.incubator.vector.VectorOperators.*;
 
 import java.lang.foreign.MemorySegment;
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
@@ -19,9 +18,9 @@ import jdk.incubator.vector.ShortVector;
  * against the float FMA's 16 × 2 (a bare loop of them: 220-230 G multiply-adds/s on one core, against 136 for float
  * FMAs). The Vector API has no int8 dot product (vpdpbusd), which is what llama.cpp's repacked Q4_0 GEMM uses.
  * Measured (GemmBench, one core, 64 rows × 512 tokens × 2048): 271 "GFLOP/s" against 201 for {@link PanelGemm} on
- * the decoded floats; the 1B Q4_0's pp512 on two cores went from 195-200 to 225-236 tokens/s. What keeps it from the
- * bare loop's rate is the per-block scaling ({@link #settle}: ~16% of the time), whose conversions, multiplies and
- * FMAs share the pipes of the 16-bit multiplies.
+ * the decoded floats; the 1B Q4_0's pp512 on two cores went from 195-200 to 239-247 tokens/s. What keeps it from the
+ * bare loop's rate is the per-block scaling ({@link #settle4}: 12-13% of the time in JFR), whose conversions,
+ * multiplies and FMAs share the pipes of the 16-bit multiplies.
  *
  * <p>Layout as {@link PanelGemm}'s, with 32 tokens a panel (the 16-bit lanes of a vector): panel p holds, for each k,
  * the 32 integers {@code qa[32p .. 32p+31][k]} side by side, and for each block b the 32 tokens' scales. Weights are
@@ -132,7 +131,7 @@ final class Q4_0Gemm {
     private static void decodeBlocks(MemorySegment w, long off, int n, short[] q, int qOffset, float[] d, int dOffset) {
         for (int b = 0; b < n; b++, off += 18) {
             d[dOffset + b] = half(w, off);
-            IntVector bytes = ((IntVector) ByteVector.fromMemorySegment(B128, w, off + 2, ORDER).convertShape(B2I, I512, 0)).and(0xFF);
+            IntVector bytes = FastDecode.bytes16(w, off + 2);
             ((ShortVector) bytes.and(0xF).sub(8).convertShape(I2S, S256, 0)).intoArray(q, qOffset + QK * b);
             ((ShortVector) bytes.lanewise(LSHR, 4).sub(8).convertShape(I2S, S256, 0)).intoArray(q, qOffset + QK * b + 16);
         }
@@ -161,7 +160,7 @@ final class Q4_0Gemm {
             if (p < np)
                 for (int r = 0; r < rows4; r += 4) kernel4x1(w, wd, r, aq, ad, p, b0, b1, k, sums, acc, r * rs + p * PANEL, rs);
             for (int r = rows4; r < rows; r++)
-                for (p = 0; p < np; p++) kernel1x1(w, wd, r, aq, ad, p, b0, b1, k, sums, acc, r * rs + p * PANEL, rs);
+                for (p = 0; p < np; p++) kernel1x1(w, wd, r, aq, ad, p, b0, b1, k, sums, acc, r * rs + p * PANEL);
         }
         // token-major, so each token's outputs are written as one run
         for (int t = 0; t < tokens; t++)
@@ -169,36 +168,33 @@ final class Q4_0Gemm {
     }
 
     /**
-     * Adds the sums of blocks [b0, b1) to the float accumulators: the 32 int16 sums of row r+i × panel p+j in block b
-     * ({@code sums[32·(16·(b - b0) + panelCount·i + j)]}) widened, even lanes and odd lanes apart (a shift pair each, no shuffle),
-     * times the block's two scales, into the accumulators at {@code o + rs·i + 32j} (even tokens first, as
-     * {@link #slot} says), block after block. Kept apart from the kernels, which only store their sums: spelled out
-     * there for 16 sums per block, it made kernel4x4 too large for C1 ("out of virtual registers"), which left it
-     * running the Vector API's Java fallback; here the accumulators stay in registers over the whole chunk.
+     * Adds the sums of blocks [b0, b1) of one row and one panel ({@code sums[512·(b - b0)]}, the layout every kernel
+     * stores: 16 vectors a block) to the float accumulators at {@code acc[o ..]}: each sum vector's even and odd lanes
+     * widened apart (a shift pair each, no shuffle), times the block's two scales, even tokens first as {@link #slot}
+     * says, block after block. Kept apart from the kernels, which only store their sums: spelled out there for 16 sums
+     * per block, it made kernel4x4 too large for C1 ("out of virtual registers"), which left it running the Vector
+     * API's Java fallback; here the accumulators stay in registers over the whole chunk. {@link #settle4} does the same
+     * for four rows.
      */
-    static void settle(short[] sums, int rowCount, int panelCount, float[] wd, int r, float[] ad, int p, int b0, int b1, int k, float[] acc, int o, int rs) {
-        int nb = k / QK;
-        for (int j = 0; j < panelCount; j++) {
-            int dj = (p + j) * PANEL * nb;
-            for (int i = 0; i < rowCount; i++) {
-                int z = o + i * rs + PANEL * j, wr = (r + i) * nb, si = PANEL * (panelCount * i + j);
-                FloatVector even = FloatVector.fromArray(F512, acc, z), odd = FloatVector.fromArray(F512, acc, z + 16);
-                for (int b = b0; b < b1; b++) {
-                    FloatVector s = FloatVector.broadcast(F512, wd[wr + b]);
-                    IntVector q = (IntVector) ShortVector.fromArray(S512, sums, si + 16 * PANEL * (b - b0)).reinterpretShape(I512, 0);
-                    int d = dj + PANEL * b;
-                    even = ((FloatVector) q.lanewise(LSHL, 16).lanewise(ASHR, 16).convert(I2F, 0)).fma(FloatVector.fromArray(F512, ad, d).mul(s), even);
-                    odd = ((FloatVector) q.lanewise(ASHR, 16).convert(I2F, 0)).fma(FloatVector.fromArray(F512, ad, d + 16).mul(s), odd);
-                }
-                even.intoArray(acc, z);
-                odd.intoArray(acc, z + 16);
-            }
+    static void settle(short[] sums, float[] wd, int r, float[] ad, int p, int b0, int b1, int k, float[] acc, int o) {
+        int nb = k / QK, dp = p * PANEL * nb, wr = r * nb;
+        FloatVector even = FloatVector.fromArray(F512, acc, o), odd = FloatVector.fromArray(F512, acc, o + 16);
+        for (int b = b0; b < b1; b++) {
+            FloatVector s = FloatVector.broadcast(F512, wd[wr + b]);
+            IntVector q = (IntVector) ShortVector.fromArray(S512, sums, 16 * PANEL * (b - b0)).reinterpretShape(I512, 0);
+            int d = dp + PANEL * b;
+            even = ((FloatVector) q.lanewise(LSHL, 16).lanewise(ASHR, 16).convert(I2F, 0)).fma(FloatVector.fromArray(F512, ad, d).mul(s), even);
+            odd = ((FloatVector) q.lanewise(ASHR, 16).convert(I2F, 0)).fma(FloatVector.fromArray(F512, ad, d + 16).mul(s), odd);
         }
+        even.intoArray(acc, o);
+        odd.intoArray(acc, o + 16);
     }
 
     /**
-     * {@link #settle} for four rows: per block, a panel's two scale vectors are loaded once for the four rows, and
-     * the four rows' eight accumulators stay in registers over the chunk (1B Q4_0 pp512: faster in 4 of 6 alternating
+     * {@link #settle} for rows r..r+3 × panels p..p+panelCount-1 (row r+i, panel p+j: sums at
+     * {@code 32·(panelCount·i + j)} within a block's 512, accumulators at {@code o + rs·i + 32j}): per block, a panel's
+     * two scale vectors are loaded once for the four rows, and the four rows' eight accumulators stay in registers
+     * over the chunk (1B Q4_0 pp512: faster in 4 of 6 alternating
      * runs against the general loop, by 4% on average; one core, 64 × 512 × 2048: 155 against 142-154 G
      * multiply-adds/s).
      */
@@ -322,7 +318,7 @@ final class Q4_0Gemm {
     }
 
     /** Row r × panel p (rows left over after groups of four); as {@link #kernel4x4}. */
-    static void kernel1x1(short[] w, float[] wd, int r, short[] aq, float[] ad, int p, int b0, int b1, int k, short[] sums, float[] acc, int o, int rs) {
+    static void kernel1x1(short[] w, float[] wd, int r, short[] aq, float[] ad, int p, int b0, int b1, int k, short[] sums, float[] acc, int o) {
         int w0 = r * k;
         int a0 = p * PANEL * k;
         for (int b = b0, s = 0; b < b1; b++, s += 16 * PANEL) {
@@ -334,6 +330,6 @@ final class Q4_0Gemm {
             }
             c00.intoArray(sums, s);
         }
-        settle(sums, 1, 1, wd, r, ad, p, b0, b1, k, acc, o, rs);
+        settle(sums, wd, r, ad, p, b0, b1, k, acc, o);
     }
 }
