@@ -236,20 +236,21 @@ class VectorMatchesScalarTest {
     }
 
     /**
-     * The two-row dotRows kernels (Q4_0, F16, Q6_K) are dot per row to the bit: odd row counts, row lengths
-     * with and without a whole number of their steps, rows that need not be packed, inf/NaN weights (for
+     * The several-row dotRows kernels (Q4_0 and Q6_K two rows at a time, F16 four then two) are dot per row to
+     * the bit: odd row counts and counts that leave rows after F16's groups of four, row lengths with and
+     * without a whole number of their steps, rows that need not be packed, inf/NaN weights (for
      * Q6_K in the first and last super-block's d, for the others in a value or block scale 36 and 40 bytes
      * into the row).
      */
     @ParameterizedTest
     @EnumSource(names = {"Q4_0", "F16", "Q6_K"})
-    void twoRowDotRowsIsDotPerRow(GgmlType type) {
+    void severalRowDotRowsIsDotPerRow(GgmlType type) {
         TypeOps ops = TypeOps.of(type);
         TypeOps act = TypeOps.of(ops.dotType());
         boolean superBlocks = type == GgmlType.Q6_K;
         int dAt = 208, superBlock = 210;
         for (int n : superBlocks ? new int[] {256, 512, 2048} : new int[] {512, 2048, 160, 96}) {
-            for (int rows : new int[] {1, 2, 5, 8}) {
+            for (int rows : new int[] {1, 2, 5, 8, 11}) {
                 long stride = type.bytesFor(n) + 6;
                 MemorySegment w = TestData.segment(stride * rows);
                 for (int r = 0; r < rows; r++) ops.quantize(TestData.row(TestData.Shape.values()[r % TestData.Shape.values().length], n, r), 0, w, r * stride, n);
