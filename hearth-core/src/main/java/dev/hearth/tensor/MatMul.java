@@ -155,8 +155,20 @@ public final class MatMul {
      * 16 rows 189 GFLOP/s, 32 rows 202, 64 rows 217).
      */
     static final int PANEL_ROWS = 64;
-    /** Set {@code -Dhearth.q4_0.integerGemm=false} to run Q4_0 prompts through the float {@link PanelGemm} (to compare). */
-    static final boolean INTEGER_GEMM = !"false".equals(System.getProperty("hearth.q4_0.integerGemm"));
+    /**
+     * Whether Q4_0 prompts go through the 16-bit integer {@link Q4_0Gemm} rather than the float {@link PanelGemm}: not on
+     * Intel cores, which issue 512-bit 16-bit multiplies on one port against the float FMA's two, so the 32 lanes of
+     * a multiply buy nothing over the FMA's 16 there, and the integer kernel's per-block scaling is pure cost. On an
+     * Intel Xeon VM (Sapphire Rapids class, 2.1 GHz), one core, bare loops: 71 G 16-bit multiply-adds/s against 76 G
+     * float FMAs (Zen 5: 220-234 against 136); 1B Q4_0 pp512, two cores, alternating: float 47.6 / 70.3 / 65.5 / 65.8
+     * tokens/s, integer 42.5 / 50.0 / 55.0 / 61.9 (the VM's speed drifts: compare pairs, not columns).
+     * {@code -Dhearth.q4_0.integerGemm=true} or {@code false} decides instead (to compare).
+     */
+    static final boolean INTEGER_GEMM = integerGemm(System.getProperty("hearth.q4_0.integerGemm"), CpuVendor.THIS);
+
+    static boolean integerGemm(String property, CpuVendor vendor) {
+        return property != null ? !"false".equals(property) : vendor != CpuVendor.INTEL;
+    }
     private static final ThreadLocal<short[]> ROW_INTEGERS = ThreadLocal.withInitial(() -> new short[0]);
     private static final ThreadLocal<float[]> ROW_BLOCK = ThreadLocal.withInitial(() -> new float[0]);
     private static final ThreadLocal<float[]> GEMM_ACC = ThreadLocal.withInitial(() -> new float[0]);

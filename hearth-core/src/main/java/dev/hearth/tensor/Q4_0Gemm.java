@@ -20,7 +20,8 @@ import jdk.incubator.vector.ShortVector;
  * Measured (GemmBench, one core, 64 rows × 512 tokens × 2048): 271 "GFLOP/s" against 201 for {@link PanelGemm} on
  * the decoded floats; the 1B Q4_0's pp512 on two cores went from 195-200 to 239-247 tokens/s. What keeps it from the
  * bare loop's rate is the per-block scaling ({@link #settle4}: 12-13% of the time in JFR), whose conversions,
- * multiplies and FMAs share the pipes of the 16-bit multiplies.
+ * multiplies and FMAs share the pipes of the 16-bit multiplies. Intel cores issue 512-bit 16-bit multiplies on one
+ * port only, where this GEMM loses to the float one: {@link MatMul#INTEGER_GEMM} leaves it out there.
  *
  * <p>Layout as {@link PanelGemm}'s, with 32 tokens a panel (the 16-bit lanes of a vector): panel p holds, for each k,
  * the 32 integers {@code qa[32p .. 32p+31][k]} side by side, and for each block b the 32 tokens' scales. Weights are
