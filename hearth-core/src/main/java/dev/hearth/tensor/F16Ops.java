@@ -193,6 +193,9 @@ class F16Ops extends BlockOps {
             }
         }
 
+        /** Per thread: {@link #fourRows}' accumulators on their way to {@link LaneSum#of(float[], int)}. */
+        private static final ThreadLocal<float[]> SUMS = ThreadLocal.withInitial(() -> new float[64]);
+
         /**
          * {@link #dot} of the rows at w0..w3 (n a multiple of 32); false, writing nothing, when any holds an inf or
          * NaN. The halves' exponent fields are collected with a max and looked at once after the loop (the
@@ -227,23 +230,15 @@ class F16Ops extends BlockOps {
                 acc3 = x1.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().fma(a1, acc3);
             }
             if (special.compare(VectorOperators.EQ, (short) 0x7c00).anyTrue()) return false;
-            // LaneSum.of's tree spelled out (a call that is not inlined would box the vector)
-            acc0 = acc0.add(acc0.rearrange(LaneSum.HALF8));
-            acc0 = acc0.add(acc0.rearrange(LaneSum.HALF4));
-            acc0 = acc0.add(acc0.rearrange(LaneSum.HALF2));
-            out[i0] = acc0.lane(0) + acc0.lane(1);
-            acc1 = acc1.add(acc1.rearrange(LaneSum.HALF8));
-            acc1 = acc1.add(acc1.rearrange(LaneSum.HALF4));
-            acc1 = acc1.add(acc1.rearrange(LaneSum.HALF2));
-            out[i1] = acc1.lane(0) + acc1.lane(1);
-            acc2 = acc2.add(acc2.rearrange(LaneSum.HALF8));
-            acc2 = acc2.add(acc2.rearrange(LaneSum.HALF4));
-            acc2 = acc2.add(acc2.rearrange(LaneSum.HALF2));
-            out[i2] = acc2.lane(0) + acc2.lane(1);
-            acc3 = acc3.add(acc3.rearrange(LaneSum.HALF8));
-            acc3 = acc3.add(acc3.rearrange(LaneSum.HALF4));
-            acc3 = acc3.add(acc3.rearrange(LaneSum.HALF2));
-            out[i3] = acc3.lane(0) + acc3.lane(1);
+            float[] s = SUMS.get();
+            acc0.intoArray(s, 0);
+            acc1.intoArray(s, 16);
+            acc2.intoArray(s, 32);
+            acc3.intoArray(s, 48);
+            out[i0] = LaneSum.of(s, 0);
+            out[i1] = LaneSum.of(s, 16);
+            out[i2] = LaneSum.of(s, 32);
+            out[i3] = LaneSum.of(s, 48);
             return true;
         }
 

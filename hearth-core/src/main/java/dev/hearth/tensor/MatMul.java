@@ -169,6 +169,7 @@ public final class MatMul {
     static boolean integerGemm(String property, CpuVendor vendor) {
         return property != null ? !"false".equals(property) : vendor != CpuVendor.INTEL;
     }
+
     private static final ThreadLocal<short[]> ROW_INTEGERS = ThreadLocal.withInitial(() -> new short[0]);
     private static final ThreadLocal<float[]> ROW_BLOCK = ThreadLocal.withInitial(() -> new float[0]);
     private static final ThreadLocal<float[]> GEMM_ACC = ThreadLocal.withInitial(() -> new float[0]);
