@@ -157,7 +157,8 @@ class F16Ops extends BlockOps {
          * conversions and FMAs overlapped its cache misses badly (two rows: 8-9 GB/s from memory, against 19 in
          * cache and 11-12 for the loads alone), one thread read 9.2-10.3 GB/s this way against 7.9-8.8, and
          * the 1B F16's generation ran at 4.3-4.9 t/s against 3.3-3.7 (three alternating pairs). Not measured on
-         * the AMD EPYC (Zen 5) VM of earlier sessions, where two rows already streamed at its bandwidth.
+         * the AMD EPYC (Zen 5) VM of earlier sessions, where F16 generation with two rows was already level with
+         * llama.cpp's (0.96-1.07x, session 13).
          */
         @Override
         public void dotRows(MemorySegment w, long wOffset, long rowStride, int nRows, MemorySegment a, long aOffset, int n, float[] out, int outOffset) {
