@@ -181,8 +181,8 @@ class Q4KOps extends BlockOps {
          * from L2; a chunk's (11 KB) stays in L1 over the block. One thread, 14336-wide rows from memory
          * (KernelBench): 7.5-7.7 GB/s row by row, 9.6-10.1 this way (22 for 4096-wide rows). An 8-layer model of
          * Llama-3-8B's widths, Q4_K_M, 2 threads, tg64: 21.1/21.3 -> 23.8/23.0 t/s, alternating. Rows of 8192
-         * (22.5 KB of activations, which L1 holds) are not chunked: chunked, 1B Q4_K_M tg128 fell from 45-47 to 42-44. They
-         * go two at a time instead ({@link #twoRows}).
+         * (22.5 KB of activations, which L1 holds) and shorter are not chunked (chunked, 1B Q4_K_M tg128 fell from 45-47
+         * to 42-44); they go two at a time ({@link #twoRows}).
          */
         @Override
         public void dotRows(MemorySegment w, long wOffset, long rowStride, int nRows, MemorySegment a, long aOffset, int n, float[] out, int outOffset) {
@@ -194,9 +194,11 @@ class Q4KOps extends BlockOps {
                     long w0 = wOffset + r * rowStride;
                     twoRows(w, w0, w0 + half * rowStride, a, aOffset, nb, out, outOffset + r, outOffset + r + half);
                 }
-                // the odd last row as a pair with itself: see Q4_0Ops.Vectorized.dotRows on why not dot
-                long wr = wOffset + (nRows - 1) * rowStride;
-                if ((nRows & 1) != 0) twoRows(w, wr, wr, a, aOffset, nb, out, outOffset + nRows - 1, outOffset + nRows - 1);
+                if ((nRows & 1) != 0) {
+                    // the odd last row as a pair with itself: see Q4_0Ops.Vectorized.dotRows on why not dot
+                    long wr = wOffset + (nRows - 1) * rowStride;
+                    twoRows(w, wr, wr, a, aOffset, nb, out, outOffset + nRows - 1, outOffset + nRows - 1);
+                }
                 return;
             }
             float[] s = ROW_ACCUMULATORS.get();
