@@ -49,18 +49,34 @@ class F16Ops extends BlockOps {
 
     /**
      * Vector dot against {@link GgmlType#F16_WIDE} activations (the same f16 values as floats, scaled
-     * by 2^112, so only the weights are converted per row, and cheaply). A half's bits, sign-extended,
-     * shifted left by 13 and masked, are a float with the half's sign, mantissa and exponent, 112 too
-     * small in the exponent — exactly 2^-112 times the half's value, subnormal halves included. The
-     * activations carry the 2^112 (exact: |f16| ≤ 65504 keeps them finite), so the FMA forms exactly
-     * the products it would have. That misreads only infinities and NaNs, so each 32 halves are checked
-     * for an all-ones exponent and then take the exact widening ({@link Simd#halfToFloat}'s, spelled
-     * out). FMA order: one accumulator, 16 values at a time, then {@link LaneSum}'s tree.
+     * by 2^16, so only the weights are converted per row, and cheaply). A half's bits, sign-extended,
+     * shifted left by 13, masked, and with 96 added to the exponent field (an OR: it sets bits the
+     * shifted exponent never reaches) are a float with the half's sign, mantissa and exponent: exactly
+     * 2^-16 times the half's value for exponents 1 to 30. The activations carry the 2^16 (exact both
+     * ways: f16 values lie between 2^-24 and 65504), so each FMA forms exactly the product it would have.
+     *
+     * <p>Exponents 0 and 31 are rare ("special"): zeros and subnormals (a quarter of a percent of a
+     * trained F16 model's weights, in one 32-value block in thirteen) come out 2^-31·(1 + m/1024) instead
+     * of 2^-30·m/1024, and are put right with one more FMA, 2r - sign·2^-30 (exact); ±inf and NaN make
+     * the row kernels give up, and {@link #dot} takes the exact widening. A block has a special exponent when, in
+     * some lane, (h &amp; 0x7c00) + 0x400 is below 0x800 (exponent 0; 31 wraps to negative), spelled out in each
+     * loop as are all vector expressions here (a helper that C2 does not inline boxes its vectors). Why not simply scale by 2^-112,
+     * which maps the half subnormals onto float subnormals with no fix at all (this class did, until
+     * then): an Intel core (Sapphire Rapids class) takes a microcode assist for every FMA that has a
+     * subnormal operand, and one F16 weight in 400 is one; the 1B F16's rows streamed at 7 GB/s from one
+     * thread, against 10.5 on the same weights with their subnormals zeroed. No float here is subnormal.
+     * FMA order: one accumulator, 16 values at a time, then {@link LaneSum}'s tree.
      */
     static final class Vectorized extends F16Ops {
         Vectorized() {
             super(GgmlType.F16_WIDE);
         }
+
+        /** The shifted half's sign, exponent and mantissa; the exponent rebias (96: half · 2^-16). */
+        private static final int MASK = 0x8FFFE000, BIAS = 0x30000000;
+        /** The shifted half's exponent field, and the bits of 2^-30 (a subnormal's fix, with the sign flipped in). */
+        private static final int EXPONENT = 0x0F800000, TWO_POW_M30 = 0x30800000;
+        private static final FloatVector TWO = FloatVector.broadcast(Simd.F512, 2f);
 
         @Override
         public float dot(MemorySegment w, long wOffset, MemorySegment a, long aOffset, int n) {
@@ -70,25 +86,15 @@ class F16Ops extends BlockOps {
                 ShortVector h = ShortVector.fromMemorySegment(Simd.S512, w, wOffset + 2L * i, Simd.ORDER);
                 FloatVector a0 = FloatVector.fromMemorySegment(Simd.F512, a, aOffset + 4L * i, Simd.ORDER);
                 FloatVector a1 = FloatVector.fromMemorySegment(Simd.F512, a, aOffset + 4L * i + 64, Simd.ORDER);
-                IntVector wx0 = (IntVector) h.convertShape(VectorOperators.S2I, Simd.I512, 0);
-                IntVector wx1 = (IntVector) h.convertShape(VectorOperators.S2I, Simd.I512, 1);
-                if (!h.and((short) 0x7c00).compare(VectorOperators.EQ, (short) 0x7c00).anyTrue()) {
-                    acc = wx0.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().fma(a0, acc);
-                    acc = wx1.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().fma(a1, acc);
+                IntVector t0 = ((IntVector) h.convertShape(VectorOperators.S2I, Simd.I512, 0)).lanewise(VectorOperators.LSHL, 13);
+                IntVector t1 = ((IntVector) h.convertShape(VectorOperators.S2I, Simd.I512, 1)).lanewise(VectorOperators.LSHL, 13);
+                if (!h.and((short) 0x7c00).add((short) 0x400).compare(VectorOperators.LT, (short) 0x800).anyTrue()) {
+                    acc = t0.and(MASK).or(BIAS).reinterpretAsFloats().fma(a0, acc);
+                    acc = t1.and(MASK).or(BIAS).reinterpretAsFloats().fma(a1, acc);
                 } else {
-                    // exact widening, undoing the activations' 2^112 instead of applying it to the weights
-                    FloatVector wm = wx0.and(0x7fff).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f);
-                    FloatVector w0 = wm.reinterpretAsInts()
-                            .lanewise(VectorOperators.OR, 0x7f800000, wm.compare(VectorOperators.GE, 65536f).cast(Simd.I512))
-                            .lanewise(VectorOperators.OR, 0x00400000, wx0.and(0x7fff).compare(VectorOperators.GT, 0x7c00))
-                            .or(wx0.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
-                    acc = w0.fma(a0.mul(0x1p-112f), acc);
-                    wm = wx1.and(0x7fff).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f);
-                    FloatVector w1 = wm.reinterpretAsInts()
-                            .lanewise(VectorOperators.OR, 0x7f800000, wm.compare(VectorOperators.GE, 65536f).cast(Simd.I512))
-                            .lanewise(VectorOperators.OR, 0x00400000, wx1.and(0x7fff).compare(VectorOperators.GT, 0x7c00))
-                            .or(wx1.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
-                    acc = w1.fma(a1.mul(0x1p-112f), acc);
+                    // the exact widening, undoing the activations' 2^16 instead of applying it to the weights
+                    acc = Simd.halfToFloat(h, 0).fma(a0.mul(0x1p-16f), acc);
+                    acc = Simd.halfToFloat(h, 1).fma(a1.mul(0x1p-16f), acc);
                 }
             }
             // LaneSum.of's tree spelled out (a call that is not inlined would box the vector for every row)
@@ -96,7 +102,7 @@ class F16Ops extends BlockOps {
             acc = acc.add(acc.rearrange(LaneSum.HALF4));
             acc = acc.add(acc.rearrange(LaneSum.HALF2));
             float sum = acc.lane(0) + acc.lane(1);
-            for (; i < n; i++) sum += half(w, wOffset + 2L * i) * (f32(a, aOffset + 4L * i) * 0x1p-112f);
+            for (; i < n; i++) sum += half(w, wOffset + 2L * i) * (f32(a, aOffset + 4L * i) * 0x1p-16f);
             return sum;
         }
 
@@ -125,9 +131,16 @@ class F16Ops extends BlockOps {
             int i = 0;
             for (; i + 32 <= n; i += 32) {
                 ShortVector h = ShortVector.fromMemorySegment(Simd.S512, w, wOffset + 2L * i, Simd.ORDER);
-                if (h.and((short) 0x7c00).compare(VectorOperators.EQ, (short) 0x7c00).anyTrue()) return false;
-                FloatVector w0 = ((IntVector) h.convertShape(VectorOperators.S2I, Simd.I512, 0)).lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats();
-                FloatVector w1 = ((IntVector) h.convertShape(VectorOperators.S2I, Simd.I512, 1)).lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats();
+                IntVector t0 = ((IntVector) h.convertShape(VectorOperators.S2I, Simd.I512, 0)).lanewise(VectorOperators.LSHL, 13);
+                IntVector t1 = ((IntVector) h.convertShape(VectorOperators.S2I, Simd.I512, 1)).lanewise(VectorOperators.LSHL, 13);
+                FloatVector w0 = t0.and(MASK).or(BIAS).reinterpretAsFloats(), w1 = t1.and(MASK).or(BIAS).reinterpretAsFloats();
+                if (h.and((short) 0x7c00).add((short) 0x400).compare(VectorOperators.LT, (short) 0x800).anyTrue()) {
+                    if (h.and((short) 0x7c00).compare(VectorOperators.EQ, (short) 0x7c00).anyTrue()) return false;
+                    w0 = w0.reinterpretAsInts().blend(w0.fma(TWO, t0.not().and(0x80000000).or(TWO_POW_M30).reinterpretAsFloats()).reinterpretAsInts(),
+                            t0.and(EXPONENT).compare(VectorOperators.EQ, 0)).reinterpretAsFloats();
+                    w1 = w1.reinterpretAsInts().blend(w1.fma(TWO, t1.not().and(0x80000000).or(TWO_POW_M30).reinterpretAsFloats()).reinterpretAsInts(),
+                            t1.and(EXPONENT).compare(VectorOperators.EQ, 0)).reinterpretAsFloats();
+                }
                 long ai = 4L * i;
                 c0 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, a, b0 + ai + 64, Simd.ORDER), w0.fma(FloatVector.fromMemorySegment(Simd.F512, a, b0 + ai, Simd.ORDER), c0));
                 c1 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, a, b1 + ai + 64, Simd.ORDER), w0.fma(FloatVector.fromMemorySegment(Simd.F512, a, b1 + ai, Simd.ORDER), c1));
@@ -143,7 +156,7 @@ class F16Ops extends BlockOps {
             long[] base = {b0, b1, b2, b3, b4, b5, b6, b7};
             for (int k = 0; k < m; k++) {
                 float sum = sums[k];
-                for (int j = i; j < n; j++) sum += half(w, wOffset + 2L * j) * (f32(a, base[k] + 4L * j) * 0x1p-112f);
+                for (int j = i; j < n; j++) sum += half(w, wOffset + 2L * j) * (f32(a, base[k] + 4L * j) * 0x1p-16f);
                 out[outOffset + k * outStride] = sum;
             }
             return true;
@@ -199,13 +212,12 @@ class F16Ops extends BlockOps {
 
         /**
          * {@link #dot} of the rows at w0..w3 (n a multiple of 32); false, writing nothing, when any holds an inf or
-         * NaN. The halves' exponent fields are collected with a max and looked at once after the loop (the
-         * widening trick reads inf and NaN as finite numbers, so those rows' sums are thrown away then).
+         * NaN. Each row's block takes the subnormal fix only when it has a special exponent (see the class note),
+         * a branch per row and block, not two more operations on every value.
          */
         private static boolean fourRows(MemorySegment w, long w0, long w1, long w2, long w3, MemorySegment a, long aOffset, int n,
                                         float[] out, int i0, int i1, int i2, int i3) {
             FloatVector acc0 = FloatVector.zero(Simd.F512), acc1 = acc0, acc2 = acc0, acc3 = acc0;
-            ShortVector special = ShortVector.zero(Simd.S512);
             for (int i = 0; i < n; i += 32) {
                 FloatVector a0 = FloatVector.fromMemorySegment(Simd.F512, a, aOffset + 4L * i, Simd.ORDER);
                 FloatVector a1 = FloatVector.fromMemorySegment(Simd.F512, a, aOffset + 4L * i + 64, Simd.ORDER);
@@ -213,24 +225,49 @@ class F16Ops extends BlockOps {
                 ShortVector g = ShortVector.fromMemorySegment(Simd.S512, w, w1 + 2L * i, Simd.ORDER);
                 ShortVector e = ShortVector.fromMemorySegment(Simd.S512, w, w2 + 2L * i, Simd.ORDER);
                 ShortVector f = ShortVector.fromMemorySegment(Simd.S512, w, w3 + 2L * i, Simd.ORDER);
-                special = special.max(h.and((short) 0x7c00)).max(g.and((short) 0x7c00)).max(e.and((short) 0x7c00)).max(f.and((short) 0x7c00));
-                IntVector x0 = (IntVector) h.convertShape(VectorOperators.S2I, Simd.I512, 0), x1 = (IntVector) h.convertShape(VectorOperators.S2I, Simd.I512, 1);
-                acc0 = x0.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().fma(a0, acc0);
-                acc0 = x1.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().fma(a1, acc0);
-                x0 = (IntVector) g.convertShape(VectorOperators.S2I, Simd.I512, 0);
-                x1 = (IntVector) g.convertShape(VectorOperators.S2I, Simd.I512, 1);
-                acc1 = x0.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().fma(a0, acc1);
-                acc1 = x1.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().fma(a1, acc1);
-                x0 = (IntVector) e.convertShape(VectorOperators.S2I, Simd.I512, 0);
-                x1 = (IntVector) e.convertShape(VectorOperators.S2I, Simd.I512, 1);
-                acc2 = x0.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().fma(a0, acc2);
-                acc2 = x1.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().fma(a1, acc2);
-                x0 = (IntVector) f.convertShape(VectorOperators.S2I, Simd.I512, 0);
-                x1 = (IntVector) f.convertShape(VectorOperators.S2I, Simd.I512, 1);
-                acc3 = x0.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().fma(a0, acc3);
-                acc3 = x1.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().fma(a1, acc3);
+                IntVector t0, t1;
+                FloatVector v0, v1;
+                t0 = ((IntVector) h.convertShape(VectorOperators.S2I, Simd.I512, 0)).lanewise(VectorOperators.LSHL, 13);
+                t1 = ((IntVector) h.convertShape(VectorOperators.S2I, Simd.I512, 1)).lanewise(VectorOperators.LSHL, 13);
+                v0 = t0.and(MASK).or(BIAS).reinterpretAsFloats();
+                v1 = t1.and(MASK).or(BIAS).reinterpretAsFloats();
+                if (h.and((short) 0x7c00).add((short) 0x400).compare(VectorOperators.LT, (short) 0x800).anyTrue()) {
+                    if (h.and((short) 0x7c00).compare(VectorOperators.EQ, (short) 0x7c00).anyTrue()) return false;
+                    v0 = v0.reinterpretAsInts().blend(v0.fma(TWO, t0.not().and(0x80000000).or(TWO_POW_M30).reinterpretAsFloats()).reinterpretAsInts(), t0.and(EXPONENT).compare(VectorOperators.EQ, 0)).reinterpretAsFloats();
+                    v1 = v1.reinterpretAsInts().blend(v1.fma(TWO, t1.not().and(0x80000000).or(TWO_POW_M30).reinterpretAsFloats()).reinterpretAsInts(), t1.and(EXPONENT).compare(VectorOperators.EQ, 0)).reinterpretAsFloats();
+                }
+                acc0 = v1.fma(a1, v0.fma(a0, acc0));
+                t0 = ((IntVector) g.convertShape(VectorOperators.S2I, Simd.I512, 0)).lanewise(VectorOperators.LSHL, 13);
+                t1 = ((IntVector) g.convertShape(VectorOperators.S2I, Simd.I512, 1)).lanewise(VectorOperators.LSHL, 13);
+                v0 = t0.and(MASK).or(BIAS).reinterpretAsFloats();
+                v1 = t1.and(MASK).or(BIAS).reinterpretAsFloats();
+                if (g.and((short) 0x7c00).add((short) 0x400).compare(VectorOperators.LT, (short) 0x800).anyTrue()) {
+                    if (g.and((short) 0x7c00).compare(VectorOperators.EQ, (short) 0x7c00).anyTrue()) return false;
+                    v0 = v0.reinterpretAsInts().blend(v0.fma(TWO, t0.not().and(0x80000000).or(TWO_POW_M30).reinterpretAsFloats()).reinterpretAsInts(), t0.and(EXPONENT).compare(VectorOperators.EQ, 0)).reinterpretAsFloats();
+                    v1 = v1.reinterpretAsInts().blend(v1.fma(TWO, t1.not().and(0x80000000).or(TWO_POW_M30).reinterpretAsFloats()).reinterpretAsInts(), t1.and(EXPONENT).compare(VectorOperators.EQ, 0)).reinterpretAsFloats();
+                }
+                acc1 = v1.fma(a1, v0.fma(a0, acc1));
+                t0 = ((IntVector) e.convertShape(VectorOperators.S2I, Simd.I512, 0)).lanewise(VectorOperators.LSHL, 13);
+                t1 = ((IntVector) e.convertShape(VectorOperators.S2I, Simd.I512, 1)).lanewise(VectorOperators.LSHL, 13);
+                v0 = t0.and(MASK).or(BIAS).reinterpretAsFloats();
+                v1 = t1.and(MASK).or(BIAS).reinterpretAsFloats();
+                if (e.and((short) 0x7c00).add((short) 0x400).compare(VectorOperators.LT, (short) 0x800).anyTrue()) {
+                    if (e.and((short) 0x7c00).compare(VectorOperators.EQ, (short) 0x7c00).anyTrue()) return false;
+                    v0 = v0.reinterpretAsInts().blend(v0.fma(TWO, t0.not().and(0x80000000).or(TWO_POW_M30).reinterpretAsFloats()).reinterpretAsInts(), t0.and(EXPONENT).compare(VectorOperators.EQ, 0)).reinterpretAsFloats();
+                    v1 = v1.reinterpretAsInts().blend(v1.fma(TWO, t1.not().and(0x80000000).or(TWO_POW_M30).reinterpretAsFloats()).reinterpretAsInts(), t1.and(EXPONENT).compare(VectorOperators.EQ, 0)).reinterpretAsFloats();
+                }
+                acc2 = v1.fma(a1, v0.fma(a0, acc2));
+                t0 = ((IntVector) f.convertShape(VectorOperators.S2I, Simd.I512, 0)).lanewise(VectorOperators.LSHL, 13);
+                t1 = ((IntVector) f.convertShape(VectorOperators.S2I, Simd.I512, 1)).lanewise(VectorOperators.LSHL, 13);
+                v0 = t0.and(MASK).or(BIAS).reinterpretAsFloats();
+                v1 = t1.and(MASK).or(BIAS).reinterpretAsFloats();
+                if (f.and((short) 0x7c00).add((short) 0x400).compare(VectorOperators.LT, (short) 0x800).anyTrue()) {
+                    if (f.and((short) 0x7c00).compare(VectorOperators.EQ, (short) 0x7c00).anyTrue()) return false;
+                    v0 = v0.reinterpretAsInts().blend(v0.fma(TWO, t0.not().and(0x80000000).or(TWO_POW_M30).reinterpretAsFloats()).reinterpretAsInts(), t0.and(EXPONENT).compare(VectorOperators.EQ, 0)).reinterpretAsFloats();
+                    v1 = v1.reinterpretAsInts().blend(v1.fma(TWO, t1.not().and(0x80000000).or(TWO_POW_M30).reinterpretAsFloats()).reinterpretAsInts(), t1.and(EXPONENT).compare(VectorOperators.EQ, 0)).reinterpretAsFloats();
+                }
+                acc3 = v1.fma(a1, v0.fma(a0, acc3));
             }
-            if (special.compare(VectorOperators.EQ, (short) 0x7c00).anyTrue()) return false;
             float[] s = SUMS.get();
             acc0.intoArray(s, 0);
             acc1.intoArray(s, 16);
@@ -251,15 +288,28 @@ class F16Ops extends BlockOps {
                 FloatVector a1 = FloatVector.fromMemorySegment(Simd.F512, a, aOffset + 4L * i + 64, Simd.ORDER);
                 ShortVector h = ShortVector.fromMemorySegment(Simd.S512, w, w0 + 2L * i, Simd.ORDER);
                 ShortVector g = ShortVector.fromMemorySegment(Simd.S512, w, w1 + 2L * i, Simd.ORDER);
-                if (h.and((short) 0x7c00).compare(VectorOperators.EQ, (short) 0x7c00).or(g.and((short) 0x7c00).compare(VectorOperators.EQ, (short) 0x7c00)).anyTrue()) return false;
-                IntVector wx0 = (IntVector) h.convertShape(VectorOperators.S2I, Simd.I512, 0);
-                IntVector wx1 = (IntVector) h.convertShape(VectorOperators.S2I, Simd.I512, 1);
-                acc0 = wx0.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().fma(a0, acc0);
-                acc0 = wx1.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().fma(a1, acc0);
-                wx0 = (IntVector) g.convertShape(VectorOperators.S2I, Simd.I512, 0);
-                wx1 = (IntVector) g.convertShape(VectorOperators.S2I, Simd.I512, 1);
-                acc1 = wx0.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().fma(a0, acc1);
-                acc1 = wx1.lanewise(VectorOperators.LSHL, 13).and(0x8FFFE000).reinterpretAsFloats().fma(a1, acc1);
+                IntVector t0, t1;
+                FloatVector v0, v1;
+                t0 = ((IntVector) h.convertShape(VectorOperators.S2I, Simd.I512, 0)).lanewise(VectorOperators.LSHL, 13);
+                t1 = ((IntVector) h.convertShape(VectorOperators.S2I, Simd.I512, 1)).lanewise(VectorOperators.LSHL, 13);
+                v0 = t0.and(MASK).or(BIAS).reinterpretAsFloats();
+                v1 = t1.and(MASK).or(BIAS).reinterpretAsFloats();
+                if (h.and((short) 0x7c00).add((short) 0x400).compare(VectorOperators.LT, (short) 0x800).anyTrue()) {
+                    if (h.and((short) 0x7c00).compare(VectorOperators.EQ, (short) 0x7c00).anyTrue()) return false;
+                    v0 = v0.reinterpretAsInts().blend(v0.fma(TWO, t0.not().and(0x80000000).or(TWO_POW_M30).reinterpretAsFloats()).reinterpretAsInts(), t0.and(EXPONENT).compare(VectorOperators.EQ, 0)).reinterpretAsFloats();
+                    v1 = v1.reinterpretAsInts().blend(v1.fma(TWO, t1.not().and(0x80000000).or(TWO_POW_M30).reinterpretAsFloats()).reinterpretAsInts(), t1.and(EXPONENT).compare(VectorOperators.EQ, 0)).reinterpretAsFloats();
+                }
+                acc0 = v1.fma(a1, v0.fma(a0, acc0));
+                t0 = ((IntVector) g.convertShape(VectorOperators.S2I, Simd.I512, 0)).lanewise(VectorOperators.LSHL, 13);
+                t1 = ((IntVector) g.convertShape(VectorOperators.S2I, Simd.I512, 1)).lanewise(VectorOperators.LSHL, 13);
+                v0 = t0.and(MASK).or(BIAS).reinterpretAsFloats();
+                v1 = t1.and(MASK).or(BIAS).reinterpretAsFloats();
+                if (g.and((short) 0x7c00).add((short) 0x400).compare(VectorOperators.LT, (short) 0x800).anyTrue()) {
+                    if (g.and((short) 0x7c00).compare(VectorOperators.EQ, (short) 0x7c00).anyTrue()) return false;
+                    v0 = v0.reinterpretAsInts().blend(v0.fma(TWO, t0.not().and(0x80000000).or(TWO_POW_M30).reinterpretAsFloats()).reinterpretAsInts(), t0.and(EXPONENT).compare(VectorOperators.EQ, 0)).reinterpretAsFloats();
+                    v1 = v1.reinterpretAsInts().blend(v1.fma(TWO, t1.not().and(0x80000000).or(TWO_POW_M30).reinterpretAsFloats()).reinterpretAsInts(), t1.and(EXPONENT).compare(VectorOperators.EQ, 0)).reinterpretAsFloats();
+                }
+                acc1 = v1.fma(a1, v0.fma(a0, acc1));
             }
             // LaneSum.of's tree spelled out (a call that is not inlined would box the vector)
             acc0 = acc0.add(acc0.rearrange(LaneSum.HALF8));

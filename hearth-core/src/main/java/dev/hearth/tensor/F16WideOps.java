@@ -6,21 +6,21 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * F16_WIDE: Hearth's run-time encoding of the activations that F16 weights multiply with — each value
- * rounded to float16 as ggml does (round to nearest even), stored as the float it equals times 2^112
- * (exact: |f16| ≤ 65504 stays finite). The numbers are F16's; the dot no longer converts the
- * activation side once per weight row, and the 2^112 is the exponent rebias its cheap widening of
- * the weights leaves out (see {@code F16Ops.Vectorized}).
+ * rounded to float16 as ggml does (round to nearest even), stored as the float it equals times 2^16
+ * (exact both ways, and never a float subnormal: f16 values lie between 2^-24 and 65504). The numbers
+ * are F16's; the dot no longer converts the activation side once per weight row, and the 2^16 undoes
+ * the 2^-16 its cheap widening of the weights leaves in (see {@code F16Ops.Vectorized}).
  */
 final class F16WideOps extends BlockOps {
     F16WideOps() {
         super(GgmlType.F16_WIDE, GgmlType.F16_WIDE);
     }
 
-    static final float SCALE = 0x1p112f;
+    static final float SCALE = 0x1p16f;
 
     @Override
     void dequantizeBlock(MemorySegment src, long off, float[] dst, int dstOff) {
-        dst[dstOff] = f32(src, off) * 0x1p-112f;
+        dst[dstOff] = f32(src, off) * 0x1p-16f;
     }
 
     @Override
@@ -42,7 +42,7 @@ final class F16WideOps extends BlockOps {
     @Override
     public void dequantize(MemorySegment src, long srcOffset, float[] dst, int dstOffset, int n) {
         MemorySegment.copy(src, FLOAT_LE, srcOffset, dst, dstOffset, n);
-        for (int i = dstOffset; i < dstOffset + n; i++) dst[i] *= 0x1p-112f;
+        for (int i = dstOffset; i < dstOffset + n; i++) dst[i] *= 0x1p-16f;
     }
 
     @Override

@@ -351,6 +351,40 @@ class VectorMatchesScalarTest {
         }
     }
 
+    /**
+     * The F16 row and token kernels widen a block the cheap way unless it holds a zero, a subnormal, an inf or a
+     * NaN, and then fix its zeros and subnormals lane by lane: every finite half, shuffled so that blocks mix
+     * those with normal halves, gives {@link #f16DotWidensEveryHalfExactly dot}'s numbers to the bit through
+     * dotRows (groups of four, pairs, an odd last row) and dotTokens (groups of eight and a short group).
+     */
+    @Test
+    void f16RowAndTokenKernelsWidenEveryFiniteHalfAsDotDoes() {
+        TypeOps ops = TypeOps.of(GgmlType.F16);
+        java.util.List<Short> finite = new java.util.ArrayList<>();
+        for (int h = 0; h < 65536; h++) if ((h & 0x7c00) != 0x7c00) finite.add((short) h);
+        java.util.Collections.shuffle(finite, new java.util.Random(7));
+        int n = 64, rows = finite.size() / n;
+        MemorySegment w = TestData.segment(2L * n * rows);
+        for (int i = 0; i < n * rows; i++) w.setAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, i, finite.get(i));
+        int tokens = 11;
+        MemorySegment a = TestData.segment(ops.dotType().bytesFor(n) * tokens);
+        for (int t = 0; t < tokens; t++) TypeOps.of(ops.dotType()).quantizeActivations(TestData.row(TestData.Shape.GAUSSIAN, n, 40 + t), 0, a, ops.dotType().bytesFor(n) * t, n);
+        for (int count : new int[] {rows, rows - 1, rows - 2}) {
+            float[] out = new float[count];
+            ops.dotRows(w, 0, 2L * n, count, a, 0, n, out, 0);
+            for (int r = 0; r < count; r++)
+                assertThat(Float.floatToRawIntBits(out[r])).as("%d rows, row %d", count, r)
+                        .isEqualTo(Float.floatToRawIntBits(ops.dot(w, 2L * n * r, a, 0, n)));
+        }
+        float[] out = new float[tokens];
+        for (int r = 0; r < rows; r += 97) {
+            ops.dotTokens(w, 2L * n * r, a, 0, ops.dotType().bytesFor(n), tokens, n, out, 0, 1);
+            for (int t = 0; t < tokens; t++)
+                assertThat(Float.floatToRawIntBits(out[t])).as("row %d token %d", r, t)
+                        .isEqualTo(Float.floatToRawIntBits(ops.dot(w, 2L * n * r, a, ops.dotType().bytesFor(n) * t, n)));
+        }
+    }
+
     @Test
     void halfWideningIsExactForEveryHalf() {
         MemorySegment all = TestData.segment(2 * 65536);
