@@ -29,6 +29,7 @@ public final class ComputePool implements AutoCloseable {
     private volatile int generation;
     private volatile boolean closed;
     private final AtomicInteger pending = new AtomicInteger();
+    private final AtomicInteger claims = new AtomicInteger();
     private volatile Throwable failure;
     private volatile Thread caller;
 
@@ -62,6 +63,7 @@ public final class ComputePool implements AutoCloseable {
 
     /** Runs {@code job} on every thread of the pool and returns when all are done. Not reentrant. */
     public void run(Job job) {
+        claims.set(0);
         if (threads == 1) {
             job.run(0, 1);
             return;
@@ -90,6 +92,16 @@ public final class ComputePool implements AutoCloseable {
         if (f instanceof RuntimeException re) throw re;
         if (f instanceof Error e) throw e;
         if (f != null) throw new RuntimeException(f);
+    }
+
+    /**
+     * For jobs that share their work out dynamically: 0, 1, 2, ... across all threads of the running job, each
+     * number handed to one thread (the count starts again with every job). A thread that claims a piece when
+     * it has finished its last one keeps busy while a slower one (a vCPU the host has lent elsewhere for a
+     * while) finishes fewer, where a static share makes the whole job wait for the slowest thread.
+     */
+    public int claim() {
+        return claims.getAndIncrement();
     }
 
     /** Splits [0, n) into {@code threads} contiguous parts; returns part {@code i}'s start (end = start of i+1). */

@@ -107,15 +107,14 @@ public final class MatMul {
             // generation: each thread's share of rows as one dotRows run per matrix, a loop C2 compiles on
             // its own (1B Q8_0 output matrix, one thread: 25.0-25.4 GB/s, against 24.1 with the dot inlined
             // under the token loop below)
+            int chunks = Math.max(1, totalRows / GENERATION_CHUNK_ROWS);
             pool.run(work, (t, nt) -> {
-                int g = ComputePool.split(totalRows, t, nt), end = ComputePool.split(totalRows, t + 1, nt);
-                for (int i = 0; i < m && g < end; i++) {
-                    if (g >= firstRow[i + 1]) continue;
-                    int r0 = g - firstRow[i], n = Math.min(end, firstRow[i + 1]) - g;
-                    Tensor w = ws[i];
-                    ops[i].dotRows(w.data(), r0 * w.rowBytes(), w.rowBytes(), n, xd, 0, cols, ys[i], offsets[i] + r0);
-                    g += n;
+                if (nt == 1) {
+                    rows(ws, ops, ys, offsets, firstRow, xd, cols, 0, totalRows);
+                    return;
                 }
+                for (int c; (c = pool.claim()) < chunks; )
+                    rows(ws, ops, ys, offsets, firstRow, xd, cols, ComputePool.split(totalRows, c, chunks), ComputePool.split(totalRows, c + 1, chunks));
             });
             return;
         }
@@ -149,6 +148,24 @@ public final class MatMul {
     }
 
     static final int GEMM_ROWS_MAX = Integer.getInteger("hearth.gemmRows", 64);
+    /**
+     * Generation's matrix-vector products are cut in pieces of about this many rows that the threads claim as
+     * they go ({@link ComputePool#claim}), as llama.cpp cuts them (64 rows, ggml-cpu.c), not in one static share
+     * per thread: on a VM whose vCPUs are not always both running, a static share left the faster thread idle
+     * at every one of a token's ~110 waits.
+     */
+    static final int GENERATION_CHUNK_ROWS = Integer.getInteger("hearth.chunkRows", 64);
+
+    /** Rows [g, end) of the matrices stacked in {@code ws} (matrix i from row firstRow[i]): one dotRows run per matrix. */
+    private static void rows(Tensor[] ws, TypeOps[] ops, float[][] ys, int[] offsets, int[] firstRow, MemorySegment xd, int cols, int g, int end) {
+        for (int i = 0; i < ws.length && g < end; i++) {
+            if (g >= firstRow[i + 1]) continue;
+            int r0 = g - firstRow[i], n = Math.min(end, firstRow[i + 1]) - g;
+            Tensor w = ws[i];
+            ops[i].dotRows(w.data(), r0 * w.rowBytes(), w.rowBytes(), n, xd, 0, cols, ys[i], offsets[i] + r0);
+            g += n;
+        }
+    }
     /**
      * Weight rows decoded per {@link PanelGemm} (and {@link FloatGemm}) block, whatever the row length: that GEMM cuts k in
      * chunks itself, so more rows only mean fewer passes over the activations (k = 8192, one core:
