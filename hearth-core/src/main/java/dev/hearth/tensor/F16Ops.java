@@ -58,14 +58,15 @@ class F16Ops extends BlockOps {
      * <p>Exponents 0 and 31 are rare ("special"): zeros and subnormals (a quarter of a percent of a
      * trained F16 model's weights, in one 32-value block in thirteen) come out 2^-31·(1 + m/1024) instead
      * of 2^-30·m/1024, and are put right with one more FMA, 2r - sign·2^-30 (exact); ±inf and NaN make
-     * the row kernels give up, and {@link #dot} takes the exact widening. A block has a special exponent when, in
-     * some lane, (h &amp; 0x7c00) + 0x400 is below 0x800 (exponent 0; 31 wraps to negative), spelled out in each
-     * loop as are all vector expressions here (a helper that C2 does not inline boxes its vectors). Why not simply scale by 2^-112,
-     * which maps the half subnormals onto float subnormals with no fix at all (this class did, until
-     * then): an Intel core (Sapphire Rapids class) takes a microcode assist for every FMA that has a
-     * subnormal operand, and one F16 weight in 400 is one; the 1B F16's rows streamed at 7 GB/s from one
-     * thread, against 10.5 on the same weights with their subnormals zeroed. No float here is subnormal.
-     * FMA order: one accumulator, 16 values at a time, then {@link LaneSum}'s tree.
+     * the row kernels give up, and {@link #dot} takes the exact widening. A block has a special exponent
+     * when, in some lane, (h &amp; 0x7c00) + 0x400 is below 0x800 (exponent 0; 31 wraps to negative);
+     * the test and the fix are spelled out in each loop (a helper that C2 does not inline boxes its vectors).
+     *
+     * <p>Why not scale by 2^-112, which maps half subnormals onto float subnormals with no fix at all (as
+     * this class did before): an Intel core (Sapphire Rapids class) takes a microcode assist for every
+     * FMA with a subnormal operand, and one F16 weight in 400 is one. The 1B F16's rows streamed at 7 GB/s
+     * from one thread, against 10.5 on the same weights with their subnormals zeroed. No float here is
+     * subnormal. FMA order: one accumulator, 16 values at a time, then {@link LaneSum}'s tree.
      */
     static final class Vectorized extends F16Ops {
         Vectorized() {
