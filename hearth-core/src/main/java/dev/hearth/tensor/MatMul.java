@@ -104,7 +104,7 @@ public final class MatMul {
         }
         MemorySegment xd = x.segment();
         if (tokens == 1) {
-            // generation: each thread's share of rows as one dotRows run per matrix, a loop C2 compiles on
+            // generation: each claimed piece of rows as one dotRows run per matrix, a loop C2 compiles on
             // its own (1B Q8_0 output matrix, one thread: 25.0-25.4 GB/s, against 24.1 with the dot inlined
             // under the token loop below)
             int chunks = Math.max(1, totalRows / GENERATION_CHUNK_ROWS);
@@ -129,6 +129,17 @@ public final class MatMul {
                 ops[i].dotTokens(w.data(), wo, xd, 0, x.rowOffset(1), tokens, cols, y, offsets[i] + r, ldys[i]);
             }
         });
+    }
+
+    /** Rows [g, end) of the matrices stacked in {@code ws} (matrix i from row firstRow[i]): one dotRows run per matrix. */
+    private static void rows(Tensor[] ws, TypeOps[] ops, float[][] ys, int[] offsets, int[] firstRow, MemorySegment xd, int cols, int g, int end) {
+        for (int i = 0; i < ws.length && g < end; i++) {
+            if (g >= firstRow[i + 1]) continue;
+            int r0 = g - firstRow[i], n = Math.min(end, firstRow[i + 1]) - g;
+            Tensor w = ws[i];
+            ops[i].dotRows(w.data(), r0 * w.rowBytes(), w.rowBytes(), n, xd, 0, cols, ys[i], offsets[i] + r0);
+            g += n;
+        }
     }
 
     /**
@@ -156,16 +167,6 @@ public final class MatMul {
      */
     static final int GENERATION_CHUNK_ROWS = Integer.getInteger("hearth.chunkRows", 64);
 
-    /** Rows [g, end) of the matrices stacked in {@code ws} (matrix i from row firstRow[i]): one dotRows run per matrix. */
-    private static void rows(Tensor[] ws, TypeOps[] ops, float[][] ys, int[] offsets, int[] firstRow, MemorySegment xd, int cols, int g, int end) {
-        for (int i = 0; i < ws.length && g < end; i++) {
-            if (g >= firstRow[i + 1]) continue;
-            int r0 = g - firstRow[i], n = Math.min(end, firstRow[i + 1]) - g;
-            Tensor w = ws[i];
-            ops[i].dotRows(w.data(), r0 * w.rowBytes(), w.rowBytes(), n, xd, 0, cols, ys[i], offsets[i] + r0);
-            g += n;
-        }
-    }
     /**
      * Weight rows decoded per {@link PanelGemm} (and {@link FloatGemm}) block, whatever the row length: that GEMM cuts k in
      * chunks itself, so more rows only mean fewer passes over the activations (k = 8192, one core:
