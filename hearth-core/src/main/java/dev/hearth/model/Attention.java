@@ -51,10 +51,11 @@ final class Attention {
             return;
         }
         if (b.caches()[0].kF16) {
-            // head sizes that are not whole vectors: blocks of Q_BLOCK tokens × the query heads that share one KV head, dealt out in turn (later tokens see more positions)
+            // head sizes that are not whole vectors: blocks of Q_BLOCK tokens × the query heads that share one KV head, claimed from the latest (later tokens see more positions)
             int blocks = (n + Q_BLOCK - 1) / Q_BLOCK, items = blocks * c.headsKv();
             pool.run(cost, (thread, threads) -> {
-                for (int w = thread; w < items; w += threads) {
+                for (int k; (k = pool.claim()) < items; ) {
+                    int w = items - 1 - k; // the costliest (latest) block first
                     int t0 = (w / c.headsKv()) * Q_BLOCK;
                     block(ws, thread, b, layer, w % c.headsKv(), group, t0, Math.min(n, t0 + Q_BLOCK), dk, dv, q, qDim, out, oDim, scale, softcap, window);
                 }
@@ -66,7 +67,7 @@ final class Attention {
             float[] qh = ws.qHead[thread];
             MemorySegment qq = ws.qHeadQ8[thread];
             float[] row = ws.kvRow[thread]; // an F16 row widened exactly, when the layer holds a non-finite value
-            for (int w = ComputePool.split(work, thread, threads), end = ComputePool.split(work, thread + 1, threads); w < end; w++) {
+            for (int w; (w = pool.claim()) < work; ) {
                 int t = w / heads, h = w % heads, g = h / group;
                 int len = b.positions()[t] + 1; // causal: positions 0 .. its own
                 int first = firstVisible(len - 1, window); // sliding window: the last `window` of them

@@ -71,7 +71,7 @@ final class FlashAttention {
         }
         int kvHeads = c.headsKv(), items = n * kvHeads;
         pool.run(cost, (thread, threads) -> {
-            for (int w = ComputePool.split(items, thread, threads), end = ComputePool.split(items, thread + 1, threads); w < end; w++) {
+            for (int w; (w = pool.claim()) < items; ) {
                 int t = w / kvHeads, g = w % kvHeads;
                 KvCache cache = b.caches()[t];
                 int pos = b.positions()[t];

@@ -17,7 +17,7 @@ final class QueryChunks {
 
     private QueryChunks() {}
 
-    /** Runs {@code work} for every (chunk, KV head) on the pool, dealt out in turn: later chunks see more positions. */
+    /** Runs {@code work} for every (chunk, KV head) on the pool, claimed by the threads as they go: later chunks see more positions. */
     static void run(ComputePool pool, Workspace ws, ModelConfig c, Batch b, int lanes, long cost, Work work) {
         int group = c.heads() / c.headsKv(), kvHeads = c.headsKv(), n = b.size(), pairs = n * group;
         int[] starts = ws.queryChunks(pairs / lanes + n + 2);
@@ -27,7 +27,11 @@ final class QueryChunks {
         starts[chunks] = pairs;
         int items = chunks * kvHeads;
         pool.run(cost, (thread, threads) -> {
-            for (int w = thread; w < items; w += threads) work.run(thread, w % kvHeads, starts[w / kvHeads], starts[w / kvHeads + 1]);
+            // claimed from the last chunk down: the costliest first, so the cheap ones even out the threads at the end
+            for (int k; (k = pool.claim()) < items; ) {
+                int w = items - 1 - k;
+                work.run(thread, w % kvHeads, starts[w / kvHeads], starts[w / kvHeads + 1]);
+            }
         });
     }
 }

@@ -57,8 +57,12 @@ public final class ComputePool implements AutoCloseable {
 
     /** Runs {@code job} on the pool, or on the calling thread alone when {@code work} (multiply-adds) is small. */
     public void run(long work, Job job) {
-        if (work < MIN_PARALLEL_WORK) job.run(0, 1);
-        else run(job);
+        if (work < MIN_PARALLEL_WORK) {
+            claims.set(0);
+            job.run(0, 1);
+        } else {
+            run(job);
+        }
     }
 
     /** Runs {@code job} on every thread of the pool and returns when all are done. Not reentrant. */

@@ -7,7 +7,7 @@ import java.lang.foreign.MemorySegment;
  * Weight matrix times activations: {@code y[t][r] = W[r] · x[t]} for every token row t.
  *
  * <p>The weights stay where they are (the mapped file); activations are encoded once into the weight
- * type's dot format ({@link EncodedRows}) and the output rows are split evenly over the compute pool.
+ * type's dot format ({@link EncodedRows}) and the output rows are cut in pieces that the compute pool's threads claim as they go.
  * For each weight row, every token is multiplied while that row is still in cache, so prompt
  * processing reads each weight byte once per batch rather than once per token.
  */
@@ -73,8 +73,10 @@ public final class MatMul {
                 if (acc.length < scratch) GEMM_ACC.set(acc = new float[scratch]);
                 float[] row = chains ? GEMM_ROW.get() : null;
                 if (chains && row.length < cols) GEMM_ROW.set(row = new float[cols]);
-                int i = 0;
-                for (int b = ComputePool.split(firstBlock[m], t, nt), end = ComputePool.split(firstBlock[m], t + 1, nt); b < end; b++) {
+                // blocks claimed one at a time, as generation's pieces are: a thread whose vCPU keeps running takes
+                // more of them rather than wait at the end for a static share the other thread has not finished
+                for (int b; (b = pool.claim()) < firstBlock[m]; ) {
+                    int i = 0;
                     while (b >= firstBlock[i + 1]) i++;
                     Tensor w = ws[i];
                     int r0 = (b - firstBlock[i]) * blockRows, n = Math.min(blockRows, w.rowCount() - r0);
