@@ -33,6 +33,21 @@ class GenerationPiecesTest {
     }
 
     @Test
+    void aSmallJobTheCallerRunsAloneStillClaimsFromZero() {
+        try (ComputePool pool = new ComputePool(2)) {
+            pool.run((t, nt) -> {
+                while (pool.claim() < 7) {}
+            });
+            AtomicInteger claimed = new AtomicInteger();
+            pool.run(ComputePool.MIN_PARALLEL_WORK - 1, (t, nt) -> {
+                assertThat(nt).isEqualTo(1);
+                for (int c; (c = pool.claim()) < 5; ) assertThat(c).isEqualTo(claimed.getAndIncrement());
+            });
+            assertThat(claimed.get()).isEqualTo(5);
+        }
+    }
+
+    @Test
     void stackedMatricesInPiecesAreDotPerRow() {
         int cols = 256;
         for (GgmlType type : new GgmlType[] {GgmlType.F16, GgmlType.Q8_0, GgmlType.Q4_0}) {
