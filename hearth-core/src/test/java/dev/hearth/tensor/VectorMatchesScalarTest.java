@@ -236,14 +236,14 @@ class VectorMatchesScalarTest {
     }
 
     /**
-     * The several-row dotRows kernels (Q4_0 and Q6_K two rows at a time, F16 four then two) are dot per row to
-     * the bit: odd row counts and counts that leave rows after F16's groups of four, row lengths with and
-     * without a whole number of their steps, rows that need not be packed, inf/NaN weights (for
-     * Q6_K in the first and last super-block's d, for the others in a value or block scale 36 and 40 bytes
-     * into the row).
+     * The several-row dotRows kernels (Q4_0 and Q6_K two rows at a time, F16 four then two, Q8_0 four with the
+     * rows left over repeated) are dot per row to the bit: odd row counts and counts that leave rows after groups
+     * of four, row lengths with and without a whole number of their steps, rows that need not be packed, inf/NaN
+     * weights (for Q6_K in the first and last super-block's d, for Q8_0 in the second and third block's d, for
+     * the others in a value or block scale 36 and 40 bytes into the row).
      */
     @ParameterizedTest
-    @EnumSource(names = {"Q4_0", "F16", "Q6_K"})
+    @EnumSource(names = {"Q4_0", "F16", "Q6_K", "Q8_0"})
     void severalRowDotRowsIsDotPerRow(GgmlType type) {
         TypeOps ops = TypeOps.of(type);
         TypeOps act = TypeOps.of(ops.dotType());
@@ -257,8 +257,9 @@ class VectorMatchesScalarTest {
                 MemorySegment a = TestData.segment(act.type().bytesFor(n));
                 act.quantizeActivations(TestData.row(TestData.Shape.GAUSSIAN, n, 99), 0, a, 0, n);
                 for (int special = 0; special < 3; special++) {
-                    if (special == 1 && rows > 2) w.set(ValueLayout.JAVA_SHORT_UNALIGNED, 2 * stride + (superBlocks ? dAt : 36), (short) 0x7c00); // +inf
-                    if (special == 2 && rows > 2) w.set(ValueLayout.JAVA_SHORT_UNALIGNED, 2 * stride + (superBlocks ? superBlock * (n / 256 - 1) + dAt : 40), (short) 0x7e00); // NaN
+                    boolean q8 = type == GgmlType.Q8_0;
+                    if (special == 1 && rows > 2) w.set(ValueLayout.JAVA_SHORT_UNALIGNED, 2 * stride + (superBlocks ? dAt : q8 ? 34 : 36), (short) 0x7c00); // +inf
+                    if (special == 2 && rows > 2) w.set(ValueLayout.JAVA_SHORT_UNALIGNED, 2 * stride + (superBlocks ? superBlock * (n / 256 - 1) + dAt : q8 ? 68 : 40), (short) 0x7e00); // NaN
                     float[] out = new float[rows + 2];
                     ops.dotRows(w, 0, stride, rows, a, 0, n, out, 1);
                     for (int r = 0; r < rows; r++)
