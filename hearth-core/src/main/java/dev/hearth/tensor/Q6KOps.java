@@ -121,21 +121,30 @@ class Q6KOps extends BlockOps {
      * Both bytes of a lane are completed at once (masks 0x0F0F, 0x3030), then split into the even and
      * odd weight, each multiplied by its activation; levels are taken unsigned (0..63) and the −32
      * offset comes back as −32·Σ_j scale_j·(Σ activations of group j), as ggml's x86 kernel does.
-     * Products of a lane sum in 16 bits (|2·63·127| fits), adjacent lanes into 32 bits, times the
-     * 16-value group's scale (int lanes 4 apart share one). Integer totals exact, then d in float.
+     * Products of a lane sum in 16 bits (|2·63·127| fits), adjacent lanes into 32 bits (exact
+     * integers), which meet the 16-value group's {@code scale·d} (lanes 4 apart share one) in one float
+     * FMA per set; the offsets' products {@code scale_j·Σ_j} are exact in float and meet −32·d in one
+     * more. ggml sums scale times integer exactly before d: a rounding or two per set of difference,
+     * ~10^-7 relative (see {@link Q4KOps.Vectorized} on why float: the integer scale products were the
+     * busiest port's work).
      */
     static final class Vectorized extends Q6KOps {
         private static final ShortVector FIRST_HALVES = Q4KOps.Vectorized.halves(0), SECOND_HALVES = Q4KOps.Vectorized.halves(16);
-        /** Scale lanes of set g: int lanes 0-3 group 2g, 4-7 group 2g+1, 8-11 group 8+2g, 12-15 group 9+2g. */
+        /** Scale lanes of set g: lanes 0-3 group 2g, 4-7 group 2g+1, 8-11 group 8+2g, 12-15 group 9+2g. */
         @SuppressWarnings("unchecked")
-        private static final VectorShuffle<Integer>[] SETS = new VectorShuffle[] {setScales(0), setScales(1), setScales(2), setScales(3)};
+        private static final VectorShuffle<Float>[] SETS = new VectorShuffle[] {setScaleLanes(0), setScaleLanes(1), setScaleLanes(2), setScaleLanes(3)};
 
         Vectorized() {
             super(GgmlType.Q8_K_WIDE);
         }
 
+        /** For Q2_K's and Q3_K's integer scales: lanes as {@link #setScaleLanes}. */
         static VectorShuffle<Integer> setScales(int g) {
             return VectorShuffle.fromOp(I512, i -> 8 * (i / 8) + 2 * g + (i % 8) / 4);
+        }
+
+        static VectorShuffle<Float> setScaleLanes(int g) {
+            return VectorShuffle.fromOp(F512, i -> 8 * (i / 8) + 2 * g + (i % 8) / 4);
         }
 
         @Override
@@ -150,24 +159,27 @@ class Q6KOps extends BlockOps {
             FloatVector acc = FloatVector.zero(F512);
             long wo = wOffset, ao = aOffset;
             for (int b = 0; b < n / QK; b++, wo += 210, ao += 704) {
-                FloatVector d = FloatVector.broadcast(F512, half(w, wo + D) * f32(a, ao + Q8KWideOps.D));
-                IntVector sc = (IntVector) ByteVector.fromMemorySegment(B128, w, wo + SCALES, ORDER).convertShape(B2I, I512, 0);
-                IntVector isum = sc.mul(IntVector.fromMemorySegment(I512, a, ao + Q8KWideOps.SUMS16, ORDER)).lanewise(LSHL, 5).neg();
+                float da = f32(a, ao + Q8KWideOps.D), dw = half(w, wo + D);
+                FloatVector sc = ((IntVector) ByteVector.fromMemorySegment(B128, w, wo + SCALES, ORDER).convertShape(B2I, I512, 0)).convert(I2F, 0).reinterpretAsFloats();
+                // the −32 offsets: −32·d·Σ_j scale_j·(Σ activations of group j), the products exact
+                acc = sc.mul(IntVector.fromMemorySegment(I512, a, ao + Q8KWideOps.SUMS16, ORDER).convert(I2F, 0).reinterpretAsFloats())
+                        .fma(FloatVector.broadcast(F512, -32 * (dw * da)), acc);
+                FloatVector scales = sc.mul(dw * (da * 0x1p-16f));
                 ShortVector x0 = ShortVector.fromMemorySegment(S512, w, wo + QL, ORDER);
                 ShortVector x1 = ShortVector.fromMemorySegment(S512, w, wo + QL + 64, ORDER);
                 ShortVector qh = ShortVector.fromMemorySegment(S512, w, wo + QH, ORDER);
                 ShortVector first = FIRST_HALVES.selectFrom(x0, x1), second = SECOND_HALVES.selectFrom(x0, x1);
-                // set g: low (g < 2) or high nibbles of the first (g even) or second bytes, qh bits 2g, 2g+1
-                // (a loop C2 unrolls; see Q5KOps.Vectorized on why not four copies)
+                // set g: low (g < 2) or high nibbles of the first (g even) or second bytes, qh bits 2g, 2g+1 moved to bits 4, 5
+                // of each byte (a loop C2 unrolls; see Q5KOps.Vectorized on why not four copies)
                 for (int g = 0; g < 4; g++) {
                     ShortVector half = (g & 1) == 0 ? first : second;
                     ShortVector v = (g < 2 ? half : half.lanewise(LSHR, 4)).and((short) 0x0F0F)
-                            .or(qh.lanewise(LSHR, 2 * g).and((short) 0x0303).lanewise(LSHL, 4));
+                            .or((g < 2 ? qh.lanewise(LSHL, 4 - 2 * g) : g == 2 ? qh : qh.lanewise(LSHR, 2)).and((short) 0x3030));
                     IntVector t = v.and((short) 0xFF).mul(ShortVector.fromMemorySegment(S512, a, ao + 128 * g, ORDER))
                             .add(v.lanewise(LSHR, 8).mul(ShortVector.fromMemorySegment(S512, a, ao + 128 * g + 64, ORDER))).reinterpretAsInts();
-                    isum = isum.add(t.add(t.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc.rearrange(SETS[g])));
+                    // (t + (t << 16)) & 0xFFFF0000: 2^16 times the sum of the lane's two 16-bit halves
+                    acc = t.add(t.lanewise(LSHL, 16)).and(0xFFFF0000).convert(I2F, 0).reinterpretAsFloats().fma(scales.rearrange(SETS[g]), acc);
                 }
-                acc = isum.convert(I2F, 0).reinterpretAsFloats().fma(d, acc);
             }
             // LaneSum.of's tree spelled out: C2 stops inlining into a kernel this large (-XX:+PrintInlining:
             // NodeCountInliningCutoff), and a call that is not inlined boxes its vector argument
@@ -202,12 +214,13 @@ class Q6KOps extends BlockOps {
             FloatVector acc0 = FloatVector.zero(F512), acc1 = FloatVector.zero(F512);
             long ao = aOffset;
             for (int b = 0; b < nb; b++, w0 += 210, w1 += 210, ao += 704) {
-                float da = f32(a, ao + Q8KWideOps.D);
-                FloatVector d0 = FloatVector.broadcast(F512, half(w, w0 + D) * da), d1 = FloatVector.broadcast(F512, half(w, w1 + D) * da);
-                IntVector sums = IntVector.fromMemorySegment(I512, a, ao + Q8KWideOps.SUMS16, ORDER);
-                IntVector sc0 = (IntVector) ByteVector.fromMemorySegment(B128, w, w0 + SCALES, ORDER).convertShape(B2I, I512, 0);
-                IntVector sc1 = (IntVector) ByteVector.fromMemorySegment(B128, w, w1 + SCALES, ORDER).convertShape(B2I, I512, 0);
-                IntVector isum0 = sc0.mul(sums).lanewise(LSHL, 5).neg(), isum1 = sc1.mul(sums).lanewise(LSHL, 5).neg();
+                float da = f32(a, ao + Q8KWideOps.D), dw0 = half(w, w0 + D), dw1 = half(w, w1 + D);
+                FloatVector sums = IntVector.fromMemorySegment(I512, a, ao + Q8KWideOps.SUMS16, ORDER).convert(I2F, 0).reinterpretAsFloats();
+                FloatVector sc0 = ((IntVector) ByteVector.fromMemorySegment(B128, w, w0 + SCALES, ORDER).convertShape(B2I, I512, 0)).convert(I2F, 0).reinterpretAsFloats();
+                FloatVector sc1 = ((IntVector) ByteVector.fromMemorySegment(B128, w, w1 + SCALES, ORDER).convertShape(B2I, I512, 0)).convert(I2F, 0).reinterpretAsFloats();
+                acc0 = sc0.mul(sums).fma(FloatVector.broadcast(F512, -32 * (dw0 * da)), acc0);
+                acc1 = sc1.mul(sums).fma(FloatVector.broadcast(F512, -32 * (dw1 * da)), acc1);
+                FloatVector scales0 = sc0.mul(dw0 * (da * 0x1p-16f)), scales1 = sc1.mul(dw1 * (da * 0x1p-16f));
                 ShortVector x0 = ShortVector.fromMemorySegment(S512, w, w0 + QL, ORDER), x1 = ShortVector.fromMemorySegment(S512, w, w0 + QL + 64, ORDER);
                 ShortVector y0 = ShortVector.fromMemorySegment(S512, w, w1 + QL, ORDER), y1 = ShortVector.fromMemorySegment(S512, w, w1 + QL + 64, ORDER);
                 ShortVector qh0 = ShortVector.fromMemorySegment(S512, w, w0 + QH, ORDER), qh1 = ShortVector.fromMemorySegment(S512, w, w1 + QH, ORDER);
@@ -218,16 +231,14 @@ class Q6KOps extends BlockOps {
                     ShortVector odd = ShortVector.fromMemorySegment(S512, a, ao + 128 * g + 64, ORDER);
                     ShortVector h0 = (g & 1) == 0 ? first0 : second0, h1 = (g & 1) == 0 ? first1 : second1;
                     ShortVector v = (g < 2 ? h0 : h0.lanewise(LSHR, 4)).and((short) 0x0F0F)
-                            .or(qh0.lanewise(LSHR, 2 * g).and((short) 0x0303).lanewise(LSHL, 4));
+                            .or((g < 2 ? qh0.lanewise(LSHL, 4 - 2 * g) : g == 2 ? qh0 : qh0.lanewise(LSHR, 2)).and((short) 0x3030));
                     IntVector t = v.and((short) 0xFF).mul(even).add(v.lanewise(LSHR, 8).mul(odd)).reinterpretAsInts();
-                    isum0 = isum0.add(t.add(t.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc0.rearrange(SETS[g])));
+                    acc0 = t.add(t.lanewise(LSHL, 16)).and(0xFFFF0000).convert(I2F, 0).reinterpretAsFloats().fma(scales0.rearrange(SETS[g]), acc0);
                     v = (g < 2 ? h1 : h1.lanewise(LSHR, 4)).and((short) 0x0F0F)
-                            .or(qh1.lanewise(LSHR, 2 * g).and((short) 0x0303).lanewise(LSHL, 4));
+                            .or((g < 2 ? qh1.lanewise(LSHL, 4 - 2 * g) : g == 2 ? qh1 : qh1.lanewise(LSHR, 2)).and((short) 0x3030));
                     t = v.and((short) 0xFF).mul(even).add(v.lanewise(LSHR, 8).mul(odd)).reinterpretAsInts();
-                    isum1 = isum1.add(t.add(t.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc1.rearrange(SETS[g])));
+                    acc1 = t.add(t.lanewise(LSHL, 16)).and(0xFFFF0000).convert(I2F, 0).reinterpretAsFloats().fma(scales1.rearrange(SETS[g]), acc1);
                 }
-                acc0 = isum0.convert(I2F, 0).reinterpretAsFloats().fma(d0, acc0);
-                acc1 = isum1.convert(I2F, 0).reinterpretAsFloats().fma(d1, acc1);
             }
             // LaneSum.of's tree spelled out, as in dot
             acc0 = acc0.add(acc0.rearrange(LaneSum.HALF8));
@@ -262,7 +273,7 @@ class Q6KOps extends BlockOps {
         /**
          * A decoded block: for each set g the two weight vectors {@link #dot} multiplies activation vectors 2g
          * and 2g+1 by (shorts, at 128·g and 128·g + 64), the 4 spread scale vectors (at 512), the 16 scales
-         * as ints (at 768, for the −32 offsets) and d as a float (at 832).
+         * (at 768, for the −32 offsets), all as floats, and d (at 832).
          */
         private static final int DECODED_BLOCK = TokenPairs.DECODED_BLOCK, SCALES_AT = 512, RAW_SCALES_AT = 768, D_AT = 832;
         /** The chunked two-token driver over this layout. */
@@ -273,7 +284,7 @@ class Q6KOps extends BlockOps {
             long wo = wOffset, uo = 0;
             for (int b = 0; b < nb; b++, wo += 210, uo += DECODED_BLOCK) {
                 u.set(FLOAT_LE, uo + D_AT, half(w, wo + D));
-                IntVector sc = (IntVector) ByteVector.fromMemorySegment(B128, w, wo + SCALES, ORDER).convertShape(B2I, I512, 0);
+                FloatVector sc = ((IntVector) ByteVector.fromMemorySegment(B128, w, wo + SCALES, ORDER).convertShape(B2I, I512, 0)).convert(I2F, 0).reinterpretAsFloats();
                 sc.intoMemorySegment(u, uo + RAW_SCALES_AT, ORDER);
                 ShortVector x0 = ShortVector.fromMemorySegment(S512, w, wo + QL, ORDER);
                 ShortVector x1 = ShortVector.fromMemorySegment(S512, w, wo + QL + 64, ORDER);
@@ -282,7 +293,7 @@ class Q6KOps extends BlockOps {
                 for (int g = 0; g < 4; g++) {
                     ShortVector half = (g & 1) == 0 ? first : second;
                     ShortVector v = (g < 2 ? half : half.lanewise(LSHR, 4)).and((short) 0x0F0F)
-                            .or(qh.lanewise(LSHR, 2 * g).and((short) 0x0303).lanewise(LSHL, 4));
+                            .or((g < 2 ? qh.lanewise(LSHL, 4 - 2 * g) : g == 2 ? qh : qh.lanewise(LSHR, 2)).and((short) 0x3030));
                     v.and((short) 0xFF).intoMemorySegment(u, uo + 128 * g, ORDER);
                     v.lanewise(LSHR, 8).intoMemorySegment(u, uo + 128 * g + 64, ORDER);
                     sc.rearrange(SETS[g]).intoMemorySegment(u, uo + SCALES_AT + 64 * g, ORDER);
@@ -296,20 +307,21 @@ class Q6KOps extends BlockOps {
             FloatVector accB = first ? FloatVector.zero(F512) : FloatVector.fromMemorySegment(F512, u, accAt + 64, ORDER);
             long uo = 0;
             for (int b = 0; b < nb; b++, uo += DECODED_BLOCK, aoA += 704, aoB += 704) {
-                float dw = f32(u, uo + D_AT);
-                IntVector sc = IntVector.fromMemorySegment(I512, u, uo + RAW_SCALES_AT, ORDER);
-                IntVector isumA = sc.mul(IntVector.fromMemorySegment(I512, a, aoA + Q8KWideOps.SUMS16, ORDER)).lanewise(LSHL, 5).neg();
-                IntVector isumB = sc.mul(IntVector.fromMemorySegment(I512, a, aoB + Q8KWideOps.SUMS16, ORDER)).lanewise(LSHL, 5).neg();
+                float dw = f32(u, uo + D_AT), daA = f32(a, aoA + Q8KWideOps.D), daB = f32(a, aoB + Q8KWideOps.D);
+                FloatVector sc = FloatVector.fromMemorySegment(F512, u, uo + RAW_SCALES_AT, ORDER);
+                accA = sc.mul(IntVector.fromMemorySegment(I512, a, aoA + Q8KWideOps.SUMS16, ORDER).convert(I2F, 0).reinterpretAsFloats())
+                        .fma(FloatVector.broadcast(F512, -32 * (dw * daA)), accA);
+                accB = sc.mul(IntVector.fromMemorySegment(I512, a, aoB + Q8KWideOps.SUMS16, ORDER).convert(I2F, 0).reinterpretAsFloats())
+                        .fma(FloatVector.broadcast(F512, -32 * (dw * daB)), accB);
+                FloatVector dA = FloatVector.broadcast(F512, dw * (daA * 0x1p-16f)), dB = FloatVector.broadcast(F512, dw * (daB * 0x1p-16f));
                 for (int g = 0; g < 4; g++) {
                     ShortVector q0 = ShortVector.fromMemorySegment(S512, u, uo + 128 * g, ORDER), q1 = ShortVector.fromMemorySegment(S512, u, uo + 128 * g + 64, ORDER);
-                    IntVector scg = IntVector.fromMemorySegment(I512, u, uo + SCALES_AT + 64 * g, ORDER);
+                    FloatVector scg = FloatVector.fromMemorySegment(F512, u, uo + SCALES_AT + 64 * g, ORDER);
                     IntVector tA = q0.mul(ShortVector.fromMemorySegment(S512, a, aoA + 128 * g, ORDER)).add(q1.mul(ShortVector.fromMemorySegment(S512, a, aoA + 128 * g + 64, ORDER))).reinterpretAsInts();
                     IntVector tB = q0.mul(ShortVector.fromMemorySegment(S512, a, aoB + 128 * g, ORDER)).add(q1.mul(ShortVector.fromMemorySegment(S512, a, aoB + 128 * g + 64, ORDER))).reinterpretAsInts();
-                    isumA = isumA.add(tA.add(tA.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(scg));
-                    isumB = isumB.add(tB.add(tB.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(scg));
+                    accA = tA.add(tA.lanewise(LSHL, 16)).and(0xFFFF0000).convert(I2F, 0).reinterpretAsFloats().fma(scg.mul(dA), accA);
+                    accB = tB.add(tB.lanewise(LSHL, 16)).and(0xFFFF0000).convert(I2F, 0).reinterpretAsFloats().fma(scg.mul(dB), accB);
                 }
-                accA = isumA.convert(I2F, 0).reinterpretAsFloats().fma(FloatVector.broadcast(F512, dw * f32(a, aoA + Q8KWideOps.D)), accA);
-                accB = isumB.convert(I2F, 0).reinterpretAsFloats().fma(FloatVector.broadcast(F512, dw * f32(a, aoB + Q8KWideOps.D)), accB);
             }
             accA.intoMemorySegment(u, accAt, ORDER);
             accB.intoMemorySegment(u, accAt + 64, ORDER);
