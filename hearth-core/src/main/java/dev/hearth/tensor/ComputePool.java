@@ -4,8 +4,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The one pool of compute threads: persistent platform threads, one per core, each given a static
- * share of every job (thread i of n gets part i). The caller runs part 0 itself.
+ * The one pool of compute threads: persistent platform threads, one per core, each running every job
+ * with its index (thread i of n); a job shares its work out by that index or by claiming pieces
+ * ({@link #claim}). The caller runs as thread 0 itself.
  *
  * <p>Jobs are tiny (a matrix-vector product is ~50 µs), so waking threads through a queue would cost
  * more than the work. Workers spin briefly on a generation counter, then park: pure spinning collapses

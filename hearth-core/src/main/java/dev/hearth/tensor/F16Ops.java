@@ -114,6 +114,11 @@ class F16Ops extends BlockOps {
          * holding an inf or NaN weight, is {@link #dot}.
          */
         @Override
+        public boolean sharesDecodeAcrossTokens() {
+            return true;
+        }
+
+        @Override
         public void dotTokens(MemorySegment w, long wOffset, MemorySegment a, long aOffset, long aStride, int tokens, int n,
                               float[] out, int outOffset, int outStride) {
             for (int t = 0; t < tokens; t += 8) {

@@ -112,34 +112,36 @@ public final class MatMul {
             int chunks = Math.max(1, totalRows / GENERATION_CHUNK_ROWS);
             pool.run(work, (t, nt) -> {
                 if (nt == 1) {
-                    rows(ws, ops, ys, offsets, firstRow, xd, cols, 0, totalRows);
+                    rows(ws, ops, ys, offsets, ldys, firstRow, xd, 0, 1, cols, 0, totalRows);
                     return;
                 }
                 for (int c; (c = pool.claim()) < chunks; )
-                    rows(ws, ops, ys, offsets, firstRow, xd, cols, ComputePool.split(totalRows, c, chunks), ComputePool.split(totalRows, c + 1, chunks));
+                    rows(ws, ops, ys, offsets, ldys, firstRow, xd, 0, 1, cols, ComputePool.split(totalRows, c, chunks), ComputePool.split(totalRows, c + 1, chunks));
             });
             return;
         }
+        // a few tokens (batched slots, short prompts, speculative decoding's verification): the same claimed pieces of rows,
+        // each piece's rows dotted with every token while they are in cache; every result is dot's, as in a one-token step
+        long aStride = x.rowOffset(1);
+        int pieces = Math.max(1, totalRows / GENERATION_CHUNK_ROWS);
         pool.run(work, (t, nt) -> {
-            int i = 0;
-            for (int g = ComputePool.split(totalRows, t, nt), end = ComputePool.split(totalRows, t + 1, nt); g < end; g++) {
-                while (g >= firstRow[i + 1]) i++;
-                Tensor w = ws[i];
-                int r = g - firstRow[i];
-                long wo = r * w.rowBytes();
-                float[] y = ys[i];
-                ops[i].dotTokens(w.data(), wo, xd, 0, x.rowOffset(1), tokens, cols, y, offsets[i] + r, ldys[i]);
-            }
+            for (int c; (c = pool.claim()) < pieces; )
+                rows(ws, ops, ys, offsets, ldys, firstRow, xd, aStride, tokens, cols, ComputePool.split(totalRows, c, pieces), ComputePool.split(totalRows, c + 1, pieces));
         });
     }
 
-    /** Rows [g, end) of the matrices stacked in {@code ws} (matrix i from row firstRow[i]): one dotRows run per matrix. */
-    private static void rows(Tensor[] ws, TypeOps[] ops, float[][] ys, int[] offsets, int[] firstRow, MemorySegment xd, int cols, int g, int end) {
+    /**
+     * Rows [g, end) of the matrices stacked in {@code ws} (matrix i from row firstRow[i]) times every token: one dotRows run
+     * per matrix for one token (generation), one dotRowsTokens run for several.
+     */
+    private static void rows(Tensor[] ws, TypeOps[] ops, float[][] ys, int[] offsets, int[] ldys, int[] firstRow, MemorySegment xd, long aStride,
+                             int tokens, int cols, int g, int end) {
         for (int i = 0; i < ws.length && g < end; i++) {
             if (g >= firstRow[i + 1]) continue;
             int r0 = g - firstRow[i], n = Math.min(end, firstRow[i + 1]) - g;
             Tensor w = ws[i];
-            ops[i].dotRows(w.data(), r0 * w.rowBytes(), w.rowBytes(), n, xd, 0, cols, ys[i], offsets[i] + r0);
+            if (tokens == 1) ops[i].dotRows(w.data(), r0 * w.rowBytes(), w.rowBytes(), n, xd, 0, cols, ys[i], offsets[i] + r0);
+            else ops[i].dotRowsTokens(w.data(), r0 * w.rowBytes(), w.rowBytes(), n, xd, 0, aStride, tokens, cols, ys[i], offsets[i] + r0, ldys[i]);
             g += n;
         }
     }

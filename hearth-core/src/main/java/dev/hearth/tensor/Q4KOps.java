@@ -330,6 +330,11 @@ class Q4KOps extends BlockOps {
          * {@link #dot}: each token's own products are most of the work.)
          */
         @Override
+        public boolean sharesDecodeAcrossTokens() {
+            return true;
+        }
+
+        @Override
         public void dotTokens(MemorySegment w, long wOffset, MemorySegment a, long aOffset, long aStride, int tokens, int n,
                               float[] out, int outOffset, int outStride) {
             checkLength(GgmlType.Q4_K, n);

@@ -259,6 +259,11 @@ class Q6KOps extends BlockOps {
          * block and token: 7.1-7.9 against {@link #dot}'s 8.5-9.6 for rows of 2048 to 14336.
          */
         @Override
+        public boolean sharesDecodeAcrossTokens() {
+            return true;
+        }
+
+        @Override
         public void dotTokens(MemorySegment w, long wOffset, MemorySegment a, long aOffset, long aStride, int tokens, int n,
                               float[] out, int outOffset, int outStride) {
             checkLength(GgmlType.Q6_K, n);

@@ -9,7 +9,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * {@link TypeOps#dotTokens} gives for every token the very bits {@link TypeOps#dot} gives for it alone, for
  * every token count (groups and their remainders) and a row length with a tail past the last full block; for
- * F16 a row with an infinite weight (the exact widening path).
+ * F16 a row with an infinite weight (the exact widening path). {@link TypeOps#dotRowsTokens} likewise for
+ * every row and token.
  */
 class DotTokensTest {
     @ParameterizedTest
@@ -34,6 +35,35 @@ class DotTokensTest {
             ops.dotTokens(w, 0, a, 0, rowBytes, tokens, n, got, 1, 3);
             for (int t = 0; t < tokens; t++) want[1 + 3 * t] = ops.dot(w, 0, a, t * rowBytes, n);
             assertThat(got).as("%s, %d tokens", type, tokens).isEqualTo(want);
+        }
+    }
+
+    /**
+     * Several rows times several tokens (MatMul's path for 2 to 7 tokens and for tokenwise steps): each result is
+     * the row's own dot with the token, whether the type goes token by token through dotRows or row by row
+     * through dotTokens; odd row counts (a row paired with itself), row lengths with and without a whole
+     * number of the kernels' steps, every other output cell left alone.
+     */
+    @ParameterizedTest
+    @EnumSource(names = {"F32", "F16", "BF16", "Q4_0", "Q8_0", "Q4_K", "Q5_K", "Q6_K"})
+    void eachRowAndTokenIsItsOwnDot(GgmlType type) {
+        TypeOps ops = TypeOps.of(type), act = TypeOps.of(ops.dotType());
+        for (int n : type.blockSize > 32 ? new int[] {512, 2560} : new int[] {1024, 1056}) {
+            long rowBytes = type.bytesFor(n), aBytes = ops.dotType().bytesFor(n);
+            for (int rows : new int[] {1, 6, 11}) {
+                MemorySegment w = TestData.segment(rowBytes * rows);
+                for (int r = 0; r < rows; r++) ops.quantize(TestData.row(TestData.Shape.values()[r % TestData.Shape.values().length], n, r), 0, w, r * rowBytes, n);
+                for (int tokens : new int[] {1, 2, 5, 9}) {
+                    MemorySegment a = TestData.segment(aBytes * tokens);
+                    for (int t = 0; t < tokens; t++) act.quantizeActivations(TestData.row(TestData.Shape.GAUSSIAN, n, 200 + t), 0, a, t * aBytes, n);
+                    int stride = rows + 3;
+                    float[] got = new float[stride * tokens + 1], want = new float[stride * tokens + 1];
+                    ops.dotRowsTokens(w, 0, rowBytes, rows, a, 0, aBytes, tokens, n, got, 1, stride);
+                    for (int t = 0; t < tokens; t++)
+                        for (int r = 0; r < rows; r++) want[1 + t * stride + r] = ops.dot(w, r * rowBytes, a, t * aBytes, n);
+                    assertThat(got).as("%s, n=%d, %d rows, %d tokens", type, n, rows, tokens).isEqualTo(want);
+                }
+            }
         }
     }
 }
