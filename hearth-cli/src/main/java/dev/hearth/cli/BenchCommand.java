@@ -17,8 +17,8 @@ import picocli.CommandLine.Option;
 
 /**
  * Prompt-processing (pp), token-generation (tg) and combined (pp+tg, {@code -pg}) speed on random
- * tokens, reported like llama-bench: each test runs once to warm up, then {@code -r} times; the table
- * shows mean ± standard deviation of tokens per second. {@code -fa}, {@code -ctk} and {@code -ctv}
+ * tokens, reported like llama-bench: each test runs once to warm up (and then, for the JIT's sake, as
+ * often as 5 s allow), then {@code -r} times; the table shows mean ± standard deviation of tokens per second. {@code -fa}, {@code -ctk} and {@code -ctv}
  * take comma-separated lists, and every combination is measured, as llama-bench does. With {@code -d D}
  * each test runs after D untimed prompt tokens ("tg128 @ d2048"), which times attention at depth.
  */
@@ -100,43 +100,55 @@ final class BenchCommand implements Callable<Integer> {
         return s;
     }
 
-    /** Returns tokens/s (prompt + generated tokens over the time of both) of each repetition, after one warm-up run, each after {@code depth} cached tokens. */
+    /**
+     * After one warm-up run (llama-bench's), more run untimed until this much time has passed: the JIT compiles a kernel
+     * only after it has run a while, and a test as short as pp4 then measured mostly the first compiles. 1B Q4_0, two
+     * threads, feeds of 4 tokens, one after the other: 4740 ms (the interpreter), 550, 324, 290, 313, 281 ... ~215 from the
+     * 17th on, 5 s after the first.
+     */
+    private static final long WARM_UP_NANOS = 5_000_000_000L;
+
+    /** {@code units} over the seconds of each of {@code reps} runs of {@code run}, after warm-up runs ({@link #WARM_UP_NANOS}). */
+    private double[] rates(double units, Runnable run) {
+        run.run();
+        long warmUpEnd = System.nanoTime() + WARM_UP_NANOS;
+        while (System.nanoTime() < warmUpEnd) run.run();
+        double[] rates = new double[reps];
+        for (int rep = 0; rep < reps; rep++) {
+            long t0 = System.nanoTime();
+            run.run();
+            rates[rep] = units / ((System.nanoTime() - t0) / 1e9);
+        }
+        return rates;
+    }
+
+    /** Tokens/s (prompt + generated tokens over the time of both) of each repetition, each after {@code depth} cached tokens. */
     private double[] measure(Model model, ComputePool pool, CacheOptions o, int depth, int prompt, int gen, SplittableRandom rnd, int vocab) {
         Session s = session(model, pool, o, depth, prompt + gen + 1, prompt, rnd, vocab);
-        double[] rates = new double[reps];
-        for (int rep = -1; rep < reps; rep++) {
+        return rates(prompt + gen, () -> {
             s.truncate(depth);
-            long t0 = System.nanoTime();
             if (prompt > 0) {
                 int[] toks = new int[prompt];
                 for (int i = 0; i < prompt; i++) toks[i] = rnd.nextInt(vocab);
                 s.feed(toks);
             }
             for (int i = 0; i < gen; i++) s.feed(new int[] {rnd.nextInt(vocab)});
-            double secs = (System.nanoTime() - t0) / 1e9;
-            if (rep >= 0) rates[rep] = (prompt + gen) / secs;
-        }
-        return rates;
+        });
     }
 
-    /** Steps/s of {@code steps} verification steps, each one token plus {@code drafts} fed tokenwise (all logits kept), after one warm-up run. */
+    /** Steps/s of {@code steps} verification steps, each one token plus {@code drafts} fed tokenwise (all logits kept). */
     private double[] measureVerify(Model model, ComputePool pool, CacheOptions o, int depth, int steps, int drafts, SplittableRandom rnd, int vocab) {
         Session s = session(model, pool, o, depth, steps + drafts + 1, drafts + 1, rnd, vocab);
-        double[] rates = new double[reps];
         int[] toks = new int[drafts + 1];
-        for (int rep = -1; rep < reps; rep++) {
+        return rates(steps, () -> {
             s.truncate(depth);
-            long t0 = System.nanoTime();
             for (int i = 0; i < steps; i++) {
                 for (int j = 0; j <= drafts; j++) toks[j] = rnd.nextInt(vocab);
                 s.feedTokenwise(toks);
                 // a rejected draft's positions are dropped, as in decoding: the next step starts one position on
                 s.truncate(s.position() - drafts);
             }
-            double secs = (System.nanoTime() - t0) / 1e9;
-            if (rep >= 0) rates[rep] = steps / secs;
-        }
-        return rates;
+        });
     }
 
     private static void row(String name, long bytes, long params, int threads, CacheOptions o, String test, double[] r) {
