@@ -32,6 +32,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-d", "--n-depth"}, split = ",", description = "context depth: each test runs after this many prompt tokens already in the cache, not timed (comma separated; default ${DEFAULT-VALUE})") int[] depths = {0};
     @Option(names = {"-b", "--batch-size"}, description = "prompt tokens per forward step (default ${DEFAULT-VALUE})") int batch = 512;
     @Option(names = "-pg", description = "a prompt of PP tokens then TG generated ones, timed together (PP,TG; repeatable)") List<String> pg = new ArrayList<>();
+    @Option(names = "--no-warmup", description = "skip the untimed warm-up runs before each test (as llama-bench's; the first runs then include the JIT compiling)")
+    boolean noWarmup;
     @Option(names = {"-vd", "--verify-drafts"}, split = ",", description = "also time speculative decoding's verification: -n steps that each feed one token plus D drafted ones "
             + "tokenwise, reported as steps/s (tg's t/s over it is the cost of verifying D drafts in units of one plain step; comma separated D)") int[] drafts = {};
     @Option(names = {"-fa", "--flash-attn"}, split = ",", description = "flash attention: on|off|auto|1|0, comma separated (default ${DEFAULT-VALUE})") String[] fa = {"auto"};
@@ -110,9 +112,11 @@ final class BenchCommand implements Callable<Integer> {
 
     /** {@code units} over the seconds of each of {@code reps} runs of {@code run}, after warm-up runs ({@link #WARM_UP_NANOS}). */
     private double[] rates(double units, Runnable run) {
-        run.run();
-        long warmUpEnd = System.nanoTime() + WARM_UP_NANOS;
-        while (System.nanoTime() < warmUpEnd) run.run();
+        if (!noWarmup) {
+            run.run();
+            long warmUpEnd = System.nanoTime() + WARM_UP_NANOS;
+            while (System.nanoTime() < warmUpEnd) run.run();
+        }
         double[] rates = new double[reps];
         for (int rep = 0; rep < reps; rep++) {
             long t0 = System.nanoTime();

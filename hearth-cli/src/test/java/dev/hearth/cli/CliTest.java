@@ -120,10 +120,10 @@ class CliTest {
 
     @Test
     void benchRunsEveryAttentionCombinationAndPromptPlusGeneration() {
-        Result r = hearth("bench", "-m", STORIES, "-p", "16", "-n", "0", "-pg", "8,4", "-r", "1", "-fa", "0,1");
+        Result r = hearth("bench", "--no-warmup", "-m", STORIES, "-p", "16", "-n", "0", "-pg", "8,4", "-r", "1", "-fa", "0,1");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("|    f16 |    f16 |  0 |            pp16 |").contains("|    f16 |    f16 |  1 |         pp8+tg4 |");
-        Result bad = hearth("bench", "-m", STORIES, "-p", "16", "-n", "0", "-fa", "0", "-ctv", "q8_0");
+        Result bad = hearth("bench", "--no-warmup", "-m", STORIES, "-p", "16", "-n", "0", "-fa", "0", "-ctv", "q8_0");
         assertThat(bad.code()).isEqualTo(1);
         assertThat(bad.err().strip()).startsWith("hearth: quantized V cache requires flash attention").doesNotContain("\n");
         // stories260K's heads have 8 values: not a whole Q8_0 block (llama.cpp refuses it the same way)
@@ -134,11 +134,11 @@ class CliTest {
 
     @Test
     void benchRunsEachTestAtEachDepth() {
-        Result r = hearth("bench", "-m", STORIES, "-p", "8", "-n", "4", "-d", "0,20", "-r", "1");
+        Result r = hearth("bench", "--no-warmup", "-m", STORIES, "-p", "8", "-n", "4", "-d", "0,20", "-r", "1");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("|             pp8 |").contains("|             tg4 |")
                 .contains("|       pp8 @ d20 |").contains("|       tg4 @ d20 |");
-        Result bad = hearth("bench", "-m", STORIES, "-p", "8", "-n", "0", "-d", "-1");
+        Result bad = hearth("bench", "--no-warmup", "-m", STORIES, "-p", "8", "-n", "0", "-d", "-1");
         assertThat(bad.code()).isEqualTo(1);
         assertThat(bad.err().strip()).isEqualTo("hearth: -d takes token counts of at least 0, got -1");
     }
