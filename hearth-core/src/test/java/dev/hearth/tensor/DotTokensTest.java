@@ -53,7 +53,7 @@ class DotTokensTest {
             for (int rows : new int[] {1, 6, 11}) {
                 MemorySegment w = TestData.segment(rowBytes * rows);
                 for (int r = 0; r < rows; r++) ops.quantize(TestData.row(TestData.Shape.values()[r % TestData.Shape.values().length], n, r), 0, w, r * rowBytes, n);
-                for (int tokens : new int[] {1, 2, 5, 9}) {
+                for (int tokens : new int[] {1, 2, 3, 5, 7, 9}) {
                     MemorySegment a = TestData.segment(aBytes * tokens);
                     for (int t = 0; t < tokens; t++) act.quantizeActivations(TestData.row(TestData.Shape.GAUSSIAN, n, 200 + t), 0, a, t * aBytes, n);
                     int stride = rows + 3;

@@ -88,6 +88,26 @@ class RowBlocksTest {
         assertThat(one).isEqualTo(java.util.Arrays.copyOfRange(want, 35 * COLS, 36 * COLS));
     }
 
+    /**
+     * Several tokens at once ({@link TypeOps#dotRowsTokens}: rows of blocks that start anywhere, the short last one
+     * included): every row's result for every token is the file layout's dot, in the regrouped layout and the file's alike.
+     */
+    @Test
+    void rowsTimesTokensGiveTheFileLayoutsDots() {
+        TypeOps q4 = TypeOps.of(GgmlType.Q4_0), r16 = TypeOps.of(GgmlType.Q4_0_R16);
+        long rb = file.rowBytes(), ab = GgmlType.Q8_0_NIBBLE.bytesFor(COLS);
+        for (int tokens : new int[] {2, 3, 4, 5, 7, 9}) {
+            MemorySegment a = activations(tokens);
+            float[] want = new float[tokens * ROWS], got = new float[tokens * ROWS], gotFile = new float[tokens * ROWS];
+            for (int t = 0; t < tokens; t++)
+                for (int r = 0; r < ROWS; r++) want[t * ROWS + r] = q4.dot(file.data(), r * rb, a, t * ab, COLS);
+            r16.dotRowsTokens(regrouped.data(), 0, rb, ROWS, a, 0, ab, tokens, COLS, got, 0, ROWS);
+            q4.dotRowsTokens(file.data(), 0, rb, ROWS, a, 0, ab, tokens, COLS, gotFile, 0, ROWS);
+            assertThat(got).as("regrouped, %d tokens", tokens).isEqualTo(want);
+            assertThat(gotFile).as("file layout, %d tokens", tokens).isEqualTo(want);
+        }
+    }
+
     @Test
     void matrixProductsAreTheFileLayouts() {
         try (ComputePool pool = new ComputePool(2)) {
