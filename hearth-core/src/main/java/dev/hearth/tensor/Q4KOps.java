@@ -121,11 +121,6 @@ class Q4KOps extends BlockOps {
             return ShortVector.fromArray(S512, idx, 0);
         }
 
-        /** For Q5_K's integer scales: lanes as {@link #setScaleLanes}. */
-        static VectorShuffle<Integer> setScales(int g) {
-            return VectorShuffle.fromOp(I512, i -> i < 8 ? g : g + 4);
-        }
-
         static VectorShuffle<Float> setScaleLanes(int g) {
             return VectorShuffle.fromOp(F512, i -> i < 8 ? g : g + 4);
         }

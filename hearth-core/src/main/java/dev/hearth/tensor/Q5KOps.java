@@ -99,8 +99,8 @@ class Q5KOps extends BlockOps {
     static final class Vectorized extends Q5KOps {
         private static final ShortVector FIRST_HALVES = Q4KOps.Vectorized.halves(0), SECOND_HALVES = Q4KOps.Vectorized.halves(16);
         @SuppressWarnings("unchecked")
-        private static final VectorShuffle<Integer>[] SETS = new VectorShuffle[] {
-            Q4KOps.Vectorized.setScales(0), Q4KOps.Vectorized.setScales(1), Q4KOps.Vectorized.setScales(2), Q4KOps.Vectorized.setScales(3)};
+        private static final VectorShuffle<Float>[] SETS = new VectorShuffle[] {
+            Q4KOps.Vectorized.setScaleLanes(0), Q4KOps.Vectorized.setScaleLanes(1), Q4KOps.Vectorized.setScaleLanes(2), Q4KOps.Vectorized.setScaleLanes(3)};
         static final VectorShuffle<Short> REPEAT16 = VectorShuffle.fromOp(S512, i -> i % 16);
         static final ShortVector HALF_SHIFT = ShortVector.fromArray(S512, new short[] {
             0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4}, 0);
@@ -123,14 +123,15 @@ class Q5KOps extends BlockOps {
             for (int b = 0; b < n / QK; b++, wo += 176, ao += 704) {
                 float da = f32(a, ao + Q8KWideOps.D);
                 int head = w.get(INT_LE, wo);
-                FloatVector d = FloatVector.broadcast(F512, Float.float16ToFloat((short) head) * da);
+                FloatVector d = FloatVector.broadcast(F512, Float.float16ToFloat((short) head) * (da * 0x1p-16f));
                 FloatVector negDmin = FloatVector.broadcast(F512, -(Float.float16ToFloat((short) (head >>> 16)) * da));
-                // the 8 scales in int lanes 0..7, the 8 mins in lanes 8..15 (KScales.K4_PICK_X); lanes 0..7 of sums32 are zero
+                // the 8 scales in lanes 0..7, the 8 mins in lanes 8..15 (KScales.K4_PICK_X), as floats; lanes 0..7 of sums32 are zero
                 IntVector h = IntVector.fromMemorySegment(KScales.I128, w, wo, ORDER);
-                IntVector sc = (IntVector) h.rearrange(KScales.K4_PICK_X).lanewise(LSHR, KScales.K4_SHIFT_X).and(KScales.K4_MASK_X)
-                        .or(h.rearrange(KScales.K4_PICK_Y).lanewise(LSHR, 2).and(KScales.K4_MASK_Y)).reinterpretAsBytes().convertShape(B2I, I512, 0);
-                acc = sc.mul(IntVector.fromMemorySegment(I512, a, ao + Q8KWideOps.SUMS32, ORDER)).convert(I2F, 0).reinterpretAsFloats()
-                        .fma(negDmin, acc);
+                FloatVector sc = ((IntVector) h.rearrange(KScales.K4_PICK_X).lanewise(LSHR, KScales.K4_SHIFT_X).and(KScales.K4_MASK_X)
+                        .or(h.rearrange(KScales.K4_PICK_Y).lanewise(LSHR, 2).and(KScales.K4_MASK_Y)).reinterpretAsBytes().convertShape(B2I, I512, 0))
+                        .convert(I2F, 0).reinterpretAsFloats();
+                acc = sc.mul(IntVector.fromMemorySegment(I512, a, ao + Q8KWideOps.SUMS32, ORDER).convert(I2F, 0).reinterpretAsFloats()).fma(negDmin, acc);
+                FloatVector scales = sc.mul(d);
                 ShortVector qh = ShortVector.fromMemorySegment(S512, w, wo + QH, ORDER).rearrange(REPEAT16).lanewise(LSHR, HALF_SHIFT);
                 ShortVector x0 = ShortVector.fromMemorySegment(S512, w, wo + QS, ORDER);
                 ShortVector x1 = ShortVector.fromMemorySegment(S512, w, wo + QS + 64, ORDER);
@@ -139,16 +140,15 @@ class Q5KOps extends BlockOps {
                 // A loop, not four copies: C2 unrolls it all the same, and the copied-out form was too big
                 // for C1 ("out of virtual registers in linear scan"), which left the method at tier 2 for
                 // good under tiered compilation, boxing every vector: 0.09 GB/s instead of ~11.
-                IntVector isum = IntVector.zero(I512);
                 for (int g = 0; g < 4; g++) {
                     ShortVector half = g < 2 ? first : second;
                     ShortVector v = ((g & 1) == 0 ? half : half.lanewise(LSHR, 4)).and((short) 0x0F0F)
                             .or(qh.lanewise(LSHL, 4 - g).and((short) 0x1010));
                     IntVector t = v.and((short) 0xFF).mul(ShortVector.fromMemorySegment(S512, a, ao + 128 * g, ORDER))
                             .add(v.lanewise(LSHR, 8).mul(ShortVector.fromMemorySegment(S512, a, ao + 128 * g + 64, ORDER))).reinterpretAsInts();
-                    isum = isum.add(t.add(t.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc.rearrange(SETS[g])));
+                    // 2^16 times the lane's two 16-bit sums, meeting its sub-block's sc·d in float (see Q4KOps.Vectorized)
+                    acc = t.add(t.lanewise(LSHL, 16)).and(0xFFFF0000).convert(I2F, 0).reinterpretAsFloats().fma(scales.rearrange(SETS[g]), acc);
                 }
-                acc = isum.convert(I2F, 0).reinterpretAsFloats().fma(d, acc);
             }
             // LaneSum.of's tree spelled out: C2 stops inlining into a kernel this large (-XX:+PrintInlining:
             // NodeCountInliningCutoff), and a call that is not inlined boxes its vector argument
