@@ -261,11 +261,15 @@ class Q4KOps extends BlockOps {
                     else acd = c;
                 }
             }
-            float[] s = ROW_ACCUMULATORS.get();
-            acc.intoArray(s, 0);
-            acd.intoArray(s, 16);
-            out[i0] = LaneSum.of(s, 0);
-            out[i1] = LaneSum.of(s, 16);
+            // LaneSum.of's tree spelled out, as in dot (through an array it took a store, a reload and a ThreadLocal lookup per pair)
+            acc = acc.add(acc.rearrange(LaneSum.HALF8));
+            acc = acc.add(acc.rearrange(LaneSum.HALF4));
+            acc = acc.add(acc.rearrange(LaneSum.HALF2));
+            acd = acd.add(acd.rearrange(LaneSum.HALF8));
+            acd = acd.add(acd.rearrange(LaneSum.HALF4));
+            acd = acd.add(acd.rearrange(LaneSum.HALF2));
+            out[i0] = acc.lane(0) + acc.lane(1);
+            out[i1] = acd.lane(0) + acd.lane(1);
         }
 
         /** Super-blocks per chunk of {@link #dotRows} (4096 values), and rows per block. */
