@@ -43,7 +43,9 @@ public final class MatMul {
         int cols = x.cols(), tokens = x.rows(), totalRows = firstRow[m];
         // Q4_1/Q5_1 dots use the activation block's sum s as ggml stores it, rounded to float16; the float
         // GEMM would use the exact sum, a systematic difference (KL to llama.cpp 2.5x higher, measured)
-        if (tokens >= GEMM_MIN_TOKENS && x.type() != GgmlType.Q8_1 && !x.tokenwise()) {
+        int gemmFrom = 0;
+        for (TypeOps o : ops) gemmFrom = Math.max(gemmFrom, o.gemmMinTokens());
+        if (tokens >= gemmFrom && x.type() != GgmlType.Q8_1 && !x.tokenwise()) {
             // quantized weights: PanelGemm (one lane per output); F32/F16/BF16: FloatGemm, which sums
             // in tinyBLAS's order so those products match llama.cpp to the bit (FloatRowGemm, the same sums,
             // for small batches and row lengths that are not a multiple of 16)
@@ -120,7 +122,7 @@ public final class MatMul {
             });
             return;
         }
-        // a few tokens (batched slots, short prompts, speculative decoding's verification): the same claimed pieces of rows,
+        // a few tokens (batched slots, short prompts; speculative decoding's verification, whatever the count): the same claimed pieces of rows,
         // each piece's rows dotted with every token while they are in cache; every result is dot's, as in a one-token step
         long aStride = x.rowOffset(1);
         int pieces = Math.max(1, totalRows / GENERATION_CHUNK_ROWS);
@@ -147,7 +149,7 @@ public final class MatMul {
     }
 
     /**
-     * From this many tokens on, weights are decoded once per block of rows (to floats; Q4_0's to 16-bit
+     * From this many tokens on (by default: {@link TypeOps#gemmMinTokens}), weights are decoded once per block of rows (to floats; Q4_0's to 16-bit
      * integers) and multiplied with the activations, decoded likewise, by a register-blocked kernel: decoding
      * is then amortized over the tokens. Below it, the integer dot streams the quantized weights, which is
      * what matters when reading the weights is the bottleneck.

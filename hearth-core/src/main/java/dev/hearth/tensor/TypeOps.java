@@ -94,6 +94,14 @@ public interface TypeOps {
         for (int t = 0; t < tokens; t++) dotRows(w, wOffset, rowStride, nRows, a, aOffset + t * aStride, n, out, outOffset + t * outStride);
     }
 
+    /**
+     * From how many tokens on a batch (not a tokenwise step) goes through the prompt GEMM, which decodes the weights to
+     * floats once per block of rows, rather than {@link #dotRowsTokens}: {@link MatMul#GEMM_MIN_TOKENS} by default.
+     */
+    default int gemmMinTokens() {
+        return MatMul.GEMM_MIN_TOKENS;
+    }
+
     /** Whether {@link #dotTokens} decodes each weight block once for several tokens: then {@link #dotRowsTokens} goes row by row. */
     default boolean sharesDecodeAcrossTokens() {
         return false;

@@ -66,4 +66,29 @@ class DotTokensTest {
             }
         }
     }
+
+    /**
+     * Batches below a type's GEMM threshold go through dotRowsTokens: a Q4_K or Q6_K batch of 11 tokens (the GEMM takes
+     * them from 12) gives every token its own dot, bit for bit; Q8_0's of 11 goes through the float GEMM, which does not.
+     */
+    @ParameterizedTest
+    @EnumSource(names = {"Q4_K", "Q6_K", "Q8_0"})
+    void batchesBelowTheGemmThresholdAreEachTokensDot(GgmlType type) {
+        TypeOps ops = TypeOps.of(type);
+        int n = 512, rows = 70, tokens = 11;
+        long rowBytes = type.bytesFor(n);
+        MemorySegment w = TestData.segment(rowBytes * rows);
+        for (int r = 0; r < rows; r++) ops.quantize(TestData.row(TestData.Shape.GAUSSIAN, n, r), 0, w, r * rowBytes, n);
+        float[] x = new float[tokens * n];
+        for (int t = 0; t < tokens; t++) System.arraycopy(TestData.row(TestData.Shape.OUTLIERS, n, 300 + t), 0, x, t * n, n);
+        try (ComputePool pool = new ComputePool(2)) {
+            EncodedRows enc = new EncodedRows().encode(pool, ops.dotType(), x, tokens, n);
+            float[] y = new float[tokens * rows], want = new float[tokens * rows];
+            MatMul.multiply(pool, new dev.hearth.gguf.Tensor("w", type, new long[] {n, rows}, w), enc, y, 0, rows);
+            for (int t = 0; t < tokens; t++)
+                for (int r = 0; r < rows; r++) want[t * rows + r] = ops.dot(w, r * rowBytes, enc.segment(), enc.rowOffset(t), n);
+            if (tokens < ops.gemmMinTokens()) assertThat(y).as("%s", type).isEqualTo(want);
+            else assertThat(y).as("%s", type).isNotEqualTo(want);
+        }
+    }
 }
