@@ -107,17 +107,17 @@ class F16Ops extends BlockOps {
             return sum;
         }
 
+        @Override
+        public boolean sharesDecodeAcrossTokens() {
+            return true;
+        }
+
         /**
          * Eight tokens at a time: each block of 32 weights widened once, then every token's two FMAs, each
          * token's chain exactly {@link #dot}'s. A last group of 2 to 7 tokens runs as a group of 8 whose extra
          * lanes repeat its last token (their results are dropped); a single token, and every token of a row
          * holding an inf or NaN weight, is {@link #dot}.
          */
-        @Override
-        public boolean sharesDecodeAcrossTokens() {
-            return true;
-        }
-
         @Override
         public void dotTokens(MemorySegment w, long wOffset, MemorySegment a, long aOffset, long aStride, int tokens, int n,
                               float[] out, int outOffset, int outStride) {

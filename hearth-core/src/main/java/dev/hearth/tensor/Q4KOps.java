@@ -316,6 +316,17 @@ class Q4KOps extends BlockOps {
             acc.intoArray(accs, ai);
         }
 
+        @Override
+        public boolean sharesDecodeAcrossTokens() {
+            return true;
+        }
+
+        /** 1B Q4_K_M, 2 threads, t/s with the GEMM from 8 tokens / from 17: pp8 18.0 / 27.6, pp9 17.7-22.1 / 22.3-23.3, pp11 24.0 / 32.2, pp12 24.4-26.3 / 27.9-29.9; pp14 and pp16 either way. */
+        @Override
+        public int gemmMinTokens() {
+            return 12;
+        }
+
         /**
          * Speculative decoding's verification: one weight row against several tokens, each result {@link #dot}'s
          * to the bit. The row is decoded once into the scratch of a {@link TokenPairs} (the nibbles as the short lanes {@link #dot}
@@ -328,17 +339,6 @@ class Q4KOps extends BlockOps {
          * more take {@link #dot} per token. (One token at a time from the decoded row was no faster than
          * {@link #dot}: each token's own products are most of the work.)
          */
-        @Override
-        public boolean sharesDecodeAcrossTokens() {
-            return true;
-        }
-
-        /** 1B Q4_K_M, 2 threads, t/s with the GEMM from 8 tokens / from 17: pp8 18.0 / 27.6, pp9 17.7-22.1 / 22.3-23.3, pp11 24.0 / 32.2, pp12 24.4-26.3 / 27.9-29.9; pp14 and pp16 either way. */
-        @Override
-        public int gemmMinTokens() {
-            return 12;
-        }
-
         @Override
         public void dotTokens(MemorySegment w, long wOffset, MemorySegment a, long aOffset, long aStride, int tokens, int n,
                               float[] out, int outOffset, int outStride) {

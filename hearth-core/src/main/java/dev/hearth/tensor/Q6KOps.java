@@ -251,6 +251,17 @@ class Q6KOps extends BlockOps {
             out[i1] = acc1.lane(0) + acc1.lane(1);
         }
 
+        @Override
+        public boolean sharesDecodeAcrossTokens() {
+            return true;
+        }
+
+        /** As Q4_K's (measured on Q4_K_M, whose matrices are both). */
+        @Override
+        public int gemmMinTokens() {
+            return 12;
+        }
+
         /**
          * Speculative decoding's verification, as {@code Q4KOps.Vectorized.dotTokens}: the row decoded once
          * (the 6-bit values as the short lanes {@link #dot} multiplies, the scale vectors spread), then the
@@ -258,17 +269,6 @@ class Q6KOps extends BlockOps {
          * block and the lane tree, in {@link #dot}'s order). One thread, weights in cache, 9 tokens, ns per
          * block and token: 7.1-7.9 against {@link #dot}'s 8.5-9.6 for rows of 2048 to 14336.
          */
-        @Override
-        public boolean sharesDecodeAcrossTokens() {
-            return true;
-        }
-
-        /** 1B Q4_K_M, 2 threads, t/s with the GEMM from 8 tokens / from 17: pp8 18.0 / 27.6, pp9 17.7-22.1 / 22.3-23.3, pp11 24.0 / 32.2, pp12 24.4-26.3 / 27.9-29.9; pp14 and pp16 either way. */
-        @Override
-        public int gemmMinTokens() {
-            return 12;
-        }
-
         @Override
         public void dotTokens(MemorySegment w, long wOffset, MemorySegment a, long aOffset, long aStride, int tokens, int n,
                               float[] out, int outOffset, int outStride) {
