@@ -149,10 +149,11 @@ public final class MatMul {
     }
 
     /**
-     * From this many tokens on (a type's {@link TypeOps#gemmMinTokens} may ask for more), weights are decoded once
-     * per block of rows (to floats; Q4_0's to 16-bit integers) and multiplied with the activations, decoded likewise, by a register-blocked kernel: decoding
-     * is then amortized over the tokens. Below it, the integer dot streams the quantized weights, which is
-     * what matters when reading the weights is the bottleneck.
+     * From this many tokens on (a type's {@link TypeOps#gemmMinTokens} may ask for more), weights are decoded
+     * once per block of rows (to floats; Q4_0's to 16-bit integers) and multiplied with the activations,
+     * decoded likewise, by a register-blocked kernel: decoding is then amortized over the tokens. Below it,
+     * the integer dot streams the quantized weights, which is what matters when reading the weights is the
+     * bottleneck.
      */
     static final int GEMM_MIN_TOKENS = 8;
     /**
