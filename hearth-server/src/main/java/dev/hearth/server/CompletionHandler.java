@@ -213,7 +213,9 @@ final class CompletionHandler {
                     }
                     case EventQueue.Failure f -> {
                         send(out, Json.write(Json.error(ApiError.server(f.message()))));
-                        out.flush();
+                        // closed here, not after the handler returns: shutdown stops the server as soon as no handler
+                        // runs, and a response Jetty had yet to finish then lost its last chunk (the client read EOF)
+                        out.close();
                         return;
                     }
                     default -> throw new IllegalStateException("unexpected event " + item);
@@ -222,7 +224,7 @@ final class CompletionHandler {
             }
             for (ObjectNode o : format.ending(List.of(results))) send(out, Json.write(o));
             if (format.endsWithDone()) send(out, "[DONE]");
-            out.flush();
+            out.close();
         } catch (IOException e) {
             // the client went away mid-stream: the caller cancels the tasks, which frees their slots
         }
