@@ -196,8 +196,9 @@ final class CompletionHandler {
         res.setCharacterEncoding("utf-8");
         res.setHeader("Cache-Control", "no-cache");
         CompletionResult[] results = new CompletionResult[count];
-        try {
-            OutputStream out = res.getOutputStream();
+        // the stream is closed here (its last chunk written) before the handler returns, on every path: shutdown stops the
+        // server as soon as no handler runs, and a response Jetty had yet to finish then lost its last chunk (the client read EOF)
+        try (OutputStream out = res.getOutputStream()) {
             for (ObjectNode o : format.opening()) send(out, Json.write(o));
             out.flush();
             for (int done = 0; done < count; ) {
@@ -213,9 +214,6 @@ final class CompletionHandler {
                     }
                     case EventQueue.Failure f -> {
                         send(out, Json.write(Json.error(ApiError.server(f.message()))));
-                        // closed here, not after the handler returns: shutdown stops the server as soon as no handler
-                        // runs, and a response Jetty had yet to finish then lost its last chunk (the client read EOF)
-                        out.close();
                         return;
                     }
                     default -> throw new IllegalStateException("unexpected event " + item);
@@ -224,7 +222,6 @@ final class CompletionHandler {
             }
             for (ObjectNode o : format.ending(List.of(results))) send(out, Json.write(o));
             if (format.endsWithDone()) send(out, "[DONE]");
-            out.close();
         } catch (IOException e) {
             // the client went away mid-stream: the caller cancels the tasks, which frees their slots
         }
