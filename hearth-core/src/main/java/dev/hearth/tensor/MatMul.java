@@ -106,27 +106,17 @@ public final class MatMul {
             });
             return;
         }
+        // generation, and a few tokens (batched slots, short prompts; speculative decoding's verification, whatever the
+        // count): pieces of rows claimed by the threads as they go, each piece's rows dotted with every token while they
+        // are in cache; every result is dot's, as in a one-token step. A thread alone takes one token's rows in one run.
         MemorySegment xd = x.segment();
-        if (tokens == 1) {
-            // generation: each claimed piece of rows as one dotRows run per matrix, a loop C2 compiles on
-            // its own (1B Q8_0 output matrix, one thread: 25.0-25.4 GB/s, against 24.1 with the dot inlined
-            // under the token loop below)
-            int chunks = Math.max(1, totalRows / GENERATION_CHUNK_ROWS);
-            pool.run(work, (t, nt) -> {
-                if (nt == 1) {
-                    rows(ws, ops, ys, offsets, ldys, firstRow, xd, 0, 1, cols, 0, totalRows);
-                    return;
-                }
-                for (int c; (c = pool.claim()) < chunks; )
-                    rows(ws, ops, ys, offsets, ldys, firstRow, xd, 0, 1, cols, ComputePool.split(totalRows, c, chunks), ComputePool.split(totalRows, c + 1, chunks));
-            });
-            return;
-        }
-        // a few tokens (batched slots, short prompts; speculative decoding's verification, whatever the count): the same claimed pieces of rows,
-        // each piece's rows dotted with every token while they are in cache; every result is dot's, as in a one-token step
         long aStride = x.rowOffset(1);
         int pieces = Math.max(1, totalRows / GENERATION_CHUNK_ROWS);
         pool.run(work, (t, nt) -> {
+            if (nt == 1 && tokens == 1) {
+                rows(ws, ops, ys, offsets, ldys, firstRow, xd, aStride, 1, cols, 0, totalRows);
+                return;
+            }
             for (int c; (c = pool.claim()) < pieces; )
                 rows(ws, ops, ys, offsets, ldys, firstRow, xd, aStride, tokens, cols, ComputePool.split(totalRows, c, pieces), ComputePool.split(totalRows, c + 1, pieces));
         });
@@ -134,7 +124,9 @@ public final class MatMul {
 
     /**
      * Rows [g, end) of the matrices stacked in {@code ws} (matrix i from row firstRow[i]) times every token: one dotRows run
-     * per matrix for one token (generation), one dotRowsTokens run for several.
+     * per matrix for one token (generation), one dotRowsTokens run for several. dotRows is called here directly, not
+     * through dotRowsTokens, so that generation's loop is compiled on its own (1B Q8_0 output matrix, one thread:
+     * 25.0-25.4 GB/s, against 24.1 with the dot inlined under a token loop).
      */
     private static void rows(Tensor[] ws, TypeOps[] ops, float[][] ys, int[] offsets, int[] ldys, int[] firstRow, MemorySegment xd, long aStride,
                              int tokens, int cols, int g, int end) {
