@@ -321,10 +321,15 @@ class Q4KOps extends BlockOps {
             return true;
         }
 
-        /** 1B Q4_K_M, 2 threads, t/s with the GEMM from 8 tokens / from 17: pp8 18.0 / 27.6, pp9 17.7-22.1 / 22.3-23.3, pp11 24.0 / 32.2, pp12 24.4-26.3 / 27.9-29.9; pp14 and pp16 either way. */
+        /**
+         * The K-quants' GEMM threshold (Q6_K's too). 1B Q4_K_M, 2 threads, t/s with the GEMM from 8 tokens / from 17: pp8
+         * 18.0 / 27.6, pp9 17.7-22.1 / 22.3-23.3, pp11 24.0 / 32.2, pp12 24.4-26.3 / 27.9-29.9; pp14 and pp16 either way.
+         */
+        static final int GEMM_MIN_TOKENS = 12;
+
         @Override
         public int gemmMinTokens() {
-            return 12;
+            return GEMM_MIN_TOKENS;
         }
 
         /**

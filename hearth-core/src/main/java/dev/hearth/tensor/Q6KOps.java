@@ -256,10 +256,10 @@ class Q6KOps extends BlockOps {
             return true;
         }
 
-        /** As Q4_K's (measured on Q4_K_M, whose matrices are both). */
+        /** Q4_K's (measured on Q4_K_M, whose matrices are both). */
         @Override
         public int gemmMinTokens() {
-            return 12;
+            return Q4KOps.Vectorized.GEMM_MIN_TOKENS;
         }
 
         /**
