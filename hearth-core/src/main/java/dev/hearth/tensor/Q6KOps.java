@@ -127,6 +127,12 @@ class Q6KOps extends BlockOps {
      * more. ggml sums scale times integer exactly before d: a rounding or two per set of difference,
      * ~10^-7 relative (see {@link Q4KOps.Vectorized} on why float: the integer scale products were the
      * busiest port's work).
+     *
+     * <p>Every shift is a 32-bit one by a constant, masked per short afterwards (see {@link Q4KOps.Vectorized}
+     * on 16-bit shifts). C2 does not unroll the loop over the four sets, so a shift by an amount that depends
+     * on the set (qh moved by 4 − 2g) was a shift by a register; instead each set's sources are carried to the
+     * next: the nibble source goes first, second, first >>> 4, second >>> 4, and qh is rotated left by 4 once
+     * and right by 2 per set (a rotation, not a shift, so that set 3 still finds the top bits of each int).
      */
     static final class Vectorized extends Q6KOps {
         private static final ShortVector FIRST_HALVES = Q4KOps.Vectorized.halves(0), SECOND_HALVES = Q4KOps.Vectorized.halves(16);
@@ -168,17 +174,21 @@ class Q6KOps extends BlockOps {
                 ShortVector x0 = ShortVector.fromMemorySegment(S512, w, wo + QL, ORDER);
                 ShortVector x1 = ShortVector.fromMemorySegment(S512, w, wo + QL + 64, ORDER);
                 ShortVector qh = ShortVector.fromMemorySegment(S512, w, wo + QH, ORDER);
-                ShortVector first = FIRST_HALVES.selectFrom(x0, x1), second = SECOND_HALVES.selectFrom(x0, x1);
                 // set g: low (g < 2) or high nibbles of the first (g even) or second bytes, qh bits 2g, 2g+1 moved to bits 4, 5
-                // of each byte (a loop C2 unrolls; see Q5KOps.Vectorized on why not four copies)
+                // of each byte. The sources are carried from set to set so that every shift is by a constant (see the class note)
+                ShortVector low = FIRST_HALVES.selectFrom(x0, x1), next = SECOND_HALVES.selectFrom(x0, x1);
+                IntVector high = qh.reinterpretAsInts().lanewise(ROL, 4);
                 for (int g = 0; g < 4; g++) {
-                    ShortVector half = (g & 1) == 0 ? first : second;
-                    ShortVector v = (g < 2 ? half : half.lanewise(LSHR, 4)).and((short) 0x0F0F)
-                            .or((g < 2 ? qh.lanewise(LSHL, 4 - 2 * g) : g == 2 ? qh : qh.lanewise(LSHR, 2)).and((short) 0x3030));
+                    ShortVector v = low.and((short) 0x0F0F).or(high.reinterpretAsShorts().and((short) 0x3030));
                     IntVector t = v.and((short) 0xFF).mul(ShortVector.fromMemorySegment(S512, a, ao + 128 * g, ORDER))
-                            .add(v.lanewise(LSHR, 8).mul(ShortVector.fromMemorySegment(S512, a, ao + 128 * g + 64, ORDER))).reinterpretAsInts();
+                            .add(v.reinterpretAsInts().lanewise(LSHR, 8).and(0x00FF00FF).reinterpretAsShorts()
+                                    .mul(ShortVector.fromMemorySegment(S512, a, ao + 128 * g + 64, ORDER))).reinterpretAsInts();
                     // (t + (t << 16)) & 0xFFFF0000: 2^16 times the sum of the lane's two 16-bit halves
                     acc = t.add(t.lanewise(LSHL, 16)).and(0xFFFF0000).convert(I2F, 0).reinterpretAsFloats().fma(scales.rearrange(SETS[g]), acc);
+                    ShortVector shifted = low.reinterpretAsInts().lanewise(LSHR, 4).reinterpretAsShorts();
+                    low = next;
+                    next = shifted;
+                    high = high.lanewise(ROR, 2);
                 }
             }
             // LaneSum.of's tree spelled out: C2 stops inlining into a kernel this large (-XX:+PrintInlining:
@@ -224,20 +234,26 @@ class Q6KOps extends BlockOps {
                 ShortVector x0 = ShortVector.fromMemorySegment(S512, w, w0 + QL, ORDER), x1 = ShortVector.fromMemorySegment(S512, w, w0 + QL + 64, ORDER);
                 ShortVector y0 = ShortVector.fromMemorySegment(S512, w, w1 + QL, ORDER), y1 = ShortVector.fromMemorySegment(S512, w, w1 + QL + 64, ORDER);
                 ShortVector qh0 = ShortVector.fromMemorySegment(S512, w, w0 + QH, ORDER), qh1 = ShortVector.fromMemorySegment(S512, w, w1 + QH, ORDER);
-                ShortVector first0 = FIRST_HALVES.selectFrom(x0, x1), second0 = SECOND_HALVES.selectFrom(x0, x1);
-                ShortVector first1 = FIRST_HALVES.selectFrom(y0, y1), second1 = SECOND_HALVES.selectFrom(y0, y1);
+                ShortVector low0 = FIRST_HALVES.selectFrom(x0, x1), next0 = SECOND_HALVES.selectFrom(x0, x1);
+                ShortVector low1 = FIRST_HALVES.selectFrom(y0, y1), next1 = SECOND_HALVES.selectFrom(y0, y1);
+                IntVector high0 = qh0.reinterpretAsInts().lanewise(ROL, 4), high1 = qh1.reinterpretAsInts().lanewise(ROL, 4);
                 for (int g = 0; g < 4; g++) {
                     ShortVector even = ShortVector.fromMemorySegment(S512, a, ao + 128 * g, ORDER);
                     ShortVector odd = ShortVector.fromMemorySegment(S512, a, ao + 128 * g + 64, ORDER);
-                    ShortVector h0 = (g & 1) == 0 ? first0 : second0, h1 = (g & 1) == 0 ? first1 : second1;
-                    ShortVector v = (g < 2 ? h0 : h0.lanewise(LSHR, 4)).and((short) 0x0F0F)
-                            .or((g < 2 ? qh0.lanewise(LSHL, 4 - 2 * g) : g == 2 ? qh0 : qh0.lanewise(LSHR, 2)).and((short) 0x3030));
-                    IntVector t = v.and((short) 0xFF).mul(even).add(v.lanewise(LSHR, 8).mul(odd)).reinterpretAsInts();
+                    ShortVector v = low0.and((short) 0x0F0F).or(high0.reinterpretAsShorts().and((short) 0x3030));
+                    IntVector t = v.and((short) 0xFF).mul(even).add(v.reinterpretAsInts().lanewise(LSHR, 8).and(0x00FF00FF).reinterpretAsShorts().mul(odd)).reinterpretAsInts();
                     acc0 = t.add(t.lanewise(LSHL, 16)).and(0xFFFF0000).convert(I2F, 0).reinterpretAsFloats().fma(scales0.rearrange(SETS[g]), acc0);
-                    v = (g < 2 ? h1 : h1.lanewise(LSHR, 4)).and((short) 0x0F0F)
-                            .or((g < 2 ? qh1.lanewise(LSHL, 4 - 2 * g) : g == 2 ? qh1 : qh1.lanewise(LSHR, 2)).and((short) 0x3030));
-                    t = v.and((short) 0xFF).mul(even).add(v.lanewise(LSHR, 8).mul(odd)).reinterpretAsInts();
+                    v = low1.and((short) 0x0F0F).or(high1.reinterpretAsShorts().and((short) 0x3030));
+                    t = v.and((short) 0xFF).mul(even).add(v.reinterpretAsInts().lanewise(LSHR, 8).and(0x00FF00FF).reinterpretAsShorts().mul(odd)).reinterpretAsInts();
                     acc1 = t.add(t.lanewise(LSHL, 16)).and(0xFFFF0000).convert(I2F, 0).reinterpretAsFloats().fma(scales1.rearrange(SETS[g]), acc1);
+                    ShortVector shifted0 = low0.reinterpretAsInts().lanewise(LSHR, 4).reinterpretAsShorts();
+                    ShortVector shifted1 = low1.reinterpretAsInts().lanewise(LSHR, 4).reinterpretAsShorts();
+                    low0 = next0;
+                    next0 = shifted0;
+                    low1 = next1;
+                    next1 = shifted1;
+                    high0 = high0.lanewise(ROR, 2);
+                    high1 = high1.lanewise(ROR, 2);
                 }
             }
             // LaneSum.of's tree spelled out, as in dot
@@ -300,13 +316,16 @@ class Q6KOps extends BlockOps {
                 ShortVector x0 = ShortVector.fromMemorySegment(S512, w, wo + QL, ORDER);
                 ShortVector x1 = ShortVector.fromMemorySegment(S512, w, wo + QL + 64, ORDER);
                 ShortVector qh = ShortVector.fromMemorySegment(S512, w, wo + QH, ORDER);
-                ShortVector first = FIRST_HALVES.selectFrom(x0, x1), second = SECOND_HALVES.selectFrom(x0, x1);
+                ShortVector low = FIRST_HALVES.selectFrom(x0, x1), next = SECOND_HALVES.selectFrom(x0, x1);
+                IntVector high = qh.reinterpretAsInts().lanewise(ROL, 4);
                 for (int g = 0; g < 4; g++) {
-                    ShortVector half = (g & 1) == 0 ? first : second;
-                    ShortVector v = (g < 2 ? half : half.lanewise(LSHR, 4)).and((short) 0x0F0F)
-                            .or((g < 2 ? qh.lanewise(LSHL, 4 - 2 * g) : g == 2 ? qh : qh.lanewise(LSHR, 2)).and((short) 0x3030));
+                    ShortVector v = low.and((short) 0x0F0F).or(high.reinterpretAsShorts().and((short) 0x3030));
+                    ShortVector shifted = low.reinterpretAsInts().lanewise(LSHR, 4).reinterpretAsShorts();
+                    low = next;
+                    next = shifted;
+                    high = high.lanewise(ROR, 2);
                     v.and((short) 0xFF).intoMemorySegment(u, uo + 128 * g, ORDER);
-                    v.lanewise(LSHR, 8).intoMemorySegment(u, uo + 128 * g + 64, ORDER);
+                    v.reinterpretAsInts().lanewise(LSHR, 8).and(0x00FF00FF).reinterpretAsShorts().intoMemorySegment(u, uo + 128 * g + 64, ORDER);
                     sc.rearrange(SETS[g]).intoMemorySegment(u, uo + SCALES_AT + 64 * g, ORDER);
                 }
             }
