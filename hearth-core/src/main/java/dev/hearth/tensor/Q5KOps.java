@@ -135,19 +135,30 @@ class Q5KOps extends BlockOps {
                 ShortVector qh = ShortVector.fromMemorySegment(S512, w, wo + QH, ORDER).rearrange(REPEAT16).lanewise(LSHR, HALF_SHIFT);
                 ShortVector x0 = ShortVector.fromMemorySegment(S512, w, wo + QS, ORDER);
                 ShortVector x1 = ShortVector.fromMemorySegment(S512, w, wo + QS + 64, ORDER);
-                ShortVector first = FIRST_HALVES.selectFrom(x0, x1), second = SECOND_HALVES.selectFrom(x0, x1);
-                // set g: low (g even) or high (g odd) nibbles of the first (g < 2) or second bytes, qh bit g.
-                // A loop, not four copies: C2 unrolls it all the same, and the copied-out form was too big
-                // for C1 ("out of virtual registers in linear scan"), which left the method at tier 2 for
-                // good under tiered compilation, boxing every vector: 0.09 GB/s instead of ~11.
-                for (int g = 0; g < 4; g++) {
-                    ShortVector half = g < 2 ? first : second;
-                    ShortVector v = ((g & 1) == 0 ? half : half.lanewise(LSHR, 4)).and((short) 0x0F0F)
-                            .or(qh.lanewise(LSHL, 4 - g).and((short) 0x1010));
+                // sets 2j and 2j+1: the low and high nibbles of the first (j = 0) or second bytes, qh bit g moved to bit 4 of each
+                // byte. A loop of two, each set's sources carried to the next so that every shift is a 32-bit one by a constant
+                // (see Q4KOps.Vectorized and Q6KOps.Vectorized: C2 does not unroll this loop, and a 16-bit shift or one by a
+                // set-dependent amount takes a count register); qh is rotated, not shifted, so no bit is lost on the way.
+                // Not four copies: the copied-out form was too big for C1 ("out of virtual registers in linear scan"),
+                // which left the method at tier 2 for good under tiered compilation, boxing every vector: 0.09 GB/s instead of ~11.
+                ShortVector low = FIRST_HALVES.selectFrom(x0, x1), next = SECOND_HALVES.selectFrom(x0, x1);
+                IntVector high = qh.reinterpretAsInts().lanewise(ROL, 4);
+                for (int j = 0; j < 2; j++) {
+                    int g = 2 * j;
+                    ShortVector v = low.and((short) 0x0F0F).or(high.reinterpretAsShorts().and((short) 0x1010));
                     IntVector t = v.and((short) 0xFF).mul(ShortVector.fromMemorySegment(S512, a, ao + 128 * g, ORDER))
-                            .add(v.lanewise(LSHR, 8).mul(ShortVector.fromMemorySegment(S512, a, ao + 128 * g + 64, ORDER))).reinterpretAsInts();
+                            .add(v.reinterpretAsInts().lanewise(LSHR, 8).and(0x00FF00FF).reinterpretAsShorts()
+                                    .mul(ShortVector.fromMemorySegment(S512, a, ao + 128 * g + 64, ORDER))).reinterpretAsInts();
                     // 2^16 times the lane's two 16-bit sums, meeting its sub-block's sc·d in float (see Q4KOps.Vectorized)
                     acc = t.add(t.lanewise(LSHL, 16)).and(0xFFFF0000).convert(I2F, 0).reinterpretAsFloats().fma(scales.rearrange(SETS[g]), acc);
+                    v = low.reinterpretAsInts().lanewise(LSHR, 4).reinterpretAsShorts().and((short) 0x0F0F)
+                            .or(high.lanewise(ROR, 1).reinterpretAsShorts().and((short) 0x1010));
+                    t = v.and((short) 0xFF).mul(ShortVector.fromMemorySegment(S512, a, ao + 128 * g + 128, ORDER))
+                            .add(v.reinterpretAsInts().lanewise(LSHR, 8).and(0x00FF00FF).reinterpretAsShorts()
+                                    .mul(ShortVector.fromMemorySegment(S512, a, ao + 128 * g + 192, ORDER))).reinterpretAsInts();
+                    acc = t.add(t.lanewise(LSHL, 16)).and(0xFFFF0000).convert(I2F, 0).reinterpretAsFloats().fma(scales.rearrange(SETS[g + 1]), acc);
+                    low = next;
+                    high = high.lanewise(ROR, 2);
                 }
             }
             // LaneSum.of's tree spelled out: C2 stops inlining into a kernel this large (-XX:+PrintInlining:
