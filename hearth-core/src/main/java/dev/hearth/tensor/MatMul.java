@@ -192,8 +192,8 @@ public final class MatMul {
     private static final ThreadLocal<float[]> GEMM_ACC = ThreadLocal.withInitial(() -> new float[0]);
     private static final ThreadLocal<float[]> GEMM_ROW = ThreadLocal.withInitial(() -> new float[0]);
 
-    /** Decodes row {@code row} of {@code w} into {@code dst[dstOffset ..]} (embedding lookup). */
+    /** Decodes row {@code row} of {@code w} into {@code dst[dstOffset ..]} (embedding lookup: see {@link TypeOps#reference}). */
     public static void row(Tensor w, int row, float[] dst, int dstOffset) {
-        TypeOps.of(w.type()).dequantizeRows(w.data(), row, 1, w.rowLength(), dst, dstOffset);
+        TypeOps.reference(w.type()).dequantizeRows(w.data(), row, 1, w.rowLength(), dst, dstOffset);
     }
 }

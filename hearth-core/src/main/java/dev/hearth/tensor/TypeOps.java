@@ -116,4 +116,16 @@ public interface TypeOps {
     static TypeOps of(GgmlType type) {
         return VectorTypeOps.of(type);
     }
+
+    /**
+     * The scalar reference for {@code type} (its dequantize gives exactly the vector kernels' values:
+     * VectorMatchesScalarTest), or {@link #of} where there is none, for the embedding row decoded once per token. A
+     * vector kernel run that rarely, in a type no other matrix of the model uses (the 1B Q4_0's Q6_K embedding table),
+     * is left to C1 for thousands of tokens, and in C1 every Vector API operation allocates: ~5 MB/s of garbage in
+     * generation, measured with JFR. The scalar decoder, called once per block, is compiled by C2 within about a hundred
+     * tokens and allocates nothing, and one row is too little work for its speed to matter.
+     */
+    static TypeOps reference(GgmlType type) {
+        return VectorTypeOps.reference(type);
+    }
 }

@@ -15,6 +15,7 @@ final class VectorTypeOps {
             && jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
 
     private static final TypeOps[] BY_TYPE = new TypeOps[GgmlType.values().length];
+    private static final TypeOps[] REFERENCE = new TypeOps[GgmlType.values().length];
 
     static {
         for (GgmlType t : GgmlType.values()) {
@@ -23,7 +24,18 @@ final class VectorTypeOps {
             } catch (IllegalArgumentException unsupported) {
                 // stays null: of() reports it
             }
+            try {
+                REFERENCE[t.ordinal()] = ScalarTypeOps.of(t);
+            } catch (IllegalArgumentException none) {
+                REFERENCE[t.ordinal()] = BY_TYPE[t.ordinal()];
+            }
         }
+    }
+
+    static TypeOps reference(GgmlType type) {
+        TypeOps ops = REFERENCE[type.ordinal()];
+        if (ops == null) throw new IllegalArgumentException("unsupported tensor type " + type);
+        return ops;
     }
 
     static TypeOps of(GgmlType type) {
