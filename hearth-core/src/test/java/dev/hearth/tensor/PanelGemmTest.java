@@ -14,12 +14,13 @@ import org.junit.jupiter.params.provider.EnumSource;
 class PanelGemmTest {
     /**
      * Every output is one FMA chain in k order: bit-equal to {@code Math.fma} in a plain loop, across
-     * row octets and leftover rows, panel triples and a leftover pair or single (padded) panel, and k chunks.
+     * row octets and leftover rows, panel triples and a leftover pair or single (padded) panel, and k chunks; written
+     * back in 16 × 16 tiles (two here) and the rows left over.
      */
     @ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(ints = {53, 80})
     void eachOutputIsOneFmaChainInKOrder(int tokens) {
-        int rows = 21, k = 2 * PanelGemm.KC + 48, ldy = rows + 5, yOffset = 3;
+        int rows = 37, k = 2 * PanelGemm.KC + 48, ldy = rows + 5, yOffset = 3;
         Random random = new Random(7);
         float[] w = new float[rows * k], a = new float[tokens * k];
         for (int i = 0; i < w.length; i++) w[i] = (float) random.nextGaussian();
