@@ -125,7 +125,7 @@ public final class Model {
         int rows = b.logitRows().length;
         if (rows == 0) return;
         for (int i = 0; i < rows; i++) outputNorm.apply(xb, i * E, x, b.logitRows()[i] * E, E);
-        enc.encode(pool, TypeOps.of(output.type()).dotType(), xb, rows, E);
+        enc.encodeWithReference(pool, TypeOps.of(output.type()).dotType(), xb, rows, E);
         float[] logits = ws.logits(rows, c.vocab());
         MatMul.multiply(pool, output, enc, logits, 0, c.vocab());
         if (outputBias != null) for (int i = 0; i < rows; i++) FloatOps.add(logits, i * c.vocab(), outputBias, 0, c.vocab());

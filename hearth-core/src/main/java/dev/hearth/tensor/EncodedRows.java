@@ -26,6 +26,18 @@ public final class EncodedRows {
 
     /** Encodes rows {@code [0, n)} of {@code x} (row stride {@code cols}) as {@code type}, split over the pool. */
     public EncodedRows encode(ComputePool pool, GgmlType type, float[] x, int n, int cols) {
+        return encode(pool, type, TypeOps.of(type), x, n, cols);
+    }
+
+    /**
+     * {@link #encode} with the reference quantizer (the same bytes: VectorMatchesScalarTest), for the output projection's
+     * rows, encoded once per token in a type the rest of the model may not use: see {@link TypeOps#reference}.
+     */
+    public EncodedRows encodeWithReference(ComputePool pool, GgmlType type, float[] x, int n, int cols) {
+        return encode(pool, type, TypeOps.reference(type), x, n, cols);
+    }
+
+    private EncodedRows encode(ComputePool pool, GgmlType type, TypeOps ops, float[] x, int n, int cols) {
         this.type = type;
         this.rows = n;
         this.cols = cols;
@@ -36,7 +48,6 @@ public final class EncodedRows {
         this.integerPanelsValid = false;
         long need = rowBytes * n;
         if (buffer.byteSize() < need) buffer = Arena.ofAuto().allocate(Math.max(need, 2 * buffer.byteSize()), 64);
-        TypeOps ops = TypeOps.of(type);
         MemorySegment buf = buffer;
         long rb = rowBytes;
         if (n == 1) {

@@ -53,28 +53,32 @@ class Q8KWideOps extends BlockOps {
         for (int i = 0; i < QK; i++) dst[dstOff + i] = d * i16(src, off + 2L * position(i));
     }
 
-    /** Q8_K's reference quantizer (quantize_row_q8_K_ref), then the values moved to their places. */
+    /**
+     * Q8_K's reference quantizer (quantize_row_q8_K_ref: the value of largest magnitude maps to -127, q = min(127,
+     * nearest(x·iscale)), d = 1/iscale), each q stored at its place and added into its sums. Written without scratch
+     * arrays: it encodes the output projection's activations once per token ({@link TypeOps#reference}).
+     */
     @Override
     void quantizeBlock(float[] x, int xOff, MemorySegment dst, long off) {
-        MemorySegment q8k = MemorySegment.ofArray(new byte[GgmlType.Q8_K.blockBytes]);
-        new Q8KOps().quantizeBlock(x, xOff, q8k, 0);
         MemorySegment.copy(ZEROS, 0, dst, off, GgmlType.Q8_K_WIDE.blockBytes);
-        int[] q = new int[QK];
+        float max = 0, amax = 0;
         for (int i = 0; i < QK; i++) {
-            q[i] = i8(q8k, Q8KOps.QS + i);
-            dst.set(SHORT_LE, off + 2L * position(i), (short) q[i]);
+            float ax = Math.abs(x[xOff + i]);
+            if (ax > amax) {
+                amax = ax;
+                max = x[xOff + i];
+            }
         }
-        for (int j = 0; j < 8; j++) {
-            int s = 0;
-            for (int i = 0; i < 32; i++) s += q[32 * j + i];
-            dst.set(INT_LE, off + SUMS32 + 32 + 4L * j, s);
+        if (amax == 0) return; // Q8_K's all-zero block: q, sums and d all 0
+        float iscale = -127.f / max;
+        for (int i = 0; i < QK; i++) {
+            int q = Math.min(127, QuantMath.nearestInt(iscale * x[xOff + i]));
+            dst.set(SHORT_LE, off + 2L * position(i), (short) q);
+            long s32 = off + SUMS32 + 32 + 4L * (i / 32), s16 = off + SUMS16 + 4L * (i / 16);
+            dst.set(INT_LE, s32, dst.get(INT_LE, s32) + q);
+            dst.set(INT_LE, s16, dst.get(INT_LE, s16) + q);
         }
-        for (int j = 0; j < 16; j++) {
-            int s = 0;
-            for (int i = 0; i < 16; i++) s += q[16 * j + i];
-            dst.set(INT_LE, off + SUMS16 + 4L * j, s);
-        }
-        dst.set(FLOAT_LE, off + D, f32(q8k, 0));
+        dst.set(FLOAT_LE, off + D, 1 / iscale);
     }
 
     @Override

@@ -29,13 +29,10 @@ class Q8_0WideOps extends BlockOps {
         for (int j = 0; j < QK; j++) dst[dstOff + j] = i16(src, off + 2L * j) * d;
     }
 
-    /** The Q8_0 run-time quantization, then widened. */
+    /** The Q8_0 run-time quantization, widened ({@link CpuActivationQuant#q8_0Wide}, the kernels' own: no block copy to allocate). */
     @Override
     void quantizeBlock(float[] x, int xOff, MemorySegment dst, long off) {
-        MemorySegment q8 = MemorySegment.ofArray(new byte[GgmlType.Q8_0.blockBytes]);
-        CpuActivationQuant.q8_0(x, xOff, q8, 0, QK);
-        for (int j = 0; j < QK; j++) dst.set(SHORT_LE, off + 2L * j, (short) i8(q8, 2 + j));
-        dst.set(FLOAT_LE, off + D, half(q8, 0));
+        CpuActivationQuant.q8_0Wide(x, xOff, dst, off, QK);
     }
 
     @Override
