@@ -77,12 +77,12 @@ final class FeedForward implements Block {
         int n = b.size(), F = first[0].rowCount(); // c.ffn(), or a shared expert's own size
         float[] gate = ws.gate, up = ws.up;
         float[] act = kind.gated() ? gate : up;
-        Linear.project(pool, ws.enc, io, n, c.embd(), first, firstBias, kind.gated() ? new float[][] {gate, up} : new float[][] {up});
+        Linear.project(pool, ws.enc, io, n, c.embd(), first, firstBias, kind.gated() ? ws.gateUpOut : ws.upOut);
         switch (kind) {
             case SWIGLU -> { for (int t = 0; t < n; t++) FloatOps.swiglu(gate, t * F, up, t * F, F); }
             case GEGLU -> { for (int t = 0; t < n; t++) FloatOps.geglu(gate, t * F, up, t * F, F); }
             case GELU -> FloatOps.gelu(up, 0, n * F);
         }
-        Linear.project(pool, ws.enc, act, n, F, down, downBias, new float[][] {io});
+        Linear.project(pool, ws.enc, act, n, F, down[0], downBias[0], io);
     }
 }

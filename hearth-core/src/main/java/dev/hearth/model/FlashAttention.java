@@ -69,8 +69,49 @@ final class FlashAttention {
             TiledAttention.attend(c, pool, ws, b, layer, q, out, sc, softcap, window, cost);
             return;
         }
-        int kvHeads = c.headsKv(), items = n * kvHeads;
-        pool.run(cost, (thread, threads) -> {
+        Step s = ws.flashStep;
+        s.pool = pool;
+        s.ws = ws;
+        s.b = b;
+        s.q = q;
+        s.out = out;
+        s.layer = layer;
+        s.kvHeads = c.headsKv();
+        s.items = n * c.headsKv();
+        s.group = group;
+        s.dk = dk;
+        s.dv = dv;
+        s.qDim = qDim;
+        s.oDim = oDim;
+        s.window = window;
+        s.chunks = chunks;
+        s.sc = sc;
+        s.softcap = softcap;
+        s.splitCache = splitCache;
+        try {
+            pool.run(cost, s);
+        } finally {
+            s.b = null;
+            s.q = s.out = null;
+        }
+    }
+
+    /**
+     * A step's groups of query heads (token, KV head), claimed by the pool's threads: the job of {@link #attend}'s
+     * one-position and split flavours, one per workspace, its fields set for each layer (a lambda capturing them was
+     * allocated per layer and token).
+     */
+    static final class Step implements ComputePool.Job {
+        private ComputePool pool;
+        private Workspace ws;
+        private Batch b;
+        private float[] q, out;
+        private int layer, kvHeads, items, group, dk, dv, qDim, oDim, window, chunks;
+        private float sc, softcap;
+        private boolean splitCache;
+
+        @Override
+        public void run(int thread, int threads) {
             for (int w; (w = pool.claim()) < items; ) {
                 int t = w / kvHeads, g = w % kvHeads;
                 KvCache cache = b.caches()[t];
@@ -81,7 +122,7 @@ final class FlashAttention {
                 oneGroup(ws, thread, cache, layer, g, group, dk, dv, q, t * qDim + g * group * dk, first, pos, sc, softcap, out, t * oDim + g * group * dv,
                         splitKv ? chunks : 1, splitKv ? cells(pos, cache.capacity()) : 0);
             }
-        });
+        }
     }
 
     /**

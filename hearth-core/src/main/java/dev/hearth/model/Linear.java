@@ -7,7 +7,6 @@ import dev.hearth.tensor.FloatOps;
 import dev.hearth.tensor.GgmlType;
 import dev.hearth.tensor.MatMul;
 import dev.hearth.tensor.TypeOps;
-import java.util.Arrays;
 
 /** Matrix products of a batch of activation rows with weight matrices: the projections of every block. */
 final class Linear {
@@ -25,9 +24,9 @@ final class Linear {
             int j = i + 1;
             while (j < ws.length && TypeOps.of(ws[j].type()).dotType() == dotType) j++;
             if (enc.type() != dotType || i == 0) enc.encode(pool, dotType, in, n, inDim);
-            int[] offsets = new int[j - i], ldys = new int[j - i];
-            for (int m = i; m < j; m++) ldys[m - i] = ws[m].rowCount();
-            MatMul.multiply(pool, Arrays.copyOfRange(ws, i, j), enc, Arrays.copyOfRange(outs, i, j), offsets, ldys);
+            MatMul.Products p = MatMul.products();
+            for (int m = i; m < j; m++) p.add(ws[m], outs[m], 0, ws[m].rowCount());
+            p.run(pool, enc);
             i = j;
         }
         for (int m = 0; m < ws.length; m++) {
@@ -35,5 +34,15 @@ final class Linear {
             int outDim = ws[m].rowCount();
             for (int t = 0; t < n; t++) FloatOps.add(outs[m], t * outDim, biases[m], 0, outDim);
         }
+    }
+
+    /** {@link #project} of one matrix: out = w · in (+ bias). */
+    static void project(ComputePool pool, EncodedRows enc, float[] in, int n, int inDim, Tensor w, float[] bias, float[] out) {
+        GgmlType dotType = TypeOps.of(w.type()).dotType();
+        enc.encode(pool, dotType, in, n, inDim);
+        MatMul.multiply(pool, w, enc, out, 0, w.rowCount());
+        if (bias == null) return;
+        int outDim = w.rowCount();
+        for (int t = 0; t < n; t++) FloatOps.add(out, t * outDim, bias, 0, outDim);
     }
 }

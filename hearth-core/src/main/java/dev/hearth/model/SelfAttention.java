@@ -139,7 +139,7 @@ final class SelfAttention implements Block {
     public void forward(ComputePool pool, Workspace ws, Batch b, int layer, float[] io) {
         int n = b.size();
         float[] q = ws.q, k = ws.k, v = ws.v;
-        Linear.project(pool, ws.enc, io, n, c.embd(), qkv, qkvBias, new float[][] {q, k, v});
+        Linear.project(pool, ws.enc, io, n, c.embd(), qkv, qkvBias, ws.qkvOut);
         if (qNorm != null && qkNormWhole) {
             for (int t = 0; t < n; t++) qNorm.apply(q, t * c.qDim(), q, t * c.qDim(), c.qDim());
             for (int t = 0; t < n; t++) kNorm.apply(k, t * c.kvDimK(), k, t * c.kvDimK(), c.kvDimK());
@@ -158,6 +158,6 @@ final class SelfAttention implements Block {
         if (opt.qScale() != 0f) for (int i = 0, end = n * c.qDim(); i < end; i++) q[i] *= opt.qScale();
         if (b.caches()[0].options.flashAttention()) FlashAttention.attend(c, pool, ws, b, layer, q, ws.att, opt.scale(), opt.softcap(), opt.window());
         else Attention.attend(c, pool, ws, b, layer, q, ws.att, opt.scale(), opt.softcap(), opt.window());
-        Linear.project(pool, ws.enc, ws.att, n, c.heads() * c.headDimV(), wo, woBias, new float[][] {io});
+        Linear.project(pool, ws.enc, ws.att, n, c.heads() * c.headDimV(), wo[0], woBias[0], io);
     }
 }

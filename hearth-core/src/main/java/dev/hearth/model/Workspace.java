@@ -13,6 +13,8 @@ final class Workspace {
     final int maxBatch;
     final int embd;
     final float[] x, xb, q, k, v, att, gate, up;
+    /** The projections' outputs as Linear.project takes them, made once: {q, k, v}, {gate, up}, {up}. */
+    final float[][] qkvOut, gateUpOut, upOut;
     float[] xb2; // a parallel layer's FFN input and output (Command-R); allocated on first use
     final float[] cos, sin;
     float[][] scores;
@@ -21,6 +23,7 @@ final class Workspace {
     final float[][] vRow;                  // per thread: a decoded V row
     final float[][] kvRow;                 // per thread: an F16 cache row widened to floats (the exact path of HalfRows' readers)
     final EncodedRows enc = new EncodedRows();
+    final FlashAttention.Step flashStep = new FlashAttention.Step();
     float[] logits;
     MoeFfn.Scratch moe; // allocated by the first mixture-of-experts layer
     LatentAttention.Scratch mla; // allocated by the first latent-attention layer (DeepSeek-V2)
@@ -37,6 +40,9 @@ final class Workspace {
         att = new float[B * c.heads() * c.headDimV()];
         gate = new float[B * c.ffn()];
         up = new float[B * c.ffn()];
+        qkvOut = new float[][] {q, k, v};
+        gateUpOut = new float[][] {gate, up};
+        upOut = new float[][] {up};
         cos = new float[c.ropeDim() / 2];
         sin = new float[c.ropeDim() / 2];
         scores = new float[threads][maxContext];

@@ -19,7 +19,7 @@ public final class MatMul {
      * {@code x} must be encoded as {@code TypeOps.of(w.type()).dotType()}.
      */
     public static void multiply(ComputePool pool, Tensor w, EncodedRows x, float[] y, int yOffset, int ldy) {
-        multiply(pool, new Tensor[] {w}, x, new float[][] {y}, new int[] {yOffset}, new int[] {ldy});
+        products().add(w, y, yOffset, ldy).run(pool, x);
     }
 
     /**
@@ -28,98 +28,180 @@ public final class MatMul {
      * Output of matrix i: {@code ys[i][t * ldys[i] + offsets[i] + r]}. All must share one dot type.
      */
     public static void multiply(ComputePool pool, Tensor[] ws, EncodedRows x, float[][] ys, int[] offsets, int[] ldys) {
-        int m = ws.length;
-        TypeOps[] ops = new TypeOps[m];
-        int[] firstRow = new int[m + 1];
-        long work = 0;
-        for (int i = 0; i < m; i++) {
-            Tensor w = ws[i];
-            ops[i] = TypeOps.of(w.type());
-            if (x.type() != ops[i].dotType()) throw new IllegalArgumentException(w.name() + ": activations are " + x.type() + ", need " + ops[i].dotType());
-            if (x.cols() != w.rowLength()) throw new IllegalArgumentException(w.name() + ": " + w.rowLength() + " columns, activations have " + x.cols());
-            firstRow[i + 1] = firstRow[i] + w.rowCount();
-            work += (long) w.rowCount() * w.rowLength() * x.rows();
+        Products p = products();
+        for (int i = 0; i < ws.length; i++) p.add(ws[i], ys[i], offsets[i], ldys[i]);
+        p.run(pool, x);
+    }
+
+    /** The calling thread's {@link Products}, emptied. */
+    public static Products products() {
+        return PRODUCTS.get().clear();
+    }
+
+    private static final ThreadLocal<Products> PRODUCTS = ThreadLocal.withInitial(Products::new);
+
+    /**
+     * Matrices to multiply by the same activations in one dispatch, gathered without allocating: {@link #products},
+     * {@link #add} each, {@link #run}. Generation makes ~110 of these dispatches per token; with arrays made per call
+     * and a lambda capturing them, that was ~18 KB of garbage per token (JFR, 1B Q4_0). Each thread has its own, and
+     * it is also generation's job in the pool ({@link #run(int, int)}), its fields set for the dispatch.
+     */
+    public static final class Products implements ComputePool.Job {
+        private Tensor[] ws = new Tensor[4];
+        private TypeOps[] ops = new TypeOps[4];
+        private float[][] ys = new float[4][];
+        private int[] offsets = new int[4], ldys = new int[4], firstRow = new int[5];
+        private int m;
+        // generation's dispatch, read by the pool's threads in run(int, int)
+        private ComputePool pool;
+        private MemorySegment xd;
+        private long aStride;
+        private int tokens, cols, totalRows, pieces;
+
+        private Products() {}
+
+        private Products clear() {
+            java.util.Arrays.fill(ws, 0, m, null);
+            java.util.Arrays.fill(ys, 0, m, null);
+            m = 0;
+            return this;
         }
-        int cols = x.cols(), tokens = x.rows(), totalRows = firstRow[m];
-        // Q4_1/Q5_1 dots use the activation block's sum s as ggml stores it, rounded to float16; the float
-        // GEMM would use the exact sum, a systematic difference (KL to llama.cpp 2.5x higher, measured)
-        int gemmFrom = 0;
-        for (TypeOps o : ops) gemmFrom = Math.max(gemmFrom, o.gemmMinTokens());
-        if (tokens >= gemmFrom && x.type() != GgmlType.Q8_1 && !x.tokenwise()) {
-            // quantized weights: PanelGemm (one lane per output); F32/F16/BF16: FloatGemm, which sums
-            // in tinyBLAS's order so those products match llama.cpp to the bit (FloatRowGemm, the same sums,
-            // for small batches and row lengths that are not a multiple of 16)
-            boolean quantized = ws[0].type().isQuantized();
-            boolean chains = !quantized && cols % 16 == 0 && tokens >= FloatGemm.MIN_TOKENS;
-            // Q4_0 weights: the 16-bit integer GEMM (Q4_0Gemm); the activations are made in the forms the matrices need
-            boolean[] integer = new boolean[m];
-            boolean anyInteger = false, anyPanel = false;
-            for (int i = 0; i < m; i++) {
-                integer[i] = INTEGER_GEMM && Q4_0Gemm.accepts(ws[i].type(), x.type());
-                anyInteger |= integer[i];
-                anyPanel |= quantized && !integer[i];
+
+        /** Adds matrix {@code w}, its output for (token t, row r) going to {@code y[t * ldy + yOffset + r]}. */
+        public Products add(Tensor w, float[] y, int yOffset, int ldy) {
+            if (m == ws.length) {
+                int n = 2 * m;
+                ws = java.util.Arrays.copyOf(ws, n);
+                ops = java.util.Arrays.copyOf(ops, n);
+                ys = java.util.Arrays.copyOf(ys, n);
+                offsets = java.util.Arrays.copyOf(offsets, n);
+                ldys = java.util.Arrays.copyOf(ldys, n);
+                firstRow = java.util.Arrays.copyOf(firstRow, n + 1);
             }
-            float[] a = anyPanel ? x.panels(pool) : quantized ? null : chains ? x.residuePanels(pool) : x.decoded(pool);
-            short[] aq = anyInteger ? x.integerPanels(pool) : null;
-            float[] ad = anyInteger ? x.integerPanelScales() : null;
-            // row blocks never straddle two matrices: block b of matrix i covers rows [blockRows·b, blockRows·(b+1)) of it
-            int[] firstBlock = new int[m + 1];
-            int blockRows = quantized || chains ? PANEL_ROWS : gemmRows(cols);
-            for (int i = 0; i < m; i++) firstBlock[i + 1] = firstBlock[i] + (ws[i].rowCount() + blockRows - 1) / blockRows;
-            int scratch = quantized ? Math.max(PanelGemm.scratchLength(blockRows, tokens), Q4_0Gemm.scratchLength(blockRows, tokens))
-                    : chains ? FloatGemm.scratchLength(blockRows) : 0;
-            pool.run(work, (t, nt) -> {
-                float[] buf = ROW_BLOCK.get();
-                if (buf.length < blockRows * cols) ROW_BLOCK.set(buf = new float[blockRows * cols]);
-                float[] acc = GEMM_ACC.get();
-                if (acc.length < scratch) GEMM_ACC.set(acc = new float[scratch]);
-                float[] row = chains ? GEMM_ROW.get() : null;
-                if (chains && row.length < cols) GEMM_ROW.set(row = new float[cols]);
-                // blocks claimed one at a time, as generation's pieces are: a thread whose vCPU keeps running takes
-                // more of them rather than wait at the end for a static share the other thread has not finished
-                for (int b; (b = pool.claim()) < firstBlock[m]; ) {
-                    int i = 0;
-                    while (b >= firstBlock[i + 1]) i++;
-                    Tensor w = ws[i];
-                    int r0 = (b - firstBlock[i]) * blockRows, n = Math.min(blockRows, w.rowCount() - r0);
-                    if (integer[i]) {
-                        short[] q = ROW_INTEGERS.get();
-                        if (q.length < blockRows * cols) ROW_INTEGERS.set(q = new short[blockRows * cols]);
-                        Q4_0Gemm.decodeWeights(w.data(), w.type(), r0, n, cols, q, buf);
-                        Q4_0Gemm.multiply(q, buf, n, aq, ad, tokens, cols, ys[i], offsets[i] + r0, ldys[i], acc);
-                    } else if (quantized) {
-                        ops[i].dequantizeRows(w.data(), r0, n, cols, buf, 0);
-                        PanelGemm.multiply(buf, n, a, tokens, cols, ys[i], offsets[i] + r0, ldys[i], acc);
-                    } else if (chains) {
-                        for (int r = 0; r < n; r++) {
-                            ops[i].decodeForGemm(w.data(), (r0 + r) * w.rowBytes(), row, 0, cols);
-                            FloatGemm.permute(row, 0, cols, buf, r * cols);
-                        }
-                        FloatGemm.multiply(buf, n, a, tokens, cols, ys[i], offsets[i] + r0, ldys[i], acc);
-                    } else {
-                        // row by row, as the activations are decoded: BF16's order is per 32 values, and a block
-                        // of rows decoded as one run would pair values across rows when 32 does not divide cols
-                        for (int r = 0; r < n; r++) ops[i].decodeForGemm(w.data(), (r0 + r) * w.rowBytes(), buf, r * cols, cols);
-                        FloatRowGemm.multiply(buf, n, a, tokens, cols, ys[i], offsets[i] + r0, ldys[i]);
-                    }
-                }
-            });
-            return;
+            ws[m] = w;
+            ops[m] = TypeOps.of(w.type());
+            ys[m] = y;
+            offsets[m] = yOffset;
+            ldys[m] = ldy;
+            m++;
+            return this;
         }
-        // generation, and a few tokens (batched slots, short prompts; speculative decoding's verification, whatever the
-        // count): pieces of rows claimed by the threads as they go, each piece's rows dotted with every token while they
-        // are in cache; every result is dot's, as in a one-token step. A thread alone takes one token's rows in one run.
-        MemorySegment xd = x.segment();
-        long aStride = x.rowOffset(1);
-        int pieces = Math.max(1, totalRows / GENERATION_CHUNK_ROWS);
-        pool.run(work, (t, nt) -> {
+
+        /** Multiplies every matrix added by {@code x} (encoded as their shared dot type), then empties this. */
+        public void run(ComputePool pool, EncodedRows x) {
+            try {
+                dispatch(pool, x);
+            } finally {
+                this.pool = null;
+                xd = null;
+                clear();
+            }
+        }
+
+        private void dispatch(ComputePool pool, EncodedRows x) {
+            Tensor[] ws = this.ws;
+            TypeOps[] ops = this.ops;
+            float[][] ys = this.ys;
+            int[] offsets = this.offsets, ldys = this.ldys, firstRow = this.firstRow;
+            int m = this.m;
+            long work = 0;
+            firstRow[0] = 0;
+            for (int i = 0; i < m; i++) {
+                Tensor w = ws[i];
+                if (x.type() != ops[i].dotType()) throw new IllegalArgumentException(w.name() + ": activations are " + x.type() + ", need " + ops[i].dotType());
+                if (x.cols() != w.rowLength()) throw new IllegalArgumentException(w.name() + ": " + w.rowLength() + " columns, activations have " + x.cols());
+                firstRow[i + 1] = firstRow[i] + w.rowCount();
+                work += (long) w.rowCount() * w.rowLength() * x.rows();
+            }
+            int cols = x.cols(), tokens = x.rows(), totalRows = firstRow[m];
+            // Q4_1/Q5_1 dots use the activation block's sum s as ggml stores it, rounded to float16; the float
+            // GEMM would use the exact sum, a systematic difference (KL to llama.cpp 2.5x higher, measured)
+            int gemmFrom = 0;
+            for (int i = 0; i < m; i++) gemmFrom = Math.max(gemmFrom, ops[i].gemmMinTokens());
+            if (tokens >= gemmFrom && x.type() != GgmlType.Q8_1 && !x.tokenwise()) {
+                // quantized weights: PanelGemm (one lane per output); F32/F16/BF16: FloatGemm, which sums
+                // in tinyBLAS's order so those products match llama.cpp to the bit (FloatRowGemm, the same sums,
+                // for small batches and row lengths that are not a multiple of 16)
+                boolean quantized = ws[0].type().isQuantized();
+                boolean chains = !quantized && cols % 16 == 0 && tokens >= FloatGemm.MIN_TOKENS;
+                // Q4_0 weights: the 16-bit integer GEMM (Q4_0Gemm); the activations are made in the forms the matrices need
+                boolean[] integer = new boolean[m]; // (a prompt batch: allocations here are per batch, not per token)
+                boolean anyInteger = false, anyPanel = false;
+                for (int i = 0; i < m; i++) {
+                    integer[i] = INTEGER_GEMM && Q4_0Gemm.accepts(ws[i].type(), x.type());
+                    anyInteger |= integer[i];
+                    anyPanel |= quantized && !integer[i];
+                }
+                float[] a = anyPanel ? x.panels(pool) : quantized ? null : chains ? x.residuePanels(pool) : x.decoded(pool);
+                short[] aq = anyInteger ? x.integerPanels(pool) : null;
+                float[] ad = anyInteger ? x.integerPanelScales() : null;
+                // row blocks never straddle two matrices: block b of matrix i covers rows [blockRows·b, blockRows·(b+1)) of it
+                int[] firstBlock = new int[m + 1];
+                int blockRows = quantized || chains ? PANEL_ROWS : gemmRows(cols);
+                for (int i = 0; i < m; i++) firstBlock[i + 1] = firstBlock[i] + (ws[i].rowCount() + blockRows - 1) / blockRows;
+                int scratch = quantized ? Math.max(PanelGemm.scratchLength(blockRows, tokens), Q4_0Gemm.scratchLength(blockRows, tokens))
+                        : chains ? FloatGemm.scratchLength(blockRows) : 0;
+                pool.run(work, (t, nt) -> {
+                    float[] buf = ROW_BLOCK.get();
+                    if (buf.length < blockRows * cols) ROW_BLOCK.set(buf = new float[blockRows * cols]);
+                    float[] acc = GEMM_ACC.get();
+                    if (acc.length < scratch) GEMM_ACC.set(acc = new float[scratch]);
+                    float[] row = chains ? GEMM_ROW.get() : null;
+                    if (chains && row.length < cols) GEMM_ROW.set(row = new float[cols]);
+                    // blocks claimed one at a time, as generation's pieces are: a thread whose vCPU keeps running takes
+                    // more of them rather than wait at the end for a static share the other thread has not finished
+                    for (int b; (b = pool.claim()) < firstBlock[m]; ) {
+                        int i = 0;
+                        while (b >= firstBlock[i + 1]) i++;
+                        Tensor w = ws[i];
+                        int r0 = (b - firstBlock[i]) * blockRows, n = Math.min(blockRows, w.rowCount() - r0);
+                        if (integer[i]) {
+                            short[] q = ROW_INTEGERS.get();
+                            if (q.length < blockRows * cols) ROW_INTEGERS.set(q = new short[blockRows * cols]);
+                            Q4_0Gemm.decodeWeights(w.data(), w.type(), r0, n, cols, q, buf);
+                            Q4_0Gemm.multiply(q, buf, n, aq, ad, tokens, cols, ys[i], offsets[i] + r0, ldys[i], acc);
+                        } else if (quantized) {
+                            ops[i].dequantizeRows(w.data(), r0, n, cols, buf, 0);
+                            PanelGemm.multiply(buf, n, a, tokens, cols, ys[i], offsets[i] + r0, ldys[i], acc);
+                        } else if (chains) {
+                            for (int r = 0; r < n; r++) {
+                                ops[i].decodeForGemm(w.data(), (r0 + r) * w.rowBytes(), row, 0, cols);
+                                FloatGemm.permute(row, 0, cols, buf, r * cols);
+                            }
+                            FloatGemm.multiply(buf, n, a, tokens, cols, ys[i], offsets[i] + r0, ldys[i], acc);
+                        } else {
+                            // row by row, as the activations are decoded: BF16's order is per 32 values, and a block
+                            // of rows decoded as one run would pair values across rows when 32 does not divide cols
+                            for (int r = 0; r < n; r++) ops[i].decodeForGemm(w.data(), (r0 + r) * w.rowBytes(), buf, r * cols, cols);
+                            FloatRowGemm.multiply(buf, n, a, tokens, cols, ys[i], offsets[i] + r0, ldys[i]);
+                        }
+                    }
+                });
+                return;
+            }
+            // generation, and a few tokens (batched slots, short prompts; speculative decoding's verification, whatever the
+            // count): pieces of rows claimed by the threads as they go, each piece's rows dotted with every token while they
+            // are in cache; every result is dot's, as in a one-token step. A thread alone takes one token's rows in one run.
+            this.pool = pool;
+            xd = x.segment();
+            aStride = x.rowOffset(1);
+            this.tokens = tokens;
+            this.cols = cols;
+            this.totalRows = totalRows;
+            pieces = Math.max(1, totalRows / GENERATION_CHUNK_ROWS);
+            pool.run(work, this);
+        }
+
+        /** Generation's share of thread t of nt (see {@link #dispatch}). */
+        @Override
+        public void run(int t, int nt) {
             if (nt == 1 && tokens == 1) {
-                rows(ws, ops, ys, offsets, ldys, firstRow, xd, aStride, 1, cols, 0, totalRows);
+                rows(ws, ops, m, ys, offsets, ldys, firstRow, xd, aStride, 1, cols, 0, totalRows);
                 return;
             }
             for (int c; (c = pool.claim()) < pieces; )
-                rows(ws, ops, ys, offsets, ldys, firstRow, xd, aStride, tokens, cols, ComputePool.split(totalRows, c, pieces), ComputePool.split(totalRows, c + 1, pieces));
-        });
+                rows(ws, ops, m, ys, offsets, ldys, firstRow, xd, aStride, tokens, cols, ComputePool.split(totalRows, c, pieces), ComputePool.split(totalRows, c + 1, pieces));
+        }
     }
 
     /**
@@ -128,9 +210,9 @@ public final class MatMul {
      * through dotRowsTokens, so that generation's loop is compiled on its own (1B Q8_0 output matrix, one thread:
      * 25.0-25.4 GB/s, against 24.1 with the dot inlined under a token loop).
      */
-    private static void rows(Tensor[] ws, TypeOps[] ops, float[][] ys, int[] offsets, int[] ldys, int[] firstRow, MemorySegment xd, long aStride,
+    private static void rows(Tensor[] ws, TypeOps[] ops, int m, float[][] ys, int[] offsets, int[] ldys, int[] firstRow, MemorySegment xd, long aStride,
                              int tokens, int cols, int g, int end) {
-        for (int i = 0; i < ws.length && g < end; i++) {
+        for (int i = 0; i < m && g < end; i++) {
             if (g >= firstRow[i + 1]) continue;
             int r0 = g - firstRow[i], n = Math.min(end, firstRow[i + 1]) - g;
             Tensor w = ws[i];
