@@ -32,15 +32,26 @@ final class HalfAccumulator {
     static void fma(float a, float[] x, int xOff, float[] y, int n) {
         FloatVector av = FloatVector.broadcast(S, a);
         int i = 0;
-        for (int upper = S.loopBound(n); i < upper; i += S.length())
-            round(FloatVector.fromArray(S, x, xOff + i).fma(av, FloatVector.fromArray(S, y, i))).intoArray(y, i);
+        for (int upper = S.loopBound(n); i < upper; i += S.length()) {
+            // round's operations spelled out, as in every loop here: a helper that C2 has already compiled on its own
+            // is not inlined ("already compiled into a medium method"), and the vector passed to it is then boxed
+            FloatVector v = FloatVector.fromArray(S, x, xOff + i).fma(av, FloatVector.fromArray(S, y, i));
+            IntVector bits = v.reinterpretAsInts();
+            IntVector lsb = bits.lanewise(VectorOperators.LSHR, 13).and(1);
+            FloatVector normal = bits.add(0x0FFF).add(lsb).and(~0x1FFF).reinterpretAsFloats();
+            FloatVector abs = v.abs();
+            VectorMask<Float> tiny = abs.lt(MIN_NORMAL);
+            VectorMask<Float> huge = normal.abs().compare(VectorOperators.GT, MAX);
+            FloatVector r = normal.blend(v.add(SUBNORMAL_GRID).sub(SUBNORMAL_GRID), tiny);
+            r.blend(v.mul(Float.POSITIVE_INFINITY), huge.andNot(abs.test(VectorOperators.IS_NAN))).intoArray(y, i);
+        }
         for (; i < n; i++) y[i] = Float.float16ToFloat(Float.floatToFloat16(Math.fma(x[xOff + i], a, y[i])));
     }
 
     /**
      * {@link #fma(float, float[], int, float[], int)} with x a finite row of float16 bits at {@code xOff}
      * (the F16 V cache) and {@code a} times {@link HalfRows#SCALE}: the same results bit for bit (see
-     * HalfRows). The rounding of {@link #round} is spelled out here: no vector passes through a call.
+     * HalfRows). The rounding is spelled out here as in every loop of this class: no vector passes through a call.
      */
     static void fma(float a, MemorySegment x, long xOff, float[] y, int n) {
         fma(a, x, xOff, y, 0, n);
@@ -144,20 +155,17 @@ final class HalfAccumulator {
      */
     static void scale(float[] y, int off, float a, int n, float times) {
         int i = 0;
-        for (int upper = S.loopBound(n); i < upper; i += S.length())
-            round(FloatVector.fromArray(S, y, off + i).mul(a)).mul(times).intoArray(y, off + i);
+        for (int upper = S.loopBound(n); i < upper; i += S.length()) {
+            FloatVector v = FloatVector.fromArray(S, y, off + i).mul(a); // rounded as in fma above, round's operations spelled out
+            IntVector bits = v.reinterpretAsInts();
+            IntVector lsb = bits.lanewise(VectorOperators.LSHR, 13).and(1);
+            FloatVector normal = bits.add(0x0FFF).add(lsb).and(~0x1FFF).reinterpretAsFloats();
+            FloatVector abs = v.abs();
+            VectorMask<Float> tiny = abs.lt(MIN_NORMAL);
+            VectorMask<Float> huge = normal.abs().compare(VectorOperators.GT, MAX);
+            FloatVector r = normal.blend(v.add(SUBNORMAL_GRID).sub(SUBNORMAL_GRID), tiny);
+            r.blend(v.mul(Float.POSITIVE_INFINITY), huge.andNot(abs.test(VectorOperators.IS_NAN))).mul(times).intoArray(y, off + i);
+        }
         for (; i < n; i++) y[off + i] = Float.float16ToFloat(Float.floatToFloat16(y[off + i] * a)) * times;
-    }
-
-    /** Each lane rounded to the nearest float16 (ties to even), as a float. */
-    static FloatVector round(FloatVector x) {
-        IntVector bits = x.reinterpretAsInts();
-        IntVector lsb = bits.lanewise(VectorOperators.LSHR, 13).and(1);
-        FloatVector normal = bits.add(0x0FFF).add(lsb).and(~0x1FFF).reinterpretAsFloats();
-        FloatVector abs = x.abs();
-        VectorMask<Float> tiny = abs.lt(MIN_NORMAL);
-        VectorMask<Float> huge = normal.abs().compare(VectorOperators.GT, MAX);
-        FloatVector r = normal.blend(x.add(SUBNORMAL_GRID).sub(SUBNORMAL_GRID), tiny);
-        return r.blend(x.mul(Float.POSITIVE_INFINITY), huge.andNot(abs.test(VectorOperators.IS_NAN)));
     }
 }
