@@ -67,7 +67,38 @@ final class GemmAttention {
         int group = c.heads() / c.headsKv();
         int span = 0;
         for (int p : b.positions()) span = Math.max(span, p + 1);
-        QueryChunks.run(pool, ws, c, b, chunkQueries(span), cost, (thread, g, p0, p1) -> chunk(c, ws, thread, b, layer, g, group, p0, p1, q, out, scale, softcap, window));
+        Step s = ws.gemmAttentionStep;
+        s.c = c;
+        s.ws = ws;
+        s.b = b;
+        s.layer = layer;
+        s.group = group;
+        s.q = q;
+        s.out = out;
+        s.scale = scale;
+        s.softcap = softcap;
+        s.window = window;
+        try {
+            QueryChunks.run(pool, ws, c, b, chunkQueries(span), cost, s);
+        } finally {
+            s.b = null;
+            s.q = s.out = null;
+        }
+    }
+
+    /** A step's chunks ({@link #chunk}), one per workspace, its fields set for each layer (a lambda capturing them was allocated per layer). */
+    static final class Step implements QueryChunks.Work {
+        private ModelConfig c;
+        private Workspace ws;
+        private Batch b;
+        private int layer, group, window;
+        private float[] q, out;
+        private float scale, softcap;
+
+        @Override
+        public void run(int thread, int g, int p0, int p1) {
+            chunk(c, ws, thread, b, layer, g, group, p0, p1, q, out, scale, softcap, window);
+        }
     }
 
     /** Queries per chunk for a step whose queries see up to {@code span} positions: {@link #LANES}, fewer (at least 32, a multiple of 4) where their scores would pass {@link #SCORE_FLOATS}. */

@@ -25,13 +25,33 @@ final class QueryChunks {
         for (int p = 0; p < pairs; p++)
             if (p == 0 || p - starts[chunks - 1] == lanes || b.caches()[p / group] != b.caches()[(p - 1) / group]) starts[chunks++] = p;
         starts[chunks] = pairs;
-        int items = chunks * kvHeads;
-        pool.run(cost, (thread, threads) -> {
+        Job job = ws.queryChunksJob;
+        job.pool = pool;
+        job.work = work;
+        job.starts = starts;
+        job.items = chunks * kvHeads;
+        job.kvHeads = kvHeads;
+        try {
+            pool.run(cost, job);
+        } finally {
+            job.work = null;
+        }
+    }
+
+    /** {@link #run}'s job on the pool, one per workspace, its fields set for each step (a lambda capturing them was allocated per layer). */
+    static final class Job implements ComputePool.Job {
+        private ComputePool pool;
+        private Work work;
+        private int[] starts;
+        private int items, kvHeads;
+
+        @Override
+        public void run(int thread, int threads) {
             // claimed from the last chunk down: the costliest first, so the cheap ones even out the threads at the end
             for (int k; (k = pool.claim()) < items; ) {
                 int w = items - 1 - k;
                 work.run(thread, w % kvHeads, starts[w / kvHeads], starts[w / kvHeads + 1]);
             }
-        });
+        }
     }
 }

@@ -24,6 +24,8 @@ final class Workspace {
     final float[][] kvRow;                 // per thread: an F16 cache row widened to floats (the exact path of HalfRows' readers)
     final EncodedRows enc = new EncodedRows();
     final FlashAttention.Step flashStep = new FlashAttention.Step();
+    final GemmAttention.Step gemmAttentionStep = new GemmAttention.Step();
+    final QueryChunks.Job queryChunksJob = new QueryChunks.Job();
     float[] logits;
     MoeFfn.Scratch moe; // allocated by the first mixture-of-experts layer
     LatentAttention.Scratch mla; // allocated by the first latent-attention layer (DeepSeek-V2)
