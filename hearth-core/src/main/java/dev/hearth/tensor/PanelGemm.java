@@ -102,7 +102,7 @@ final class PanelGemm {
         }
         // token-major, so each token's outputs are written as one run (row-major here touched one page per token per row):
         // 16 rows × a panel's 16 tokens at a time, transposed in registers, then the rows left over after groups of 16
-        // (1B Q4_0 pp512, JFR: element by element this write-back took 3.7% of the samples, by tiles 2.7%, mostly the
+        // (1B Q4_0 pp512, JFR: element by element this write-back took 3.6% of the samples, by tiles 3.0%, mostly the
         // tiles' loads)
         int rows16 = rows - rows % 16;
         for (int p = 0; p < np; p++)
