@@ -274,8 +274,15 @@ public final class MatMul {
     private static final ThreadLocal<float[]> GEMM_ACC = ThreadLocal.withInitial(() -> new float[0]);
     private static final ThreadLocal<float[]> GEMM_ROW = ThreadLocal.withInitial(() -> new float[0]);
 
-    /** Decodes row {@code row} of {@code w} into {@code dst[dstOffset ..]} (embedding lookup: see {@link TypeOps#reference}). */
+    /**
+     * Decodes row {@code row} of {@code w} into {@code dst[dstOffset ..]} (embedding lookup), with the vector decoder. Not
+     * with {@link TypeOps#reference}, though this runs once per token: the vector decoder running first, on the prompt's
+     * tokens, is part of what the Vector API's shared type profiles see before the kernels compile, and without it C2
+     * compiled Q4_K's generation kernel with a 32-bit shift left to its Java fallback (1B Q4_K_M, pp512 then tg32: 3.0-4.8
+     * t/s against 13.8-14.5, in every one of seven processes). The price: in a model whose embedding type nothing else
+     * uses (1B Q4_0's Q6_K), that decoder runs in C1 and allocates until C2 takes it, after some thousands of tokens.
+     */
     public static void row(Tensor w, int row, float[] dst, int dstOffset) {
-        TypeOps.reference(w.type()).dequantizeRows(w.data(), row, 1, w.rowLength(), dst, dstOffset);
+        TypeOps.of(w.type()).dequantizeRows(w.data(), row, 1, w.rowLength(), dst, dstOffset);
     }
 }

@@ -118,13 +118,12 @@ public interface TypeOps {
     }
 
     /**
-     * The scalar reference for {@code type} (its quantize and dequantize give exactly the vector kernels' bytes and
-     * values: VectorMatchesScalarTest), or {@link #of} where there is none, for work done once per token: the embedding
-     * row, the output projection's activations. A vector kernel run that rarely, in a type no other matrix of the model
-     * uses (the 1B Q4_0's Q6_K embedding and output), is left to C1 for a thousand tokens or more, and in C1 every Vector
-     * API operation allocates (JFR, 1B Q4_0 generation: ~5 MB/s from the embedding row, ~2.6 MB/s from the output's
-     * activations for the first ~100 s). The scalar code, called per block, is compiled by C2 within about a hundred
-     * tokens and allocates nothing; one row is too little work for its speed to matter.
+     * The scalar reference for {@code type} (its quantize gives exactly the vector kernels' bytes:
+     * VectorMatchesScalarTest), or {@link #of} where there is none, for the output projection's activations, encoded
+     * once per token. A vector quantizer run that rarely, in a type no other matrix of the model uses (the 1B Q4_0's
+     * Q6_K output: Q8_K_WIDE), is left to C1 for a thousand tokens or more, and in C1 every Vector API operation
+     * allocates (JFR: ~2.6 MB/s for the first ~100 s of generation). The scalar code, called per block, is compiled by
+     * C2 within about a hundred tokens and allocates nothing; one row is too little work for its speed to matter.
      */
     static TypeOps reference(GgmlType type) {
         return VectorTypeOps.reference(type);
