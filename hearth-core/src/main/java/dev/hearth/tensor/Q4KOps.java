@@ -254,13 +254,19 @@ class Q4KOps extends BlockOps {
                     ShortVector x0 = ShortVector.fromMemorySegment(S512, w, o + QS, ORDER);
                     ShortVector x1 = ShortVector.fromMemorySegment(S512, w, o + QS + 64, ORDER);
                     ShortVector v = FIRST_HALVES.selectFrom(x0, x1);
-                    IntVector t0 = v.and((short) 0xF).mul(a0).add(v.reinterpretAsInts().lanewise(LSHR, 8).and(0x000F000F).reinterpretAsShorts().mul(a1)).reinterpretAsInts();
-                    IntVector t1 = v.reinterpretAsInts().lanewise(LSHR, 4).and(0x000F000F).reinterpretAsShorts().mul(a2).add(v.reinterpretAsInts().lanewise(LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(a3)).reinterpretAsInts();
+                    // reinterpretShape, not reinterpretAsInts/AsShorts (AbstractVector's, one type profile for the whole process):
+                    // see Q4_0Ops.Vectorized; with them, C2 left a shift of this loop to its Java fallback after some prompts (-fa 1)
+                    IntVector vi = (IntVector) v.reinterpretShape(I512, 0);
+                    IntVector t0 = (IntVector) v.and((short) 0xF).mul(a0).add(((ShortVector) vi.lanewise(LSHR, 8).and(0x000F000F).reinterpretShape(S512, 0)).mul(a1)).reinterpretShape(I512, 0);
+                    IntVector t1 = (IntVector) ((ShortVector) vi.lanewise(LSHR, 4).and(0x000F000F).reinterpretShape(S512, 0)).mul(a2)
+                            .add(((ShortVector) vi.lanewise(LSHR, 12).and(0x000F000F).reinterpretShape(S512, 0)).mul(a3)).reinterpretShape(I512, 0);
                     c = t0.add(t0.lanewise(LSHL, 16)).and(0xFFFF0000).convert(I2F, 0).reinterpretAsFloats().fma(scales.rearrange(SET0), c);
                     c = t1.add(t1.lanewise(LSHL, 16)).and(0xFFFF0000).convert(I2F, 0).reinterpretAsFloats().fma(scales.rearrange(SET1), c);
                     v = SECOND_HALVES.selectFrom(x0, x1);
-                    t0 = v.and((short) 0xF).mul(a4).add(v.reinterpretAsInts().lanewise(LSHR, 8).and(0x000F000F).reinterpretAsShorts().mul(a5)).reinterpretAsInts();
-                    t1 = v.reinterpretAsInts().lanewise(LSHR, 4).and(0x000F000F).reinterpretAsShorts().mul(a6).add(v.reinterpretAsInts().lanewise(LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(a7)).reinterpretAsInts();
+                    vi = (IntVector) v.reinterpretShape(I512, 0);
+                    t0 = (IntVector) v.and((short) 0xF).mul(a4).add(((ShortVector) vi.lanewise(LSHR, 8).and(0x000F000F).reinterpretShape(S512, 0)).mul(a5)).reinterpretShape(I512, 0);
+                    t1 = (IntVector) ((ShortVector) vi.lanewise(LSHR, 4).and(0x000F000F).reinterpretShape(S512, 0)).mul(a6)
+                            .add(((ShortVector) vi.lanewise(LSHR, 12).and(0x000F000F).reinterpretShape(S512, 0)).mul(a7)).reinterpretShape(I512, 0);
                     c = t0.add(t0.lanewise(LSHL, 16)).and(0xFFFF0000).convert(I2F, 0).reinterpretAsFloats().fma(scales.rearrange(SET2), c);
                     c = t1.add(t1.lanewise(LSHL, 16)).and(0xFFFF0000).convert(I2F, 0).reinterpretAsFloats().fma(scales.rearrange(SET3), c);
                     if (k == 0) acc = c;
