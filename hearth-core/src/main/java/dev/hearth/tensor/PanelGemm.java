@@ -101,77 +101,14 @@ final class PanelGemm {
                 for (p = 0; p < np; p++) chain(w, r, packed, p, k0, k1, k, acc, r * rs + p * PANEL, resume);
         }
         // token-major, so each token's outputs are written as one run (row-major here touched one page per token per row):
-        // 16 rows × a panel's 16 tokens at a time, transposed in registers, then the rows left over after groups of 16
+        // 16 rows × a full panel's 16 tokens at a time, transposed in registers (Transpose.of16), then the rest element by element
         // (1B Q4_0 pp512, JFR: element by element this write-back took 3.6% of the samples, by tiles 3.0%, mostly the
         // tiles' loads)
-        int rows16 = rows - rows % 16;
-        for (int p = 0; p < np; p++)
-            for (int r = 0; r < rows16; r += 16)
-                storeTransposed(acc, r * rs + p * PANEL, rs, y, p * PANEL, Math.min(PANEL, tokens - p * PANEL), ldy, yOffset + r);
+        int rows16 = rows - rows % 16, full = tokens / PANEL;
+        for (int p = 0; p < full; p++)
+            for (int r = 0; r < rows16; r += 16) Transpose.of16(acc, r * rs + p * PANEL, rs, y, p * PANEL * ldy + yOffset + r, ldy);
         for (int t = 0; t < tokens; t++)
-            for (int r = rows16, o = t * ldy + yOffset, s = (t / PANEL) * PANEL + t % PANEL; r < rows; r++) y[o + r] = acc[r * rs + s];
-    }
-
-    /**
-     * Index vectors for {@link #storeTransposed}'s stage with block size b: lane l of the first output takes lane l
-     * of the first input where bit b of l is clear, else lane l - b of the second (16 + l - b); the second output
-     * takes lane l + b of the first where the bit is clear, else lane l of the second.
-     */
-    private static FloatVector swapIndices(int b, boolean first) {
-        float[] idx = new float[PANEL];
-        for (int l = 0; l < PANEL; l++) idx[l] = (l & b) == 0 ? (first ? l : l + b) : (first ? PANEL + l - b : PANEL + l);
-        return FloatVector.fromArray(S, idx, 0);
-    }
-
-    private static final FloatVector A8 = swapIndices(8, true), B8 = swapIndices(8, false), A4 = swapIndices(4, true), B4 = swapIndices(4, false),
-            A2 = swapIndices(2, true), B2 = swapIndices(2, false), A1 = swapIndices(1, true), B1 = swapIndices(1, false);
-
-    /**
-     * The 16 × 16 tile of accumulators at {@code acc[a0 + rs·i + j]} (row i, token j) written transposed: token j's 16
-     * values to {@code y[(t0 + j)·ldy + yo ..]} for j &lt; count. Four stages each swap the off-diagonal blocks of every
-     * 2b × 2b block (b = 8, 4, 2, 1) with two-vector permutes, which leaves the whole tile transposed.
-     */
-    static void storeTransposed(float[] acc, int a0, int rs, float[] y, int t0, int count, int ldy, int yo) {
-        FloatVector m0 = FloatVector.fromArray(S, acc, a0), m1 = FloatVector.fromArray(S, acc, a0 + rs);
-        FloatVector m2 = FloatVector.fromArray(S, acc, a0 + 2 * rs), m3 = FloatVector.fromArray(S, acc, a0 + 3 * rs);
-        FloatVector m4 = FloatVector.fromArray(S, acc, a0 + 4 * rs), m5 = FloatVector.fromArray(S, acc, a0 + 5 * rs);
-        FloatVector m6 = FloatVector.fromArray(S, acc, a0 + 6 * rs), m7 = FloatVector.fromArray(S, acc, a0 + 7 * rs);
-        FloatVector m8 = FloatVector.fromArray(S, acc, a0 + 8 * rs), m9 = FloatVector.fromArray(S, acc, a0 + 9 * rs);
-        FloatVector m10 = FloatVector.fromArray(S, acc, a0 + 10 * rs), m11 = FloatVector.fromArray(S, acc, a0 + 11 * rs);
-        FloatVector m12 = FloatVector.fromArray(S, acc, a0 + 12 * rs), m13 = FloatVector.fromArray(S, acc, a0 + 13 * rs);
-        FloatVector m14 = FloatVector.fromArray(S, acc, a0 + 14 * rs), m15 = FloatVector.fromArray(S, acc, a0 + 15 * rs);
-        FloatVector n0 = A8.selectFrom(m0, m8), n8 = B8.selectFrom(m0, m8); FloatVector n1 = A8.selectFrom(m1, m9), n9 = B8.selectFrom(m1, m9);
-        FloatVector n2 = A8.selectFrom(m2, m10), n10 = B8.selectFrom(m2, m10); FloatVector n3 = A8.selectFrom(m3, m11), n11 = B8.selectFrom(m3, m11);
-        FloatVector n4 = A8.selectFrom(m4, m12), n12 = B8.selectFrom(m4, m12); FloatVector n5 = A8.selectFrom(m5, m13), n13 = B8.selectFrom(m5, m13);
-        FloatVector n6 = A8.selectFrom(m6, m14), n14 = B8.selectFrom(m6, m14); FloatVector n7 = A8.selectFrom(m7, m15), n15 = B8.selectFrom(m7, m15);
-        m0 = A4.selectFrom(n0, n4); m4 = B4.selectFrom(n0, n4); m1 = A4.selectFrom(n1, n5); m5 = B4.selectFrom(n1, n5);
-        m2 = A4.selectFrom(n2, n6); m6 = B4.selectFrom(n2, n6); m3 = A4.selectFrom(n3, n7); m7 = B4.selectFrom(n3, n7);
-        m8 = A4.selectFrom(n8, n12); m12 = B4.selectFrom(n8, n12); m9 = A4.selectFrom(n9, n13); m13 = B4.selectFrom(n9, n13);
-        m10 = A4.selectFrom(n10, n14); m14 = B4.selectFrom(n10, n14); m11 = A4.selectFrom(n11, n15); m15 = B4.selectFrom(n11, n15);
-        n0 = A2.selectFrom(m0, m2); n2 = B2.selectFrom(m0, m2); n1 = A2.selectFrom(m1, m3); n3 = B2.selectFrom(m1, m3);
-        n4 = A2.selectFrom(m4, m6); n6 = B2.selectFrom(m4, m6); n5 = A2.selectFrom(m5, m7); n7 = B2.selectFrom(m5, m7);
-        n8 = A2.selectFrom(m8, m10); n10 = B2.selectFrom(m8, m10); n9 = A2.selectFrom(m9, m11); n11 = B2.selectFrom(m9, m11);
-        n12 = A2.selectFrom(m12, m14); n14 = B2.selectFrom(m12, m14); n13 = A2.selectFrom(m13, m15); n15 = B2.selectFrom(m13, m15);
-        m0 = A1.selectFrom(n0, n1); m1 = B1.selectFrom(n0, n1); m2 = A1.selectFrom(n2, n3); m3 = B1.selectFrom(n2, n3);
-        m4 = A1.selectFrom(n4, n5); m5 = B1.selectFrom(n4, n5); m6 = A1.selectFrom(n6, n7); m7 = B1.selectFrom(n6, n7);
-        m8 = A1.selectFrom(n8, n9); m9 = B1.selectFrom(n8, n9); m10 = A1.selectFrom(n10, n11); m11 = B1.selectFrom(n10, n11);
-        m12 = A1.selectFrom(n12, n13); m13 = B1.selectFrom(n12, n13); m14 = A1.selectFrom(n14, n15); m15 = B1.selectFrom(n14, n15);
-        m0.intoArray(y, t0 * ldy + yo);
-        if (count > 1) m1.intoArray(y, (t0 + 1) * ldy + yo); else return;
-        if (count > 2) m2.intoArray(y, (t0 + 2) * ldy + yo); else return;
-        if (count > 3) m3.intoArray(y, (t0 + 3) * ldy + yo); else return;
-        if (count > 4) m4.intoArray(y, (t0 + 4) * ldy + yo); else return;
-        if (count > 5) m5.intoArray(y, (t0 + 5) * ldy + yo); else return;
-        if (count > 6) m6.intoArray(y, (t0 + 6) * ldy + yo); else return;
-        if (count > 7) m7.intoArray(y, (t0 + 7) * ldy + yo); else return;
-        if (count > 8) m8.intoArray(y, (t0 + 8) * ldy + yo); else return;
-        if (count > 9) m9.intoArray(y, (t0 + 9) * ldy + yo); else return;
-        if (count > 10) m10.intoArray(y, (t0 + 10) * ldy + yo); else return;
-        if (count > 11) m11.intoArray(y, (t0 + 11) * ldy + yo); else return;
-        if (count > 12) m12.intoArray(y, (t0 + 12) * ldy + yo); else return;
-        if (count > 13) m13.intoArray(y, (t0 + 13) * ldy + yo); else return;
-        if (count > 14) m14.intoArray(y, (t0 + 14) * ldy + yo); else return;
-        if (count > 15) m15.intoArray(y, (t0 + 15) * ldy + yo);
+            for (int r = t < full * PANEL ? rows16 : 0, o = t * ldy + yOffset, s = (t / PANEL) * PANEL + t % PANEL; r < rows; r++) y[o + r] = acc[r * rs + s];
     }
 
     /**

@@ -15,7 +15,7 @@ class PanelGemmTest {
     /**
      * Every output is one FMA chain in k order: bit-equal to {@code Math.fma} in a plain loop, across
      * row octets and leftover rows, panel triples and a leftover pair or single (padded) panel, and k chunks; written
-     * back in 16 × 16 tiles (two here) and the rows left over.
+     * back in 16 × 16 tiles (two here) and the rows and tokens left over.
      */
     @ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(ints = {53, 80})
