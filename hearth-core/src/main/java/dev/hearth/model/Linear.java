@@ -29,11 +29,7 @@ final class Linear {
             p.run(pool, enc);
             i = j;
         }
-        for (int m = 0; m < ws.length; m++) {
-            if (biases[m] == null) continue;
-            int outDim = ws[m].rowCount();
-            for (int t = 0; t < n; t++) FloatOps.add(outs[m], t * outDim, biases[m], 0, outDim);
-        }
+        for (int m = 0; m < ws.length; m++) addBias(outs[m], biases[m], n, ws[m].rowCount());
     }
 
     /** {@link #project} of one matrix: out = w · in (+ bias). */
@@ -41,8 +37,12 @@ final class Linear {
         GgmlType dotType = TypeOps.of(w.type()).dotType();
         enc.encode(pool, dotType, in, n, inDim);
         MatMul.multiply(pool, w, enc, out, 0, w.rowCount());
+        addBias(out, bias, n, w.rowCount());
+    }
+
+    /** out[t] += bias for each of the {@code n} rows of {@code outDim} (none when bias is null). */
+    private static void addBias(float[] out, float[] bias, int n, int outDim) {
         if (bias == null) return;
-        int outDim = w.rowCount();
         for (int t = 0; t < n; t++) FloatOps.add(out, t * outDim, bias, 0, outDim);
     }
 }

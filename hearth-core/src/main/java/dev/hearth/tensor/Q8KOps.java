@@ -55,20 +55,11 @@ class Q8KOps extends BlockOps {
      */
     @Override
     void quantizeBlock(float[] x, int xOff, MemorySegment dst, long off) {
-        float max = 0;
-        float amax = 0;
-        for (int j = 0; j < QK; j++) {
-            float ax = Math.abs(x[xOff + j]);
-            if (ax > amax) {
-                amax = ax;
-                max = x[xOff + j];
-            }
-        }
-        if (amax == 0) {
+        float iscale = referenceInverseScale(x, xOff);
+        if (iscale == 0) {
             dst.asSlice(off, GgmlType.Q8_K.blockBytes).fill((byte) 0);
             return;
         }
-        float iscale = -127.f / max;
         int[] q = new int[QK];
         for (int j = 0; j < QK; j++) {
             q[j] = Math.min(127, QuantMath.nearestInt(iscale * x[xOff + j]));
@@ -80,6 +71,22 @@ class Q8KOps extends BlockOps {
             dst.set(SHORT_LE, off + BSUMS + 2L * j, (short) sum);
         }
         dst.set(FLOAT_LE, off, 1 / iscale);
+    }
+
+    /**
+     * quantize_row_q8_K_ref's scale for the block at {@code x[o ..]}: -127 over the value of largest magnitude (the first
+     * such), or 0 for an all-zero block. Q8_K_WIDE's reference quantizer uses it too.
+     */
+    static float referenceInverseScale(float[] x, int o) {
+        float max = 0, amax = 0;
+        for (int j = 0; j < QK; j++) {
+            float ax = Math.abs(x[o + j]);
+            if (ax > amax) {
+                amax = ax;
+                max = x[o + j];
+            }
+        }
+        return amax == 0 ? 0 : -127.f / max;
     }
 
     @Override

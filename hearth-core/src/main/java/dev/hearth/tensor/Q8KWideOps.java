@@ -61,16 +61,8 @@ class Q8KWideOps extends BlockOps {
     @Override
     void quantizeBlock(float[] x, int xOff, MemorySegment dst, long off) {
         MemorySegment.copy(ZEROS, 0, dst, off, GgmlType.Q8_K_WIDE.blockBytes);
-        float max = 0, amax = 0;
-        for (int i = 0; i < QK; i++) {
-            float ax = Math.abs(x[xOff + i]);
-            if (ax > amax) {
-                amax = ax;
-                max = x[xOff + i];
-            }
-        }
-        if (amax == 0) return; // Q8_K's all-zero block: q, sums and d all 0
-        float iscale = -127.f / max;
+        float iscale = Q8KOps.referenceInverseScale(x, xOff);
+        if (iscale == 0) return; // Q8_K's all-zero block: q, sums and d all 0
         for (int i = 0; i < QK; i++) {
             int q = Math.min(127, QuantMath.nearestInt(iscale * x[xOff + i]));
             dst.set(SHORT_LE, off + 2L * position(i), (short) q);
