@@ -36,7 +36,7 @@ final class HalfAccumulator {
             // round's operations spelled out, as in every loop here: a helper that C2 has already compiled on its own
             // is not inlined ("already compiled into a medium method"), and the vector passed to it is then boxed
             FloatVector v = FloatVector.fromArray(S, x, xOff + i).fma(av, FloatVector.fromArray(S, y, i));
-            IntVector bits = v.reinterpretAsInts();
+            IntVector bits = (IntVector) v.reinterpretShape(IS, 0);
             IntVector lsb = bits.lanewise(VectorOperators.LSHR, 13).and(1);
             FloatVector normal = bits.add(0x0FFF).add(lsb).and(~0x1FFF).reinterpretAsFloats();
             FloatVector abs = v.abs();
@@ -64,7 +64,7 @@ final class HalfAccumulator {
         for (int upper = S.loopBound(n); i < upper; i += S.length()) {
             IntVector h = (IntVector) ShortVector.fromMemorySegment(HS, x, xOff + 2L * i, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, IS, 0);
             FloatVector v = h.lanewise(VectorOperators.LSHL, 13).and(HalfRows.MASK).reinterpretAsFloats().fma(av, FloatVector.fromArray(S, y, yOff + i));
-            IntVector bits = v.reinterpretAsInts();
+            IntVector bits = (IntVector) v.reinterpretShape(IS, 0);
             IntVector lsb = bits.lanewise(VectorOperators.LSHR, 13).and(1);
             FloatVector normal = bits.add(0x0FFF).add(lsb).and(~0x1FFF).reinterpretAsFloats();
             FloatVector abs = v.abs();
@@ -115,14 +115,14 @@ final class HalfAccumulator {
             FloatVector a = FloatVector.broadcast(S, w[vsOff + p]);
             // the four fused multiply-adds (the halves widened by HalfRows' shortcut), spelled out: C2 boxes a vector
             // passed to a call it does not inline
-            IntVector b0 = ((IntVector) ShortVector.fromMemorySegment(HS, x, o, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, IS, 0))
-                    .lanewise(VectorOperators.LSHL, 13).and(HalfRows.MASK).reinterpretAsFloats().fma(a, y0).reinterpretAsInts();
-            IntVector b1 = ((IntVector) ShortVector.fromMemorySegment(HS, x, o + 2L * L, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, IS, 0))
-                    .lanewise(VectorOperators.LSHL, 13).and(HalfRows.MASK).reinterpretAsFloats().fma(a, y1).reinterpretAsInts();
-            IntVector b2 = ((IntVector) ShortVector.fromMemorySegment(HS, x, o + 4L * L, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, IS, 0))
-                    .lanewise(VectorOperators.LSHL, 13).and(HalfRows.MASK).reinterpretAsFloats().fma(a, y2).reinterpretAsInts();
-            IntVector b3 = ((IntVector) ShortVector.fromMemorySegment(HS, x, o + 6L * L, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, IS, 0))
-                    .lanewise(VectorOperators.LSHL, 13).and(HalfRows.MASK).reinterpretAsFloats().fma(a, y3).reinterpretAsInts();
+            IntVector b0 = (IntVector) ((IntVector) ShortVector.fromMemorySegment(HS, x, o, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, IS, 0))
+                    .lanewise(VectorOperators.LSHL, 13).and(HalfRows.MASK).reinterpretAsFloats().fma(a, y0).reinterpretShape(IS, 0);
+            IntVector b1 = (IntVector) ((IntVector) ShortVector.fromMemorySegment(HS, x, o + 2L * L, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, IS, 0))
+                    .lanewise(VectorOperators.LSHL, 13).and(HalfRows.MASK).reinterpretAsFloats().fma(a, y1).reinterpretShape(IS, 0);
+            IntVector b2 = (IntVector) ((IntVector) ShortVector.fromMemorySegment(HS, x, o + 4L * L, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, IS, 0))
+                    .lanewise(VectorOperators.LSHL, 13).and(HalfRows.MASK).reinterpretAsFloats().fma(a, y2).reinterpretShape(IS, 0);
+            IntVector b3 = (IntVector) ((IntVector) ShortVector.fromMemorySegment(HS, x, o + 6L * L, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, IS, 0))
+                    .lanewise(VectorOperators.LSHL, 13).and(HalfRows.MASK).reinterpretAsFloats().fma(a, y3).reinterpretShape(IS, 0);
             // every lane a normal float16 value once rounded: 2⁻¹⁴ ≤ |v| < 65520, i.e. 0x38800000 ≤ |bits| < 0x477FF000
             VectorMask<Integer> normal = b0.and(0x7FFFFFFF).sub(0x38800000).compare(VectorOperators.ULT, 0x477FF000 - 0x38800000)
                     .and(b1.and(0x7FFFFFFF).sub(0x38800000).compare(VectorOperators.ULT, 0x477FF000 - 0x38800000))
@@ -157,7 +157,7 @@ final class HalfAccumulator {
         int i = 0;
         for (int upper = S.loopBound(n); i < upper; i += S.length()) {
             FloatVector v = FloatVector.fromArray(S, y, off + i).mul(a); // rounded as in fma above, round's operations spelled out
-            IntVector bits = v.reinterpretAsInts();
+            IntVector bits = (IntVector) v.reinterpretShape(IS, 0);
             IntVector lsb = bits.lanewise(VectorOperators.LSHR, 13).and(1);
             FloatVector normal = bits.add(0x0FFF).add(lsb).and(~0x1FFF).reinterpretAsFloats();
             FloatVector abs = v.abs();

@@ -116,7 +116,7 @@ class BF16Ops extends BlockOps {
 
         /** {@link BFloat16#fromFloat} on 16 lanes: round to nearest even, NaNs quieted. */
         private static IntVector toBf16Bits(float[] src, int offset) {
-            IntVector bits = FloatVector.fromArray(Simd.F512, src, offset).reinterpretAsInts();
+            IntVector bits = (IntVector) FloatVector.fromArray(Simd.F512, src, offset).reinterpretShape(Simd.I512, 0);
             IntVector upper = bits.lanewise(VectorOperators.LSHR, 16);
             IntVector rounded = bits.add(upper.and(1).add(0x7FFF)).lanewise(VectorOperators.LSHR, 16);
             VectorMask<Integer> nan = bits.and(0x7FFFFFFF).compare(VectorOperators.GT, 0x7F800000);

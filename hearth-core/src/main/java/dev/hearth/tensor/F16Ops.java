@@ -146,9 +146,9 @@ class F16Ops extends BlockOps {
                 FloatVector w0 = t0.and(MASK).or(BIAS).reinterpretAsFloats(), w1 = t1.and(MASK).or(BIAS).reinterpretAsFloats();
                 if (h.and((short) 0x7c00).add((short) 0x400).compare(VectorOperators.LT, (short) 0x800).anyTrue()) {
                     if (h.and((short) 0x7c00).compare(VectorOperators.EQ, (short) 0x7c00).anyTrue()) return false;
-                    w0 = w0.reinterpretAsInts().blend(w0.fma(TWO, t0.not().and(0x80000000).or(TWO_POW_M30).reinterpretAsFloats()).reinterpretAsInts(),
+                    w0 = ((IntVector) w0.reinterpretShape(Simd.I512, 0)).blend(((IntVector) w0.fma(TWO, t0.not().and(0x80000000).or(TWO_POW_M30).reinterpretAsFloats()).reinterpretShape(Simd.I512, 0)),
                             t0.and(EXPONENT).compare(VectorOperators.EQ, 0)).reinterpretAsFloats();
-                    w1 = w1.reinterpretAsInts().blend(w1.fma(TWO, t1.not().and(0x80000000).or(TWO_POW_M30).reinterpretAsFloats()).reinterpretAsInts(),
+                    w1 = ((IntVector) w1.reinterpretShape(Simd.I512, 0)).blend(((IntVector) w1.fma(TWO, t1.not().and(0x80000000).or(TWO_POW_M30).reinterpretAsFloats()).reinterpretShape(Simd.I512, 0)),
                             t1.and(EXPONENT).compare(VectorOperators.EQ, 0)).reinterpretAsFloats();
                 }
                 long ai = 4L * i;
@@ -243,8 +243,8 @@ class F16Ops extends BlockOps {
                 v1 = t1.and(MASK).or(BIAS).reinterpretAsFloats();
                 if (h.and((short) 0x7c00).add((short) 0x400).compare(VectorOperators.LT, (short) 0x800).anyTrue()) {
                     if (h.and((short) 0x7c00).compare(VectorOperators.EQ, (short) 0x7c00).anyTrue()) return false;
-                    v0 = v0.reinterpretAsInts().blend(v0.fma(TWO, t0.not().and(0x80000000).or(TWO_POW_M30).reinterpretAsFloats()).reinterpretAsInts(), t0.and(EXPONENT).compare(VectorOperators.EQ, 0)).reinterpretAsFloats();
-                    v1 = v1.reinterpretAsInts().blend(v1.fma(TWO, t1.not().and(0x80000000).or(TWO_POW_M30).reinterpretAsFloats()).reinterpretAsInts(), t1.and(EXPONENT).compare(VectorOperators.EQ, 0)).reinterpretAsFloats();
+                    v0 = ((IntVector) v0.reinterpretShape(Simd.I512, 0)).blend(((IntVector) v0.fma(TWO, t0.not().and(0x80000000).or(TWO_POW_M30).reinterpretAsFloats()).reinterpretShape(Simd.I512, 0)), t0.and(EXPONENT).compare(VectorOperators.EQ, 0)).reinterpretAsFloats();
+                    v1 = ((IntVector) v1.reinterpretShape(Simd.I512, 0)).blend(((IntVector) v1.fma(TWO, t1.not().and(0x80000000).or(TWO_POW_M30).reinterpretAsFloats()).reinterpretShape(Simd.I512, 0)), t1.and(EXPONENT).compare(VectorOperators.EQ, 0)).reinterpretAsFloats();
                 }
                 acc0 = v1.fma(a1, v0.fma(a0, acc0));
                 t0 = ((IntVector) g.convertShape(VectorOperators.S2I, Simd.I512, 0)).lanewise(VectorOperators.LSHL, 13);
@@ -253,8 +253,8 @@ class F16Ops extends BlockOps {
                 v1 = t1.and(MASK).or(BIAS).reinterpretAsFloats();
                 if (g.and((short) 0x7c00).add((short) 0x400).compare(VectorOperators.LT, (short) 0x800).anyTrue()) {
                     if (g.and((short) 0x7c00).compare(VectorOperators.EQ, (short) 0x7c00).anyTrue()) return false;
-                    v0 = v0.reinterpretAsInts().blend(v0.fma(TWO, t0.not().and(0x80000000).or(TWO_POW_M30).reinterpretAsFloats()).reinterpretAsInts(), t0.and(EXPONENT).compare(VectorOperators.EQ, 0)).reinterpretAsFloats();
-                    v1 = v1.reinterpretAsInts().blend(v1.fma(TWO, t1.not().and(0x80000000).or(TWO_POW_M30).reinterpretAsFloats()).reinterpretAsInts(), t1.and(EXPONENT).compare(VectorOperators.EQ, 0)).reinterpretAsFloats();
+                    v0 = ((IntVector) v0.reinterpretShape(Simd.I512, 0)).blend(((IntVector) v0.fma(TWO, t0.not().and(0x80000000).or(TWO_POW_M30).reinterpretAsFloats()).reinterpretShape(Simd.I512, 0)), t0.and(EXPONENT).compare(VectorOperators.EQ, 0)).reinterpretAsFloats();
+                    v1 = ((IntVector) v1.reinterpretShape(Simd.I512, 0)).blend(((IntVector) v1.fma(TWO, t1.not().and(0x80000000).or(TWO_POW_M30).reinterpretAsFloats()).reinterpretShape(Simd.I512, 0)), t1.and(EXPONENT).compare(VectorOperators.EQ, 0)).reinterpretAsFloats();
                 }
                 acc1 = v1.fma(a1, v0.fma(a0, acc1));
                 t0 = ((IntVector) e.convertShape(VectorOperators.S2I, Simd.I512, 0)).lanewise(VectorOperators.LSHL, 13);
@@ -263,8 +263,8 @@ class F16Ops extends BlockOps {
                 v1 = t1.and(MASK).or(BIAS).reinterpretAsFloats();
                 if (e.and((short) 0x7c00).add((short) 0x400).compare(VectorOperators.LT, (short) 0x800).anyTrue()) {
                     if (e.and((short) 0x7c00).compare(VectorOperators.EQ, (short) 0x7c00).anyTrue()) return false;
-                    v0 = v0.reinterpretAsInts().blend(v0.fma(TWO, t0.not().and(0x80000000).or(TWO_POW_M30).reinterpretAsFloats()).reinterpretAsInts(), t0.and(EXPONENT).compare(VectorOperators.EQ, 0)).reinterpretAsFloats();
-                    v1 = v1.reinterpretAsInts().blend(v1.fma(TWO, t1.not().and(0x80000000).or(TWO_POW_M30).reinterpretAsFloats()).reinterpretAsInts(), t1.and(EXPONENT).compare(VectorOperators.EQ, 0)).reinterpretAsFloats();
+                    v0 = ((IntVector) v0.reinterpretShape(Simd.I512, 0)).blend(((IntVector) v0.fma(TWO, t0.not().and(0x80000000).or(TWO_POW_M30).reinterpretAsFloats()).reinterpretShape(Simd.I512, 0)), t0.and(EXPONENT).compare(VectorOperators.EQ, 0)).reinterpretAsFloats();
+                    v1 = ((IntVector) v1.reinterpretShape(Simd.I512, 0)).blend(((IntVector) v1.fma(TWO, t1.not().and(0x80000000).or(TWO_POW_M30).reinterpretAsFloats()).reinterpretShape(Simd.I512, 0)), t1.and(EXPONENT).compare(VectorOperators.EQ, 0)).reinterpretAsFloats();
                 }
                 acc2 = v1.fma(a1, v0.fma(a0, acc2));
                 t0 = ((IntVector) f.convertShape(VectorOperators.S2I, Simd.I512, 0)).lanewise(VectorOperators.LSHL, 13);
@@ -273,8 +273,8 @@ class F16Ops extends BlockOps {
                 v1 = t1.and(MASK).or(BIAS).reinterpretAsFloats();
                 if (f.and((short) 0x7c00).add((short) 0x400).compare(VectorOperators.LT, (short) 0x800).anyTrue()) {
                     if (f.and((short) 0x7c00).compare(VectorOperators.EQ, (short) 0x7c00).anyTrue()) return false;
-                    v0 = v0.reinterpretAsInts().blend(v0.fma(TWO, t0.not().and(0x80000000).or(TWO_POW_M30).reinterpretAsFloats()).reinterpretAsInts(), t0.and(EXPONENT).compare(VectorOperators.EQ, 0)).reinterpretAsFloats();
-                    v1 = v1.reinterpretAsInts().blend(v1.fma(TWO, t1.not().and(0x80000000).or(TWO_POW_M30).reinterpretAsFloats()).reinterpretAsInts(), t1.and(EXPONENT).compare(VectorOperators.EQ, 0)).reinterpretAsFloats();
+                    v0 = ((IntVector) v0.reinterpretShape(Simd.I512, 0)).blend(((IntVector) v0.fma(TWO, t0.not().and(0x80000000).or(TWO_POW_M30).reinterpretAsFloats()).reinterpretShape(Simd.I512, 0)), t0.and(EXPONENT).compare(VectorOperators.EQ, 0)).reinterpretAsFloats();
+                    v1 = ((IntVector) v1.reinterpretShape(Simd.I512, 0)).blend(((IntVector) v1.fma(TWO, t1.not().and(0x80000000).or(TWO_POW_M30).reinterpretAsFloats()).reinterpretShape(Simd.I512, 0)), t1.and(EXPONENT).compare(VectorOperators.EQ, 0)).reinterpretAsFloats();
                 }
                 acc3 = v1.fma(a1, v0.fma(a0, acc3));
             }
@@ -306,8 +306,8 @@ class F16Ops extends BlockOps {
                 v1 = t1.and(MASK).or(BIAS).reinterpretAsFloats();
                 if (h.and((short) 0x7c00).add((short) 0x400).compare(VectorOperators.LT, (short) 0x800).anyTrue()) {
                     if (h.and((short) 0x7c00).compare(VectorOperators.EQ, (short) 0x7c00).anyTrue()) return false;
-                    v0 = v0.reinterpretAsInts().blend(v0.fma(TWO, t0.not().and(0x80000000).or(TWO_POW_M30).reinterpretAsFloats()).reinterpretAsInts(), t0.and(EXPONENT).compare(VectorOperators.EQ, 0)).reinterpretAsFloats();
-                    v1 = v1.reinterpretAsInts().blend(v1.fma(TWO, t1.not().and(0x80000000).or(TWO_POW_M30).reinterpretAsFloats()).reinterpretAsInts(), t1.and(EXPONENT).compare(VectorOperators.EQ, 0)).reinterpretAsFloats();
+                    v0 = ((IntVector) v0.reinterpretShape(Simd.I512, 0)).blend(((IntVector) v0.fma(TWO, t0.not().and(0x80000000).or(TWO_POW_M30).reinterpretAsFloats()).reinterpretShape(Simd.I512, 0)), t0.and(EXPONENT).compare(VectorOperators.EQ, 0)).reinterpretAsFloats();
+                    v1 = ((IntVector) v1.reinterpretShape(Simd.I512, 0)).blend(((IntVector) v1.fma(TWO, t1.not().and(0x80000000).or(TWO_POW_M30).reinterpretAsFloats()).reinterpretShape(Simd.I512, 0)), t1.and(EXPONENT).compare(VectorOperators.EQ, 0)).reinterpretAsFloats();
                 }
                 acc0 = v1.fma(a1, v0.fma(a0, acc0));
                 t0 = ((IntVector) g.convertShape(VectorOperators.S2I, Simd.I512, 0)).lanewise(VectorOperators.LSHL, 13);
@@ -316,8 +316,8 @@ class F16Ops extends BlockOps {
                 v1 = t1.and(MASK).or(BIAS).reinterpretAsFloats();
                 if (g.and((short) 0x7c00).add((short) 0x400).compare(VectorOperators.LT, (short) 0x800).anyTrue()) {
                     if (g.and((short) 0x7c00).compare(VectorOperators.EQ, (short) 0x7c00).anyTrue()) return false;
-                    v0 = v0.reinterpretAsInts().blend(v0.fma(TWO, t0.not().and(0x80000000).or(TWO_POW_M30).reinterpretAsFloats()).reinterpretAsInts(), t0.and(EXPONENT).compare(VectorOperators.EQ, 0)).reinterpretAsFloats();
-                    v1 = v1.reinterpretAsInts().blend(v1.fma(TWO, t1.not().and(0x80000000).or(TWO_POW_M30).reinterpretAsFloats()).reinterpretAsInts(), t1.and(EXPONENT).compare(VectorOperators.EQ, 0)).reinterpretAsFloats();
+                    v0 = ((IntVector) v0.reinterpretShape(Simd.I512, 0)).blend(((IntVector) v0.fma(TWO, t0.not().and(0x80000000).or(TWO_POW_M30).reinterpretAsFloats()).reinterpretShape(Simd.I512, 0)), t0.and(EXPONENT).compare(VectorOperators.EQ, 0)).reinterpretAsFloats();
+                    v1 = ((IntVector) v1.reinterpretShape(Simd.I512, 0)).blend(((IntVector) v1.fma(TWO, t1.not().and(0x80000000).or(TWO_POW_M30).reinterpretAsFloats()).reinterpretShape(Simd.I512, 0)), t1.and(EXPONENT).compare(VectorOperators.EQ, 0)).reinterpretAsFloats();
                 }
                 acc1 = v1.fma(a1, v0.fma(a0, acc1));
             }

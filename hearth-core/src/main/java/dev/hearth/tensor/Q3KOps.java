@@ -164,20 +164,20 @@ class Q3KOps extends BlockOps {
                 ShortVector v;
                 IntVector t;
                 v = q.lanewise(LSHR, 0).and((short) 0x0303).or(hm.lanewise(LSHL, 2).and((short) 0x0404));
-                t = v.and((short) 0xFF).mul(ShortVector.fromMemorySegment(S512, a, ao + 0, ORDER))
-                        .add(v.lanewise(LSHR, 8).mul(ShortVector.fromMemorySegment(S512, a, ao + 64, ORDER))).reinterpretAsInts();
+                t = (IntVector) v.and((short) 0xFF).mul(ShortVector.fromMemorySegment(S512, a, ao + 0, ORDER))
+                        .add(v.lanewise(LSHR, 8).mul(ShortVector.fromMemorySegment(S512, a, ao + 64, ORDER))).reinterpretShape(I512, 0);
                 isum = isum.add(t.add(t.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc.rearrange(SET0)));
                 v = q.lanewise(LSHR, 2).and((short) 0x0303).or(hm.lanewise(LSHL, 1).and((short) 0x0404));
-                t = v.and((short) 0xFF).mul(ShortVector.fromMemorySegment(S512, a, ao + 128, ORDER))
-                        .add(v.lanewise(LSHR, 8).mul(ShortVector.fromMemorySegment(S512, a, ao + 192, ORDER))).reinterpretAsInts();
+                t = (IntVector) v.and((short) 0xFF).mul(ShortVector.fromMemorySegment(S512, a, ao + 128, ORDER))
+                        .add(v.lanewise(LSHR, 8).mul(ShortVector.fromMemorySegment(S512, a, ao + 192, ORDER))).reinterpretShape(I512, 0);
                 isum = isum.add(t.add(t.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc.rearrange(SET1)));
                 v = q.lanewise(LSHR, 4).and((short) 0x0303).or(hm.and((short) 0x0404));
-                t = v.and((short) 0xFF).mul(ShortVector.fromMemorySegment(S512, a, ao + 256, ORDER))
-                        .add(v.lanewise(LSHR, 8).mul(ShortVector.fromMemorySegment(S512, a, ao + 320, ORDER))).reinterpretAsInts();
+                t = (IntVector) v.and((short) 0xFF).mul(ShortVector.fromMemorySegment(S512, a, ao + 256, ORDER))
+                        .add(v.lanewise(LSHR, 8).mul(ShortVector.fromMemorySegment(S512, a, ao + 320, ORDER))).reinterpretShape(I512, 0);
                 isum = isum.add(t.add(t.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc.rearrange(SET2)));
                 v = q.lanewise(LSHR, 6).and((short) 0x0303).or(hm.lanewise(LSHR, 1).and((short) 0x0404));
-                t = v.and((short) 0xFF).mul(ShortVector.fromMemorySegment(S512, a, ao + 384, ORDER))
-                        .add(v.lanewise(LSHR, 8).mul(ShortVector.fromMemorySegment(S512, a, ao + 448, ORDER))).reinterpretAsInts();
+                t = (IntVector) v.and((short) 0xFF).mul(ShortVector.fromMemorySegment(S512, a, ao + 384, ORDER))
+                        .add(v.lanewise(LSHR, 8).mul(ShortVector.fromMemorySegment(S512, a, ao + 448, ORDER))).reinterpretShape(I512, 0);
                 isum = isum.add(t.add(t.lanewise(LSHL, 16)).lanewise(ASHR, 16).mul(sc.rearrange(SET3)));
                 acc = isum.convert(I2F, 0).reinterpretAsFloats().fma(d, acc);
             }

@@ -159,18 +159,18 @@ class Q4KOps extends BlockOps {
                 ShortVector x0 = ShortVector.fromMemorySegment(S512, w, wo + QS, ORDER);
                 ShortVector x1 = ShortVector.fromMemorySegment(S512, w, wo + QS + 64, ORDER);
                 ShortVector v = FIRST_HALVES.selectFrom(x0, x1);
-                IntVector t0 = v.and((short) 0xF).mul(ShortVector.fromMemorySegment(S512, a, ao, ORDER))
-                        .add(v.reinterpretAsInts().lanewise(LSHR, 8).and(0x000F000F).reinterpretAsShorts().mul(ShortVector.fromMemorySegment(S512, a, ao + 64, ORDER))).reinterpretAsInts();
-                IntVector t1 = v.reinterpretAsInts().lanewise(LSHR, 4).and(0x000F000F).reinterpretAsShorts().mul(ShortVector.fromMemorySegment(S512, a, ao + 128, ORDER))
-                        .add(v.reinterpretAsInts().lanewise(LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(ShortVector.fromMemorySegment(S512, a, ao + 192, ORDER))).reinterpretAsInts();
+                IntVector t0 = (IntVector) v.and((short) 0xF).mul(ShortVector.fromMemorySegment(S512, a, ao, ORDER))
+                        .add(((ShortVector) ((IntVector) v.reinterpretShape(I512, 0)).lanewise(LSHR, 8).and(0x000F000F).reinterpretShape(S512, 0)).mul(ShortVector.fromMemorySegment(S512, a, ao + 64, ORDER))).reinterpretShape(I512, 0);
+                IntVector t1 = (IntVector) ((ShortVector) ((IntVector) v.reinterpretShape(I512, 0)).lanewise(LSHR, 4).and(0x000F000F).reinterpretShape(S512, 0)).mul(ShortVector.fromMemorySegment(S512, a, ao + 128, ORDER))
+                        .add(((ShortVector) ((IntVector) v.reinterpretShape(I512, 0)).lanewise(LSHR, 12).and(0x000F000F).reinterpretShape(S512, 0)).mul(ShortVector.fromMemorySegment(S512, a, ao + 192, ORDER))).reinterpretShape(I512, 0);
                 // (t + (t << 16)) & 0xFFFF0000 is 2^16 times the sum of a 32-bit lane's two 16-bit halves (it fits in 16 bits)
                 acc = t0.add(t0.lanewise(LSHL, 16)).and(0xFFFF0000).convert(I2F, 0).reinterpretAsFloats().fma(scales.rearrange(SET0), acc);
                 acc = t1.add(t1.lanewise(LSHL, 16)).and(0xFFFF0000).convert(I2F, 0).reinterpretAsFloats().fma(scales.rearrange(SET1), acc);
                 v = SECOND_HALVES.selectFrom(x0, x1);
-                t0 = v.and((short) 0xF).mul(ShortVector.fromMemorySegment(S512, a, ao + 256, ORDER))
-                        .add(v.reinterpretAsInts().lanewise(LSHR, 8).and(0x000F000F).reinterpretAsShorts().mul(ShortVector.fromMemorySegment(S512, a, ao + 320, ORDER))).reinterpretAsInts();
-                t1 = v.reinterpretAsInts().lanewise(LSHR, 4).and(0x000F000F).reinterpretAsShorts().mul(ShortVector.fromMemorySegment(S512, a, ao + 384, ORDER))
-                        .add(v.reinterpretAsInts().lanewise(LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(ShortVector.fromMemorySegment(S512, a, ao + 448, ORDER))).reinterpretAsInts();
+                t0 = (IntVector) v.and((short) 0xF).mul(ShortVector.fromMemorySegment(S512, a, ao + 256, ORDER))
+                        .add(((ShortVector) ((IntVector) v.reinterpretShape(I512, 0)).lanewise(LSHR, 8).and(0x000F000F).reinterpretShape(S512, 0)).mul(ShortVector.fromMemorySegment(S512, a, ao + 320, ORDER))).reinterpretShape(I512, 0);
+                t1 = (IntVector) ((ShortVector) ((IntVector) v.reinterpretShape(I512, 0)).lanewise(LSHR, 4).and(0x000F000F).reinterpretShape(S512, 0)).mul(ShortVector.fromMemorySegment(S512, a, ao + 384, ORDER))
+                        .add(((ShortVector) ((IntVector) v.reinterpretShape(I512, 0)).lanewise(LSHR, 12).and(0x000F000F).reinterpretShape(S512, 0)).mul(ShortVector.fromMemorySegment(S512, a, ao + 448, ORDER))).reinterpretShape(I512, 0);
                 acc = t0.add(t0.lanewise(LSHL, 16)).and(0xFFFF0000).convert(I2F, 0).reinterpretAsFloats().fma(scales.rearrange(SET2), acc);
                 acc = t1.add(t1.lanewise(LSHL, 16)).and(0xFFFF0000).convert(I2F, 0).reinterpretAsFloats().fma(scales.rearrange(SET3), acc);
             }
@@ -311,17 +311,17 @@ class Q4KOps extends BlockOps {
                 ShortVector x0 = ShortVector.fromMemorySegment(S512, w, wo + QS, ORDER);
                 ShortVector x1 = ShortVector.fromMemorySegment(S512, w, wo + QS + 64, ORDER);
                 ShortVector v = FIRST_HALVES.selectFrom(x0, x1);
-                IntVector t0 = v.and((short) 0xF).mul(ShortVector.fromMemorySegment(S512, a, ao, ORDER))
-                        .add(v.reinterpretAsInts().lanewise(LSHR, 8).and(0x000F000F).reinterpretAsShorts().mul(ShortVector.fromMemorySegment(S512, a, ao + 64, ORDER))).reinterpretAsInts();
-                IntVector t1 = v.reinterpretAsInts().lanewise(LSHR, 4).and(0x000F000F).reinterpretAsShorts().mul(ShortVector.fromMemorySegment(S512, a, ao + 128, ORDER))
-                        .add(v.reinterpretAsInts().lanewise(LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(ShortVector.fromMemorySegment(S512, a, ao + 192, ORDER))).reinterpretAsInts();
+                IntVector t0 = (IntVector) v.and((short) 0xF).mul(ShortVector.fromMemorySegment(S512, a, ao, ORDER))
+                        .add(((ShortVector) ((IntVector) v.reinterpretShape(I512, 0)).lanewise(LSHR, 8).and(0x000F000F).reinterpretShape(S512, 0)).mul(ShortVector.fromMemorySegment(S512, a, ao + 64, ORDER))).reinterpretShape(I512, 0);
+                IntVector t1 = (IntVector) ((ShortVector) ((IntVector) v.reinterpretShape(I512, 0)).lanewise(LSHR, 4).and(0x000F000F).reinterpretShape(S512, 0)).mul(ShortVector.fromMemorySegment(S512, a, ao + 128, ORDER))
+                        .add(((ShortVector) ((IntVector) v.reinterpretShape(I512, 0)).lanewise(LSHR, 12).and(0x000F000F).reinterpretShape(S512, 0)).mul(ShortVector.fromMemorySegment(S512, a, ao + 192, ORDER))).reinterpretShape(I512, 0);
                 acc = t0.add(t0.lanewise(LSHL, 16)).and(0xFFFF0000).convert(I2F, 0).reinterpretAsFloats().fma(scales.rearrange(SET0), acc);
                 acc = t1.add(t1.lanewise(LSHL, 16)).and(0xFFFF0000).convert(I2F, 0).reinterpretAsFloats().fma(scales.rearrange(SET1), acc);
                 v = SECOND_HALVES.selectFrom(x0, x1);
-                t0 = v.and((short) 0xF).mul(ShortVector.fromMemorySegment(S512, a, ao + 256, ORDER))
-                        .add(v.reinterpretAsInts().lanewise(LSHR, 8).and(0x000F000F).reinterpretAsShorts().mul(ShortVector.fromMemorySegment(S512, a, ao + 320, ORDER))).reinterpretAsInts();
-                t1 = v.reinterpretAsInts().lanewise(LSHR, 4).and(0x000F000F).reinterpretAsShorts().mul(ShortVector.fromMemorySegment(S512, a, ao + 384, ORDER))
-                        .add(v.reinterpretAsInts().lanewise(LSHR, 12).and(0x000F000F).reinterpretAsShorts().mul(ShortVector.fromMemorySegment(S512, a, ao + 448, ORDER))).reinterpretAsInts();
+                t0 = (IntVector) v.and((short) 0xF).mul(ShortVector.fromMemorySegment(S512, a, ao + 256, ORDER))
+                        .add(((ShortVector) ((IntVector) v.reinterpretShape(I512, 0)).lanewise(LSHR, 8).and(0x000F000F).reinterpretShape(S512, 0)).mul(ShortVector.fromMemorySegment(S512, a, ao + 320, ORDER))).reinterpretShape(I512, 0);
+                t1 = (IntVector) ((ShortVector) ((IntVector) v.reinterpretShape(I512, 0)).lanewise(LSHR, 4).and(0x000F000F).reinterpretShape(S512, 0)).mul(ShortVector.fromMemorySegment(S512, a, ao + 384, ORDER))
+                        .add(((ShortVector) ((IntVector) v.reinterpretShape(I512, 0)).lanewise(LSHR, 12).and(0x000F000F).reinterpretShape(S512, 0)).mul(ShortVector.fromMemorySegment(S512, a, ao + 448, ORDER))).reinterpretShape(I512, 0);
                 acc = t0.add(t0.lanewise(LSHL, 16)).and(0xFFFF0000).convert(I2F, 0).reinterpretAsFloats().fma(scales.rearrange(SET2), acc);
                 acc = t1.add(t1.lanewise(LSHL, 16)).and(0xFFFF0000).convert(I2F, 0).reinterpretAsFloats().fma(scales.rearrange(SET3), acc);
             }
@@ -397,14 +397,14 @@ class Q4KOps extends BlockOps {
                 ShortVector x1 = ShortVector.fromMemorySegment(S512, w, wo + QS + 64, ORDER);
                 ShortVector v = FIRST_HALVES.selectFrom(x0, x1);
                 v.and((short) 0xF).intoMemorySegment(u, uo, ORDER);
-                v.reinterpretAsInts().lanewise(LSHR, 8).and(0x000F000F).reinterpretAsShorts().intoMemorySegment(u, uo + 64, ORDER);
-                v.reinterpretAsInts().lanewise(LSHR, 4).and(0x000F000F).reinterpretAsShorts().intoMemorySegment(u, uo + 128, ORDER);
-                v.reinterpretAsInts().lanewise(LSHR, 12).and(0x000F000F).reinterpretAsShorts().intoMemorySegment(u, uo + 192, ORDER);
+                ((ShortVector) ((IntVector) v.reinterpretShape(I512, 0)).lanewise(LSHR, 8).and(0x000F000F).reinterpretShape(S512, 0)).intoMemorySegment(u, uo + 64, ORDER);
+                ((ShortVector) ((IntVector) v.reinterpretShape(I512, 0)).lanewise(LSHR, 4).and(0x000F000F).reinterpretShape(S512, 0)).intoMemorySegment(u, uo + 128, ORDER);
+                ((ShortVector) ((IntVector) v.reinterpretShape(I512, 0)).lanewise(LSHR, 12).and(0x000F000F).reinterpretShape(S512, 0)).intoMemorySegment(u, uo + 192, ORDER);
                 v = SECOND_HALVES.selectFrom(x0, x1);
                 v.and((short) 0xF).intoMemorySegment(u, uo + 256, ORDER);
-                v.reinterpretAsInts().lanewise(LSHR, 8).and(0x000F000F).reinterpretAsShorts().intoMemorySegment(u, uo + 320, ORDER);
-                v.reinterpretAsInts().lanewise(LSHR, 4).and(0x000F000F).reinterpretAsShorts().intoMemorySegment(u, uo + 384, ORDER);
-                v.reinterpretAsInts().lanewise(LSHR, 12).and(0x000F000F).reinterpretAsShorts().intoMemorySegment(u, uo + 448, ORDER);
+                ((ShortVector) ((IntVector) v.reinterpretShape(I512, 0)).lanewise(LSHR, 8).and(0x000F000F).reinterpretShape(S512, 0)).intoMemorySegment(u, uo + 320, ORDER);
+                ((ShortVector) ((IntVector) v.reinterpretShape(I512, 0)).lanewise(LSHR, 4).and(0x000F000F).reinterpretShape(S512, 0)).intoMemorySegment(u, uo + 384, ORDER);
+                ((ShortVector) ((IntVector) v.reinterpretShape(I512, 0)).lanewise(LSHR, 12).and(0x000F000F).reinterpretShape(S512, 0)).intoMemorySegment(u, uo + 448, ORDER);
             }
         }
 
@@ -426,8 +426,8 @@ class Q4KOps extends BlockOps {
                 for (int g = 0; g < 4; g++) {
                     ShortVector q0 = ShortVector.fromMemorySegment(S512, u, uo + 128 * g, ORDER), q1 = ShortVector.fromMemorySegment(S512, u, uo + 128 * g + 64, ORDER);
                     FloatVector sc = FloatVector.fromMemorySegment(F512, u, uo + SCALES_AT + 64 * g, ORDER);
-                    IntVector tA = q0.mul(ShortVector.fromMemorySegment(S512, a, aoA + 128 * g, ORDER)).add(q1.mul(ShortVector.fromMemorySegment(S512, a, aoA + 128 * g + 64, ORDER))).reinterpretAsInts();
-                    IntVector tB = q0.mul(ShortVector.fromMemorySegment(S512, a, aoB + 128 * g, ORDER)).add(q1.mul(ShortVector.fromMemorySegment(S512, a, aoB + 128 * g + 64, ORDER))).reinterpretAsInts();
+                    IntVector tA = (IntVector) q0.mul(ShortVector.fromMemorySegment(S512, a, aoA + 128 * g, ORDER)).add(q1.mul(ShortVector.fromMemorySegment(S512, a, aoA + 128 * g + 64, ORDER))).reinterpretShape(I512, 0);
+                    IntVector tB = (IntVector) q0.mul(ShortVector.fromMemorySegment(S512, a, aoB + 128 * g, ORDER)).add(q1.mul(ShortVector.fromMemorySegment(S512, a, aoB + 128 * g + 64, ORDER))).reinterpretShape(I512, 0);
                     accA = tA.add(tA.lanewise(LSHL, 16)).and(0xFFFF0000).convert(I2F, 0).reinterpretAsFloats().fma(sc.mul(dA), accA);
                     accB = tB.add(tB.lanewise(LSHL, 16)).and(0xFFFF0000).convert(I2F, 0).reinterpretAsFloats().fma(sc.mul(dB), accB);
                 }

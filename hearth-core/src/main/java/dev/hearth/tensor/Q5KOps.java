@@ -142,20 +142,20 @@ class Q5KOps extends BlockOps {
                 // Not four copies: the copied-out form was too big for C1 ("out of virtual registers in linear scan"),
                 // which left the method at tier 2 for good under tiered compilation, boxing every vector: 0.09 GB/s instead of ~11.
                 ShortVector low = FIRST_HALVES.selectFrom(x0, x1), next = SECOND_HALVES.selectFrom(x0, x1);
-                IntVector high = qh.reinterpretAsInts().lanewise(ROL, 4);
+                IntVector high = ((IntVector) qh.reinterpretShape(I512, 0)).lanewise(ROL, 4);
                 for (int j = 0; j < 2; j++) {
                     int g = 2 * j;
-                    ShortVector v = low.and((short) 0x0F0F).or(high.reinterpretAsShorts().and((short) 0x1010));
-                    IntVector t = v.and((short) 0xFF).mul(ShortVector.fromMemorySegment(S512, a, ao + 128 * g, ORDER))
-                            .add(v.reinterpretAsInts().lanewise(LSHR, 8).and(0x00FF00FF).reinterpretAsShorts()
-                                    .mul(ShortVector.fromMemorySegment(S512, a, ao + 128 * g + 64, ORDER))).reinterpretAsInts();
+                    ShortVector v = low.and((short) 0x0F0F).or(((ShortVector) high.reinterpretShape(S512, 0)).and((short) 0x1010));
+                    IntVector t = (IntVector) v.and((short) 0xFF).mul(ShortVector.fromMemorySegment(S512, a, ao + 128 * g, ORDER))
+                            .add(((ShortVector) ((IntVector) v.reinterpretShape(I512, 0)).lanewise(LSHR, 8).and(0x00FF00FF).reinterpretShape(S512, 0))
+                                    .mul(ShortVector.fromMemorySegment(S512, a, ao + 128 * g + 64, ORDER))).reinterpretShape(I512, 0);
                     // 2^16 times the lane's two 16-bit sums, meeting its sub-block's sc·d in float (see Q4KOps.Vectorized)
                     acc = t.add(t.lanewise(LSHL, 16)).and(0xFFFF0000).convert(I2F, 0).reinterpretAsFloats().fma(scales.rearrange(SETS[g]), acc);
-                    v = low.reinterpretAsInts().lanewise(LSHR, 4).reinterpretAsShorts().and((short) 0x0F0F)
-                            .or(high.lanewise(ROR, 1).reinterpretAsShorts().and((short) 0x1010));
-                    t = v.and((short) 0xFF).mul(ShortVector.fromMemorySegment(S512, a, ao + 128 * g + 128, ORDER))
-                            .add(v.reinterpretAsInts().lanewise(LSHR, 8).and(0x00FF00FF).reinterpretAsShorts()
-                                    .mul(ShortVector.fromMemorySegment(S512, a, ao + 128 * g + 192, ORDER))).reinterpretAsInts();
+                    v = ((ShortVector) ((IntVector) low.reinterpretShape(I512, 0)).lanewise(LSHR, 4).reinterpretShape(S512, 0)).and((short) 0x0F0F)
+                            .or(((ShortVector) high.lanewise(ROR, 1).reinterpretShape(S512, 0)).and((short) 0x1010));
+                    t = (IntVector) v.and((short) 0xFF).mul(ShortVector.fromMemorySegment(S512, a, ao + 128 * g + 128, ORDER))
+                            .add(((ShortVector) ((IntVector) v.reinterpretShape(I512, 0)).lanewise(LSHR, 8).and(0x00FF00FF).reinterpretShape(S512, 0))
+                                    .mul(ShortVector.fromMemorySegment(S512, a, ao + 128 * g + 192, ORDER))).reinterpretShape(I512, 0);
                     acc = t.add(t.lanewise(LSHL, 16)).and(0xFFFF0000).convert(I2F, 0).reinterpretAsFloats().fma(scales.rearrange(SETS[g + 1]), acc);
                     low = next;
                     high = high.lanewise(ROR, 2);

@@ -177,15 +177,15 @@ class Q6KOps extends BlockOps {
                 // set g: low (g < 2) or high nibbles of the first (g even) or second bytes, qh bits 2g, 2g+1 moved to bits 4, 5
                 // of each byte. The sources are carried from set to set so that every shift is by a constant (see the class note)
                 ShortVector low = FIRST_HALVES.selectFrom(x0, x1), next = SECOND_HALVES.selectFrom(x0, x1);
-                IntVector high = qh.reinterpretAsInts().lanewise(ROL, 4);
+                IntVector high = ((IntVector) qh.reinterpretShape(I512, 0)).lanewise(ROL, 4);
                 for (int g = 0; g < 4; g++) {
-                    ShortVector v = low.and((short) 0x0F0F).or(high.reinterpretAsShorts().and((short) 0x3030));
-                    IntVector t = v.and((short) 0xFF).mul(ShortVector.fromMemorySegment(S512, a, ao + 128 * g, ORDER))
-                            .add(v.reinterpretAsInts().lanewise(LSHR, 8).and(0x00FF00FF).reinterpretAsShorts()
-                                    .mul(ShortVector.fromMemorySegment(S512, a, ao + 128 * g + 64, ORDER))).reinterpretAsInts();
+                    ShortVector v = low.and((short) 0x0F0F).or(((ShortVector) high.reinterpretShape(S512, 0)).and((short) 0x3030));
+                    IntVector t = (IntVector) v.and((short) 0xFF).mul(ShortVector.fromMemorySegment(S512, a, ao + 128 * g, ORDER))
+                            .add(((ShortVector) ((IntVector) v.reinterpretShape(I512, 0)).lanewise(LSHR, 8).and(0x00FF00FF).reinterpretShape(S512, 0))
+                                    .mul(ShortVector.fromMemorySegment(S512, a, ao + 128 * g + 64, ORDER))).reinterpretShape(I512, 0);
                     // (t + (t << 16)) & 0xFFFF0000: 2^16 times the sum of the lane's two 16-bit halves
                     acc = t.add(t.lanewise(LSHL, 16)).and(0xFFFF0000).convert(I2F, 0).reinterpretAsFloats().fma(scales.rearrange(SETS[g]), acc);
-                    ShortVector shifted = low.reinterpretAsInts().lanewise(LSHR, 4).reinterpretAsShorts();
+                    ShortVector shifted = (ShortVector) ((IntVector) low.reinterpretShape(I512, 0)).lanewise(LSHR, 4).reinterpretShape(S512, 0);
                     low = next;
                     next = shifted;
                     high = high.lanewise(ROR, 2);
@@ -236,18 +236,18 @@ class Q6KOps extends BlockOps {
                 ShortVector qh0 = ShortVector.fromMemorySegment(S512, w, w0 + QH, ORDER), qh1 = ShortVector.fromMemorySegment(S512, w, w1 + QH, ORDER);
                 ShortVector low0 = FIRST_HALVES.selectFrom(x0, x1), next0 = SECOND_HALVES.selectFrom(x0, x1);
                 ShortVector low1 = FIRST_HALVES.selectFrom(y0, y1), next1 = SECOND_HALVES.selectFrom(y0, y1);
-                IntVector high0 = qh0.reinterpretAsInts().lanewise(ROL, 4), high1 = qh1.reinterpretAsInts().lanewise(ROL, 4);
+                IntVector high0 = ((IntVector) qh0.reinterpretShape(I512, 0)).lanewise(ROL, 4), high1 = ((IntVector) qh1.reinterpretShape(I512, 0)).lanewise(ROL, 4);
                 for (int g = 0; g < 4; g++) {
                     ShortVector even = ShortVector.fromMemorySegment(S512, a, ao + 128 * g, ORDER);
                     ShortVector odd = ShortVector.fromMemorySegment(S512, a, ao + 128 * g + 64, ORDER);
-                    ShortVector v = low0.and((short) 0x0F0F).or(high0.reinterpretAsShorts().and((short) 0x3030));
-                    IntVector t = v.and((short) 0xFF).mul(even).add(v.reinterpretAsInts().lanewise(LSHR, 8).and(0x00FF00FF).reinterpretAsShorts().mul(odd)).reinterpretAsInts();
+                    ShortVector v = low0.and((short) 0x0F0F).or(((ShortVector) high0.reinterpretShape(S512, 0)).and((short) 0x3030));
+                    IntVector t = (IntVector) v.and((short) 0xFF).mul(even).add(((ShortVector) ((IntVector) v.reinterpretShape(I512, 0)).lanewise(LSHR, 8).and(0x00FF00FF).reinterpretShape(S512, 0)).mul(odd)).reinterpretShape(I512, 0);
                     acc0 = t.add(t.lanewise(LSHL, 16)).and(0xFFFF0000).convert(I2F, 0).reinterpretAsFloats().fma(scales0.rearrange(SETS[g]), acc0);
-                    v = low1.and((short) 0x0F0F).or(high1.reinterpretAsShorts().and((short) 0x3030));
-                    t = v.and((short) 0xFF).mul(even).add(v.reinterpretAsInts().lanewise(LSHR, 8).and(0x00FF00FF).reinterpretAsShorts().mul(odd)).reinterpretAsInts();
+                    v = low1.and((short) 0x0F0F).or(((ShortVector) high1.reinterpretShape(S512, 0)).and((short) 0x3030));
+                    t = (IntVector) v.and((short) 0xFF).mul(even).add(((ShortVector) ((IntVector) v.reinterpretShape(I512, 0)).lanewise(LSHR, 8).and(0x00FF00FF).reinterpretShape(S512, 0)).mul(odd)).reinterpretShape(I512, 0);
                     acc1 = t.add(t.lanewise(LSHL, 16)).and(0xFFFF0000).convert(I2F, 0).reinterpretAsFloats().fma(scales1.rearrange(SETS[g]), acc1);
-                    ShortVector shifted0 = low0.reinterpretAsInts().lanewise(LSHR, 4).reinterpretAsShorts();
-                    ShortVector shifted1 = low1.reinterpretAsInts().lanewise(LSHR, 4).reinterpretAsShorts();
+                    ShortVector shifted0 = (ShortVector) ((IntVector) low0.reinterpretShape(I512, 0)).lanewise(LSHR, 4).reinterpretShape(S512, 0);
+                    ShortVector shifted1 = (ShortVector) ((IntVector) low1.reinterpretShape(I512, 0)).lanewise(LSHR, 4).reinterpretShape(S512, 0);
                     low0 = next0;
                     next0 = shifted0;
                     low1 = next1;
@@ -317,15 +317,15 @@ class Q6KOps extends BlockOps {
                 ShortVector x1 = ShortVector.fromMemorySegment(S512, w, wo + QL + 64, ORDER);
                 ShortVector qh = ShortVector.fromMemorySegment(S512, w, wo + QH, ORDER);
                 ShortVector low = FIRST_HALVES.selectFrom(x0, x1), next = SECOND_HALVES.selectFrom(x0, x1);
-                IntVector high = qh.reinterpretAsInts().lanewise(ROL, 4);
+                IntVector high = ((IntVector) qh.reinterpretShape(I512, 0)).lanewise(ROL, 4);
                 for (int g = 0; g < 4; g++) {
-                    ShortVector v = low.and((short) 0x0F0F).or(high.reinterpretAsShorts().and((short) 0x3030));
-                    ShortVector shifted = low.reinterpretAsInts().lanewise(LSHR, 4).reinterpretAsShorts();
+                    ShortVector v = low.and((short) 0x0F0F).or(((ShortVector) high.reinterpretShape(S512, 0)).and((short) 0x3030));
+                    ShortVector shifted = (ShortVector) ((IntVector) low.reinterpretShape(I512, 0)).lanewise(LSHR, 4).reinterpretShape(S512, 0);
                     low = next;
                     next = shifted;
                     high = high.lanewise(ROR, 2);
                     v.and((short) 0xFF).intoMemorySegment(u, uo + 128 * g, ORDER);
-                    v.reinterpretAsInts().lanewise(LSHR, 8).and(0x00FF00FF).reinterpretAsShorts().intoMemorySegment(u, uo + 128 * g + 64, ORDER);
+                    ((ShortVector) ((IntVector) v.reinterpretShape(I512, 0)).lanewise(LSHR, 8).and(0x00FF00FF).reinterpretShape(S512, 0)).intoMemorySegment(u, uo + 128 * g + 64, ORDER);
                     sc.rearrange(SETS[g]).intoMemorySegment(u, uo + SCALES_AT + 64 * g, ORDER);
                 }
             }
@@ -347,8 +347,8 @@ class Q6KOps extends BlockOps {
                 for (int g = 0; g < 4; g++) {
                     ShortVector q0 = ShortVector.fromMemorySegment(S512, u, uo + 128 * g, ORDER), q1 = ShortVector.fromMemorySegment(S512, u, uo + 128 * g + 64, ORDER);
                     FloatVector scg = FloatVector.fromMemorySegment(F512, u, uo + SCALES_AT + 64 * g, ORDER);
-                    IntVector tA = q0.mul(ShortVector.fromMemorySegment(S512, a, aoA + 128 * g, ORDER)).add(q1.mul(ShortVector.fromMemorySegment(S512, a, aoA + 128 * g + 64, ORDER))).reinterpretAsInts();
-                    IntVector tB = q0.mul(ShortVector.fromMemorySegment(S512, a, aoB + 128 * g, ORDER)).add(q1.mul(ShortVector.fromMemorySegment(S512, a, aoB + 128 * g + 64, ORDER))).reinterpretAsInts();
+                    IntVector tA = (IntVector) q0.mul(ShortVector.fromMemorySegment(S512, a, aoA + 128 * g, ORDER)).add(q1.mul(ShortVector.fromMemorySegment(S512, a, aoA + 128 * g + 64, ORDER))).reinterpretShape(I512, 0);
+                    IntVector tB = (IntVector) q0.mul(ShortVector.fromMemorySegment(S512, a, aoB + 128 * g, ORDER)).add(q1.mul(ShortVector.fromMemorySegment(S512, a, aoB + 128 * g + 64, ORDER))).reinterpretShape(I512, 0);
                     accA = tA.add(tA.lanewise(LSHL, 16)).and(0xFFFF0000).convert(I2F, 0).reinterpretAsFloats().fma(scg.mul(dA), accA);
                     accB = tB.add(tB.lanewise(LSHL, 16)).and(0xFFFF0000).convert(I2F, 0).reinterpretAsFloats().fma(scg.mul(dB), accB);
                 }

@@ -109,10 +109,10 @@ class Q8_0Ops extends BlockOps {
                 ShortVector q1 = (ShortVector) ByteVector.fromMemorySegment(B256, w, wo + 36, ORDER).convertShape(B2S, S512, 0);
                 ShortVector q2 = (ShortVector) ByteVector.fromMemorySegment(B256, w, wo + 70, ORDER).convertShape(B2S, S512, 0);
                 ShortVector q3 = (ShortVector) ByteVector.fromMemorySegment(B256, w, wo + 104, ORDER).convertShape(B2S, S512, 0);
-                IntVector t0 = q0.mul(ShortVector.fromMemorySegment(S512, a, ao, ORDER)).reinterpretAsInts();
-                IntVector t1 = q1.mul(ShortVector.fromMemorySegment(S512, a, ao + 68, ORDER)).reinterpretAsInts();
-                IntVector t2 = q2.mul(ShortVector.fromMemorySegment(S512, a, ao + 136, ORDER)).reinterpretAsInts();
-                IntVector t3 = q3.mul(ShortVector.fromMemorySegment(S512, a, ao + 204, ORDER)).reinterpretAsInts();
+                IntVector t0 = (IntVector) q0.mul(ShortVector.fromMemorySegment(S512, a, ao, ORDER)).reinterpretShape(I512, 0);
+                IntVector t1 = (IntVector) q1.mul(ShortVector.fromMemorySegment(S512, a, ao + 68, ORDER)).reinterpretShape(I512, 0);
+                IntVector t2 = (IntVector) q2.mul(ShortVector.fromMemorySegment(S512, a, ao + 136, ORDER)).reinterpretShape(I512, 0);
+                IntVector t3 = (IntVector) q3.mul(ShortVector.fromMemorySegment(S512, a, ao + 204, ORDER)).reinterpretShape(I512, 0);
                 acc = ((FloatVector) t0.add(t0.lanewise(LSHL, 16)).lanewise(ASHR, 16).convert(I2F, 0)).fma(FloatVector.broadcast(F512, d0), acc);
                 acc = ((FloatVector) t1.add(t1.lanewise(LSHL, 16)).lanewise(ASHR, 16).convert(I2F, 0)).fma(FloatVector.broadcast(F512, d1), acc);
                 acc = ((FloatVector) t2.add(t2.lanewise(LSHL, 16)).lanewise(ASHR, 16).convert(I2F, 0)).fma(FloatVector.broadcast(F512, d2), acc);
@@ -122,7 +122,7 @@ class Q8_0Ops extends BlockOps {
                 long wo = wOffset + 34L * b, ao = aOffset + 68L * b;
                 float d = half(w, wo) * f32(a, ao + Q8_0WideOps.D);
                 ShortVector wq = (ShortVector) ByteVector.fromMemorySegment(B256, w, wo + 2, ORDER).convertShape(B2S, S512, 0);
-                IntVector t = wq.mul(ShortVector.fromMemorySegment(S512, a, ao, ORDER)).reinterpretAsInts();
+                IntVector t = (IntVector) wq.mul(ShortVector.fromMemorySegment(S512, a, ao, ORDER)).reinterpretShape(I512, 0);
                 acc = ((FloatVector) t.add(t.lanewise(LSHL, 16)).lanewise(ASHR, 16).convert(I2F, 0)).fma(FloatVector.broadcast(F512, d), acc);
             }
             // LaneSum.of's tree spelled out: not inlined here, the call boxed acc for every row (1.4 GB/s of
@@ -168,10 +168,10 @@ class Q8_0Ops extends BlockOps {
                 long wb = 34L * b, ao = aOffset + 68L * b;
                 float da = f32(a, ao + Q8_0WideOps.D);
                 ShortVector x = ShortVector.fromMemorySegment(S512, a, ao, ORDER);
-                IntVector t0 = ((ShortVector) ByteVector.fromMemorySegment(B256, w, w0 + wb + 2, ORDER).convertShape(B2S, S512, 0)).mul(x).reinterpretAsInts();
-                IntVector t1 = ((ShortVector) ByteVector.fromMemorySegment(B256, w, w1 + wb + 2, ORDER).convertShape(B2S, S512, 0)).mul(x).reinterpretAsInts();
-                IntVector t2 = ((ShortVector) ByteVector.fromMemorySegment(B256, w, w2 + wb + 2, ORDER).convertShape(B2S, S512, 0)).mul(x).reinterpretAsInts();
-                IntVector t3 = ((ShortVector) ByteVector.fromMemorySegment(B256, w, w3 + wb + 2, ORDER).convertShape(B2S, S512, 0)).mul(x).reinterpretAsInts();
+                IntVector t0 = (IntVector) ((ShortVector) ByteVector.fromMemorySegment(B256, w, w0 + wb + 2, ORDER).convertShape(B2S, S512, 0)).mul(x).reinterpretShape(I512, 0);
+                IntVector t1 = (IntVector) ((ShortVector) ByteVector.fromMemorySegment(B256, w, w1 + wb + 2, ORDER).convertShape(B2S, S512, 0)).mul(x).reinterpretShape(I512, 0);
+                IntVector t2 = (IntVector) ((ShortVector) ByteVector.fromMemorySegment(B256, w, w2 + wb + 2, ORDER).convertShape(B2S, S512, 0)).mul(x).reinterpretShape(I512, 0);
+                IntVector t3 = (IntVector) ((ShortVector) ByteVector.fromMemorySegment(B256, w, w3 + wb + 2, ORDER).convertShape(B2S, S512, 0)).mul(x).reinterpretShape(I512, 0);
                 c0 = ((FloatVector) t0.add(t0.lanewise(LSHL, 16)).lanewise(ASHR, 16).convert(I2F, 0)).fma(FloatVector.broadcast(F512, half(w, w0 + wb) * da), c0);
                 c1 = ((FloatVector) t1.add(t1.lanewise(LSHL, 16)).lanewise(ASHR, 16).convert(I2F, 0)).fma(FloatVector.broadcast(F512, half(w, w1 + wb) * da), c1);
                 c2 = ((FloatVector) t2.add(t2.lanewise(LSHL, 16)).lanewise(ASHR, 16).convert(I2F, 0)).fma(FloatVector.broadcast(F512, half(w, w2 + wb) * da), c2);

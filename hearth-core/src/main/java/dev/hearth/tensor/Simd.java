@@ -33,6 +33,13 @@ import jdk.incubator.vector.VectorSpecies;
  * Q4_K's dot fell from 3.1 to 1.2 GB/s depending on which other kernel had warmed a helper up first
  * (with -XX:InlineSmallCode=100000 it stayed at 3.1). The helpers remain for the less hot paths
  * (activation quantizers, conversions) and the constants.
+ *
+ * <p>Kernels change a vector's lane type with {@code reinterpretShape(I512 or S512, 0)} and a cast, never
+ * with {@code reinterpretAsInts}/{@code reinterpretAsShorts}: those are AbstractVector's, and the virtual
+ * call inside them has one type profile for the whole process. Once several kernels' vector classes
+ * have filled it, C2 may compile a kernel with that call left virtual (measured: Q4_0 generation at half
+ * its speed) or with a shift left to its Java fallback (Q4_K generation at a quarter). reinterpretShape is
+ * overridden by each vector class, so its call is bound by the calling kernel's own profile.
  */
 final class Simd {
     private Simd() {}
@@ -66,7 +73,7 @@ final class Simd {
 
     /** ggml's nearest_int per lane (ties to even), for |v| ≤ 4194303: the 1.5·2^23 trick, in vector lanes. */
     static IntVector nearestInt(FloatVector v) {
-        IntVector bits = v.add(12582912.f).reinterpretAsInts();
+        IntVector bits = (IntVector) v.add(12582912.f).reinterpretShape(I512, 0);
         return bits.and(0x007fffff).sub(0x00400000);
     }
 
@@ -84,7 +91,7 @@ final class Simd {
         // exponent+mantissa moved to float position, then scaled by 2^112 = 2^(127-15): that rebias
         // is exact for normals and turns half subnormals into the right float normals
         FloatVector mag = x.and(0x7fff).lanewise(LSHL, 13).reinterpretAsFloats().mul(0x1p112f);
-        IntVector bits = mag.reinterpretAsInts();
+        IntVector bits = (IntVector) mag.reinterpretShape(I512, 0);
         // half exponent 31 (inf/NaN) lands at ≥ 2^16: force the float exponent to all ones, and
         // make NaNs quiet as Float.float16ToFloat (and the x86 F16C conversion ggml uses) do
         bits = bits.lanewise(OR, 0x7f800000, mag.compare(GE, 65536f).cast(I512));
