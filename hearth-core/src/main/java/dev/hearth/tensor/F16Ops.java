@@ -3,6 +3,7 @@ package dev.hearth.tensor;
 import static dev.hearth.tensor.Blocks.*;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -96,7 +97,16 @@ class F16Ops extends BlockOps {
                 if (!h.and((short) 0x7c00).add((short) 0x400).compare(VectorOperators.LT, (short) 0x800).anyTrue()) {
                     acc = t0.and(MASK).or(BIAS).reinterpretAsFloats().fma(a0, acc);
                     acc = t1.and(MASK).or(BIAS).reinterpretAsFloats().fma(a1, acc);
+                } else if (!h.and((short) 0x7c00).compare(VectorOperators.EQ, (short) 0x7c00).anyTrue()) {
+                    // zeros and subnormals: the same fix as fourRows' (7.5% of the 1B F16's blocks hold one; the exact
+                    // widening below took 4x a plain step's time per verified token when this was the only way)
+                    FloatVector v0 = t0.and(MASK).or(BIAS).reinterpretAsFloats(), v1 = t1.and(MASK).or(BIAS).reinterpretAsFloats();
+                    v0 = ((IntVector) v0.reinterpretShape(Simd.I512, 0)).blend(((IntVector) v0.fma(TWO, t0.not().and(0x80000000).or(TWO_POW_M30).reinterpretAsFloats()).reinterpretShape(Simd.I512, 0)), t0.and(EXPONENT).compare(VectorOperators.EQ, 0)).reinterpretAsFloats();
+                    v1 = ((IntVector) v1.reinterpretShape(Simd.I512, 0)).blend(((IntVector) v1.fma(TWO, t1.not().and(0x80000000).or(TWO_POW_M30).reinterpretAsFloats()).reinterpretShape(Simd.I512, 0)), t1.and(EXPONENT).compare(VectorOperators.EQ, 0)).reinterpretAsFloats();
+                    acc = v0.fma(a0, acc);
+                    acc = v1.fma(a1, acc);
                 } else {
+                    // inf or NaN
                     // the exact widening, undoing the activations' 2^16 instead of applying it to the weights
                     acc = Simd.halfToFloat(h, 0).fma(a0.mul(0x1p-16f), acc);
                     acc = Simd.halfToFloat(h, 1).fma(a1.mul(0x1p-16f), acc);
@@ -116,30 +126,93 @@ class F16Ops extends BlockOps {
             return true;
         }
 
+        /** Tokens per verification kernel pass: one token and eight drafts, speculative decoding's usual step. */
+        static final int GROUP = 9;
         /**
-         * Eight tokens at a time: each block of 32 weights widened once, then every token's two FMAs, each
-         * token's chain exactly {@link #dot}'s. A last group of 2 to 7 tokens runs as a group of 8 whose extra
-         * lanes repeat its last token (their results are dropped); a single token, and every token of a row
-         * holding an inf or NaN weight, is {@link #dot}.
+         * The verification's loop order: rows in groups of {@link #ROWS}, k in chunks of {@link #CHUNK} values, each group's
+         * rows going through a chunk while the nine tokens' activations for it (18 KB) and the rows' accumulators (9 KB)
+         * stay in L1. Row by row over the whole of k (as this kernel first went), each row streamed all nine tokens'
+         * activations (72 KB for k = 2048) from L2. One thread, 8192 x 2048 weights from memory, nine tokens against one
+         * (the plain step's four-row kernel), alternating in one process: 2.9-3.1x row by row, 2.5-2.7x with 16 rows x
+         * 512, 2.8-2.9 with 4 x 1024, 3.1-3.4 with 64 x 512, 3.8-6.2 with 64 x 256, 9-9.7 with 64 x 128 (short pieces
+         * of each row leave the memory latency exposed). With the weights in L2 it is 2.9-3.2x: the kernel's 18 FMAs,
+         * the block's widening and the address arithmetic of nine activation rows fill the two 512-bit ports for ~19
+         * cycles a block, against the one-token kernel's wait on memory.
          */
+        static final int CHUNK = 512;
+        static final int ROWS = 16;
+
+        /** Per thread: each row's nine accumulators between chunks, and which rows gave up (an inf or NaN); grown as needed. */
+        private static final ThreadLocal<float[]> ACCUMULATORS = ThreadLocal.withInitial(() -> new float[0]);
+        private static final ThreadLocal<boolean[]> GAVE_UP = ThreadLocal.withInitial(() -> new boolean[0]);
+
         @Override
         public void dotTokens(MemorySegment w, long wOffset, MemorySegment a, long aOffset, long aStride, int tokens, int n,
                               float[] out, int outOffset, int outStride) {
-            for (int t = 0; t < tokens; t += 8) {
-                int m = Math.min(8, tokens - t);
-                if (m == 1 || !eightTokens(w, wOffset, a, aOffset + t * aStride, aStride, m, n, out, outOffset + t * outStride, outStride))
-                    for (int k = 0; k < m; k++) out[outOffset + (t + k) * outStride] = dot(w, wOffset, a, aOffset + (t + k) * aStride, n);
+            dotRowsTokens(w, wOffset, 0, 1, a, aOffset, aStride, tokens, n, out, outOffset, outStride);
+        }
+
+        /**
+         * The rows' dots with up to nine tokens at a time ({@link #GROUP}): each block of 32 weights widened once, then
+         * every token's two FMAs, each token's chain exactly {@link #dot}'s (one accumulator, blocks in order: cutting k
+         * in {@link #CHUNK}s and keeping the accumulators between them changes no operation). A group of 2 to 8 tokens
+         * runs as one of nine whose extra lanes repeat its last token (their results dropped); a lone token, a row
+         * holding an inf or NaN, and k not a multiple of 32 go through {@link #dot}'s own loops.
+         */
+        @Override
+        public void dotRowsTokens(MemorySegment w, long wOffset, long rowStride, int nRows, MemorySegment a, long aOffset, long aStride,
+                                  int tokens, int n, float[] out, int outOffset, int outStride) {
+            for (int t = 0; t < tokens; t += GROUP) {
+                int m = Math.min(GROUP, tokens - t);
+                long at = aOffset + t * aStride;
+                int ot = outOffset + t * outStride;
+                if (m == 1 || n % 32 != 0) {
+                    for (int k = 0; k < m; k++) dotRows(w, wOffset, rowStride, nRows, a, at + k * aStride, n, out, ot + k * outStride);
+                    continue;
+                }
+                int stride = GROUP * 16;
+                float[] acc = ACCUMULATORS.get();
+                if (acc.length < nRows * stride) ACCUMULATORS.set(acc = new float[nRows * stride]);
+                boolean[] gaveUp = GAVE_UP.get();
+                if (gaveUp.length < nRows) GAVE_UP.set(gaveUp = new boolean[nRows]);
+                Arrays.fill(gaveUp, 0, nRows, false);
+                for (int r0 = 0; r0 < nRows; r0 += ROWS)
+                    for (int c = 0; c < n; c += CHUNK) {
+                        int ce = Math.min(n, c + CHUNK);
+                        for (int r = r0; r < Math.min(nRows, r0 + ROWS); r++)
+                            if (!gaveUp[r]) gaveUp[r] = !nineTokens(w, wOffset + r * rowStride, a, at, aStride, m, c, ce, acc, r * stride);
+                    }
+                for (int r = 0; r < nRows; r++)
+                    for (int k = 0; k < m; k++)
+                        out[ot + r + k * outStride] = gaveUp[r] ? dot(w, wOffset + r * rowStride, a, at + k * aStride, n)
+                                : LaneSum.of(acc, r * stride + 16 * k);
             }
         }
 
-        /** {@link #dot} of the row with {@code m} (2 to 8) tokens; false, writing nothing, when the row holds an inf or NaN. */
-        private static boolean eightTokens(MemorySegment w, long wOffset, MemorySegment a, long b0, long s, int m, int n,
-                                           float[] out, int outOffset, int outStride) {
-            long b1 = b0 + Math.min(1, m - 1) * s, b2 = b0 + Math.min(2, m - 1) * s, b3 = b0 + Math.min(3, m - 1) * s;
-            long b4 = b0 + Math.min(4, m - 1) * s, b5 = b0 + Math.min(5, m - 1) * s, b6 = b0 + Math.min(6, m - 1) * s, b7 = b0 + Math.min(7, m - 1) * s;
-            FloatVector c0 = FloatVector.zero(Simd.F512), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
-            int i = 0;
-            for (; i + 32 <= n; i += 32) {
+        /**
+         * Values [from, to) of one row's dots with m (2 to 9) tokens, token k's accumulator at acc[o + 16k] (zero when
+         * from is 0, else resumed); false, its accumulators then unspecified, when the row holds an inf or NaN there.
+         */
+        private static boolean nineTokens(MemorySegment w, long wOffset, MemorySegment a, long b0, long s, int m, int from, int to,
+                                          float[] acc, int o) {
+            long b1 = b0 + Math.min(1, m - 1) * s, b2 = b0 + Math.min(2, m - 1) * s, b3 = b0 + Math.min(3, m - 1) * s, b4 = b0 + Math.min(4, m - 1) * s;
+            long b5 = b0 + Math.min(5, m - 1) * s, b6 = b0 + Math.min(6, m - 1) * s, b7 = b0 + Math.min(7, m - 1) * s, b8 = b0 + Math.min(8, m - 1) * s;
+            FloatVector c0, c1, c2, c3, c4, c5, c6, c7, c8;
+            if (from == 0) {
+                c0 = FloatVector.zero(Simd.F512);
+                c1 = c0; c2 = c0; c3 = c0; c4 = c0; c5 = c0; c6 = c0; c7 = c0; c8 = c0;
+            } else {
+                c0 = FloatVector.fromArray(Simd.F512, acc, o);
+                c1 = FloatVector.fromArray(Simd.F512, acc, o + 16);
+                c2 = FloatVector.fromArray(Simd.F512, acc, o + 32);
+                c3 = FloatVector.fromArray(Simd.F512, acc, o + 48);
+                c4 = FloatVector.fromArray(Simd.F512, acc, o + 64);
+                c5 = FloatVector.fromArray(Simd.F512, acc, o + 80);
+                c6 = FloatVector.fromArray(Simd.F512, acc, o + 96);
+                c7 = FloatVector.fromArray(Simd.F512, acc, o + 112);
+                c8 = FloatVector.fromArray(Simd.F512, acc, o + 128);
+            }
+            for (int i = from; i < to; i += 32) {
                 ShortVector h = ShortVector.fromMemorySegment(Simd.S512, w, wOffset + 2L * i, Simd.ORDER);
                 IntVector t0 = ((IntVector) h.convertShape(VectorOperators.S2I, Simd.I512, 0)).lanewise(VectorOperators.LSHL, 13);
                 IntVector t1 = ((IntVector) ShortVector.fromMemorySegment(Simd.S256, w, wOffset + 2L * i + 32, Simd.ORDER).convertShape(VectorOperators.S2I, Simd.I512, 0)).lanewise(VectorOperators.LSHL, 13);
@@ -160,15 +233,17 @@ class F16Ops extends BlockOps {
                 c5 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, a, b5 + ai + 64, Simd.ORDER), w0.fma(FloatVector.fromMemorySegment(Simd.F512, a, b5 + ai, Simd.ORDER), c5));
                 c6 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, a, b6 + ai + 64, Simd.ORDER), w0.fma(FloatVector.fromMemorySegment(Simd.F512, a, b6 + ai, Simd.ORDER), c6));
                 c7 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, a, b7 + ai + 64, Simd.ORDER), w0.fma(FloatVector.fromMemorySegment(Simd.F512, a, b7 + ai, Simd.ORDER), c7));
+                c8 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, a, b8 + ai + 64, Simd.ORDER), w0.fma(FloatVector.fromMemorySegment(Simd.F512, a, b8 + ai, Simd.ORDER), c8));
             }
-            // the tail past the last 32 values runs through the same scalar sum as dot's; a tail inf/NaN is summed as dot sums it
-            float[] sums = {LaneSum.of(c0), LaneSum.of(c1), LaneSum.of(c2), LaneSum.of(c3), LaneSum.of(c4), LaneSum.of(c5), LaneSum.of(c6), LaneSum.of(c7)};
-            long[] base = {b0, b1, b2, b3, b4, b5, b6, b7};
-            for (int k = 0; k < m; k++) {
-                float sum = sums[k];
-                for (int j = i; j < n; j++) sum += half(w, wOffset + 2L * j) * (f32(a, base[k] + 4L * j) * 0x1p-16f);
-                out[outOffset + k * outStride] = sum;
-            }
+            c0.intoArray(acc, o);
+            c1.intoArray(acc, o + 16);
+            c2.intoArray(acc, o + 32);
+            c3.intoArray(acc, o + 48);
+            c4.intoArray(acc, o + 64);
+            c5.intoArray(acc, o + 80);
+            c6.intoArray(acc, o + 96);
+            c7.intoArray(acc, o + 112);
+            c8.intoArray(acc, o + 128);
             return true;
         }
 

@@ -50,10 +50,10 @@ class DotTokensTest {
         TypeOps ops = TypeOps.of(type), act = TypeOps.of(ops.dotType());
         for (int n : type.blockSize > 32 ? new int[] {512, 2560} : new int[] {1024, 1056}) {
             long rowBytes = type.bytesFor(n), aBytes = ops.dotType().bytesFor(n);
-            for (int rows : new int[] {1, 6, 11}) {
+            for (int rows : new int[] {1, 6, 11, 19}) {
                 MemorySegment w = TestData.segment(rowBytes * rows);
                 for (int r = 0; r < rows; r++) ops.quantize(TestData.row(TestData.Shape.values()[r % TestData.Shape.values().length], n, r), 0, w, r * rowBytes, n);
-                for (int tokens : new int[] {1, 2, 3, 5, 7, 9}) {
+                for (int tokens : new int[] {1, 2, 3, 5, 7, 9, 10, 17}) {
                     MemorySegment a = TestData.segment(aBytes * tokens);
                     for (int t = 0; t < tokens; t++) act.quantizeActivations(TestData.row(TestData.Shape.GAUSSIAN, n, 200 + t), 0, a, t * aBytes, n);
                     int stride = rows + 3;
