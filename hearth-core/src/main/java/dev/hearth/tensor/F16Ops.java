@@ -94,23 +94,21 @@ class F16Ops extends BlockOps {
                 FloatVector a1 = FloatVector.fromMemorySegment(Simd.F512, a, aOffset + 4L * i + 64, Simd.ORDER);
                 IntVector t0 = ((IntVector) h.convertShape(VectorOperators.S2I, Simd.I512, 0)).lanewise(VectorOperators.LSHL, 13);
                 IntVector t1 = ((IntVector) ShortVector.fromMemorySegment(Simd.S256, w, wOffset + 2L * i + 32, Simd.ORDER).convertShape(VectorOperators.S2I, Simd.I512, 0)).lanewise(VectorOperators.LSHL, 13);
-                if (!h.and((short) 0x7c00).add((short) 0x400).compare(VectorOperators.LT, (short) 0x800).anyTrue()) {
-                    acc = t0.and(MASK).or(BIAS).reinterpretAsFloats().fma(a0, acc);
-                    acc = t1.and(MASK).or(BIAS).reinterpretAsFloats().fma(a1, acc);
-                } else if (!h.and((short) 0x7c00).compare(VectorOperators.EQ, (short) 0x7c00).anyTrue()) {
-                    // zeros and subnormals: the same fix as fourRows' (7.5% of the 1B F16's blocks hold one; the exact
-                    // widening below took 4x a plain step's time per verified token when this was the only way)
-                    FloatVector v0 = t0.and(MASK).or(BIAS).reinterpretAsFloats(), v1 = t1.and(MASK).or(BIAS).reinterpretAsFloats();
+                FloatVector v0 = t0.and(MASK).or(BIAS).reinterpretAsFloats(), v1 = t1.and(MASK).or(BIAS).reinterpretAsFloats();
+                if (h.and((short) 0x7c00).add((short) 0x400).compare(VectorOperators.LT, (short) 0x800).anyTrue()) {
+                    if (h.and((short) 0x7c00).compare(VectorOperators.EQ, (short) 0x7c00).anyTrue()) {
+                        // inf or NaN: the exact widening, undoing the activations' 2^16 instead of applying it to the weights
+                        acc = Simd.halfToFloat(h, 0).fma(a0.mul(0x1p-16f), acc);
+                        acc = Simd.halfToFloat(h, 1).fma(a1.mul(0x1p-16f), acc);
+                        continue;
+                    }
+                    // zeros and subnormals: fourRows' fix (7.5% of the 1B F16's blocks hold one; the exact widening
+                    // took 4x a plain step's time per verified token when they went that way)
                     v0 = ((IntVector) v0.reinterpretShape(Simd.I512, 0)).blend(((IntVector) v0.fma(TWO, t0.not().and(0x80000000).or(TWO_POW_M30).reinterpretAsFloats()).reinterpretShape(Simd.I512, 0)), t0.and(EXPONENT).compare(VectorOperators.EQ, 0)).reinterpretAsFloats();
                     v1 = ((IntVector) v1.reinterpretShape(Simd.I512, 0)).blend(((IntVector) v1.fma(TWO, t1.not().and(0x80000000).or(TWO_POW_M30).reinterpretAsFloats()).reinterpretShape(Simd.I512, 0)), t1.and(EXPONENT).compare(VectorOperators.EQ, 0)).reinterpretAsFloats();
-                    acc = v0.fma(a0, acc);
-                    acc = v1.fma(a1, acc);
-                } else {
-                    // inf or NaN
-                    // the exact widening, undoing the activations' 2^16 instead of applying it to the weights
-                    acc = Simd.halfToFloat(h, 0).fma(a0.mul(0x1p-16f), acc);
-                    acc = Simd.halfToFloat(h, 1).fma(a1.mul(0x1p-16f), acc);
                 }
+                acc = v0.fma(a0, acc);
+                acc = v1.fma(a1, acc);
             }
             // LaneSum.of's tree spelled out (a call that is not inlined would box the vector for every row)
             acc = acc.add(acc.rearrange(LaneSum.HALF8));
