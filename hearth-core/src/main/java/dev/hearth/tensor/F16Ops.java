@@ -133,9 +133,11 @@ class F16Ops extends BlockOps {
          * activations (72 KB for k = 2048) from L2. One thread, 8192 x 2048 weights from memory, nine tokens against one
          * (the plain step's four-row kernel), alternating in one process: 2.9-3.1x row by row, 2.5-2.7x with 16 rows x
          * 512, 2.8-2.9 with 4 x 1024, 3.1-3.4 with 64 x 512, 3.8-6.2 with 64 x 256, 9-9.7 with 64 x 128 (short pieces
-         * of each row leave the memory latency exposed). With the weights in L2 it is 2.9-3.2x: the kernel's 18 FMAs,
-         * the block's widening and the address arithmetic of nine activation rows fill the two 512-bit ports for ~19
-         * cycles a block, against the one-token kernel's wait on memory.
+         * of each row leave the memory latency exposed). With the weights in L2 it was 2.9-3.2x: the kernel's 18 FMAs,
+         * the block's widening and the address arithmetic of nine activation rows filled the two 512-bit ports for ~19
+         * cycles a block, against the one-token kernel's wait on memory. With the activations packed ({@link #pack}), one
+         * thread, 256 x 2048 weights (in L2): 9.8-13.3 ns a block for nine tokens against 11.0-21.2 before (alternating
+         * processes); from memory (8192 x 2048) 18.3-22.0 against 20.7-23.6, the wait on memory then dominating.
          */
         static final int CHUNK = 512;
         static final int ROWS = 16;
@@ -174,11 +176,12 @@ class F16Ops extends BlockOps {
                 boolean[] gaveUp = GAVE_UP.get();
                 if (gaveUp.length < nRows) GAVE_UP.set(gaveUp = new boolean[nRows]);
                 Arrays.fill(gaveUp, 0, nRows, false);
+                MemorySegment packed = pack(a, at, aStride, m, n);
                 for (int r0 = 0; r0 < nRows; r0 += ROWS)
                     for (int c = 0; c < n; c += CHUNK) {
                         int ce = Math.min(n, c + CHUNK);
                         for (int r = r0; r < Math.min(nRows, r0 + ROWS); r++)
-                            if (!gaveUp[r]) gaveUp[r] = !nineTokens(w, wOffset + r * rowStride, a, at, aStride, m, c, ce, acc, r * stride);
+                            if (!gaveUp[r]) gaveUp[r] = !nineTokens(w, wOffset + r * rowStride, packed, c, ce, acc, r * stride);
                     }
                 for (int r = 0; r < nRows; r++)
                     for (int k = 0; k < m; k++)
@@ -187,14 +190,35 @@ class F16Ops extends BlockOps {
             }
         }
 
+        /** Per thread: the nine tokens' activations interleaved by block ({@link #pack}), 64-byte aligned; grown as needed. */
+        private static final ThreadLocal<MemorySegment> PACKED = ThreadLocal.withInitial(() -> MemorySegment.NULL);
+
         /**
-         * Values [from, to) of one row's dots with m (2 to 9) tokens, token k's accumulator at acc[o + 16k] (zero when
-         * from is 0, else resumed); false, its accumulators then unspecified, when the row holds an inf or NaN there.
+         * The m tokens' activation rows (n floats each, {@code s} bytes apart from {@code b0}) interleaved by block of 32:
+         * block j of token k at bytes {@code 1152j + 128k} (tokens m..8 repeat token m-1), so that the kernel reaches all
+         * nine from one address with constant displacements. Read from nine rows, the kernel spent a scalar add and a
+         * register move per token and block on addresses, in the ports its FMAs need.
          */
-        private static boolean nineTokens(MemorySegment w, long wOffset, MemorySegment a, long b0, long s, int m, int from, int to,
-                                          float[] acc, int o) {
-            long b1 = b0 + Math.min(1, m - 1) * s, b2 = b0 + Math.min(2, m - 1) * s, b3 = b0 + Math.min(3, m - 1) * s, b4 = b0 + Math.min(4, m - 1) * s;
-            long b5 = b0 + Math.min(5, m - 1) * s, b6 = b0 + Math.min(6, m - 1) * s, b7 = b0 + Math.min(7, m - 1) * s, b8 = b0 + Math.min(8, m - 1) * s;
+        private static MemorySegment pack(MemorySegment a, long b0, long s, int m, int n) {
+            long bytes = (long) GROUP * 4 * n;
+            MemorySegment p = PACKED.get();
+            if (p.byteSize() < bytes) PACKED.set(p = java.lang.foreign.Arena.ofAuto().allocate(bytes, 64));
+            for (int k = 0; k < GROUP; k++) {
+                long src = b0 + Math.min(k, m - 1) * s;
+                for (int j = 0; j < n / 32; j++) {
+                    FloatVector.fromMemorySegment(Simd.F512, a, src + 128L * j, Simd.ORDER).intoMemorySegment(p, 1152L * j + 128 * k, Simd.ORDER);
+                    FloatVector.fromMemorySegment(Simd.F512, a, src + 128L * j + 64, Simd.ORDER).intoMemorySegment(p, 1152L * j + 128 * k + 64, Simd.ORDER);
+                }
+            }
+            return p;
+        }
+
+        /**
+         * Values [from, to) of one row's dots with the nine tokens packed in {@code p} ({@link #pack}), token k's
+         * accumulator at acc[o + 16k] (zero when from is 0, else resumed); false, its accumulators then unspecified,
+         * when the row holds an inf or NaN there.
+         */
+        private static boolean nineTokens(MemorySegment w, long wOffset, MemorySegment p, int from, int to, float[] acc, int o) {
             FloatVector c0, c1, c2, c3, c4, c5, c6, c7, c8;
             if (from == 0) {
                 c0 = FloatVector.zero(Simd.F512);
@@ -222,16 +246,16 @@ class F16Ops extends BlockOps {
                     w1 = ((IntVector) w1.reinterpretShape(Simd.I512, 0)).blend(((IntVector) w1.fma(TWO, t1.not().and(0x80000000).or(TWO_POW_M30).reinterpretAsFloats()).reinterpretShape(Simd.I512, 0)),
                             t1.and(EXPONENT).compare(VectorOperators.EQ, 0)).reinterpretAsFloats();
                 }
-                long ai = 4L * i;
-                c0 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, a, b0 + ai + 64, Simd.ORDER), w0.fma(FloatVector.fromMemorySegment(Simd.F512, a, b0 + ai, Simd.ORDER), c0));
-                c1 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, a, b1 + ai + 64, Simd.ORDER), w0.fma(FloatVector.fromMemorySegment(Simd.F512, a, b1 + ai, Simd.ORDER), c1));
-                c2 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, a, b2 + ai + 64, Simd.ORDER), w0.fma(FloatVector.fromMemorySegment(Simd.F512, a, b2 + ai, Simd.ORDER), c2));
-                c3 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, a, b3 + ai + 64, Simd.ORDER), w0.fma(FloatVector.fromMemorySegment(Simd.F512, a, b3 + ai, Simd.ORDER), c3));
-                c4 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, a, b4 + ai + 64, Simd.ORDER), w0.fma(FloatVector.fromMemorySegment(Simd.F512, a, b4 + ai, Simd.ORDER), c4));
-                c5 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, a, b5 + ai + 64, Simd.ORDER), w0.fma(FloatVector.fromMemorySegment(Simd.F512, a, b5 + ai, Simd.ORDER), c5));
-                c6 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, a, b6 + ai + 64, Simd.ORDER), w0.fma(FloatVector.fromMemorySegment(Simd.F512, a, b6 + ai, Simd.ORDER), c6));
-                c7 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, a, b7 + ai + 64, Simd.ORDER), w0.fma(FloatVector.fromMemorySegment(Simd.F512, a, b7 + ai, Simd.ORDER), c7));
-                c8 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, a, b8 + ai + 64, Simd.ORDER), w0.fma(FloatVector.fromMemorySegment(Simd.F512, a, b8 + ai, Simd.ORDER), c8));
+                long q = 36L * i;
+                c0 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, p, q + 64, Simd.ORDER), w0.fma(FloatVector.fromMemorySegment(Simd.F512, p, q + 0, Simd.ORDER), c0));
+                c1 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, p, q + 192, Simd.ORDER), w0.fma(FloatVector.fromMemorySegment(Simd.F512, p, q + 128, Simd.ORDER), c1));
+                c2 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, p, q + 320, Simd.ORDER), w0.fma(FloatVector.fromMemorySegment(Simd.F512, p, q + 256, Simd.ORDER), c2));
+                c3 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, p, q + 448, Simd.ORDER), w0.fma(FloatVector.fromMemorySegment(Simd.F512, p, q + 384, Simd.ORDER), c3));
+                c4 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, p, q + 576, Simd.ORDER), w0.fma(FloatVector.fromMemorySegment(Simd.F512, p, q + 512, Simd.ORDER), c4));
+                c5 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, p, q + 704, Simd.ORDER), w0.fma(FloatVector.fromMemorySegment(Simd.F512, p, q + 640, Simd.ORDER), c5));
+                c6 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, p, q + 832, Simd.ORDER), w0.fma(FloatVector.fromMemorySegment(Simd.F512, p, q + 768, Simd.ORDER), c6));
+                c7 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, p, q + 960, Simd.ORDER), w0.fma(FloatVector.fromMemorySegment(Simd.F512, p, q + 896, Simd.ORDER), c7));
+                c8 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, p, q + 1088, Simd.ORDER), w0.fma(FloatVector.fromMemorySegment(Simd.F512, p, q + 1024, Simd.ORDER), c8));
             }
             c0.intoArray(acc, o);
             c1.intoArray(acc, o + 16);
