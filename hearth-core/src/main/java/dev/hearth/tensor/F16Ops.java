@@ -2,6 +2,7 @@ package dev.hearth.tensor;
 
 import static dev.hearth.tensor.Blocks.*;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import jdk.incubator.vector.ByteVector;
@@ -202,7 +203,7 @@ class F16Ops extends BlockOps {
         private static MemorySegment pack(MemorySegment a, long b0, long s, int m, int n) {
             long bytes = (long) GROUP * 4 * n;
             MemorySegment p = PACKED.get();
-            if (p.byteSize() < bytes) PACKED.set(p = java.lang.foreign.Arena.ofAuto().allocate(bytes, 64));
+            if (p.byteSize() < bytes) PACKED.set(p = Arena.ofAuto().allocate(bytes, 64));
             for (int k = 0; k < GROUP; k++) {
                 long src = b0 + Math.min(k, m - 1) * s;
                 for (int j = 0; j < n / 32; j++) {
@@ -247,7 +248,7 @@ class F16Ops extends BlockOps {
                             t1.and(EXPONENT).compare(VectorOperators.EQ, 0)).reinterpretAsFloats();
                 }
                 long q = 36L * i;
-                c0 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, p, q + 64, Simd.ORDER), w0.fma(FloatVector.fromMemorySegment(Simd.F512, p, q + 0, Simd.ORDER), c0));
+                c0 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, p, q + 64, Simd.ORDER), w0.fma(FloatVector.fromMemorySegment(Simd.F512, p, q, Simd.ORDER), c0));
                 c1 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, p, q + 192, Simd.ORDER), w0.fma(FloatVector.fromMemorySegment(Simd.F512, p, q + 128, Simd.ORDER), c1));
                 c2 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, p, q + 320, Simd.ORDER), w0.fma(FloatVector.fromMemorySegment(Simd.F512, p, q + 256, Simd.ORDER), c2));
                 c3 = w1.fma(FloatVector.fromMemorySegment(Simd.F512, p, q + 448, Simd.ORDER), w0.fma(FloatVector.fromMemorySegment(Simd.F512, p, q + 384, Simd.ORDER), c3));
