@@ -64,9 +64,10 @@ final class Q4_0R16Ops implements TypeOps {
      * its rows), chunk by chunk, 16 row pairs per chunk; rows outside whole blocks (a range that does not
      * start or end on a block boundary) in pairs of their own.
      *
-     * <p>This loop is bound by how many cache misses it keeps in flight, not by its arithmetic (one thread: ~17 GB/s in
-     * cache, ~5 GB/s from memory on the Intel VM of session 21, where a C loop of like work gained 35-60% from software
-     * prefetch, which Java cannot issue, and up to 1.7x from eight streams per thread instead of one). Tried there and
+     * <p>This loop is bound by how many cache misses it keeps in flight, not by its arithmetic: on the Intel VM of session
+     * 21 the Q4_0 kernel read 4.6-5.0 GB/s from memory on one thread (KernelBench, file layout) against 17-19 in cache
+     * ({@link Q4_0Ops.Vectorized#dotRows}), and a C loop of like work there gained 35-60% from software prefetch, which
+     * Java cannot issue, and up to 1.7x from eight streams per thread instead of one. Tried there and
      * not kept: eight streams (rows i and i + 8 of four blocks) at 1152 bytes a turn, 1B Q4_0 tg64 13.20 against 13.64
      * t/s; at 576 and 288 bytes a turn 10.34 and 8.76 (the calls cost more than the streams gave); a four-row kernel,
      * which C1 could not compile (out of virtual registers) and C2 did not compile in time.
