@@ -160,6 +160,14 @@ class Q8_0Ops extends BlockOps {
             }
         }
 
+        /** Several tokens (speculative decoding's verification): {@link Q8_0Tokens}, each weight block widened once for nine tokens. */
+        @Override
+        public void dotRowsTokens(MemorySegment w, long wOffset, long rowStride, int nRows, MemorySegment a, long aOffset, long aStride,
+                                  int tokens, int n, float[] out, int outOffset, int outStride) {
+            checkLength(GgmlType.Q8_0, n);
+            Q8_0Tokens.KERNEL.dotRowsTokens(this, false, w, wOffset, rowStride, nRows, a, aOffset, aStride, tokens, n, out, outOffset, outStride);
+        }
+
         /** {@link #dot} of the rows at w0..w3 into out[i0..i3]. */
         private static void fourRows(MemorySegment w, long w0, long w1, long w2, long w3, MemorySegment a, long aOffset, int n,
                                      float[] out, int i0, int i1, int i2, int i3) {

@@ -68,6 +68,32 @@ class DotTokensTest {
     }
 
     /**
+     * Rows with an infinite and a NaN block scale (a file can hold them; Q4_0's plain dot then takes its exact path):
+     * the verification kernels give each token the row's own dot all the same, inf and NaN included.
+     */
+    @ParameterizedTest
+    @EnumSource(names = {"Q4_0", "Q8_0"})
+    void specialScalesGiveEachTokensDot(GgmlType type) {
+        TypeOps ops = TypeOps.of(type), act = TypeOps.of(ops.dotType());
+        int n = 1024, rows = 3;
+        long rowBytes = type.bytesFor(n), aBytes = ops.dotType().bytesFor(n), blockBytes = type.bytesFor(32);
+        MemorySegment w = TestData.segment(rowBytes * rows);
+        for (int r = 0; r < rows; r++) ops.quantize(TestData.row(TestData.Shape.GAUSSIAN, n, 500 + r), 0, w, r * rowBytes, n);
+        w.set(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, rowBytes + 5 * blockBytes, (short) 0x7c00); // row 1, block 5: +inf
+        w.set(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, 2 * rowBytes + 2 * blockBytes, (short) 0x7e00); // row 2, block 2: NaN
+        for (int tokens : new int[] {2, 9}) {
+            MemorySegment a = TestData.segment(aBytes * tokens);
+            for (int t = 0; t < tokens; t++) act.quantizeActivations(TestData.row(TestData.Shape.GAUSSIAN, n, 600 + t), 0, a, t * aBytes, n);
+            float[] got = new float[rows * tokens], want = new float[rows * tokens];
+            ops.dotRowsTokens(w, 0, rowBytes, rows, a, 0, aBytes, tokens, n, got, 0, rows);
+            for (int t = 0; t < tokens; t++)
+                for (int r = 0; r < rows; r++) want[t * rows + r] = ops.dot(w, r * rowBytes, a, t * aBytes, n);
+            assertThat(Float.isFinite(want[1])).as("row 1 is not finite").isFalse();
+            assertThat(got).as("%s, %d tokens", type, tokens).isEqualTo(want);
+        }
+    }
+
+    /**
      * Batches below a type's GEMM threshold go through dotRowsTokens: a Q4_K or Q6_K batch of 11 tokens (the GEMM takes
      * them from 12) gives every token its own dot, bit for bit; Q8_0's of 11 goes through the float GEMM, which does not.
      */
