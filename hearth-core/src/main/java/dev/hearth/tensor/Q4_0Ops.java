@@ -222,6 +222,14 @@ class Q4_0Ops extends BlockOps {
             }
         }
 
+        /** Several tokens (speculative decoding's verification): {@link Q4_0Tokens}, each weight block widened once for nine tokens. */
+        @Override
+        public void dotRowsTokens(MemorySegment w, long wOffset, long rowStride, int nRows, MemorySegment a, long aOffset, long aStride,
+                                  int tokens, int n, float[] out, int outOffset, int outStride) {
+            checkLength(GgmlType.Q4_0, n);
+            Q4_0Tokens.KERNEL.dotRowsTokens(this, false, w, wOffset, rowStride, nRows, a, aOffset, aStride, tokens, n, out, outOffset, outStride);
+        }
+
         /** {@link #dot} of rows at w0 and w1 (nb a multiple of 4) into out[i0], out[i1]; false, writing nothing, on an inf/NaN scale. */
         private static boolean twoRows(MemorySegment w, long w0, long w1, MemorySegment a, long aOffset, int nb, float[] out, int i0, int i1, float[] s, float[] ds) {
             java.util.Arrays.fill(s, 0, 32, 0f);

@@ -101,6 +101,16 @@ final class Q4_0R16Ops implements TypeOps {
         pairs(w, rows, nb, b0 + 2 * half * RowBlocks.ROWS, r1, a, aOffset, out, outOffset - r0);
     }
 
+    /** Several tokens (speculative decoding's verification): {@link Q4_0Tokens}, each weight block widened once for nine tokens. */
+    @Override
+    public void dotRowsTokens(MemorySegment w, long wOffset, long rowStride, int nRows, MemorySegment a, long aOffset, long aStride,
+                              int tokens, int n, float[] out, int outOffset, int outStride) {
+        long rb = 18L * blocks(n);
+        if (rowStride != rb) throw new IllegalArgumentException("Q4_0_R16 rows are " + rb + " bytes apart, not " + rowStride);
+        row(wOffset, rb);
+        Q4_0Tokens.KERNEL.dotRowsTokens(this, true, w, wOffset, rowStride, nRows, a, aOffset, aStride, tokens, n, out, outOffset, outStride);
+    }
+
     /** Rows [lo, hi): row lo + i with row lo + h + i (h = half the count), an odd last row with itself; out[base + r]. */
     private static void pairs(MemorySegment w, long rows, int nb, long lo, long hi, MemorySegment a, long aOffset, float[] out, long base) {
         long h = (hi - lo) / 2;

@@ -105,6 +105,14 @@ class RowBlocksTest {
             q4.dotRowsTokens(file.data(), 0, rb, ROWS, a, 0, ab, tokens, COLS, gotFile, 0, ROWS);
             assertThat(got).as("regrouped, %d tokens", tokens).isEqualTo(want);
             assertThat(gotFile).as("file layout, %d tokens", tokens).isEqualTo(want);
+            // row ranges that start inside a block of rows, as a thread's piece of a matrix does
+            for (int[] range : new int[][] {{5, 30}, {16, 21}, {33, 4}, {3, 1}}) {
+                float[] part = new float[tokens * range[1]];
+                r16.dotRowsTokens(regrouped.data(), range[0] * rb, rb, range[1], a, 0, ab, tokens, COLS, part, 0, range[1]);
+                for (int t = 0; t < tokens; t++)
+                    for (int r = 0; r < range[1]; r++)
+                        assertThat(part[t * range[1] + r]).as("rows %d+%d, row %d, %d tokens", range[0], range[1], r, tokens).isEqualTo(want[t * ROWS + range[0] + r]);
+            }
         }
     }
 
