@@ -35,10 +35,15 @@ abstract class TokenwiseKernel {
     static final int BLOCK = 304;
     static final int SCALES = 288;
 
-    private final int blockBytes;
+    private final int blockBytes, minTokens;
 
-    TokenwiseKernel(int blockBytes) {
+    /**
+     * {@code minTokens}: the fewest tokens the kernel takes. It always does nine tokens' work (a group of m repeats its
+     * last token), so fewer go token by token through the plain kernel, which then reads the rows from cache.
+     */
+    TokenwiseKernel(int blockBytes, int minTokens) {
         this.blockBytes = blockBytes;
+        this.minTokens = minTokens;
     }
 
     /** Token k's encoded activation row at {@code src} (nb blocks) into slot k of each packed block of {@code p}. */
@@ -53,7 +58,8 @@ abstract class TokenwiseKernel {
     /**
      * {@code out[outOffset + r + t·outStride] = single.dot(row r, token t)} for rows [0, nRows) and tokens [0, tokens):
      * rows in the file's layout ({@code rowBlocks} false: row r at {@code wOffset + r·rowStride}) or the rows from
-     * {@code wOffset} of a {@link RowBlocks} matrix that {@code w} holds whole. A lone token goes to {@code single.dotRows}.
+     * {@code wOffset} of a {@link RowBlocks} matrix that {@code w} holds whole. Groups of fewer than {@code minTokens} go
+     * token by token to {@code single.dotRows}.
      */
     final void dotRowsTokens(TypeOps single, boolean rowBlocks, MemorySegment w, long wOffset, long rowStride, int nRows, MemorySegment a,
                              long aOffset, long aStride, int tokens, int n, float[] out, int outOffset, int outStride) {
@@ -63,8 +69,8 @@ abstract class TokenwiseKernel {
             int m = Math.min(GROUP, tokens - t);
             long at = aOffset + t * aStride;
             int ot = outOffset + t * outStride;
-            if (m == 1) {
-                single.dotRows(w, wOffset, rowStride, nRows, a, at, n, out, ot);
+            if (m < minTokens) {
+                for (int k = 0; k < m; k++) single.dotRows(w, wOffset, rowStride, nRows, a, at + k * aStride, n, out, ot + k * outStride);
                 continue;
             }
             float[] p = PACKED.get();
