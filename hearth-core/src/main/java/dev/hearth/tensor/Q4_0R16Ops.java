@@ -64,10 +64,12 @@ final class Q4_0R16Ops implements TypeOps {
      * its rows), chunk by chunk, 16 row pairs per chunk; rows outside whole blocks (a range that does not
      * start or end on a block boundary) in pairs of their own.
      *
-     * <p>This loop is bound by how many cache misses it keeps in flight, not by its arithmetic: on the Intel VM of session
-     * 21 the Q4_0 kernel read 4.6-5.0 GB/s from memory on one thread (KernelBench, file layout) against 17-19 in cache
-     * ({@link Q4_0Ops.Vectorized#dotRows}), and a C loop of like work there gained 35-60% from software prefetch, which
-     * Java cannot issue, and up to 1.7x from eight streams per thread instead of one. Tried there and
+     * <p>On the Intel VM of sessions 21 and 22 this loop is nearly as slow with its rows in cache as from memory: one
+     * thread, 2.1-3.6 ns a 32-value block (5-8.6 GB/s) with 256 x 2048 weights against 2.6-4.3 with 8192 x 2048 (session
+     * 22, processes minutes apart differing by up to 1.5x); the 17-19 GB/s in cache that {@link Q4_0Ops.Vectorized#dotRows}
+     * cites are not this VM's. Its arithmetic per block, more than the memory, sets the pace there, and a C loop of like
+     * work gained 35-60% from software prefetch, which Java cannot issue, and up to 1.7x from eight streams per thread
+     * instead of one (session 21; KernelBench, file layout, 4.6-5.0 GB/s from memory). Tried there and
      * not kept: eight streams (rows i and i + 8 of four blocks) at 1152 bytes a turn, 1B Q4_0 tg64 13.20 against 13.64
      * t/s; at 576 and 288 bytes a turn 10.34 and 8.76 (the calls cost more than the streams gave); a four-row kernel,
      * which C1 could not compile (out of virtual registers) and C2 did not compile in time.
@@ -75,8 +77,7 @@ final class Q4_0R16Ops implements TypeOps {
     @Override
     public void dotRows(MemorySegment w, long wOffset, long rowStride, int nRows, MemorySegment a, long aOffset, int n, float[] out, int outOffset) {
         int nb = blocks(n);
-        long rb = 18L * nb, rows = w.byteSize() / rb;
-        if (rowStride != rb) throw new IllegalArgumentException("Q4_0_R16 rows are " + rb + " bytes apart, not " + rowStride);
+        long rb = rowBytes(rowStride, nb), rows = w.byteSize() / rb;
         long r0 = row(wOffset, rb), r1 = r0 + nRows;
         long b0 = Math.min(r1, (r0 + RowBlocks.ROWS - 1) / RowBlocks.ROWS * RowBlocks.ROWS);
         long b1 = Math.max(b0, r1 == rows ? r1 : r1 / RowBlocks.ROWS * RowBlocks.ROWS);
@@ -105,9 +106,7 @@ final class Q4_0R16Ops implements TypeOps {
     @Override
     public void dotRowsTokens(MemorySegment w, long wOffset, long rowStride, int nRows, MemorySegment a, long aOffset, long aStride,
                               int tokens, int n, float[] out, int outOffset, int outStride) {
-        long rb = 18L * blocks(n);
-        if (rowStride != rb) throw new IllegalArgumentException("Q4_0_R16 rows are " + rb + " bytes apart, not " + rowStride);
-        row(wOffset, rb);
+        row(wOffset, rowBytes(rowStride, blocks(n)));
         Q4_0Tokens.KERNEL.dotRowsTokens(this, true, w, wOffset, rowStride, nRows, a, aOffset, aStride, tokens, n, out, outOffset, outStride);
     }
 
@@ -132,6 +131,13 @@ final class Q4_0R16Ops implements TypeOps {
     private static int blocks(int n) {
         if (n % 128 != 0) throw new IllegalArgumentException("Q4_0_R16 rows are a multiple of 128 values, not " + n);
         return n / 32;
+    }
+
+    /** A row's bytes, nb blocks; the rows the callers name must lie that far apart. */
+    private static long rowBytes(long rowStride, int nb) {
+        long rb = 18L * nb;
+        if (rowStride != rb) throw new IllegalArgumentException("Q4_0_R16 rows are " + rb + " bytes apart, not " + rowStride);
+        return rb;
     }
 
     private static long row(long offset, long rowBytes) {
