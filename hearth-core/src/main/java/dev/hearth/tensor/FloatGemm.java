@@ -11,10 +11,10 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>That order: each output is one 16-lane accumulator, lane j summing elements j, j+16, j+32, … by FMA
  * in k order, then the 16 lanes reduced by the tree of GCC's {@code _mm512_reduce_add_ps}
  * ({@link LaneSum}). So an output is 16 independent FMA chains, chain j over the "residue" k ≡ j (mod 16),
- * and the chains need not run side by side in one vector. Here they run in {@link PanelGemm}'s
- * kernels, one lane per token: both operands have their k reordered <em>residue-major</em> within chunks
+ * and the chains need not run side by side in one vector. Here they run in kernels over {@link PanelGemm}'s
+ * panels, one lane per token: both operands have their k reordered <em>residue-major</em> within chunks
  * of {@link #KC} ({@link #permute}: elements j, j+16, … of the chunk first, then j+1's …), so that chain
- * j of a chunk is a contiguous run of k, and PanelGemm's kernel over that run (8 weight rows × 3 panels
+ * j of a chunk is a contiguous run of k, and the kernel over that run (8 weight rows × 3 panels
  * of 16 tokens, broadcast weights, sequential operands) leaves chain j's 16 tokens in one vector. The 16
  * chain vectors of a (row, panel) are then added by LaneSum's tree lane-wise (vertical adds of 16
  * tokens at once, no horizontal reduction), which gives each token the value LaneSum gives: bit for bit
@@ -119,16 +119,16 @@ final class FloatGemm {
                     for (int j = 0; j < L; j++) {
                         int k0 = c0 + j * m, o = r * ROW_STRIDE + CHAIN_STRIDE * j;
                         switch (g) {
-                            case 3 -> PanelGemm.kernel8x3(w, r, packed, p, k0, k0 + m, k, acc, o, ROW_STRIDE, resume);
-                            case 2 -> PanelGemm.kernel8x2(w, r, packed, p, k0, k0 + m, k, acc, o, ROW_STRIDE, resume);
-                            default -> PanelGemm.kernel8x1(w, r, packed, p, k0, k0 + m, k, acc, o, ROW_STRIDE, resume);
+                            case 3 -> kernel8x3(w, r, packed, p, k0, k0 + m, k, acc, o, ROW_STRIDE, resume);
+                            case 2 -> kernel8x2(w, r, packed, p, k0, k0 + m, k, acc, o, ROW_STRIDE, resume);
+                            default -> kernel8x1(w, r, packed, p, k0, k0 + m, k, acc, o, ROW_STRIDE, resume);
                         }
                     }
                 for (int r = rows8; r < rows; r++)
                     for (int q = 0; q < g; q++)
                         for (int j = 0; j < L; j++) {
                             int k0 = c0 + j * m;
-                            PanelGemm.chain(w, r, packed, p + q, k0, k0 + m, k, acc, r * ROW_STRIDE + CHAIN_STRIDE * j + PANEL * q, resume);
+                            chain(w, r, packed, p + q, k0, k0 + m, k, acc, r * ROW_STRIDE + CHAIN_STRIDE * j + PANEL * q, resume);
                         }
             }
             for (int r = 0; r < rows; r++)
@@ -163,5 +163,147 @@ final class FloatGemm {
         FloatVector c = FloatVector.zero(S);
         for (int i = 0; i < k; i += L) c = FloatVector.fromArray(S, w, wo + i).fma(FloatVector.fromArray(S, a, ao + i), c);
         return LaneSum.of(c);
+    }
+
+    /**
+     * One accumulator: weight row r × panel p over k in [k0, k1), resumed from (when {@code resume}) and saved
+     * to {@code acc[o ..]} (rows left over after groups of eight).
+     */
+    static void chain(float[] w, int r, float[] packed, int p, int k0, int k1, int k, float[] acc, int o, boolean resume) {
+        int wr = r * k, a = p * PANEL * k;
+        FloatVector c = resume ? FloatVector.fromArray(S, acc, o) : FloatVector.zero(S);
+        for (int i = k0; i < k1; i++) c = FloatVector.fromArray(S, packed, a + PANEL * i).fma(FloatVector.broadcast(S, w[wr + i]), c);
+        c.intoArray(acc, o);
+    }
+
+    /**
+     * Accumulators of weight rows r..r+7 × panels p..p+2 over k in [k0, k1), resumed from (when {@code resume})
+     * and saved to {@code acc}: the one of row r+i, panel p+q at {@code o + rs·i + 16q}.
+     */
+    static void kernel8x3(float[] w, int r, float[] packed, int p, int k0, int k1, int k, float[] acc, int o, int rs, boolean resume) {
+        int w0 = r * k, w1 = w0 + k, w2 = w1 + k, w3 = w2 + k, w4 = w3 + k, w5 = w4 + k, w6 = w5 + k, w7 = w6 + k;
+        int a0 = p * PANEL * k, a1 = a0 + PANEL * k, a2 = a1 + PANEL * k;
+        FloatVector c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32;
+        FloatVector c40, c41, c42, c50, c51, c52, c60, c61, c62, c70, c71, c72;
+        if (!resume) {
+            c00 = FloatVector.zero(S); c01 = c00; c02 = c00; c10 = c00; c11 = c00; c12 = c00;
+            c20 = c00; c21 = c00; c22 = c00; c30 = c00; c31 = c00; c32 = c00;
+            c40 = c00; c41 = c00; c42 = c00; c50 = c00; c51 = c00; c52 = c00;
+            c60 = c00; c61 = c00; c62 = c00; c70 = c00; c71 = c00; c72 = c00;
+        } else {
+            c00 = FloatVector.fromArray(S, acc, o); c01 = FloatVector.fromArray(S, acc, o + 16); c02 = FloatVector.fromArray(S, acc, o + 32);
+            c10 = FloatVector.fromArray(S, acc, o + rs); c11 = FloatVector.fromArray(S, acc, o + rs + 16); c12 = FloatVector.fromArray(S, acc, o + rs + 32);
+            c20 = FloatVector.fromArray(S, acc, o + 2 * rs); c21 = FloatVector.fromArray(S, acc, o + 2 * rs + 16); c22 = FloatVector.fromArray(S, acc, o + 2 * rs + 32);
+            c30 = FloatVector.fromArray(S, acc, o + 3 * rs); c31 = FloatVector.fromArray(S, acc, o + 3 * rs + 16); c32 = FloatVector.fromArray(S, acc, o + 3 * rs + 32);
+            c40 = FloatVector.fromArray(S, acc, o + 4 * rs); c41 = FloatVector.fromArray(S, acc, o + 4 * rs + 16); c42 = FloatVector.fromArray(S, acc, o + 4 * rs + 32);
+            c50 = FloatVector.fromArray(S, acc, o + 5 * rs); c51 = FloatVector.fromArray(S, acc, o + 5 * rs + 16); c52 = FloatVector.fromArray(S, acc, o + 5 * rs + 32);
+            c60 = FloatVector.fromArray(S, acc, o + 6 * rs); c61 = FloatVector.fromArray(S, acc, o + 6 * rs + 16); c62 = FloatVector.fromArray(S, acc, o + 6 * rs + 32);
+            c70 = FloatVector.fromArray(S, acc, o + 7 * rs); c71 = FloatVector.fromArray(S, acc, o + 7 * rs + 16); c72 = FloatVector.fromArray(S, acc, o + 7 * rs + 32);
+        }
+        for (int i = k0; i < k1; i++) {
+            FloatVector x0 = FloatVector.fromArray(S, packed, a0 + PANEL * i);
+            FloatVector x1 = FloatVector.fromArray(S, packed, a1 + PANEL * i);
+            FloatVector x2 = FloatVector.fromArray(S, packed, a2 + PANEL * i);
+            FloatVector v = FloatVector.broadcast(S, w[w0 + i]);
+            c00 = x0.fma(v, c00); c01 = x1.fma(v, c01); c02 = x2.fma(v, c02);
+            v = FloatVector.broadcast(S, w[w1 + i]);
+            c10 = x0.fma(v, c10); c11 = x1.fma(v, c11); c12 = x2.fma(v, c12);
+            v = FloatVector.broadcast(S, w[w2 + i]);
+            c20 = x0.fma(v, c20); c21 = x1.fma(v, c21); c22 = x2.fma(v, c22);
+            v = FloatVector.broadcast(S, w[w3 + i]);
+            c30 = x0.fma(v, c30); c31 = x1.fma(v, c31); c32 = x2.fma(v, c32);
+            v = FloatVector.broadcast(S, w[w4 + i]);
+            c40 = x0.fma(v, c40); c41 = x1.fma(v, c41); c42 = x2.fma(v, c42);
+            v = FloatVector.broadcast(S, w[w5 + i]);
+            c50 = x0.fma(v, c50); c51 = x1.fma(v, c51); c52 = x2.fma(v, c52);
+            v = FloatVector.broadcast(S, w[w6 + i]);
+            c60 = x0.fma(v, c60); c61 = x1.fma(v, c61); c62 = x2.fma(v, c62);
+            v = FloatVector.broadcast(S, w[w7 + i]);
+            c70 = x0.fma(v, c70); c71 = x1.fma(v, c71); c72 = x2.fma(v, c72);
+        }
+        c00.intoArray(acc, o); c01.intoArray(acc, o + 16); c02.intoArray(acc, o + 32);
+        c10.intoArray(acc, o + rs); c11.intoArray(acc, o + rs + 16); c12.intoArray(acc, o + rs + 32);
+        c20.intoArray(acc, o + 2 * rs); c21.intoArray(acc, o + 2 * rs + 16); c22.intoArray(acc, o + 2 * rs + 32);
+        c30.intoArray(acc, o + 3 * rs); c31.intoArray(acc, o + 3 * rs + 16); c32.intoArray(acc, o + 3 * rs + 32);
+        c40.intoArray(acc, o + 4 * rs); c41.intoArray(acc, o + 4 * rs + 16); c42.intoArray(acc, o + 4 * rs + 32);
+        c50.intoArray(acc, o + 5 * rs); c51.intoArray(acc, o + 5 * rs + 16); c52.intoArray(acc, o + 5 * rs + 32);
+        c60.intoArray(acc, o + 6 * rs); c61.intoArray(acc, o + 6 * rs + 16); c62.intoArray(acc, o + 6 * rs + 32);
+        c70.intoArray(acc, o + 7 * rs); c71.intoArray(acc, o + 7 * rs + 16); c72.intoArray(acc, o + 7 * rs + 32);
+    }
+
+    /** Rows r..r+7 × panels p, p+1 (two panels left over after groups of three); accumulators as {@link #kernel8x3}'s. */
+    static void kernel8x2(float[] w, int r, float[] packed, int p, int k0, int k1, int k, float[] acc, int o, int rs, boolean resume) {
+        int w0 = r * k, w1 = w0 + k, w2 = w1 + k, w3 = w2 + k, w4 = w3 + k, w5 = w4 + k, w6 = w5 + k, w7 = w6 + k;
+        int a0 = p * PANEL * k, a1 = a0 + PANEL * k;
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
+        if (!resume) {
+            c00 = FloatVector.zero(S); c01 = c00; c10 = c00; c11 = c00; c20 = c00; c21 = c00; c30 = c00; c31 = c00;
+            c40 = c00; c41 = c00; c50 = c00; c51 = c00; c60 = c00; c61 = c00; c70 = c00; c71 = c00;
+        } else {
+            c00 = FloatVector.fromArray(S, acc, o); c01 = FloatVector.fromArray(S, acc, o + 16);
+            c10 = FloatVector.fromArray(S, acc, o + rs); c11 = FloatVector.fromArray(S, acc, o + rs + 16);
+            c20 = FloatVector.fromArray(S, acc, o + 2 * rs); c21 = FloatVector.fromArray(S, acc, o + 2 * rs + 16);
+            c30 = FloatVector.fromArray(S, acc, o + 3 * rs); c31 = FloatVector.fromArray(S, acc, o + 3 * rs + 16);
+            c40 = FloatVector.fromArray(S, acc, o + 4 * rs); c41 = FloatVector.fromArray(S, acc, o + 4 * rs + 16);
+            c50 = FloatVector.fromArray(S, acc, o + 5 * rs); c51 = FloatVector.fromArray(S, acc, o + 5 * rs + 16);
+            c60 = FloatVector.fromArray(S, acc, o + 6 * rs); c61 = FloatVector.fromArray(S, acc, o + 6 * rs + 16);
+            c70 = FloatVector.fromArray(S, acc, o + 7 * rs); c71 = FloatVector.fromArray(S, acc, o + 7 * rs + 16);
+        }
+        for (int i = k0; i < k1; i++) {
+            FloatVector x0 = FloatVector.fromArray(S, packed, a0 + PANEL * i);
+            FloatVector x1 = FloatVector.fromArray(S, packed, a1 + PANEL * i);
+            FloatVector v = FloatVector.broadcast(S, w[w0 + i]);
+            c00 = x0.fma(v, c00); c01 = x1.fma(v, c01);
+            v = FloatVector.broadcast(S, w[w1 + i]);
+            c10 = x0.fma(v, c10); c11 = x1.fma(v, c11);
+            v = FloatVector.broadcast(S, w[w2 + i]);
+            c20 = x0.fma(v, c20); c21 = x1.fma(v, c21);
+            v = FloatVector.broadcast(S, w[w3 + i]);
+            c30 = x0.fma(v, c30); c31 = x1.fma(v, c31);
+            v = FloatVector.broadcast(S, w[w4 + i]);
+            c40 = x0.fma(v, c40); c41 = x1.fma(v, c41);
+            v = FloatVector.broadcast(S, w[w5 + i]);
+            c50 = x0.fma(v, c50); c51 = x1.fma(v, c51);
+            v = FloatVector.broadcast(S, w[w6 + i]);
+            c60 = x0.fma(v, c60); c61 = x1.fma(v, c61);
+            v = FloatVector.broadcast(S, w[w7 + i]);
+            c70 = x0.fma(v, c70); c71 = x1.fma(v, c71);
+        }
+        c00.intoArray(acc, o); c01.intoArray(acc, o + 16);
+        c10.intoArray(acc, o + rs); c11.intoArray(acc, o + rs + 16);
+        c20.intoArray(acc, o + 2 * rs); c21.intoArray(acc, o + 2 * rs + 16);
+        c30.intoArray(acc, o + 3 * rs); c31.intoArray(acc, o + 3 * rs + 16);
+        c40.intoArray(acc, o + 4 * rs); c41.intoArray(acc, o + 4 * rs + 16);
+        c50.intoArray(acc, o + 5 * rs); c51.intoArray(acc, o + 5 * rs + 16);
+        c60.intoArray(acc, o + 6 * rs); c61.intoArray(acc, o + 6 * rs + 16);
+        c70.intoArray(acc, o + 7 * rs); c71.intoArray(acc, o + 7 * rs + 16);
+    }
+
+    /** Rows r..r+7 × panel p (one panel left over); the accumulator of row r+i at {@code o + rs·i}. */
+    static void kernel8x1(float[] w, int r, float[] packed, int p, int k0, int k1, int k, float[] acc, int o, int rs, boolean resume) {
+        int w0 = r * k, w1 = w0 + k, w2 = w1 + k, w3 = w2 + k, w4 = w3 + k, w5 = w4 + k, w6 = w5 + k, w7 = w6 + k;
+        int a0 = p * PANEL * k;
+        FloatVector c0, c1, c2, c3, c4, c5, c6, c7;
+        if (!resume) {
+            c0 = FloatVector.zero(S); c1 = c0; c2 = c0; c3 = c0; c4 = c0; c5 = c0; c6 = c0; c7 = c0;
+        } else {
+            c0 = FloatVector.fromArray(S, acc, o); c1 = FloatVector.fromArray(S, acc, o + rs);
+            c2 = FloatVector.fromArray(S, acc, o + 2 * rs); c3 = FloatVector.fromArray(S, acc, o + 3 * rs);
+            c4 = FloatVector.fromArray(S, acc, o + 4 * rs); c5 = FloatVector.fromArray(S, acc, o + 5 * rs);
+            c6 = FloatVector.fromArray(S, acc, o + 6 * rs); c7 = FloatVector.fromArray(S, acc, o + 7 * rs);
+        }
+        for (int i = k0; i < k1; i++) {
+            FloatVector x = FloatVector.fromArray(S, packed, a0 + PANEL * i);
+            c0 = x.fma(FloatVector.broadcast(S, w[w0 + i]), c0);
+            c1 = x.fma(FloatVector.broadcast(S, w[w1 + i]), c1);
+            c2 = x.fma(FloatVector.broadcast(S, w[w2 + i]), c2);
+            c3 = x.fma(FloatVector.broadcast(S, w[w3 + i]), c3);
+            c4 = x.fma(FloatVector.broadcast(S, w[w4 + i]), c4);
+            c5 = x.fma(FloatVector.broadcast(S, w[w5 + i]), c5);
+            c6 = x.fma(FloatVector.broadcast(S, w[w6 + i]), c6);
+            c7 = x.fma(FloatVector.broadcast(S, w[w7 + i]), c7);
+        }
+        c0.intoArray(acc, o); c1.intoArray(acc, o + rs); c2.intoArray(acc, o + 2 * rs); c3.intoArray(acc, o + 3 * rs);
+        c4.intoArray(acc, o + 4 * rs); c5.intoArray(acc, o + 5 * rs); c6.intoArray(acc, o + 6 * rs); c7.intoArray(acc, o + 7 * rs);
     }
 }

@@ -10,11 +10,13 @@ import jdk.incubator.vector.VectorSpecies;
  * output is a single lane summed in k order by FMA (no horizontal reduction), and one weight value,
  * broadcast, meets 16 tokens at once.
  *
- * <p>Register blocking: 8 weight rows × 3 panels (48 tokens) = 24 accumulators; per k, 3 vector loads
- * and 8 broadcasts feed 24 FMAs, and both operands are read sequentially (the 8 weight rows and the
- * panels), so the hardware prefetchers keep them coming from L2. The row-wise {@link FloatGemm}, which
+ * <p>Register blocking: 7 weight rows × 3 panels (48 tokens) = 21 accumulators; per k, 3 vector loads
+ * and 7 broadcasts feed 21 FMAs. The weight rows are first copied into groups of 7 ({@link #group}) so
+ * that the 7 broadcasts of one k sit at one index. Cache blocking: k in chunks of {@link #KC}, so that
+ * three panels' chunk stays in L1 while every group of the block's rows passes over it, and blocks of
+ * many rows (MatMul's), so that each panel comes from L3 once per block. A row-wise kernel, which
  * quantized weights used before, needs a 16-lane reduction per output and a full vector load per
- * weight row and token; on one Zen 5 core it ran at 100-110 GFLOP/s where this runs at 240 (peak ~270).
+ * weight row and token; on one Zen 5 core it ran at 100-110 GFLOP/s where this ran at 240 (peak ~270).
  *
  * <p>Numerics: each output is the float sum, in k order, of exact products of the decoded weights and
  * the decoded (8-bit) activations. llama.cpp sums the same integer products exactly per block and
@@ -53,9 +55,59 @@ final class PanelGemm {
             for (int j = tokens % PANEL; j < PANEL; j++) packed[base + PANEL * i + j] = 0;
     }
 
-    /** Scratch floats {@link #multiply} needs: one 16-lane accumulator per (row, panel), rows {@link #rowStride} apart. */
+    /**
+     * Weight rows of one register block: 7 rows × 3 panels = 21 accumulators, and with the 3 panel vectors and the 7
+     * rows' broadcast weights 31 of the 32 vector registers, so C2 keeps every value of the loop in a register however
+     * it orders the loads. With 8 rows (24 + 3 + 8) it hoisted the broadcasts and spilled four accumulators to the stack,
+     * unless each row had its own base index, whose 8 address computations (and the stack reloads of those bases) then
+     * took issue slots on the FMA ports (Intel Xeon VM, one core, 56 rows × 48 tokens × 128 in L1, alternating in
+     * one process: 8 rows apart 123 GFLOP/s, 7 rows grouped 167, FMA peak 150-175).
+     */
+    static final int ROWS = 7;
+
+    static int groups(int rows) {
+        return (rows + ROWS - 1) / ROWS;
+    }
+
+    /** Floats {@link #group} writes for {@code rows} rows of length {@code k}. */
+    static int groupedLength(int rows, int k) {
+        return groups(rows) * ROWS * k;
+    }
+
+    /**
+     * Weight rows {@code [0, rows)} of {@code w} (row r at {@code r·k}, k a multiple of 16) in groups of 7, 16 values
+     * at a time, by {@link #groupRow}, and the rows past the last zeroed.
+     */
+    static void group(float[] w, int rows, int k, float[] dst) {
+        for (int r = 0; r < rows; r++) groupRow(w, r * k, r, k, dst);
+        zeroRowsFrom(rows, k, dst);
+    }
+
+    /**
+     * Row r ({@code k} floats at {@code row[rowOffset ..]}, k a multiple of 16) into its place among grouped rows: the
+     * 16 values from i = 16b of row 7g + j at {@code dst[7k·g + 112b + 16j]}. A kernel's 7 broadcasts of one k then
+     * sit at one index plus constants (64 bytes apart), and grouping is a copy of whole vectors (interleaving the 7
+     * rows value by value, 32 bytes per k, took three stages of two-vector selections per 128 floats: 5.6% of a 1B
+     * Q4_0 pp512's JFR samples).
+     */
+    static void groupRow(float[] row, int rowOffset, int r, int k, float[] dst) {
+        for (int i = 0, o = ROWS * k * (r / ROWS) + PANEL * (r % ROWS); i < k; i += PANEL, o += ROWS * PANEL)
+            FloatVector.fromArray(S, row, rowOffset + i).intoArray(dst, o);
+    }
+
+    /** Zeroes the grouped rows from {@code rows} to the end of their group (computed by the kernels, never read). */
+    static void zeroRowsFrom(int rows, int k, float[] dst) {
+        FloatVector zero = FloatVector.zero(S);
+        for (int r = rows; r < groups(rows) * ROWS; r++)
+            for (int i = 0, o = ROWS * k * (r / ROWS) + PANEL * (r % ROWS); i < k; i += PANEL, o += ROWS * PANEL) zero.intoArray(dst, o);
+    }
+
+    /**
+     * Scratch floats {@link #multiply} needs: one 16-lane accumulator per (row, panel) for the rows rounded up to whole
+     * groups, rows {@link #rowStride} apart.
+     */
     static int scratchLength(int rows, int tokens) {
-        return rows * rowStride(tokens);
+        return groups(rows) * ROWS * rowStride(tokens);
     }
 
     /**
@@ -68,37 +120,35 @@ final class PanelGemm {
     }
 
     /**
-     * k is cut in chunks of this many: a chunk of 48 tokens' panels (384 KB) and of the weight rows
-     * stays in L2 while the rows are swept (unchunked, k = 8192 ran at 65% of the FMA peak against
-     * 90% at 2048). Accumulators are saved between chunks and the FMA chains resume, so the sums are
-     * the same to the bit for any chunk size.
+     * k is cut in chunks of this many: three panels' chunk (24 KB) stays in L1 while all the groups of rows pass over
+     * it, and only the weights' chunk (3.5 KB a group) comes from L2 per kernel call. With chunks of 2048 the panels
+     * (384 KB) came from L2 for every group, 192 bytes per 21 FMAs (Intel Xeon VM, one core, 224 rows × 528 tokens ×
+     * 2048, alternating in one process: 128 a chunk 151 GFLOP/s, 256 138, 2048 128). Accumulators are saved between
+     * chunks and the FMA chains resume, so the sums are the same to the bit for any chunk size.
      */
-    static final int KC = 2048;
+    static final int KC = 128;
 
     /**
-     * Weight rows {@code [0, rows)} of {@code w} (row r at {@code r·k}, decoded floats) times the
-     * {@code tokens} packed activations; the result for (t, r) goes to {@code y[t·ldy + yOffset + r]}.
-     * {@code acc} is scratch of at least {@link #scratchLength} floats.
+     * Weight rows {@code [0, rows)}, grouped by {@link #group} into {@code w}, times the {@code tokens} packed
+     * activations; the result for (t, r) goes to {@code y[t·ldy + yOffset + r]}. {@code acc} is scratch of at least
+     * {@link #scratchLength} floats.
      */
     static void multiply(float[] w, int rows, float[] packed, int tokens, int k, float[] y, int yOffset, int ldy, float[] acc) {
-        int np = panels(tokens);
-        int rows8 = rows - rows % 8;
-        // accumulator (row r, panel p) lives at acc[rs·r + 16p]
-        int rs = rowStride(tokens);
+        int np = panels(tokens), ng = groups(rows), gk = ROWS * k;
+        // accumulator (row r, panel p) lives at acc[rs·r + 16p]; a group's rows past the last are computed (zero weights), never read
+        int rs = rowStride(tokens), gs = ROWS * rs;
         for (int k0 = 0; k0 < k; k0 += KC) {
             int k1 = Math.min(k, k0 + KC);
             boolean resume = k0 > 0;
             int p = 0;
             for (; p + 3 <= np; p += 3)
-                for (int r = 0; r < rows8; r += 8) kernel8x3(w, r, packed, p, k0, k1, k, acc, r * rs + p * PANEL, rs, resume);
+                for (int g = 0; g < ng; g++) kernel7x3(w, gk * g, packed, p, k0, k1, k, acc, gs * g + p * PANEL, rs, resume);
             if (p + 2 <= np) {
-                for (int r = 0; r < rows8; r += 8) kernel8x2(w, r, packed, p, k0, k1, k, acc, r * rs + p * PANEL, rs, resume);
+                for (int g = 0; g < ng; g++) kernel7x2(w, gk * g, packed, p, k0, k1, k, acc, gs * g + p * PANEL, rs, resume);
                 p += 2;
             }
             for (; p < np; p++)
-                for (int r = 0; r < rows8; r += 8) kernel8x1(w, r, packed, p, k0, k1, k, acc, r * rs + p * PANEL, rs, resume);
-            for (int r = rows8; r < rows; r++)
-                for (p = 0; p < np; p++) chain(w, r, packed, p, k0, k1, k, acc, r * rs + p * PANEL, resume);
+                for (int g = 0; g < ng; g++) kernel7x1(w, gk * g, packed, p, k0, k1, k, acc, gs * g + p * PANEL, rs, resume);
         }
         // token-major, so each token's outputs are written as one run (row-major here touched one page per token per row):
         // 16 rows × a full panel's 16 tokens at a time, transposed in registers (Transpose.of16), then the rest element by element
@@ -112,30 +162,18 @@ final class PanelGemm {
     }
 
     /**
-     * One accumulator: weight row r × panel p over k in [k0, k1), resumed from (when {@code resume}) and saved
-     * to {@code acc[o ..]} (rows left over after groups of eight).
+     * Accumulators of the 7 rows of one group × panels p..p+2 over k in [k0, k1), resumed from (when {@code resume}) and
+     * saved to {@code acc}: the one of the group's row i, panel p+q at {@code o + rs·i + 16q}. The group's grouped
+     * weights start at {@code w[wg]} ({@link #group}); k0 and k1 are multiples of 16.
      */
-    static void chain(float[] w, int r, float[] packed, int p, int k0, int k1, int k, float[] acc, int o, boolean resume) {
-        int wr = r * k, a = p * PANEL * k;
-        FloatVector c = resume ? FloatVector.fromArray(S, acc, o) : FloatVector.zero(S);
-        for (int i = k0; i < k1; i++) c = FloatVector.fromArray(S, packed, a + PANEL * i).fma(FloatVector.broadcast(S, w[wr + i]), c);
-        c.intoArray(acc, o);
-    }
-
-    /**
-     * Accumulators of weight rows r..r+7 × panels p..p+2 over k in [k0, k1), resumed from (when {@code resume})
-     * and saved to {@code acc}: the one of row r+i, panel p+q at {@code o + rs·i + 16q}.
-     */
-    static void kernel8x3(float[] w, int r, float[] packed, int p, int k0, int k1, int k, float[] acc, int o, int rs, boolean resume) {
-        int w0 = r * k, w1 = w0 + k, w2 = w1 + k, w3 = w2 + k, w4 = w3 + k, w5 = w4 + k, w6 = w5 + k, w7 = w6 + k;
+    static void kernel7x3(float[] w, int wg, float[] packed, int p, int k0, int k1, int k, float[] acc, int o, int rs, boolean resume) {
         int a0 = p * PANEL * k, a1 = a0 + PANEL * k, a2 = a1 + PANEL * k;
         FloatVector c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32;
-        FloatVector c40, c41, c42, c50, c51, c52, c60, c61, c62, c70, c71, c72;
+        FloatVector c40, c41, c42, c50, c51, c52, c60, c61, c62;
         if (!resume) {
-            c00 = FloatVector.zero(S); c01 = c00; c02 = c00; c10 = c00; c11 = c00; c12 = c00;
-            c20 = c00; c21 = c00; c22 = c00; c30 = c00; c31 = c00; c32 = c00;
-            c40 = c00; c41 = c00; c42 = c00; c50 = c00; c51 = c00; c52 = c00;
-            c60 = c00; c61 = c00; c62 = c00; c70 = c00; c71 = c00; c72 = c00;
+            c00 = FloatVector.zero(S); c01 = c00; c02 = c00; c10 = c00; c11 = c00; c12 = c00; c20 = c00; c21 = c00;
+            c22 = c00; c30 = c00; c31 = c00; c32 = c00; c40 = c00; c41 = c00; c42 = c00; c50 = c00; c51 = c00; c52 = c00;
+            c60 = c00; c61 = c00; c62 = c00;
         } else {
             c00 = FloatVector.fromArray(S, acc, o); c01 = FloatVector.fromArray(S, acc, o + 16); c02 = FloatVector.fromArray(S, acc, o + 32);
             c10 = FloatVector.fromArray(S, acc, o + rs); c11 = FloatVector.fromArray(S, acc, o + rs + 16); c12 = FloatVector.fromArray(S, acc, o + rs + 32);
@@ -144,29 +182,28 @@ final class PanelGemm {
             c40 = FloatVector.fromArray(S, acc, o + 4 * rs); c41 = FloatVector.fromArray(S, acc, o + 4 * rs + 16); c42 = FloatVector.fromArray(S, acc, o + 4 * rs + 32);
             c50 = FloatVector.fromArray(S, acc, o + 5 * rs); c51 = FloatVector.fromArray(S, acc, o + 5 * rs + 16); c52 = FloatVector.fromArray(S, acc, o + 5 * rs + 32);
             c60 = FloatVector.fromArray(S, acc, o + 6 * rs); c61 = FloatVector.fromArray(S, acc, o + 6 * rs + 16); c62 = FloatVector.fromArray(S, acc, o + 6 * rs + 32);
-            c70 = FloatVector.fromArray(S, acc, o + 7 * rs); c71 = FloatVector.fromArray(S, acc, o + 7 * rs + 16); c72 = FloatVector.fromArray(S, acc, o + 7 * rs + 32);
         }
-        for (int i = k0; i < k1; i++) {
-            FloatVector x0 = FloatVector.fromArray(S, packed, a0 + PANEL * i);
-            FloatVector x1 = FloatVector.fromArray(S, packed, a1 + PANEL * i);
-            FloatVector x2 = FloatVector.fromArray(S, packed, a2 + PANEL * i);
-            FloatVector v = FloatVector.broadcast(S, w[w0 + i]);
-            c00 = x0.fma(v, c00); c01 = x1.fma(v, c01); c02 = x2.fma(v, c02);
-            v = FloatVector.broadcast(S, w[w1 + i]);
-            c10 = x0.fma(v, c10); c11 = x1.fma(v, c11); c12 = x2.fma(v, c12);
-            v = FloatVector.broadcast(S, w[w2 + i]);
-            c20 = x0.fma(v, c20); c21 = x1.fma(v, c21); c22 = x2.fma(v, c22);
-            v = FloatVector.broadcast(S, w[w3 + i]);
-            c30 = x0.fma(v, c30); c31 = x1.fma(v, c31); c32 = x2.fma(v, c32);
-            v = FloatVector.broadcast(S, w[w4 + i]);
-            c40 = x0.fma(v, c40); c41 = x1.fma(v, c41); c42 = x2.fma(v, c42);
-            v = FloatVector.broadcast(S, w[w5 + i]);
-            c50 = x0.fma(v, c50); c51 = x1.fma(v, c51); c52 = x2.fma(v, c52);
-            v = FloatVector.broadcast(S, w[w6 + i]);
-            c60 = x0.fma(v, c60); c61 = x1.fma(v, c61); c62 = x2.fma(v, c62);
-            v = FloatVector.broadcast(S, w[w7 + i]);
-            c70 = x0.fma(v, c70); c71 = x1.fma(v, c71); c72 = x2.fma(v, c72);
-        }
+        for (int b = k0 / PANEL; b < k1 / PANEL; b++)
+            for (int ii = 0; ii < PANEL; ii++) {
+                int i = PANEL * b + ii, wi = wg + ROWS * PANEL * b + ii;
+                FloatVector x0 = FloatVector.fromArray(S, packed, a0 + PANEL * i);
+                FloatVector x1 = FloatVector.fromArray(S, packed, a1 + PANEL * i);
+                FloatVector x2 = FloatVector.fromArray(S, packed, a2 + PANEL * i);
+                FloatVector v0 = FloatVector.broadcast(S, w[wi]);
+                c00 = x0.fma(v0, c00); c01 = x1.fma(v0, c01); c02 = x2.fma(v0, c02);
+                FloatVector v1 = FloatVector.broadcast(S, w[wi + 16]);
+                c10 = x0.fma(v1, c10); c11 = x1.fma(v1, c11); c12 = x2.fma(v1, c12);
+                FloatVector v2 = FloatVector.broadcast(S, w[wi + 32]);
+                c20 = x0.fma(v2, c20); c21 = x1.fma(v2, c21); c22 = x2.fma(v2, c22);
+                FloatVector v3 = FloatVector.broadcast(S, w[wi + 48]);
+                c30 = x0.fma(v3, c30); c31 = x1.fma(v3, c31); c32 = x2.fma(v3, c32);
+                FloatVector v4 = FloatVector.broadcast(S, w[wi + 64]);
+                c40 = x0.fma(v4, c40); c41 = x1.fma(v4, c41); c42 = x2.fma(v4, c42);
+                FloatVector v5 = FloatVector.broadcast(S, w[wi + 80]);
+                c50 = x0.fma(v5, c50); c51 = x1.fma(v5, c51); c52 = x2.fma(v5, c52);
+                FloatVector v6 = FloatVector.broadcast(S, w[wi + 96]);
+                c60 = x0.fma(v6, c60); c61 = x1.fma(v6, c61); c62 = x2.fma(v6, c62);
+            }
         c00.intoArray(acc, o); c01.intoArray(acc, o + 16); c02.intoArray(acc, o + 32);
         c10.intoArray(acc, o + rs); c11.intoArray(acc, o + rs + 16); c12.intoArray(acc, o + rs + 32);
         c20.intoArray(acc, o + 2 * rs); c21.intoArray(acc, o + 2 * rs + 16); c22.intoArray(acc, o + 2 * rs + 32);
@@ -174,17 +211,16 @@ final class PanelGemm {
         c40.intoArray(acc, o + 4 * rs); c41.intoArray(acc, o + 4 * rs + 16); c42.intoArray(acc, o + 4 * rs + 32);
         c50.intoArray(acc, o + 5 * rs); c51.intoArray(acc, o + 5 * rs + 16); c52.intoArray(acc, o + 5 * rs + 32);
         c60.intoArray(acc, o + 6 * rs); c61.intoArray(acc, o + 6 * rs + 16); c62.intoArray(acc, o + 6 * rs + 32);
-        c70.intoArray(acc, o + 7 * rs); c71.intoArray(acc, o + 7 * rs + 16); c72.intoArray(acc, o + 7 * rs + 32);
     }
 
-    /** Rows r..r+7 × panels p, p+1 (two panels left over after groups of three); accumulators as {@link #kernel8x3}'s. */
-    static void kernel8x2(float[] w, int r, float[] packed, int p, int k0, int k1, int k, float[] acc, int o, int rs, boolean resume) {
-        int w0 = r * k, w1 = w0 + k, w2 = w1 + k, w3 = w2 + k, w4 = w3 + k, w5 = w4 + k, w6 = w5 + k, w7 = w6 + k;
+    /** Rows of one group × panels p, p+1 (two panels left over after groups of three); as {@link #kernel7x3}. */
+    static void kernel7x2(float[] w, int wg, float[] packed, int p, int k0, int k1, int k, float[] acc, int o, int rs, boolean resume) {
         int a0 = p * PANEL * k, a1 = a0 + PANEL * k;
-        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+        FloatVector c60, c61;
         if (!resume) {
             c00 = FloatVector.zero(S); c01 = c00; c10 = c00; c11 = c00; c20 = c00; c21 = c00; c30 = c00; c31 = c00;
-            c40 = c00; c41 = c00; c50 = c00; c51 = c00; c60 = c00; c61 = c00; c70 = c00; c71 = c00;
+            c40 = c00; c41 = c00; c50 = c00; c51 = c00; c60 = c00; c61 = c00;
         } else {
             c00 = FloatVector.fromArray(S, acc, o); c01 = FloatVector.fromArray(S, acc, o + 16);
             c10 = FloatVector.fromArray(S, acc, o + rs); c11 = FloatVector.fromArray(S, acc, o + rs + 16);
@@ -193,28 +229,27 @@ final class PanelGemm {
             c40 = FloatVector.fromArray(S, acc, o + 4 * rs); c41 = FloatVector.fromArray(S, acc, o + 4 * rs + 16);
             c50 = FloatVector.fromArray(S, acc, o + 5 * rs); c51 = FloatVector.fromArray(S, acc, o + 5 * rs + 16);
             c60 = FloatVector.fromArray(S, acc, o + 6 * rs); c61 = FloatVector.fromArray(S, acc, o + 6 * rs + 16);
-            c70 = FloatVector.fromArray(S, acc, o + 7 * rs); c71 = FloatVector.fromArray(S, acc, o + 7 * rs + 16);
         }
-        for (int i = k0; i < k1; i++) {
-            FloatVector x0 = FloatVector.fromArray(S, packed, a0 + PANEL * i);
-            FloatVector x1 = FloatVector.fromArray(S, packed, a1 + PANEL * i);
-            FloatVector v = FloatVector.broadcast(S, w[w0 + i]);
-            c00 = x0.fma(v, c00); c01 = x1.fma(v, c01);
-            v = FloatVector.broadcast(S, w[w1 + i]);
-            c10 = x0.fma(v, c10); c11 = x1.fma(v, c11);
-            v = FloatVector.broadcast(S, w[w2 + i]);
-            c20 = x0.fma(v, c20); c21 = x1.fma(v, c21);
-            v = FloatVector.broadcast(S, w[w3 + i]);
-            c30 = x0.fma(v, c30); c31 = x1.fma(v, c31);
-            v = FloatVector.broadcast(S, w[w4 + i]);
-            c40 = x0.fma(v, c40); c41 = x1.fma(v, c41);
-            v = FloatVector.broadcast(S, w[w5 + i]);
-            c50 = x0.fma(v, c50); c51 = x1.fma(v, c51);
-            v = FloatVector.broadcast(S, w[w6 + i]);
-            c60 = x0.fma(v, c60); c61 = x1.fma(v, c61);
-            v = FloatVector.broadcast(S, w[w7 + i]);
-            c70 = x0.fma(v, c70); c71 = x1.fma(v, c71);
-        }
+        for (int b = k0 / PANEL; b < k1 / PANEL; b++)
+            for (int ii = 0; ii < PANEL; ii++) {
+                int i = PANEL * b + ii, wi = wg + ROWS * PANEL * b + ii;
+                FloatVector x0 = FloatVector.fromArray(S, packed, a0 + PANEL * i);
+                FloatVector x1 = FloatVector.fromArray(S, packed, a1 + PANEL * i);
+                FloatVector v0 = FloatVector.broadcast(S, w[wi]);
+                c00 = x0.fma(v0, c00); c01 = x1.fma(v0, c01);
+                FloatVector v1 = FloatVector.broadcast(S, w[wi + 16]);
+                c10 = x0.fma(v1, c10); c11 = x1.fma(v1, c11);
+                FloatVector v2 = FloatVector.broadcast(S, w[wi + 32]);
+                c20 = x0.fma(v2, c20); c21 = x1.fma(v2, c21);
+                FloatVector v3 = FloatVector.broadcast(S, w[wi + 48]);
+                c30 = x0.fma(v3, c30); c31 = x1.fma(v3, c31);
+                FloatVector v4 = FloatVector.broadcast(S, w[wi + 64]);
+                c40 = x0.fma(v4, c40); c41 = x1.fma(v4, c41);
+                FloatVector v5 = FloatVector.broadcast(S, w[wi + 80]);
+                c50 = x0.fma(v5, c50); c51 = x1.fma(v5, c51);
+                FloatVector v6 = FloatVector.broadcast(S, w[wi + 96]);
+                c60 = x0.fma(v6, c60); c61 = x1.fma(v6, c61);
+            }
         c00.intoArray(acc, o); c01.intoArray(acc, o + 16);
         c10.intoArray(acc, o + rs); c11.intoArray(acc, o + rs + 16);
         c20.intoArray(acc, o + 2 * rs); c21.intoArray(acc, o + 2 * rs + 16);
@@ -222,34 +257,48 @@ final class PanelGemm {
         c40.intoArray(acc, o + 4 * rs); c41.intoArray(acc, o + 4 * rs + 16);
         c50.intoArray(acc, o + 5 * rs); c51.intoArray(acc, o + 5 * rs + 16);
         c60.intoArray(acc, o + 6 * rs); c61.intoArray(acc, o + 6 * rs + 16);
-        c70.intoArray(acc, o + 7 * rs); c71.intoArray(acc, o + 7 * rs + 16);
     }
 
-    /** Rows r..r+7 × panel p (one panel left over); the accumulator of row r+i at {@code o + rs·i}. */
-    static void kernel8x1(float[] w, int r, float[] packed, int p, int k0, int k1, int k, float[] acc, int o, int rs, boolean resume) {
-        int w0 = r * k, w1 = w0 + k, w2 = w1 + k, w3 = w2 + k, w4 = w3 + k, w5 = w4 + k, w6 = w5 + k, w7 = w6 + k;
+    /** Rows of one group × panel p (one panel left over); as {@link #kernel7x3}. */
+    static void kernel7x1(float[] w, int wg, float[] packed, int p, int k0, int k1, int k, float[] acc, int o, int rs, boolean resume) {
         int a0 = p * PANEL * k;
-        FloatVector c0, c1, c2, c3, c4, c5, c6, c7;
+        FloatVector c00, c10, c20, c30, c40, c50, c60;
         if (!resume) {
-            c0 = FloatVector.zero(S); c1 = c0; c2 = c0; c3 = c0; c4 = c0; c5 = c0; c6 = c0; c7 = c0;
+            c00 = FloatVector.zero(S); c10 = c00; c20 = c00; c30 = c00; c40 = c00; c50 = c00; c60 = c00;
         } else {
-            c0 = FloatVector.fromArray(S, acc, o); c1 = FloatVector.fromArray(S, acc, o + rs);
-            c2 = FloatVector.fromArray(S, acc, o + 2 * rs); c3 = FloatVector.fromArray(S, acc, o + 3 * rs);
-            c4 = FloatVector.fromArray(S, acc, o + 4 * rs); c5 = FloatVector.fromArray(S, acc, o + 5 * rs);
-            c6 = FloatVector.fromArray(S, acc, o + 6 * rs); c7 = FloatVector.fromArray(S, acc, o + 7 * rs);
+            c00 = FloatVector.fromArray(S, acc, o);
+            c10 = FloatVector.fromArray(S, acc, o + rs);
+            c20 = FloatVector.fromArray(S, acc, o + 2 * rs);
+            c30 = FloatVector.fromArray(S, acc, o + 3 * rs);
+            c40 = FloatVector.fromArray(S, acc, o + 4 * rs);
+            c50 = FloatVector.fromArray(S, acc, o + 5 * rs);
+            c60 = FloatVector.fromArray(S, acc, o + 6 * rs);
         }
-        for (int i = k0; i < k1; i++) {
-            FloatVector x = FloatVector.fromArray(S, packed, a0 + PANEL * i);
-            c0 = x.fma(FloatVector.broadcast(S, w[w0 + i]), c0);
-            c1 = x.fma(FloatVector.broadcast(S, w[w1 + i]), c1);
-            c2 = x.fma(FloatVector.broadcast(S, w[w2 + i]), c2);
-            c3 = x.fma(FloatVector.broadcast(S, w[w3 + i]), c3);
-            c4 = x.fma(FloatVector.broadcast(S, w[w4 + i]), c4);
-            c5 = x.fma(FloatVector.broadcast(S, w[w5 + i]), c5);
-            c6 = x.fma(FloatVector.broadcast(S, w[w6 + i]), c6);
-            c7 = x.fma(FloatVector.broadcast(S, w[w7 + i]), c7);
-        }
-        c0.intoArray(acc, o); c1.intoArray(acc, o + rs); c2.intoArray(acc, o + 2 * rs); c3.intoArray(acc, o + 3 * rs);
-        c4.intoArray(acc, o + 4 * rs); c5.intoArray(acc, o + 5 * rs); c6.intoArray(acc, o + 6 * rs); c7.intoArray(acc, o + 7 * rs);
+        for (int b = k0 / PANEL; b < k1 / PANEL; b++)
+            for (int ii = 0; ii < PANEL; ii++) {
+                int i = PANEL * b + ii, wi = wg + ROWS * PANEL * b + ii;
+                FloatVector x0 = FloatVector.fromArray(S, packed, a0 + PANEL * i);
+                FloatVector v0 = FloatVector.broadcast(S, w[wi]);
+                c00 = x0.fma(v0, c00);
+                FloatVector v1 = FloatVector.broadcast(S, w[wi + 16]);
+                c10 = x0.fma(v1, c10);
+                FloatVector v2 = FloatVector.broadcast(S, w[wi + 32]);
+                c20 = x0.fma(v2, c20);
+                FloatVector v3 = FloatVector.broadcast(S, w[wi + 48]);
+                c30 = x0.fma(v3, c30);
+                FloatVector v4 = FloatVector.broadcast(S, w[wi + 64]);
+                c40 = x0.fma(v4, c40);
+                FloatVector v5 = FloatVector.broadcast(S, w[wi + 80]);
+                c50 = x0.fma(v5, c50);
+                FloatVector v6 = FloatVector.broadcast(S, w[wi + 96]);
+                c60 = x0.fma(v6, c60);
+            }
+        c00.intoArray(acc, o);
+        c10.intoArray(acc, o + rs);
+        c20.intoArray(acc, o + 2 * rs);
+        c30.intoArray(acc, o + 3 * rs);
+        c40.intoArray(acc, o + 4 * rs);
+        c50.intoArray(acc, o + 5 * rs);
+        c60.intoArray(acc, o + 6 * rs);
     }
 }

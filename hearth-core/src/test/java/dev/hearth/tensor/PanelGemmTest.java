@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class PanelGemmTest {
     /**
      * Every output is one FMA chain in k order: bit-equal to {@code Math.fma} in a plain loop, across
-     * row octets and leftover rows, panel triples and a leftover pair or single (padded) panel, and k chunks; written
+     * groups of 7 rows and a last group of 2, panel triples and a leftover pair or single (padded) panel, and k chunks; written
      * back in 16 × 16 tiles (two here) and the rows and tokens left over.
      */
     @ParameterizedTest
@@ -31,7 +31,10 @@ class PanelGemmTest {
         PanelGemm.padLastPanel(tokens, k, packed);
         float[] y = new float[tokens * ldy];
         java.util.Arrays.fill(y, -1f);
-        PanelGemm.multiply(w, rows, packed, tokens, k, y, yOffset, ldy, new float[PanelGemm.scratchLength(rows, tokens)]);
+        float[] grouped = new float[PanelGemm.groupedLength(rows, k)];
+        java.util.Arrays.fill(grouped, Float.NaN); // the last group's missing rows must be zeroed too
+        PanelGemm.group(w, rows, k, grouped);
+        PanelGemm.multiply(grouped, rows, packed, tokens, k, y, yOffset, ldy, new float[PanelGemm.scratchLength(rows, tokens)]);
         GemmOutputs.assertWritten(y, tokens, rows, yOffset, ldy, (r, t) -> {
             float c = 0;
             for (int i = 0; i < k; i++) c = Math.fma(w[r * k + i], a[t * k + i], c);
@@ -74,5 +77,21 @@ class PanelGemmTest {
                                 .isCloseTo(one[m][r], within(1e-4f * (1 + Math.abs(one[m][r]))));
             }
         }
+    }
+
+    /** PanelGemm's grouping of rows by 7, 16 values at a time, with a short last group. */
+    @Test
+    void rowsAreGroupedBySeven() {
+        int rows = 17, k = 48;
+        float[] w = new float[rows * k], dst = new float[PanelGemm.groupedLength(rows, k)];
+        for (int i = 0; i < w.length; i++) w[i] = i + 1;
+        java.util.Arrays.fill(dst, Float.NaN);
+        PanelGemm.group(w, rows, k, dst);
+        for (int g = 0; g < 3; g++)
+            for (int i = 0; i < k; i++)
+                for (int j = 0; j < 7; j++) {
+                    int r = 7 * g + j;
+                    assertThat(dst[7 * k * g + 112 * (i / 16) + 16 * j + i % 16]).as("group %d row %d value %d", g, j, i).isEqualTo(r < rows ? w[r * k + i] : 0f);
+                }
     }
 }
