@@ -135,22 +135,28 @@ public final class MatMul {
                 float[] a = anyPanel ? x.panels(pool) : quantized ? null : chains ? x.residuePanels(pool) : x.decoded(pool);
                 short[] aq = anyInteger ? x.integerPanels(pool) : null;
                 float[] ad = anyInteger ? x.integerPanelScales() : null;
-                // row blocks never straddle two matrices: block b of matrix i covers rows [blockRows·b, blockRows·(b+1)) of it
-                int[] firstBlock = new int[m + 1];
-                // (Q4_0Gemm's blocking is made for 64 rows: a dispatch with any of its matrices keeps those)
-                int blockRows = anyPanel && !anyInteger ? QUANTIZED_PANEL_ROWS : quantized || chains ? PANEL_ROWS : gemmRows(cols);
-                for (int i = 0; i < m; i++) firstBlock[i + 1] = firstBlock[i] + (ws[i].rowCount() + blockRows - 1) / blockRows;
+                // row blocks never straddle two matrices: block b of matrix i covers rows [rowsOf[i]·b, rowsOf[i]·(b+1)) of it
+                // (Q4_0Gemm's blocking is made for 64 rows: a dispatch with any of its matrices keeps those for all)
+                boolean panelBlocks = anyPanel && !anyInteger;
+                int[] firstBlock = new int[m + 1], rowsOf = new int[m];
+                int most = 0;
+                for (int i = 0; i < m; i++) {
+                    int rows = ws[i].rowCount();
+                    rowsOf[i] = panelBlocks ? panelBlockRows(rows, pool.threads()) : quantized || chains ? PANEL_ROWS : gemmRows(cols);
+                    firstBlock[i + 1] = firstBlock[i] + (rows + rowsOf[i] - 1) / rowsOf[i];
+                    most = Math.max(most, rowsOf[i]);
+                }
+                int blockRows = most;
                 int scratch = quantized ? Math.max(PanelGemm.scratchLength(blockRows, tokens), Q4_0Gemm.scratchLength(blockRows, tokens))
                         : chains ? FloatGemm.scratchLength(blockRows) : 0;
+                int bufLength = panelBlocks ? cols : blockRows * cols, groupedLength = anyPanel ? PanelGemm.groupedLength(blockRows, cols) : 0;
                 pool.run(work, (t, nt) -> {
                     float[] buf = ROW_BLOCK.get();
-                    int bufLength = quantized ? cols : blockRows * cols;
                     if (buf.length < bufLength) ROW_BLOCK.set(buf = new float[bufLength]);
                     float[] acc = GEMM_ACC.get();
                     if (acc.length < scratch) GEMM_ACC.set(acc = new float[scratch]);
-                    float[] grouped = quantized ? GROUPED.get() : null;
-                    if (quantized && grouped.length < PanelGemm.groupedLength(blockRows, cols))
-                        GROUPED.set(grouped = new float[PanelGemm.groupedLength(blockRows, cols)]);
+                    float[] grouped = groupedLength > 0 ? GROUPED.get() : null;
+                    if (groupedLength > 0 && grouped.length < groupedLength) GROUPED.set(grouped = new float[groupedLength]);
                     float[] row = chains ? GEMM_ROW.get() : null;
                     if (chains && row.length < cols) GEMM_ROW.set(row = new float[cols]);
                     // blocks claimed one at a time, as generation's pieces are: a thread whose vCPU keeps running takes
@@ -159,14 +165,14 @@ public final class MatMul {
                         int i = 0;
                         while (b >= firstBlock[i + 1]) i++;
                         Tensor w = ws[i];
-                        int r0 = (b - firstBlock[i]) * blockRows, n = Math.min(blockRows, w.rowCount() - r0);
+                        int r0 = (b - firstBlock[i]) * rowsOf[i], n = Math.min(rowsOf[i], w.rowCount() - r0);
                         if (integer[i]) {
                             short[] q = ROW_INTEGERS.get();
                             if (q.length < blockRows * cols) ROW_INTEGERS.set(q = new short[blockRows * cols]);
                             Q4_0Gemm.decodeWeights(w.data(), w.type(), r0, n, cols, q, buf);
                             Q4_0Gemm.multiply(q, buf, n, aq, ad, tokens, cols, ys[i], offsets[i] + r0, ldys[i], acc);
                         } else if (quantized) {
-                            // row by row through a buffer that stays in L1, straight into the kernels' order
+                            // row by row through a buffer that stays in L1 (when all are PanelGemm's), straight into the kernels' order
                             for (int r = 0; r < n; r++) {
                                 ops[i].dequantizeRows(w.data(), r0 + r, 1, cols, buf, 0);
                                 PanelGemm.groupRow(buf, 0, r, cols, grouped);
@@ -272,6 +278,16 @@ public final class MatMul {
      * 224·k floats (7 MB for k = 8192), written once and read a chunk of k at a time.
      */
     static final int QUANTIZED_PANEL_ROWS = 32 * PanelGemm.ROWS;
+
+    /**
+     * Rows of a matrix's {@link PanelGemm} blocks: whole groups of 7, at most {@link #QUANTIZED_PANEL_ROWS}, and cut so
+     * that the blocks come in whole rounds of {@code threads} of about one size; 2048 rows in 224s left a last block
+     * of 32, and one of two threads working through a tenth of the matrix alone.
+     */
+    static int panelBlockRows(int rows, int threads) {
+        int round = threads * QUANTIZED_PANEL_ROWS, blocks = threads * ((rows + round - 1) / round), per = (rows + blocks - 1) / blocks;
+        return PanelGemm.ROWS * ((per + PanelGemm.ROWS - 1) / PanelGemm.ROWS);
+    }
     /**
      * Whether Q4_0 prompts go through the 16-bit integer {@link Q4_0Gemm} rather than the float {@link PanelGemm}: not on
      * Intel cores, which issue 512-bit 16-bit multiplies on one port against the float FMA's two, so the 32 lanes of

@@ -94,4 +94,15 @@ class PanelGemmTest {
                     assertThat(dst[7 * k * g + 112 * (i / 16) + 16 * j + i % 16]).as("group %d row %d value %d", g, j, i).isEqualTo(r < rows ? w[r * k + i] : 0f);
                 }
     }
+
+    /** MatMul's PanelGemm blocks: whole groups of 7, at most 224 rows, in whole rounds of the threads, covering the matrix. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"2048, 2, 210", "2048, 1, 210", "512, 2, 133", "8192, 2, 217", "13, 2, 7", "70, 2, 35", "3, 4, 7"})
+    void blocksComeInRoundsOfTheThreads(int rows, int threads, int expected) {
+        int per = MatMul.panelBlockRows(rows, threads), blocks = (rows + per - 1) / per;
+        assertThat(per).isEqualTo(expected);
+        assertThat(per % PanelGemm.ROWS).isZero();
+        assertThat(per).isLessThanOrEqualTo(MatMul.QUANTIZED_PANEL_ROWS);
+        if (rows >= threads * PanelGemm.ROWS) assertThat(blocks % threads).as("%d blocks of %d", blocks, per).isZero();
+    }
 }
