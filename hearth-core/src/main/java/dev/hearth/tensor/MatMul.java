@@ -273,9 +273,10 @@ public final class MatMul {
     /**
      * {@link #PANEL_ROWS} for {@link PanelGemm}: 32 of its groups of 7 rows. The activations' panels (4 MB for 512
      * tokens × 2048) do not fit L2, so each block of rows reads them from L3 once: 224 rows read them 3.5 times less
-     * often than 64 (1B Q4_0 pp512, two threads, the GEMM's own rate inside the run, alternating with 63-row blocks and
-     * chunks of 2048: 83-94 GFLOP/s a thread against 75-81, in four rounds of four). The grouped weights of a block are
-     * 224·k floats (7 MB for k = 8192), written once and read a chunk of k at a time.
+     * often than 64 (1B Q4_0 pp512, two threads, the GEMM's own rate inside the run, 224-row blocks and {@link
+     * PanelGemm#KC} = 128 alternating with 63-row blocks and chunks of 2048: 83-94 GFLOP/s a thread against 75-81, in
+     * each of four rounds). The grouped weights of a block are 224·k floats (7 MB for k = 8192), written once and read a
+     * chunk of k at a time.
      */
     static final int QUANTIZED_PANEL_ROWS = 32 * PanelGemm.ROWS;
 

@@ -130,10 +130,11 @@ final class PanelGemm {
 
     /**
      * Weight rows {@code [0, rows)}, grouped by {@link #group} into {@code w}, times the {@code tokens} packed
-     * activations; the result for (t, r) goes to {@code y[t·ldy + yOffset + r]}. {@code acc} is scratch of at least
-     * {@link #scratchLength} floats.
+     * activations; the result for (t, r) goes to {@code y[t·ldy + yOffset + r]}. {@code k} is a multiple of 16 (the
+     * kernels walk it 16 at a time); {@code acc} is scratch of at least {@link #scratchLength} floats.
      */
     static void multiply(float[] w, int rows, float[] packed, int tokens, int k, float[] y, int yOffset, int ldy, float[] acc) {
+        if (k % PANEL != 0) throw new IllegalArgumentException("row length " + k + " is not a multiple of " + PANEL);
         int np = panels(tokens), ng = groups(rows), gk = ROWS * k;
         // accumulator (row r, panel p) lives at acc[rs·r + 16p]; a group's rows past the last are computed (zero weights), never read
         int rs = rowStride(tokens), gs = ROWS * rs;
