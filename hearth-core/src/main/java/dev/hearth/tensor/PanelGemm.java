@@ -91,7 +91,7 @@ final class PanelGemm {
      * Q4_0 pp512's JFR samples).
      */
     static void groupRow(float[] row, int rowOffset, int r, int k, float[] dst) {
-        for (int i = 0, o = ROWS * k * (r / ROWS) + PANEL * (r % ROWS); i < k; i += PANEL, o += ROWS * PANEL)
+        for (int i = 0, o = groupedStart(r, k); i < k; i += PANEL, o += ROWS * PANEL)
             FloatVector.fromArray(S, row, rowOffset + i).intoArray(dst, o);
     }
 
@@ -99,7 +99,12 @@ final class PanelGemm {
     static void zeroRowsFrom(int rows, int k, float[] dst) {
         FloatVector zero = FloatVector.zero(S);
         for (int r = rows; r < groups(rows) * ROWS; r++)
-            for (int i = 0, o = ROWS * k * (r / ROWS) + PANEL * (r % ROWS); i < k; i += PANEL, o += ROWS * PANEL) zero.intoArray(dst, o);
+            for (int i = 0, o = groupedStart(r, k); i < k; i += PANEL, o += ROWS * PANEL) zero.intoArray(dst, o);
+    }
+
+    /** Where row r's first 16 values go among grouped rows; each next 16 lie {@code 7·16} floats further. */
+    private static int groupedStart(int r, int k) {
+        return ROWS * k * (r / ROWS) + PANEL * (r % ROWS);
     }
 
     /**

@@ -106,7 +106,7 @@ final class Q4_0R16Ops implements TypeOps {
     @Override
     public void dotRowsTokens(MemorySegment w, long wOffset, long rowStride, int nRows, MemorySegment a, long aOffset, long aStride,
                               int tokens, int n, float[] out, int outOffset, int outStride) {
-        row(wOffset, rowBytes(rowStride, blocks(n)));
+        row(wOffset, rowBytes(rowStride, blocks(n))); // the checks dotRows makes: rows this far apart, wOffset at one
         Q4_0Tokens.KERNEL.dotRowsTokens(this, true, w, wOffset, rowStride, nRows, a, aOffset, aStride, tokens, n, out, outOffset, outStride);
     }
 
