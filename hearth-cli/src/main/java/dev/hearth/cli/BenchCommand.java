@@ -35,7 +35,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-warmup", description = "skip the untimed warm-up runs before each test (as llama-bench's; the first runs then include the JIT compiling)")
     boolean noWarmup;
     @Option(names = {"-vd", "--verify-drafts"}, split = ",", description = "also time speculative decoding's verification: -n steps that each feed one token plus D drafted ones "
-            + "tokenwise, reported as steps/s (tg's t/s over it is the cost of verifying D drafts in units of one plain step; comma separated D)") int[] drafts = {};
+            + "tokenwise, each after a plain one-token step timed apart; reported as steps/s and as the cost of one such step in plain steps (comma separated D)") int[] drafts = {};
     @Option(names = {"-fa", "--flash-attn"}, split = ",", description = "flash attention: on|off|auto|1|0, comma separated (default ${DEFAULT-VALUE})") String[] fa = {"auto"};
     @Option(names = {"-ctk", "--cache-type-k"}, split = ",", description = "KV cache key types: f16|q8_0, comma separated (default ${DEFAULT-VALUE})") String[] ctk = {"f16"};
     @Option(names = {"-ctv", "--cache-type-v"}, split = ",", description = "KV cache value types: f16|q8_0, comma separated (default ${DEFAULT-VALUE})") String[] ctv = {"f16"};
@@ -80,7 +80,12 @@ final class BenchCommand implements Callable<Integer> {
                 }
                 for (int d : drafts) {
                     if (d < 1) throw new IllegalArgumentException("-vd takes draft counts of at least 1, got " + d);
-                    for (int n : gens) if (n > 0) row(name, bytes, params, threads, o, "tg" + n + " vd" + d + at, measureVerify(model, pool, o, depth, n, d, rnd, c.vocab()));
+                    for (int n : gens) {
+                        if (n <= 0) continue;
+                        double[][] v = measureVerify(model, pool, o, depth, n, d, rnd, c.vocab());
+                        row(name, bytes, params, threads, o, "tg" + n + " vd" + d + at, v[0]);
+                        row(name, bytes, params, threads, o, "tg" + n + " vd" + d + " cost" + at, v[1]);
+                    }
                 }
                 for (int[] x : pgs) {
                     if (x[0] <= 0 && x[1] <= 0) continue;
@@ -112,11 +117,7 @@ final class BenchCommand implements Callable<Integer> {
 
     /** {@code units} over the seconds of each of {@code reps} runs of {@code run}, after warm-up runs ({@link #WARM_UP_NANOS}). */
     private double[] rates(double units, Runnable run) {
-        if (!noWarmup) {
-            run.run();
-            long warmUpEnd = System.nanoTime() + WARM_UP_NANOS;
-            while (System.nanoTime() < warmUpEnd) run.run();
-        }
+        warmUp(run);
         double[] rates = new double[reps];
         for (int rep = 0; rep < reps; rep++) {
             long t0 = System.nanoTime();
@@ -140,19 +141,49 @@ final class BenchCommand implements Callable<Integer> {
         });
     }
 
-    /** Steps/s of {@code steps} verification steps, each one token plus {@code drafts} fed tokenwise (all logits kept). */
-    private double[] measureVerify(Model model, ComputePool pool, CacheOptions o, int depth, int steps, int drafts, SplittableRandom rnd, int vocab) {
-        Session s = session(model, pool, o, depth, steps + drafts + 1, drafts + 1, rnd, vocab);
+    /** One untimed run of {@code run}, then more until {@link #WARM_UP_NANOS} have passed (none with {@code --no-warmup}). */
+    private void warmUp(Runnable run) {
+        if (noWarmup) return;
+        run.run();
+        long warmUpEnd = System.nanoTime() + WARM_UP_NANOS;
+        while (System.nanoTime() < warmUpEnd) run.run();
+    }
+
+    /**
+     * Speculative decoding's verification: {@code steps} steps that each feed one token plus {@code drafts} drafted ones
+     * tokenwise (all logits kept), each after a plain one-token step. Returns, per repetition, the verification steps/s
+     * and the time of the verification steps over that of the plain steps between them: what verifying costs in plain
+     * steps, measured step by step side by side, so that this VM's minutes-long swings of speed (the same loop at ~85 or
+     * ~130 GFLOP/s) fall on both alike, which tg and vd measured one after the other did not (1B Q4_0, two
+     * threads: tg's t/s over vd's steps/s came out anywhere from 4.6 to 10.8 in one session's runs).
+     */
+    private double[][] measureVerify(Model model, ComputePool pool, CacheOptions o, int depth, int steps, int drafts, SplittableRandom rnd, int vocab) {
+        Session s = session(model, pool, o, depth, 2 * steps + drafts + 1, drafts + 1, rnd, vocab);
         int[] toks = new int[drafts + 1];
-        return rates(steps, () -> {
+        long[] nanos = new long[2]; // plain steps', verification steps'
+        Runnable run = () -> {
             s.truncate(depth);
+            nanos[0] = nanos[1] = 0;
             for (int i = 0; i < steps; i++) {
+                long t0 = System.nanoTime();
+                s.feed(new int[] {rnd.nextInt(vocab)});
                 for (int j = 0; j <= drafts; j++) toks[j] = rnd.nextInt(vocab);
+                long t1 = System.nanoTime();
                 s.feedTokenwise(toks);
+                nanos[0] += t1 - t0;
+                nanos[1] += System.nanoTime() - t1;
                 // a rejected draft's positions are dropped, as in decoding: the next step starts one position on
                 s.truncate(s.position() - drafts);
             }
-        });
+        };
+        warmUp(run);
+        double[][] r = new double[2][reps];
+        for (int rep = 0; rep < reps; rep++) {
+            run.run();
+            r[0][rep] = steps / (nanos[1] / 1e9);
+            r[1][rep] = (double) nanos[1] / nanos[0];
+        }
+        return r;
     }
 
     private static void row(String name, long bytes, long params, int threads, CacheOptions o, String test, double[] r) {

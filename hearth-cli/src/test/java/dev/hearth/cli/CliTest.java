@@ -143,6 +143,23 @@ class CliTest {
         assertThat(bad.err().strip()).isEqualTo("hearth: -d takes token counts of at least 0, got -1");
     }
 
+    /**
+     * -vd D: steps of one token plus D drafts, each after a plain step timed apart; two rows, the verification steps/s
+     * and their cost in plain steps (a positive number: both kinds of step were timed).
+     */
+    @Test
+    void benchTimesVerificationStepsBesidePlainOnes() {
+        Result r = hearth("bench", "--no-warmup", "-m", STORIES, "-p", "0", "-n", "4", "-vd", "3", "-r", "2");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("|             tg4 |").contains("|         tg4 vd3 |");
+        java.util.regex.Matcher cost = java.util.regex.Pattern.compile("\\|    tg4 vd3 cost \\| +([0-9.]+) ± ([0-9.]+) \\|").matcher(r.out());
+        assertThat(cost.find()).as(r.out()).isTrue();
+        assertThat(Double.parseDouble(cost.group(1))).isPositive().isFinite();
+        Result bad = hearth("bench", "--no-warmup", "-m", STORIES, "-p", "0", "-n", "4", "-vd", "0");
+        assertThat(bad.code()).isEqualTo(1);
+        assertThat(bad.err().strip()).isEqualTo("hearth: -vd takes draft counts of at least 1, got 0");
+    }
+
     @Test
     void malformedFileIsOneLineAndNonZeroExit() throws IOException {
         Path bad = tmp.resolve("bad.gguf");
