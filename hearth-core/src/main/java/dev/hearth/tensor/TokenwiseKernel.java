@@ -30,6 +30,8 @@ abstract class TokenwiseKernel {
     /** Per thread: the packed activations and the row group's accumulators (token k of row i at 144i + 16k). */
     private static final ThreadLocal<float[]> PACKED = ThreadLocal.withInitial(() -> new float[0]);
     private static final ThreadLocal<float[]> ACCUMULATORS = ThreadLocal.withInitial(() -> new float[ROWS * GROUP * 16]);
+    /** Per thread: scratch for {@link #twoRows} (two rows' nine products d_w·d_a). */
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[32]);
 
     /** Floats per block of the packed activations: nine tokens' 32 floats, then their nine scales d_a from {@link #SCALES}, padded. */
     static final int BLOCK = 304;
@@ -56,6 +58,16 @@ abstract class TokenwiseKernel {
     abstract void nineTokens(MemorySegment w, long wb, float[] p, int po, int len, float[] acc, int o);
 
     /**
+     * {@link #nineTokens} for two rows (blocks from {@code wb} and {@code wb2}, accumulators at {@code o} and {@code o2}),
+     * each row's sums to the bit {@code nineTokens}'; a kernel may do both in one pass so that the two rows share each
+     * activation load. {@code scratch}: 32 floats.
+     */
+    void twoRows(MemorySegment w, long wb, long wb2, float[] p, int po, int len, float[] acc, int o, int o2, float[] scratch) {
+        nineTokens(w, wb, p, po, len, acc, o);
+        nineTokens(w, wb2, p, po, len, acc, o2);
+    }
+
+    /**
      * {@code out[outOffset + r + t·outStride] = single.dot(row r, token t)} for rows [0, nRows) and tokens [0, tokens):
      * rows in the file's layout ({@code rowBlocks} false: row r at {@code wOffset + r·rowStride}) or the rows from
      * {@code wOffset} of a {@link RowBlocks} matrix that {@code w} holds whole. Groups of fewer than {@code minTokens} go
@@ -64,6 +76,7 @@ abstract class TokenwiseKernel {
     final void dotRowsTokens(TypeOps single, boolean rowBlocks, MemorySegment w, long wOffset, long rowStride, int nRows, MemorySegment a,
                              long aOffset, long aStride, int tokens, int n, float[] out, int outOffset, int outStride) {
         int nb = n / 32;
+        if ((long) BLOCK * nb > INDEX_MASK) throw new IllegalArgumentException("rows of " + n + " values are too long to verify tokenwise");
         long rows = w.byteSize() / rowStride, first = wOffset / rowStride;
         for (int t = 0; t < tokens; t += GROUP) {
             int m = Math.min(GROUP, tokens - t);
@@ -76,19 +89,36 @@ abstract class TokenwiseKernel {
             float[] p = PACKED.get();
             if (p.length < BLOCK * nb) PACKED.set(p = new float[BLOCK * nb]);
             for (int k = 0; k < GROUP; k++) pack(a, at + Math.min(k, m - 1) * aStride, k, nb, p);
-            float[] acc = ACCUMULATORS.get();
+            float[] acc = ACCUMULATORS.get(), scratch = SCRATCH.get();
             for (int r0 = 0; r0 < nRows; r0 += ROWS) {
                 int count = Math.min(ROWS, nRows - r0);
                 Arrays.fill(acc, 0f);
                 for (int b = 0; b < nb; b += SPAN)
-                    for (int i = 0; i < count; i++) {
-                        long wb = rowBlocks ? RowBlocks.chunkOffset(rows, nb, blockBytes, first + r0 + i, b / RowBlocks.CHUNK) + (long) blockBytes * (b % RowBlocks.CHUNK)
-                                : wOffset + (r0 + i) * rowStride + (long) blockBytes * b;
-                        nineTokens(w, wb, p, BLOCK * b, Math.min(SPAN, nb - b), acc, GROUP * 16 * i);
+                    for (int i = 0; i < count; i += 2) {
+                        long wb = blockOffset(rowBlocks, rows, nb, first + r0 + i, wOffset + (r0 + i) * rowStride, b);
+                        int len = Math.min(SPAN, nb - b);
+                        if (i + 1 < count)
+                            twoRows(w, wb, blockOffset(rowBlocks, rows, nb, first + r0 + i + 1, wOffset + (r0 + i + 1) * rowStride, b), p, BLOCK * b, len,
+                                    acc, GROUP * 16 * i, GROUP * 16 * (i + 1), scratch);
+                        else nineTokens(w, wb, p, BLOCK * b, len, acc, GROUP * 16 * i);
                     }
                 for (int i = 0; i < count; i++)
                     for (int k = 0; k < m; k++) out[ot + r0 + i + k * outStride] = LaneSum.of(acc, GROUP * 16 * i + 16 * k);
             }
         }
     }
+
+    /** Where block b of a row starts: row {@code row} of a {@link RowBlocks} matrix of {@code rows}, or at {@code rowStart} in the file's layout. */
+    private long blockOffset(boolean rowBlocks, long rows, int nb, long row, long rowStart, int b) {
+        return rowBlocks ? RowBlocks.chunkOffset(rows, nb, blockBytes, row, b / RowBlocks.CHUNK) + (long) blockBytes * (b % RowBlocks.CHUNK)
+                : rowStart + (long) blockBytes * b;
+    }
+
+    /**
+     * A kernel may index the packed activations as {@code (po + BLOCK·j) & INDEX_MASK}: the packed array is shorter than
+     * 2^30 floats ({@link #dotRowsTokens} checks), so the mask changes no index, but it shows C2 that adding a constant
+     * cannot overflow, and C2 then folds each load's constant offset into its address instead of computing every index
+     * with an add and a sign extension of its own.
+     */
+    static final int INDEX_MASK = (1 << 30) - 1;
 }
