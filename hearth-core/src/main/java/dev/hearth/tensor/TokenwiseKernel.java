@@ -16,7 +16,7 @@ import java.util.Arrays;
  *
  * <p>Loop order, as F16's verification ({@code F16Ops.Vectorized#dotRowsTokens}): rows in groups of {@link #ROWS}, each
  * group through the row in spans of {@link #SPAN} blocks, so that a span's packed activations (nine tokens, ~20 KB)
- * stay in L1 while the group's rows go through it. The activations are packed once per call: token k's part of
+ * stay in L1 while the group's rows go through it, two at a time ({@link #twoRows}). The activations are packed once per call: token k's part of
  * block j at {@code BLOCK·j + 32k} (32 floats), tokens m..8 repeating token m-1, so the kernel always runs nine.
  */
 abstract class TokenwiseKernel {
