@@ -16,8 +16,9 @@ import java.util.Arrays;
  *
  * <p>Loop order, as F16's verification ({@code F16Ops.Vectorized#dotRowsTokens}): rows in groups of {@link #ROWS}, each
  * group through the row in spans of {@link #SPAN} blocks, so that a span's packed activations (nine tokens, ~20 KB)
- * stay in L1 while the group's rows go through it, two at a time ({@link #twoRows}). The activations are packed once per call: token k's part of
- * block j at {@code BLOCK·j + 32k} (32 floats), tokens m..8 repeating token m-1, so the kernel always runs nine.
+ * stay in L1 while the group's rows go through it, two at a time ({@link #twoRows}). The activations are packed once
+ * per call: token k's part of block j at {@code BLOCK·j + 32k} (32 floats), tokens m..8 repeating token m-1, so the
+ * kernel always runs nine.
  */
 abstract class TokenwiseKernel {
     /** Tokens per pass. */
@@ -58,14 +59,11 @@ abstract class TokenwiseKernel {
     abstract void nineTokens(MemorySegment w, long wb, float[] p, int po, int len, float[] acc, int o);
 
     /**
-     * {@link #nineTokens} for two rows (blocks from {@code wb} and {@code wb2}, accumulators at {@code o} and {@code o2}),
-     * each row's sums to the bit {@code nineTokens}'; a kernel may do both in one pass so that the two rows share each
-     * activation load. {@code scratch}: 32 floats.
+     * {@link #nineTokens} for two rows in one pass (blocks from {@code wb} and {@code wb2}, accumulators at {@code o} and
+     * {@code o2}), the two rows sharing each activation load, each row's sums to the bit {@code nineTokens}'.
+     * {@code scratch}: 32 floats.
      */
-    void twoRows(MemorySegment w, long wb, long wb2, float[] p, int po, int len, float[] acc, int o, int o2, float[] scratch) {
-        nineTokens(w, wb, p, po, len, acc, o);
-        nineTokens(w, wb2, p, po, len, acc, o2);
-    }
+    abstract void twoRows(MemorySegment w, long wb, long wb2, float[] p, int po, int len, float[] acc, int o, int o2, float[] scratch);
 
     /**
      * {@code out[outOffset + r + t·outStride] = single.dot(row r, token t)} for rows [0, nRows) and tokens [0, tokens):
