@@ -11,6 +11,7 @@
 set -euo pipefail
 source "$(dirname "$0")/../../../shared/ref/env.sh"
 T=${THREADS:-2}; R=${REPS:-3}; P=${P:-512}; N=${N:-128}
+[ $# -gt 0 ] || { echo "usage: tools/bench/vs-llama.sh MODEL.gguf [MODEL.gguf ...]" >&2; exit 1; }
 # a llama.cpp built for an AMX CPUID that the VM does not enable dies on the first batch: say so, once
 rc=0; "$BIN/llama-bench" -m "$1" -t "$T" -p 64 -n 0 -r 1 >/dev/null 2>&1 || rc=$?
 if [ "$rc" != 0 ]; then
