@@ -10,10 +10,11 @@
 # usage: tools/bench/ref-without-amx.sh
 set -euo pipefail
 source "$(dirname "$0")/../../../shared/ref/env.sh"
+# setup.sh's own target list, read from it so that the two builds name the same tools
+eval "$(grep '^TARGETS=' "$SCRIPTS/setup.sh")"
 NO_AMX="-mno-amx-tile -mno-amx-int8 -mno-amx-bf16"
 cd "$LLAMA"
 cmake -S . -B build -DCMAKE_C_FLAGS="$NO_AMX" -DCMAKE_CXX_FLAGS="$NO_AMX" >/dev/null
-cmake --build build -j"$(nproc)" --target llama-bench llama-quantize llama-simple llama-completion llama-tokenize \
-  test-tokenizer-0 llama-eval-callback llama-server llama-perplexity >"$REF/build-no-amx.log" 2>&1 \
-  || { tail -40 "$REF/build-no-amx.log"; exit 1; }
+# shellcheck disable=SC2086 # TARGETS is a list of words
+cmake --build build -j"$(nproc)" --target $TARGETS >"$REF/build-no-amx.log" 2>&1 || { tail -40 "$REF/build-no-amx.log"; exit 1; }
 echo "llama.cpp in $BIN rebuilt without AMX"
