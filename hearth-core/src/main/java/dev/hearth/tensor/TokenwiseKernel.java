@@ -91,15 +91,16 @@ abstract class TokenwiseKernel {
             for (int r0 = 0; r0 < nRows; r0 += ROWS) {
                 int count = Math.min(ROWS, nRows - r0);
                 Arrays.fill(acc, 0f);
-                for (int b = 0; b < nb; b += SPAN)
+                for (int b = 0; b < nb; b += SPAN) {
+                    int len = Math.min(SPAN, nb - b);
                     for (int i = 0; i < count; i += 2) {
                         long wb = blockOffset(rowBlocks, rows, nb, first + r0 + i, wOffset + (r0 + i) * rowStride, b);
-                        int len = Math.min(SPAN, nb - b);
                         if (i + 1 < count)
                             twoRows(w, wb, blockOffset(rowBlocks, rows, nb, first + r0 + i + 1, wOffset + (r0 + i + 1) * rowStride, b), p, BLOCK * b, len,
                                     acc, GROUP * 16 * i, GROUP * 16 * (i + 1), scratch);
                         else nineTokens(w, wb, p, BLOCK * b, len, acc, GROUP * 16 * i);
                     }
+                }
                 for (int i = 0; i < count; i++)
                     for (int k = 0; k < m; k++) out[ot + r0 + i + k * outStride] = LaneSum.of(acc, GROUP * 16 * i + 16 * k);
             }
