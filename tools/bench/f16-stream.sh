@@ -7,14 +7,16 @@
 set -euo pipefail
 source "$(dirname "$0")/../../../shared/ref/env.sh"
 [ $# -eq 1 ] || { echo "usage: tools/bench/f16-stream.sh MODEL-F16.gguf" >&2; exit 1; }
+model=$(realpath "$1")
 cd "$(dirname "$0")/../.."
+[ -f target/hearth.jar ] || { echo "f16-stream: no target/hearth.jar (run: mvn -q -DskipTests package)" >&2; exit 1; }
 JAVA_HOME=$(bin/find-jdk)
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 cc -O2 -march=native $(grep -q amx_tile /proc/cpuinfo && echo -mno-amx-tile -mno-amx-int8 -mno-amx-bf16) \
    -o "$out/f16-stream" tools/bench/f16-stream.c
-"$JAVA_HOME/bin/javac" -nowarn --add-modules jdk.incubator.vector -cp target/hearth.jar -d "$out" tools/bench/F16Stream.java 2>/dev/null
-PYTHONPATH="$LLAMA/gguf-py" python3 - "$1" > "$out/matrices" <<'PY'
+"$JAVA_HOME/bin/javac" -nowarn --add-modules jdk.incubator.vector -cp target/hearth.jar -d "$out" tools/bench/F16Stream.java
+PYTHONPATH="$LLAMA/gguf-py" python3 - "$model" > "$out/matrices" <<'PY'
 import sys, gguf
 for t in gguf.GGUFReader(sys.argv[1]).tensors:
     if t.tensor_type == gguf.GGMLQuantizationType.F16 and len(t.shape) == 2 and int(t.shape[0]) == 2048:
@@ -22,11 +24,11 @@ for t in gguf.GGUFReader(sys.argv[1]).tensors:
 PY
 for round in $(seq 1 "${ROUNDS:-2}"); do
   echo "== round $round: C"
-  "$out/f16-stream" "$1" "${PASSES:-6}" < "$out/matrices" 2>/dev/null
+  "$out/f16-stream" "$model" "${PASSES:-6}" < "$out/matrices"
   echo "== round $round: Java"
   # the JVM flags are bin/hearth's
   "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
     -Djdk.incubator.vector.VECTOR_ACCESS_OOB_CHECK=0 -XX:+UseParallelGC -Xmn64m -XX:LiveNodeCountInliningCutoff=100000 \
     -XX:MaxNodeLimit=240000 -XX:NodeLimitFudgeFactor=6000 -XX:PerMethodTrapLimit=10000 \
-    -cp "$out:target/hearth.jar" dev.hearth.tensor.F16Stream "$1" "${PASSES:-6}" 2>/dev/null
+    -cp "$out:target/hearth.jar" dev.hearth.tensor.F16Stream "$model" "${PASSES:-6}" 2>&1 | grep -v "^WARNING: Using incubator"
 done
