@@ -13,8 +13,7 @@ cd "$(dirname "$0")/../.."
 JAVA_HOME=$(bin/find-jdk)
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-cc -O2 -march=native $(grep -q amx_tile /proc/cpuinfo && echo -mno-amx-tile -mno-amx-int8 -mno-amx-bf16) \
-   -o "$out/f16-stream" tools/bench/f16-stream.c
+cc -O2 -march=native -o "$out/f16-stream" tools/bench/f16-stream.c
 "$JAVA_HOME/bin/javac" -nowarn --add-modules jdk.incubator.vector -cp target/hearth.jar -d "$out" tools/bench/F16Stream.java
 PYTHONPATH="$LLAMA/gguf-py" python3 - "$model" > "$out/matrices" <<'PY'
 import sys, gguf
@@ -26,9 +25,5 @@ for round in $(seq 1 "${ROUNDS:-2}"); do
   echo "== round $round: C"
   "$out/f16-stream" "$model" "${PASSES:-6}" < "$out/matrices"
   echo "== round $round: Java"
-  # the JVM flags are bin/hearth's
-  "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
-    -Djdk.incubator.vector.VECTOR_ACCESS_OOB_CHECK=0 -XX:+UseParallelGC -Xmn64m -XX:LiveNodeCountInliningCutoff=100000 \
-    -XX:MaxNodeLimit=240000 -XX:NodeLimitFudgeFactor=6000 -XX:PerMethodTrapLimit=10000 \
-    -cp "$out:target/hearth.jar" dev.hearth.tensor.F16Stream "$model" "${PASSES:-6}" 2>&1 | grep -v "^WARNING: Using incubator"
+  "$JAVA_HOME/bin/java" @bin/hearth.jvm-options -cp "$out:target/hearth.jar" dev.hearth.tensor.F16Stream "$model" "${PASSES:-6}" 2>&1 | grep -v "^WARNING: Using incubator"
 done
