@@ -5,6 +5,10 @@
 //   int4rows  rows r, r+16, r+32, r+48 of a piece together, halves widened with integer operations, no test for
 //             zero/subnormal/inf/NaN halves (Hearth's fourRows without its per-block test: inexact on those blocks)
 //   cvt4rows  the same four rows, vcvtph2ps
+//   ph1row    one row at a time in half-precision arithmetic: activations rounded to F16, vfmadd231ph into four
+//             32-lane F16 accumulators, 128 halves per step (what llama.cpp's ggml_vec_dot_f16 compiles to with
+//             -march=native where the CPU has AVX512-FP16: perf annotate of its tg on such a VM shows exactly these
+//             four loads and four vfmadd231ph); only built when the compiler targets AVX512-FP16
 // The numbers are only for comparing loops with each other on one machine; nothing here is Hearth's arithmetic.
 // Build: cc -O2 -march=native -o f16-stream f16-stream.c   Input on stdin: "file_offset rows" per matrix.
 #include <immintrin.h>
@@ -59,6 +63,22 @@ static float cvt1row(const uint16_t *w, const float *a) {
 FOUR_ROWS(int4rows, widen)
 FOUR_ROWS(cvt4rows, cvt)
 
+#ifdef __AVX512FP16__
+static float ph1row(const uint16_t *w, const _Float16 *a) {
+  __m512h c0 = _mm512_setzero_ph(), c1 = c0, c2 = c0, c3 = c0;
+  for (int i = 0; i < COLS; i += 128) {
+    c0 = _mm512_fmadd_ph(_mm512_loadu_ph(w + i), _mm512_loadu_ph(a + i), c0);
+    c1 = _mm512_fmadd_ph(_mm512_loadu_ph(w + i + 32), _mm512_loadu_ph(a + i + 32), c1);
+    c2 = _mm512_fmadd_ph(_mm512_loadu_ph(w + i + 64), _mm512_loadu_ph(a + i + 64), c2);
+    c3 = _mm512_fmadd_ph(_mm512_loadu_ph(w + i + 96), _mm512_loadu_ph(a + i + 96), c3);
+  }
+  return (float)_mm512_reduce_add_ph(_mm512_add_ph(_mm512_add_ph(c0, c1), _mm512_add_ph(c2, c3)));
+}
+enum { LOOPS = 4 };
+#else
+enum { LOOPS = 3 };
+#endif
+
 int main(int argc, char **argv) {
   if (argc < 2) { fprintf(stderr, "usage: f16-stream MODEL.gguf [PASSES] < offsets\n"); return 1; }
   int fd = open(argv[1], O_RDONLY);
@@ -75,15 +95,22 @@ int main(int argc, char **argv) {
   }
   float *a = aligned_alloc(64, COLS * sizeof(float)), sink = 0;
   for (int i = 0; i < COLS; i++) a[i] = (float)rand() / RAND_MAX;
-  const char *names[] = {"cvt1row", "int4rows", "cvt4rows"};
+#ifdef __AVX512FP16__
+  _Float16 *ah = aligned_alloc(64, COLS * sizeof(_Float16));
+  for (int i = 0; i < COLS; i++) ah[i] = (_Float16)a[i];
+#endif
+  const char *names[] = {"cvt1row", "int4rows", "cvt4rows", "ph1row"};
   for (int pass = 0; pass < passes; pass++) {
     printf("pass %d:", pass);
-    for (int v = 0; v < 3; v++) {
+    for (int v = 0; v < LOOPS; v++) {
       double t0 = now();
       for (int k = 0; k < m; k++)
         for (long r0 = 0; r0 < rows[k]; r0 += PIECE) {
           const uint16_t *p = (const uint16_t *)(base + offs[k]) + r0 * COLS;
           if (v == 0) for (int r = 0; r < PIECE; r++) sink += cvt1row(p + r * COLS, a);
+#ifdef __AVX512FP16__
+          else if (v == 3) for (int r = 0; r < PIECE; r++) sink += ph1row(p + r * COLS, ah);
+#endif
           else for (int r = 0; r < PIECE / 4; r++) sink += v == 1 ? int4rows(p + r * COLS, a) : cvt4rows(p + r * COLS, a);
         }
       printf("  %s %.2f GB/s", names[v], bytes / (now() - t0) / 1e9);
