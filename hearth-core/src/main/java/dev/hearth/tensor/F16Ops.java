@@ -280,6 +280,18 @@ class F16Ops extends BlockOps {
          * the 1B F16's generation ran at 4.3-4.9 t/s against 3.3-3.7 (three alternating pairs). Not measured on
          * the AMD EPYC (Zen 5) VM of earlier sessions, where F16 generation with two rows was already level with
          * llama.cpp's (0.96-1.07x, session 13).
+         *
+         * <p>Why llama.cpp stays ~15% ahead on that Xeon and not on Zen 5: the Xeon has AVX512-FP16, and built with
+         * -march=native there ggml_vec_dot_f16 compiles to vfmadd231ph, half-precision products summed in four 32-lane
+         * half-precision accumulators, no conversion at all (perf annotate of its generation). The same loop in C read
+         * 13.6-14.8 GB/s from one thread against 11.5-12.1 for the best loop that sums in floats (tools/bench/f16-stream.sh:
+         * ph1row against cvt4rows), and llama.cpp's generation logits there differ from this kernel's by 0.004-0.007 on
+         * average over the top 20 (1B F16, 23 steps) against 0.0008 for its prompt batch, which sums in floats. Not
+         * followed: the Vector API has no half-precision species, C2's auto-vectorized Float16.fma (JDK 25) keeps its
+         * accumulators in memory (4-6 GB/s), and float sums are what keep these logits within llama.cpp's float noise.
+         * Also tried: listing a mapped matrix's special halves once and putting their terms right after a loop with no
+         * test (one thread: 8.3-9.3 GB/s, against 8.7-9.3 tested and 9.6-10.3 for the untested loop alone): the ~5 terms
+         * per row cost what the test did.
          */
         @Override
         public void dotRows(MemorySegment w, long wOffset, long rowStride, int nRows, MemorySegment a, long aOffset, int n, float[] out, int outOffset) {
