@@ -283,7 +283,8 @@ class F16Ops extends BlockOps {
          *
          * <p>Why llama.cpp stays ~15% ahead on that Xeon and not on Zen 5: the Xeon has AVX512-FP16, and built with
          * -march=native there ggml_vec_dot_f16 compiles to vfmadd231ph, half-precision products summed in four 32-lane
-         * half-precision accumulators, no conversion at all (perf annotate of its generation). The same loop in C read
+         * half-precision accumulators, no conversion at all (ggml-cpu/simd-mappings.h's __AVX512FP16__ branch, GGML_F16_STEP
+         * 128; perf annotate of its generation shows that loop). The same loop in C read
          * 13.6-14.8 GB/s from one thread against 11.5-12.1 for the best loop that sums in floats (tools/bench/f16-stream.sh:
          * ph1row against cvt4rows), and llama.cpp's generation logits there differ from this kernel's by 0.004-0.007 on
          * average over the top 20 (1B F16, 23 steps) against 0.0008 for its prompt batch, which sums in floats. Not
