@@ -99,6 +99,13 @@ class Q4KOps extends BlockOps {
      * rows in cache: 7.6-8.1 GB/s in integers, 8.5 in float (Q6_K likewise: 10.3 -> 11.0).
      * The lanes are summed once per row.
      *
+     * <p>Integers become floats with {@code convertShape(I2F, F512, 0)}, not {@code convert(I2F, 0)}: convert finds the
+     * float species through a lookup (AbstractSpecies.computeSpecies) that C2 does not inline, and in about one process
+     * in five its compile of {@link #twoRows} gave up on the intrinsics of the kernel's last operations (the lookup not
+     * yet folded when the late intrinsic was tried: -XX:CompileCommand=PrintInlining), which then ran the Vector API's
+     * Java fallback and allocated for the rest of the process: 1B Q4_K_M tg128 10.9-11.9 t/s with ~2,700 young GCs
+     * against 13-17 with ~170. With the species a constant: 0 such processes of 8, against 4 of 21 before.
+     *
      * <p>The nibbles are shifted down as 32-bit lanes and masked to 4 bits per short, which drops what
      * crosses over from the neighbouring short: C2 has no immediate form for 16-bit vector shifts, and a
      * short shift by a constant became a count moved into a register (vmovd) and a two-uop vpsrlw, three
@@ -152,9 +159,9 @@ class Q4KOps extends BlockOps {
                 IntVector h = IntVector.fromMemorySegment(KScales.I128, w, wo, ORDER);
                 FloatVector sc = ((IntVector) h.rearrange(KScales.K4_PICK_X).lanewise(LSHR, KScales.K4_SHIFT_X).and(KScales.K4_MASK_X)
                         .or(h.rearrange(KScales.K4_PICK_Y).lanewise(LSHR, 2).and(KScales.K4_MASK_Y)).reinterpretAsBytes().convertShape(B2I, I512, 0))
-                        .convert(I2F, 0).reinterpretAsFloats();
+                        .convertShape(I2F, F512, 0).reinterpretAsFloats();
                 // Σ_j min_j·(Σ activations of sub-block j), exact: lanes 0..7 of sums32 are zero
-                acc = sc.mul(IntVector.fromMemorySegment(I512, a, ao + Q8KWideOps.SUMS32, ORDER).convert(I2F, 0).reinterpretAsFloats()).fma(negDmin, acc);
+                acc = sc.mul(IntVector.fromMemorySegment(I512, a, ao + Q8KWideOps.SUMS32, ORDER).convertShape(I2F, F512, 0).reinterpretAsFloats()).fma(negDmin, acc);
                 FloatVector scales = sc.mul(d);
                 ShortVector x0 = ShortVector.fromMemorySegment(S512, w, wo + QS, ORDER);
                 ShortVector x1 = ShortVector.fromMemorySegment(S512, w, wo + QS + 64, ORDER);
@@ -164,15 +171,15 @@ class Q4KOps extends BlockOps {
                 IntVector t1 = (IntVector) ((ShortVector) ((IntVector) v.reinterpretShape(I512, 0)).lanewise(LSHR, 4).and(0x000F000F).reinterpretShape(S512, 0)).mul(ShortVector.fromMemorySegment(S512, a, ao + 128, ORDER))
                         .add(((ShortVector) ((IntVector) v.reinterpretShape(I512, 0)).lanewise(LSHR, 12).and(0x000F000F).reinterpretShape(S512, 0)).mul(ShortVector.fromMemorySegment(S512, a, ao + 192, ORDER))).reinterpretShape(I512, 0);
                 // (t + (t << 16)) & 0xFFFF0000 is 2^16 times the sum of a 32-bit lane's two 16-bit halves (it fits in 16 bits)
-                acc = t0.add(t0.lanewise(LSHL, 16)).and(0xFFFF0000).convert(I2F, 0).reinterpretAsFloats().fma(scales.rearrange(SET0), acc);
-                acc = t1.add(t1.lanewise(LSHL, 16)).and(0xFFFF0000).convert(I2F, 0).reinterpretAsFloats().fma(scales.rearrange(SET1), acc);
+                acc = t0.add(t0.lanewise(LSHL, 16)).and(0xFFFF0000).convertShape(I2F, F512, 0).reinterpretAsFloats().fma(scales.rearrange(SET0), acc);
+                acc = t1.add(t1.lanewise(LSHL, 16)).and(0xFFFF0000).convertShape(I2F, F512, 0).reinterpretAsFloats().fma(scales.rearrange(SET1), acc);
                 v = SECOND_HALVES.selectFrom(x0, x1);
                 t0 = (IntVector) v.and((short) 0xF).mul(ShortVector.fromMemorySegment(S512, a, ao + 256, ORDER))
                         .add(((ShortVector) ((IntVector) v.reinterpretShape(I512, 0)).lanewise(LSHR, 8).and(0x000F000F).reinterpretShape(S512, 0)).mul(ShortVector.fromMemorySegment(S512, a, ao + 320, ORDER))).reinterpretShape(I512, 0);
                 t1 = (IntVector) ((ShortVector) ((IntVector) v.reinterpretShape(I512, 0)).lanewise(LSHR, 4).and(0x000F000F).reinterpretShape(S512, 0)).mul(ShortVector.fromMemorySegment(S512, a, ao + 384, ORDER))
                         .add(((ShortVector) ((IntVector) v.reinterpretShape(I512, 0)).lanewise(LSHR, 12).and(0x000F000F).reinterpretShape(S512, 0)).mul(ShortVector.fromMemorySegment(S512, a, ao + 448, ORDER))).reinterpretShape(I512, 0);
-                acc = t0.add(t0.lanewise(LSHL, 16)).and(0xFFFF0000).convert(I2F, 0).reinterpretAsFloats().fma(scales.rearrange(SET2), acc);
-                acc = t1.add(t1.lanewise(LSHL, 16)).and(0xFFFF0000).convert(I2F, 0).reinterpretAsFloats().fma(scales.rearrange(SET3), acc);
+                acc = t0.add(t0.lanewise(LSHL, 16)).and(0xFFFF0000).convertShape(I2F, F512, 0).reinterpretAsFloats().fma(scales.rearrange(SET2), acc);
+                acc = t1.add(t1.lanewise(LSHL, 16)).and(0xFFFF0000).convertShape(I2F, F512, 0).reinterpretAsFloats().fma(scales.rearrange(SET3), acc);
             }
             // LaneSum.of's tree spelled out: C2 stops inlining into a kernel this large (-XX:+PrintInlining:
             // NodeCountInliningCutoff), and a call that is not inlined boxes its vector argument
@@ -234,7 +241,7 @@ class Q4KOps extends BlockOps {
             long wo = w0, wp = w1, ao = aOffset;
             for (int b = 0; b < nb; b++, wo += 144, wp += 144, ao += 704) {
                 float da = f32(a, ao + Q8KWideOps.D), da16 = da * 0x1p-16f; // dot's da * 0x1p-16f
-                FloatVector sums = IntVector.fromMemorySegment(I512, a, ao + Q8KWideOps.SUMS32, ORDER).convert(I2F, 0).reinterpretAsFloats();
+                FloatVector sums = IntVector.fromMemorySegment(I512, a, ao + Q8KWideOps.SUMS32, ORDER).convertShape(I2F, F512, 0).reinterpretAsFloats();
                 ShortVector a0 = ShortVector.fromMemorySegment(S512, a, ao, ORDER), a1 = ShortVector.fromMemorySegment(S512, a, ao + 64, ORDER);
                 ShortVector a2 = ShortVector.fromMemorySegment(S512, a, ao + 128, ORDER), a3 = ShortVector.fromMemorySegment(S512, a, ao + 192, ORDER);
                 ShortVector a4 = ShortVector.fromMemorySegment(S512, a, ao + 256, ORDER), a5 = ShortVector.fromMemorySegment(S512, a, ao + 320, ORDER);
@@ -248,7 +255,7 @@ class Q4KOps extends BlockOps {
                     IntVector h = IntVector.fromMemorySegment(KScales.I128, w, o, ORDER);
                     IntVector sc = (IntVector) h.rearrange(KScales.K4_PICK_X).lanewise(LSHR, KScales.K4_SHIFT_X).and(KScales.K4_MASK_X)
                             .or(h.rearrange(KScales.K4_PICK_Y).lanewise(LSHR, 2).and(KScales.K4_MASK_Y)).reinterpretAsBytes().convertShape(B2I, I512, 0);
-                    FloatVector scf = sc.convert(I2F, 0).reinterpretAsFloats();
+                    FloatVector scf = sc.convertShape(I2F, F512, 0).reinterpretAsFloats();
                     c = scf.mul(sums).fma(negDmin, c);
                     FloatVector scales = scf.mul(d);
                     ShortVector x0 = ShortVector.fromMemorySegment(S512, w, o + QS, ORDER);
@@ -260,15 +267,15 @@ class Q4KOps extends BlockOps {
                     IntVector t0 = (IntVector) v.and((short) 0xF).mul(a0).add(((ShortVector) vi.lanewise(LSHR, 8).and(0x000F000F).reinterpretShape(S512, 0)).mul(a1)).reinterpretShape(I512, 0);
                     IntVector t1 = (IntVector) ((ShortVector) vi.lanewise(LSHR, 4).and(0x000F000F).reinterpretShape(S512, 0)).mul(a2)
                             .add(((ShortVector) vi.lanewise(LSHR, 12).and(0x000F000F).reinterpretShape(S512, 0)).mul(a3)).reinterpretShape(I512, 0);
-                    c = t0.add(t0.lanewise(LSHL, 16)).and(0xFFFF0000).convert(I2F, 0).reinterpretAsFloats().fma(scales.rearrange(SET0), c);
-                    c = t1.add(t1.lanewise(LSHL, 16)).and(0xFFFF0000).convert(I2F, 0).reinterpretAsFloats().fma(scales.rearrange(SET1), c);
+                    c = t0.add(t0.lanewise(LSHL, 16)).and(0xFFFF0000).convertShape(I2F, F512, 0).reinterpretAsFloats().fma(scales.rearrange(SET0), c);
+                    c = t1.add(t1.lanewise(LSHL, 16)).and(0xFFFF0000).convertShape(I2F, F512, 0).reinterpretAsFloats().fma(scales.rearrange(SET1), c);
                     v = SECOND_HALVES.selectFrom(x0, x1);
                     vi = (IntVector) v.reinterpretShape(I512, 0);
                     t0 = (IntVector) v.and((short) 0xF).mul(a4).add(((ShortVector) vi.lanewise(LSHR, 8).and(0x000F000F).reinterpretShape(S512, 0)).mul(a5)).reinterpretShape(I512, 0);
                     t1 = (IntVector) ((ShortVector) vi.lanewise(LSHR, 4).and(0x000F000F).reinterpretShape(S512, 0)).mul(a6)
                             .add(((ShortVector) vi.lanewise(LSHR, 12).and(0x000F000F).reinterpretShape(S512, 0)).mul(a7)).reinterpretShape(I512, 0);
-                    c = t0.add(t0.lanewise(LSHL, 16)).and(0xFFFF0000).convert(I2F, 0).reinterpretAsFloats().fma(scales.rearrange(SET2), c);
-                    c = t1.add(t1.lanewise(LSHL, 16)).and(0xFFFF0000).convert(I2F, 0).reinterpretAsFloats().fma(scales.rearrange(SET3), c);
+                    c = t0.add(t0.lanewise(LSHL, 16)).and(0xFFFF0000).convertShape(I2F, F512, 0).reinterpretAsFloats().fma(scales.rearrange(SET2), c);
+                    c = t1.add(t1.lanewise(LSHL, 16)).and(0xFFFF0000).convertShape(I2F, F512, 0).reinterpretAsFloats().fma(scales.rearrange(SET3), c);
                     if (k == 0) acc = c;
                     else acd = c;
                 }
@@ -305,8 +312,8 @@ class Q4KOps extends BlockOps {
                 IntVector h = IntVector.fromMemorySegment(KScales.I128, w, wo, ORDER);
                 FloatVector sc = ((IntVector) h.rearrange(KScales.K4_PICK_X).lanewise(LSHR, KScales.K4_SHIFT_X).and(KScales.K4_MASK_X)
                         .or(h.rearrange(KScales.K4_PICK_Y).lanewise(LSHR, 2).and(KScales.K4_MASK_Y)).reinterpretAsBytes().convertShape(B2I, I512, 0))
-                        .convert(I2F, 0).reinterpretAsFloats();
-                acc = sc.mul(IntVector.fromMemorySegment(I512, a, ao + Q8KWideOps.SUMS32, ORDER).convert(I2F, 0).reinterpretAsFloats()).fma(negDmin, acc);
+                        .convertShape(I2F, F512, 0).reinterpretAsFloats();
+                acc = sc.mul(IntVector.fromMemorySegment(I512, a, ao + Q8KWideOps.SUMS32, ORDER).convertShape(I2F, F512, 0).reinterpretAsFloats()).fma(negDmin, acc);
                 FloatVector scales = sc.mul(d);
                 ShortVector x0 = ShortVector.fromMemorySegment(S512, w, wo + QS, ORDER);
                 ShortVector x1 = ShortVector.fromMemorySegment(S512, w, wo + QS + 64, ORDER);
@@ -315,15 +322,15 @@ class Q4KOps extends BlockOps {
                         .add(((ShortVector) ((IntVector) v.reinterpretShape(I512, 0)).lanewise(LSHR, 8).and(0x000F000F).reinterpretShape(S512, 0)).mul(ShortVector.fromMemorySegment(S512, a, ao + 64, ORDER))).reinterpretShape(I512, 0);
                 IntVector t1 = (IntVector) ((ShortVector) ((IntVector) v.reinterpretShape(I512, 0)).lanewise(LSHR, 4).and(0x000F000F).reinterpretShape(S512, 0)).mul(ShortVector.fromMemorySegment(S512, a, ao + 128, ORDER))
                         .add(((ShortVector) ((IntVector) v.reinterpretShape(I512, 0)).lanewise(LSHR, 12).and(0x000F000F).reinterpretShape(S512, 0)).mul(ShortVector.fromMemorySegment(S512, a, ao + 192, ORDER))).reinterpretShape(I512, 0);
-                acc = t0.add(t0.lanewise(LSHL, 16)).and(0xFFFF0000).convert(I2F, 0).reinterpretAsFloats().fma(scales.rearrange(SET0), acc);
-                acc = t1.add(t1.lanewise(LSHL, 16)).and(0xFFFF0000).convert(I2F, 0).reinterpretAsFloats().fma(scales.rearrange(SET1), acc);
+                acc = t0.add(t0.lanewise(LSHL, 16)).and(0xFFFF0000).convertShape(I2F, F512, 0).reinterpretAsFloats().fma(scales.rearrange(SET0), acc);
+                acc = t1.add(t1.lanewise(LSHL, 16)).and(0xFFFF0000).convertShape(I2F, F512, 0).reinterpretAsFloats().fma(scales.rearrange(SET1), acc);
                 v = SECOND_HALVES.selectFrom(x0, x1);
                 t0 = (IntVector) v.and((short) 0xF).mul(ShortVector.fromMemorySegment(S512, a, ao + 256, ORDER))
                         .add(((ShortVector) ((IntVector) v.reinterpretShape(I512, 0)).lanewise(LSHR, 8).and(0x000F000F).reinterpretShape(S512, 0)).mul(ShortVector.fromMemorySegment(S512, a, ao + 320, ORDER))).reinterpretShape(I512, 0);
                 t1 = (IntVector) ((ShortVector) ((IntVector) v.reinterpretShape(I512, 0)).lanewise(LSHR, 4).and(0x000F000F).reinterpretShape(S512, 0)).mul(ShortVector.fromMemorySegment(S512, a, ao + 384, ORDER))
                         .add(((ShortVector) ((IntVector) v.reinterpretShape(I512, 0)).lanewise(LSHR, 12).and(0x000F000F).reinterpretShape(S512, 0)).mul(ShortVector.fromMemorySegment(S512, a, ao + 448, ORDER))).reinterpretShape(I512, 0);
-                acc = t0.add(t0.lanewise(LSHL, 16)).and(0xFFFF0000).convert(I2F, 0).reinterpretAsFloats().fma(scales.rearrange(SET2), acc);
-                acc = t1.add(t1.lanewise(LSHL, 16)).and(0xFFFF0000).convert(I2F, 0).reinterpretAsFloats().fma(scales.rearrange(SET3), acc);
+                acc = t0.add(t0.lanewise(LSHL, 16)).and(0xFFFF0000).convertShape(I2F, F512, 0).reinterpretAsFloats().fma(scales.rearrange(SET2), acc);
+                acc = t1.add(t1.lanewise(LSHL, 16)).and(0xFFFF0000).convertShape(I2F, F512, 0).reinterpretAsFloats().fma(scales.rearrange(SET3), acc);
             }
             acc.intoArray(accs, ai);
         }
@@ -387,7 +394,7 @@ class Q4KOps extends BlockOps {
                 IntVector h = IntVector.fromMemorySegment(KScales.I128, w, wo, ORDER);
                 FloatVector sc = ((IntVector) h.rearrange(KScales.K4_PICK_X).lanewise(LSHR, KScales.K4_SHIFT_X).and(KScales.K4_MASK_X)
                         .or(h.rearrange(KScales.K4_PICK_Y).lanewise(LSHR, 2).and(KScales.K4_MASK_Y)).reinterpretAsBytes().convertShape(B2I, I512, 0))
-                        .convert(I2F, 0).reinterpretAsFloats();
+                        .convertShape(I2F, F512, 0).reinterpretAsFloats();
                 sc.intoMemorySegment(u, uo + MINS_AT, ORDER);
                 sc.rearrange(SET0).intoMemorySegment(u, uo + SCALES_AT, ORDER);
                 sc.rearrange(SET1).intoMemorySegment(u, uo + SCALES_AT + 64, ORDER);
@@ -418,9 +425,9 @@ class Q4KOps extends BlockOps {
                 float daA = f32(a, aoA + Q8KWideOps.D), daB = f32(a, aoB + Q8KWideOps.D);
                 FloatVector dA = FloatVector.broadcast(F512, dw * (daA * 0x1p-16f)), dB = FloatVector.broadcast(F512, dw * (daB * 0x1p-16f));
                 FloatVector mins = FloatVector.fromMemorySegment(F512, u, uo + MINS_AT, ORDER);
-                accA = mins.mul(IntVector.fromMemorySegment(I512, a, aoA + Q8KWideOps.SUMS32, ORDER).convert(I2F, 0).reinterpretAsFloats())
+                accA = mins.mul(IntVector.fromMemorySegment(I512, a, aoA + Q8KWideOps.SUMS32, ORDER).convertShape(I2F, F512, 0).reinterpretAsFloats())
                         .fma(FloatVector.broadcast(F512, -(dminw * daA)), accA);
-                accB = mins.mul(IntVector.fromMemorySegment(I512, a, aoB + Q8KWideOps.SUMS32, ORDER).convert(I2F, 0).reinterpretAsFloats())
+                accB = mins.mul(IntVector.fromMemorySegment(I512, a, aoB + Q8KWideOps.SUMS32, ORDER).convertShape(I2F, F512, 0).reinterpretAsFloats())
                         .fma(FloatVector.broadcast(F512, -(dminw * daB)), accB);
                 // set g: weight vectors 2g, 2g+1 against activation vectors 2g, 2g+1, then its spread scales times d (dot's sc·d, lane by lane)
                 for (int g = 0; g < 4; g++) {
@@ -428,8 +435,8 @@ class Q4KOps extends BlockOps {
                     FloatVector sc = FloatVector.fromMemorySegment(F512, u, uo + SCALES_AT + 64 * g, ORDER);
                     IntVector tA = (IntVector) q0.mul(ShortVector.fromMemorySegment(S512, a, aoA + 128 * g, ORDER)).add(q1.mul(ShortVector.fromMemorySegment(S512, a, aoA + 128 * g + 64, ORDER))).reinterpretShape(I512, 0);
                     IntVector tB = (IntVector) q0.mul(ShortVector.fromMemorySegment(S512, a, aoB + 128 * g, ORDER)).add(q1.mul(ShortVector.fromMemorySegment(S512, a, aoB + 128 * g + 64, ORDER))).reinterpretShape(I512, 0);
-                    accA = tA.add(tA.lanewise(LSHL, 16)).and(0xFFFF0000).convert(I2F, 0).reinterpretAsFloats().fma(sc.mul(dA), accA);
-                    accB = tB.add(tB.lanewise(LSHL, 16)).and(0xFFFF0000).convert(I2F, 0).reinterpretAsFloats().fma(sc.mul(dB), accB);
+                    accA = tA.add(tA.lanewise(LSHL, 16)).and(0xFFFF0000).convertShape(I2F, F512, 0).reinterpretAsFloats().fma(sc.mul(dA), accA);
+                    accB = tB.add(tB.lanewise(LSHL, 16)).and(0xFFFF0000).convertShape(I2F, F512, 0).reinterpretAsFloats().fma(sc.mul(dB), accB);
                 }
             }
             accA.intoMemorySegment(u, accAt, ORDER);
