@@ -285,7 +285,7 @@ class F16Ops extends BlockOps {
          * -march=native there ggml_vec_dot_f16 compiles to vfmadd231ph, half-precision products summed in four 32-lane
          * half-precision accumulators, no conversion at all (ggml-cpu/simd-mappings.h's __AVX512FP16__ branch, GGML_F16_STEP
          * 128; perf annotate of its generation shows that loop). The same loop in C read
-         * 13.6-14.8 GB/s from one thread against 11.5-12.1 for the best loop that sums in floats (tools/bench/f16-stream.sh:
+         * 13.6-14.8 GB/s from one thread against 11.3-12.1 for the best loop that sums in floats (tools/bench/f16-stream.sh:
          * ph1row against cvt4rows), and llama.cpp's generation logits there differ from this kernel's by 0.004-0.007 on
          * average over the top 20 (1B F16, 23 steps) against 0.0008 for its prompt batch, which sums in floats. Not
          * followed: the Vector API has no half-precision species, C2's auto-vectorized Float16.fma (JDK 25) keeps its
