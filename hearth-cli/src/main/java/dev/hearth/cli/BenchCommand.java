@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
  * tokens, reported like llama-bench: each test runs once to warm up (and then, for the JIT's sake, as
  * often as 5 s allow), then {@code -r} times; the table shows mean ± standard deviation of tokens per second. {@code -fa}, {@code -ctk} and {@code -ctv}
  * take comma-separated lists, and every combination is measured, as llama-bench does. With {@code -d D}
- * each test runs after D untimed prompt tokens ("tg128 @ d2048"), which times attention at depth.
+ * each test runs after D untimed prompt tokens ("tg128 @ d2048"), which times attention at depth. {@code -o} chooses
+ * llama-bench's output formats ({@link BenchReport}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure prompt and generation speed (llama-bench style).")
 final class BenchCommand implements Callable<Integer> {
@@ -39,11 +40,13 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-fa", "--flash-attn"}, split = ",", description = "flash attention: on|off|auto|1|0, comma separated (default ${DEFAULT-VALUE})") String[] fa = {"auto"};
     @Option(names = {"-ctk", "--cache-type-k"}, split = ",", description = "KV cache key types: f16|q8_0, comma separated (default ${DEFAULT-VALUE})") String[] ctk = {"f16"};
     @Option(names = {"-ctv", "--cache-type-v"}, split = ",", description = "KV cache value types: f16|q8_0, comma separated (default ${DEFAULT-VALUE})") String[] ctv = {"f16"};
+    @Option(names = {"-o", "--output"}, description = "output format: md|csv|json|jsonl (default ${DEFAULT-VALUE})") String output = "md";
 
     @Override
     public Integer call() {
         if (reps < 1) throw new IllegalArgumentException("-r must be at least 1");
         if (batch < 1) throw new IllegalArgumentException("-b must be at least 1");
+        BenchReport.Format format = BenchReport.format(output);
         List<int[]> pgs = new ArrayList<>();
         for (String v : pg) {
             String[] parts = v.split(",");
@@ -64,34 +67,34 @@ final class BenchCommand implements Callable<Integer> {
             long bytes = 0, params = 0;
             for (Tensor t : file.tensors().values()) { bytes += t.data().byteSize(); params += t.elementCount(); }
             String name = c.architecture() + " " + describe(c) + " " + fileType(file);
-            System.out.println("| model                          |       size |     params | backend    | threads | type_k | type_v | fa |            test |                  t/s |");
-            System.out.println("| ------------------------------ | ---------: | ---------: | ---------- | ------: | -----: | -----: | -: | --------------: | -------------------: |");
+            BenchReport report = new BenchReport(format, System.out, new BenchReport.Setup(modelOptions.modelPath().getFileName().toString(), name,
+                    bytes, params, batch, threads, cpuName(), "hearth 0.1.0"));
+            report.begin();
             SplittableRandom rnd = new SplittableRandom(42);
             for (CacheOptions o : combos) for (int depth : depths) {
                 if (depth < 0) throw new IllegalArgumentException("-d takes token counts of at least 0, got " + depth);
                 String at = depth > 0 ? " @ d" + depth : "";
                 for (int p : prompts) {
                     if (p <= 0) continue;
-                    row(name, bytes, params, threads, o, "pp" + p + at, measure(model, pool, o, depth, p, 0, rnd, c.vocab()));
+                    report.add(measure(model, pool, o, depth, "pp" + p + at, p, 0, rnd, c.vocab()));
                 }
                 for (int n : gens) {
                     if (n <= 0) continue;
-                    row(name, bytes, params, threads, o, "tg" + n + at, measure(model, pool, o, depth, 0, n, rnd, c.vocab()));
+                    report.add(measure(model, pool, o, depth, "tg" + n + at, 0, n, rnd, c.vocab()));
                 }
                 for (int d : drafts) {
                     if (d < 1) throw new IllegalArgumentException("-vd takes draft counts of at least 1, got " + d);
                     for (int n : gens) {
                         if (n <= 0) continue;
-                        double[][] v = measureVerify(model, pool, o, depth, n, d, rnd, c.vocab());
-                        row(name, bytes, params, threads, o, "tg" + n + " vd" + d + at, v[0]);
-                        row(name, bytes, params, threads, o, "tg" + n + " vd" + d + " cost" + at, v[1]);
+                        report.add(measureVerify(model, pool, o, depth, "tg" + n + " vd" + d + at, n, d, rnd, c.vocab()));
                     }
                 }
                 for (int[] x : pgs) {
                     if (x[0] <= 0 && x[1] <= 0) continue;
-                    row(name, bytes, params, threads, o, "pp" + x[0] + "+tg" + x[1] + at, measure(model, pool, o, depth, x[0], x[1], rnd, c.vocab()));
+                    report.add(measure(model, pool, o, depth, "pp" + x[0] + "+tg" + x[1] + at, x[0], x[1], rnd, c.vocab()));
                 }
             }
+            report.end();
         }
         return 0;
     }
@@ -115,22 +118,23 @@ final class BenchCommand implements Callable<Integer> {
      */
     private static final long WARM_UP_NANOS = 5_000_000_000L;
 
-    /** {@code units} over the seconds of each of {@code reps} runs of {@code run}, after warm-up runs ({@link #WARM_UP_NANOS}). */
-    private double[] rates(double units, Runnable run) {
+    /** The nanoseconds of each of {@code reps} runs of {@code run}, after warm-up runs ({@link #WARM_UP_NANOS}). */
+    private long[] times(Runnable run) {
         warmUp(run);
-        double[] rates = new double[reps];
+        long[] nanos = new long[reps];
         for (int rep = 0; rep < reps; rep++) {
             long t0 = System.nanoTime();
             run.run();
-            rates[rep] = units / ((System.nanoTime() - t0) / 1e9);
+            nanos[rep] = System.nanoTime() - t0;
         }
-        return rates;
+        return nanos;
     }
 
-    /** Tokens/s (prompt + generated tokens over the time of both) of each repetition, each after {@code depth} cached tokens. */
-    private double[] measure(Model model, ComputePool pool, CacheOptions o, int depth, int prompt, int gen, SplittableRandom rnd, int vocab) {
+    /** A prompt of {@code prompt} tokens then {@code gen} generated ones, each repetition after {@code depth} cached tokens: its tokens/s are both over the time of both. */
+    private BenchReport.Test measure(Model model, ComputePool pool, CacheOptions o, int depth, String test, int prompt, int gen, SplittableRandom rnd, int vocab) {
         Session s = session(model, pool, o, depth, prompt + gen + 1, prompt, rnd, vocab);
-        return rates(prompt + gen, () -> {
+        String time = now();
+        long[] nanos = times(() -> {
             s.truncate(depth);
             if (prompt > 0) {
                 int[] toks = new int[prompt];
@@ -139,6 +143,12 @@ final class BenchCommand implements Callable<Integer> {
             }
             for (int i = 0; i < gen; i++) s.feed(new int[] {rnd.nextInt(vocab)});
         });
+        return new BenchReport.Test(test, prompt, gen, depth, o, time, nanos, prompt + gen, 0, new double[0]);
+    }
+
+    /** The test's start, as llama-bench's test_time (UTC, to the second). */
+    private static String now() {
+        return java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
     }
 
     /** One untimed run of {@code run}, then more until {@link #WARM_UP_NANOS} have passed (none with {@code --no-warmup}). */
@@ -151,13 +161,13 @@ final class BenchCommand implements Callable<Integer> {
 
     /**
      * Speculative decoding's verification: {@code steps} steps that each feed one token plus {@code drafts} drafted ones
-     * tokenwise (all logits kept), each after a plain one-token step. Returns, per repetition, the verification steps/s
-     * and the time of the verification steps over that of the plain steps between them: what verifying costs in plain
+     * tokenwise (all logits kept), each after a plain one-token step. Returns, per repetition, the time of the verification
+     * steps (their steps/s) and that time over the time of the plain steps between them: what verifying costs in plain
      * steps, measured step by step side by side, so that this VM's minutes-long swings of speed (the same loop at ~85 or
      * ~130 GFLOP/s) fall on both alike, which tg and vd measured one after the other did not (1B Q4_0, two
      * threads: tg's t/s over vd's steps/s came out anywhere from 4.6 to 10.8 in one session's runs).
      */
-    private double[][] measureVerify(Model model, ComputePool pool, CacheOptions o, int depth, int steps, int drafts, SplittableRandom rnd, int vocab) {
+    private BenchReport.Test measureVerify(Model model, ComputePool pool, CacheOptions o, int depth, String test, int steps, int drafts, SplittableRandom rnd, int vocab) {
         Session s = session(model, pool, o, depth, 2 * steps + drafts + 1, drafts + 1, rnd, vocab);
         int[] toks = new int[drafts + 1];
         long[] nanos = new long[2]; // plain steps', verification steps'
@@ -176,28 +186,26 @@ final class BenchCommand implements Callable<Integer> {
                 s.truncate(s.position() - drafts);
             }
         };
+        String time = now();
         warmUp(run);
-        double[][] r = new double[2][reps];
+        long[] verifyNanos = new long[reps];
+        double[] cost = new double[reps];
         for (int rep = 0; rep < reps; rep++) {
             run.run();
-            r[0][rep] = steps / (nanos[1] / 1e9);
-            r[1][rep] = (double) nanos[1] / nanos[0];
+            verifyNanos[rep] = nanos[1];
+            cost[rep] = (double) nanos[1] / nanos[0];
         }
-        return r;
+        return new BenchReport.Test(test, 0, steps, depth, o, time, verifyNanos, steps, drafts, cost);
     }
 
-    private static void row(String name, long bytes, long params, int threads, CacheOptions o, String test, double[] r) {
-        double mean = 0;
-        for (double x : r) mean += x;
-        mean /= r.length;
-        double var = 0;
-        for (double x : r) var += (x - mean) * (x - mean);
-        double sd = r.length > 1 ? Math.sqrt(var / (r.length - 1)) : 0;
-        String size = bytes >= (1L << 30) ? String.format("%.2f GiB", bytes / (double) (1L << 30)) : String.format("%.2f MiB", bytes / (double) (1L << 20));
-        String ps = params >= 1_000_000_000L ? String.format("%.2f B", params / 1e9) : params >= 1_000_000 ? String.format("%.2f M", params / 1e6) : String.format("%.2f K", params / 1e3);
-        System.out.printf("| %-30s | %10s | %10s | %-10s | %7d | %6s | %6s | %2d | %15s | %20s |%n",
-                name, size, ps, "CPU", threads, o.typeK().flagName(), o.typeV().flagName(), o.flashAttention() ? 1 : 0, test, String.format("%.2f ± %.2f", mean, sd));
-        System.out.flush();
+    /** The CPU's name for the report (Linux's /proc/cpuinfo "model name"), else the JVM's os.arch. */
+    private static String cpuName() {
+        try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(java.nio.file.Path.of("/proc/cpuinfo"))) {
+            return lines.filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst()
+                    .orElse(System.getProperty("os.arch"));
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return System.getProperty("os.arch");
+        }
     }
 
     private static String describe(ModelConfig c) {

@@ -2,12 +2,16 @@ package dev.hearth.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import org.assertj.core.data.Percentage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -158,6 +162,67 @@ class CliTest {
         Result bad = hearth("bench", "--no-warmup", "-m", STORIES, "-p", "0", "-n", "4", "-vd", "0");
         assertThat(bad.code()).isEqualTo(1);
         assertThat(bad.err().strip()).isEqualTo("hearth: -vd takes draft counts of at least 1, got 0");
+    }
+
+    /**
+     * -o json/jsonl/csv: llama-bench's field names and meanings (avg_ts the mean of samples_ts, each sample the test's
+     * tokens over its nanoseconds), one object per test, verification's cost beside its steps/s.
+     */
+    @Test
+    void benchWritesLlamaBenchsJsonJsonlAndCsv() throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        Result r = hearth("bench", "--no-warmup", "-m", STORIES, "-p", "16", "-n", "4", "-vd", "2", "-r", "3", "-t", "2", "-o", "json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode tests = json.readTree(r.out());
+        assertThat(tests.isArray()).isTrue();
+        assertThat(tests.size()).isEqualTo(3);
+        JsonNode pp = tests.get(0), tg = tests.get(1), vd = tests.get(2);
+        assertThat(pp.get("model_filename").asText()).isEqualTo("stories260K.gguf");
+        assertThat(pp.get("n_threads").asInt()).isEqualTo(2);
+        assertThat(pp.get("type_k").asText()).isEqualTo("f16");
+        assertThat(List.of(pp.get("n_prompt").asInt(), pp.get("n_gen").asInt(), tg.get("n_prompt").asInt(), tg.get("n_gen").asInt()))
+                .containsExactly(16, 0, 0, 4);
+        assertThat(pp.get("test_time").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
+        for (JsonNode t : List.of(pp, tg)) {
+            assertThat(t.get("samples_ns").size()).isEqualTo(3);
+            double sum = 0, nsSum = 0;
+            for (int i = 0; i < 3; i++) {
+                long ns = t.get("samples_ns").get(i).asLong();
+                double ts = t.get("samples_ts").get(i).asDouble();
+                assertThat(ns).isPositive();
+                assertThat(ts).isCloseTo((t.get("n_prompt").asInt() + t.get("n_gen").asInt()) / (ns / 1e9), Percentage.withPercentage(1e-9));
+                sum += ts;
+                nsSum += ns;
+            }
+            assertThat(t.get("avg_ts").asDouble()).isCloseTo(sum / 3, Percentage.withPercentage(1e-9));
+            assertThat(t.get("avg_ns").asLong()).isEqualTo(Math.round(nsSum / 3));
+            assertThat(t.has("n_draft")).isFalse();
+        }
+        assertThat(vd.get("n_draft").asInt()).isEqualTo(2);
+        assertThat(vd.get("samples_cost").size()).isEqualTo(3);
+        assertThat(vd.get("avg_cost").asDouble()).isPositive();
+
+        Result lines = hearth("bench", "--no-warmup", "-m", STORIES, "-p", "8", "-n", "2", "-r", "1", "-o", "jsonl");
+        assertThat(lines.code()).as(lines.err()).isZero();
+        String[] objects = lines.out().strip().split("\n");
+        assertThat(objects).hasSize(2);
+        assertThat(json.readTree(objects[1]).get("n_gen").asInt()).isEqualTo(2);
+
+        Result csv = hearth("bench", "--no-warmup", "-m", STORIES, "-p", "8", "-n", "2", "-r", "1", "-o", "csv");
+        assertThat(csv.code()).as(csv.err()).isZero();
+        String[] rows = csv.out().strip().split("\n");
+        assertThat(rows).hasSize(3);
+        List<String> header = List.of(rows[0].split(","));
+        assertThat(header).startsWith("build_commit").contains("n_prompt", "avg_ts", "stddev_ts");
+        String[] pp8 = rows[1].split(",", -1);
+        assertThat(pp8).hasSize(header.size());
+        assertThat(pp8[header.indexOf("n_prompt")]).isEqualTo("\"8\"");
+        assertThat(pp8[header.indexOf("model_filename")]).isEqualTo("\"stories260K.gguf\"");
+
+        Result bad = hearth("bench", "--no-warmup", "-m", STORIES, "-p", "8", "-o", "xml");
+        assertThat(bad.code()).isEqualTo(1);
+        assertThat(bad.err().strip()).isEqualTo("hearth: -o must be md, csv, json or jsonl, got 'xml'");
+        assertThat(bad.out()).isEmpty();
     }
 
     @Test
