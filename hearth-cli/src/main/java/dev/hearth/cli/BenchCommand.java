@@ -68,7 +68,7 @@ final class BenchCommand implements Callable<Integer> {
             for (Tensor t : file.tensors().values()) { bytes += t.data().byteSize(); params += t.elementCount(); }
             String name = c.architecture() + " " + describe(c) + " " + fileType(file);
             BenchReport report = new BenchReport(format, System.out, new BenchReport.Setup(modelOptions.modelPath().getFileName().toString(), name,
-                    bytes, params, batch, threads, cpuName(), "hearth 0.1.0"));
+                    bytes, params, batch, threads, cpuName(), Main.VERSION));
             report.begin();
             SplittableRandom rnd = new SplittableRandom(42);
             for (CacheOptions o : combos) for (int depth : depths) {

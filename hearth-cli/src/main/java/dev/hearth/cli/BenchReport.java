@@ -7,7 +7,9 @@ import dev.hearth.model.CacheOptions;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -67,7 +69,7 @@ final class BenchReport {
                 out.println("| model                          |       size |     params | backend    | threads | type_k | type_v | fa |            test |                  t/s |");
                 out.println("| ------------------------------ | ---------: | ---------: | ---------- | ------: | -----: | -----: | -: | --------------: | -------------------: |");
             }
-            case CSV -> out.println(String.join(",", fields(null).keySet()));
+            case CSV -> out.println(FIELDS.stream().map(Field::name).collect(Collectors.joining(",")));
             case JSON -> out.print("[");
             case JSONL -> { }
         }
@@ -97,34 +99,40 @@ final class BenchReport {
         out.flush();
     }
 
-    /** The fields CSV and JSON share, in llama-bench's order; with {@code t} null, just their names. */
+    /** A field CSV and JSON share: its llama-bench name, and its value for one test of the run (null: none, for this test). */
+    private record Field(String name, BiFunction<Setup, Test, Object> value) {}
+
+    /** The fields, in llama-bench's order; the last three are verification's own. */
+    private static final List<Field> FIELDS = List.of(
+            new Field("build_commit", (s, t) -> s.build()),
+            new Field("cpu_info", (s, t) -> s.cpu()),
+            new Field("backends", (s, t) -> "CPU"),
+            new Field("model_filename", (s, t) -> s.modelFilename()),
+            new Field("model_type", (s, t) -> s.modelType()),
+            new Field("model_size", (s, t) -> s.modelSize()),
+            new Field("model_n_params", (s, t) -> s.modelParams()),
+            new Field("n_batch", (s, t) -> s.batch()),
+            new Field("n_ubatch", (s, t) -> s.batch()),
+            new Field("n_threads", (s, t) -> s.threads()),
+            new Field("type_k", (s, t) -> t.cache().typeK().flagName()),
+            new Field("type_v", (s, t) -> t.cache().typeV().flagName()),
+            new Field("flash_attn", (s, t) -> t.cache().flashAttention() ? 1 : 0),
+            new Field("n_prompt", (s, t) -> t.nPrompt()),
+            new Field("n_gen", (s, t) -> t.nGen()),
+            new Field("n_depth", (s, t) -> t.nDepth()),
+            new Field("n_draft", (s, t) -> t.drafts()),
+            new Field("test_time", (s, t) -> t.time()),
+            new Field("avg_ns", (s, t) -> Math.round(mean(Arrays.stream(t.nanos()).asDoubleStream().toArray()))),
+            new Field("stddev_ns", (s, t) -> Math.round(sd(Arrays.stream(t.nanos()).asDoubleStream().toArray()))),
+            new Field("avg_ts", (s, t) -> mean(t.perSecond())),
+            new Field("stddev_ts", (s, t) -> sd(t.perSecond())),
+            new Field("avg_cost", (s, t) -> t.drafts() > 0 ? mean(t.cost()) : null),
+            new Field("stddev_cost", (s, t) -> t.drafts() > 0 ? sd(t.cost()) : null));
+
+    /** Test t's fields, by name, in {@link #FIELDS}' order. */
     private Map<String, Object> fields(Test t) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("build_commit", setup.build());
-        m.put("cpu_info", setup.cpu());
-        m.put("backends", "CPU");
-        m.put("model_filename", setup.modelFilename());
-        m.put("model_type", setup.modelType());
-        m.put("model_size", setup.modelSize());
-        m.put("model_n_params", setup.modelParams());
-        m.put("n_batch", setup.batch());
-        m.put("n_ubatch", setup.batch());
-        m.put("n_threads", setup.threads());
-        m.put("type_k", t == null ? null : t.cache().typeK().flagName());
-        m.put("type_v", t == null ? null : t.cache().typeV().flagName());
-        m.put("flash_attn", t == null ? null : t.cache().flashAttention() ? 1 : 0);
-        m.put("n_prompt", t == null ? null : t.nPrompt());
-        m.put("n_gen", t == null ? null : t.nGen());
-        m.put("n_depth", t == null ? null : t.nDepth());
-        m.put("n_draft", t == null ? null : t.drafts());
-        m.put("test_time", t == null ? null : t.time());
-        double[] ns = t == null ? new double[0] : Arrays.stream(t.nanos()).asDoubleStream().toArray();
-        m.put("avg_ns", t == null ? null : Math.round(mean(ns)));
-        m.put("stddev_ns", t == null ? null : Math.round(sd(ns)));
-        m.put("avg_ts", t == null ? null : mean(t.perSecond()));
-        m.put("stddev_ts", t == null ? null : sd(t.perSecond()));
-        m.put("avg_cost", t == null ? null : t.drafts() > 0 ? mean(t.cost()) : null);
-        m.put("stddev_cost", t == null ? null : t.drafts() > 0 ? sd(t.cost()) : null);
+        for (Field f : FIELDS) m.put(f.name(), f.value().apply(setup, t));
         return m;
     }
 

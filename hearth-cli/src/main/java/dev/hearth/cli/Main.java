@@ -5,12 +5,15 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code hearth} command: one entry point, one subcommand per job. */
-@Command(name = "hearth", mixinStandardHelpOptions = true, version = "hearth 0.1.0",
+@Command(name = "hearth", mixinStandardHelpOptions = true, version = Main.VERSION,
         description = "Local large language models on the CPU, from GGUF files.",
         subcommands = {RunCommand.class, ServeCommand.class, InspectCommand.class, BenchCommand.class, LogitsCommand.class,
                 TokenizeCommand.class, TemplateCommand.class, TestModelCommand.class, IllumeCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
+    /** What --version prints, and bench reports as its build. */
+    static final String VERSION = "hearth 0.1.0";
+
     public static void main(String[] args) {
         System.exit(execute(args));
     }
