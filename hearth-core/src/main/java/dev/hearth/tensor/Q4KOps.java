@@ -105,6 +105,9 @@ class Q4KOps extends BlockOps {
      * yet folded when the late intrinsic was tried: -XX:CompileCommand=PrintInlining), which then ran the Vector API's
      * Java fallback and allocated for the rest of the process: 1B Q4_K_M tg128 10.9-11.9 t/s with ~2,700 young GCs
      * against 13-17 with ~170. With the species a constant: 0 such processes of 8, against 4 of 21 before.
+     * Not a rule for every kernel: convertShape is a virtual call that C2 binds only through its call site's own type
+     * profile (an early compile without one left it a call: PrintInlining "no static binding"), and the same spelling
+     * in every other kernel made 1B Q8_0 generation ~10% slower (11 of 11 alternating processes), so they keep convert.
      *
      * <p>The nibbles are shifted down as 32-bit lanes and masked to 4 bits per short, which drops what
      * crosses over from the neighbouring short: C2 has no immediate form for 16-bit vector shifts, and a
