@@ -142,16 +142,26 @@ public final class EncodedRows {
         return integerPanelScales;
     }
 
-    /** Each row decoded and packed into {@code out} as {@link #panels} ({@code residue} false) or {@link #residuePanels} (true) wants it. */
+    /**
+     * Each row decoded and packed into {@code out} as {@link #panels} ({@code residue} false) or {@link #residuePanels} (true)
+     * wants it. A full panel of {@link #panels} is decoded as its 16 rows and moved in 16 × 16 tiles ({@link Transpose#of16});
+     * value by value, the packing's scattered stores took 2% of a 1B Q4_K_M pp512's samples (JFR, after warm-up).
+     */
     private void pack(ComputePool pool, float[] out, boolean residue) {
-        int n = rows, c = cols, np = PanelGemm.panels(n);
+        int n = rows, c = cols, np = PanelGemm.panels(n), full = n / PanelGemm.PANEL;
         TypeOps ops = TypeOps.of(type);
         MemorySegment buf = buffer;
         long rb = rowBytes;
         pool.run((long) n * c, (t, nt) -> {
             float[] row = ROW.get();
-            if (row.length < c) ROW.set(row = new float[c]);
-            for (int p = ComputePool.split(np, t, nt), end = ComputePool.split(np, t + 1, nt); p < end; p++)
+            int need = !residue && c % PanelGemm.PANEL == 0 ? PanelGemm.PANEL * c : c;
+            if (row.length < need) ROW.set(row = new float[need]);
+            for (int p = ComputePool.split(np, t, nt), end = ComputePool.split(np, t + 1, nt); p < end; p++) {
+                if (!residue && p < full && c % PanelGemm.PANEL == 0) {
+                    for (int j = 0; j < PanelGemm.PANEL; j++) ops.dequantize(buf, (long) (p * PanelGemm.PANEL + j) * rb, row, j * c, c);
+                    for (int i = 0, o = p * PanelGemm.PANEL * c; i < c; i += PanelGemm.PANEL) Transpose.of16(row, i, c, out, o + PanelGemm.PANEL * i, PanelGemm.PANEL);
+                    continue;
+                }
                 for (int r = p * PanelGemm.PANEL; r < Math.min(n, (p + 1) * PanelGemm.PANEL); r++) {
                     if (residue) {
                         ops.decodeForGemm(buf, r * rb, row, 0, c);
@@ -161,6 +171,7 @@ public final class EncodedRows {
                         PanelGemm.pack(row, 0, r, c, out);
                     }
                 }
+            }
         });
         PanelGemm.padLastPanel(n, c, out);
     }

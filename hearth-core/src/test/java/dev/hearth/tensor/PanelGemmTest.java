@@ -105,4 +105,34 @@ class PanelGemmTest {
         assertThat(per).isLessThanOrEqualTo(MatMul.QUANTIZED_PANEL_ROWS);
         if (rows >= threads * PanelGemm.ROWS) assertThat(blocks % threads).as("%d blocks of %d", blocks, per).isZero();
     }
+
+    /**
+     * The activations as panels ({@link EncodedRows#panels}): token t's decoded row in lane t % 16 of panel t / 16, full panels
+     * moved in 16 × 16 tiles and a last partial one value by value, its empty lanes zero even where a bigger batch before
+     * left other values; the same on one thread and two.
+     */
+    @ParameterizedTest
+    @EnumSource(names = {"Q4_0", "Q8_0", "Q4_K", "Q6_K"})
+    void panelsHoldEachTokensRowInItsLane(GgmlType weights) {
+        GgmlType type = TypeOps.of(weights).dotType();
+        TypeOps act = TypeOps.of(type);
+        int k = 512;
+        for (int threads = 1; threads <= 2; threads++)
+            try (ComputePool pool = new ComputePool(threads)) {
+                EncodedRows enc = new EncodedRows();
+                for (int tokens : new int[] {64, 16, 37}) {
+                    float[] x = new float[tokens * k];
+                    for (int t = 0; t < tokens; t++) System.arraycopy(TestData.row(TestData.Shape.OUTLIERS, k, 40 * tokens + t), 0, x, t * k, k);
+                    enc.encode(pool, type, x, tokens, k);
+                    float[] packed = enc.panels(pool), row = new float[k];
+                    for (int t = 0; t < PanelGemm.panels(tokens) * PanelGemm.PANEL; t++) {
+                        if (t < tokens) act.dequantize(enc.segment(), enc.rowOffset(t), row, 0, k);
+                        else java.util.Arrays.fill(row, 0);
+                        float[] lane = new float[k];
+                        for (int i = 0; i < k; i++) lane[i] = packed[(t / PanelGemm.PANEL) * PanelGemm.PANEL * k + PanelGemm.PANEL * i + t % PanelGemm.PANEL];
+                        assertThat(lane).as("%s, %d tokens, token %d, %d threads", type, tokens, t, threads).isEqualTo(row);
+                    }
+                }
+            }
+    }
 }
