@@ -149,7 +149,7 @@ public final class MatMul {
                 int blockRows = most;
                 int scratch = quantized ? Math.max(PanelGemm.scratchLength(blockRows, tokens), Q4_0Gemm.scratchLength(blockRows, tokens))
                         : chains ? FloatGemm.scratchLength(blockRows) : 0;
-                int bufLength = panelBlocks ? cols : blockRows * cols, groupedLength = anyPanel ? PanelGemm.groupedLength(blockRows, cols) : 0;
+                int bufLength = panelBlocks ? cols : blockRows * cols, groupedLength = anyPanel ? PanelGemm.groupedLength(blockRows, Math.min(cols, PanelGemm.DECODE_COLUMNS)) : 0;
                 pool.run(work, (t, nt) -> {
                     float[] buf = ROW_BLOCK.get();
                     if (buf.length < bufLength) ROW_BLOCK.set(buf = new float[bufLength]);
@@ -172,13 +172,19 @@ public final class MatMul {
                             Q4_0Gemm.decodeWeights(w.data(), w.type(), r0, n, cols, q, buf);
                             Q4_0Gemm.multiply(q, buf, n, aq, ad, tokens, cols, ys[i], offsets[i] + r0, ldys[i], acc);
                         } else if (quantized) {
-                            // row by row through a buffer that stays in L1 (when all are PanelGemm's), straight into the kernels' order
-                            for (int r = 0; r < n; r++) {
-                                ops[i].dequantizeRows(w.data(), r0 + r, 1, cols, buf, 0);
-                                PanelGemm.groupRow(buf, 0, r, cols, grouped);
-                            }
-                            PanelGemm.zeroRowsFrom(n, cols, grouped);
-                            PanelGemm.multiply(grouped, n, a, tokens, cols, ys[i], offsets[i] + r0, ldys[i], acc);
+                            // 256 columns at a time as the GEMM reaches them, row by row through a buffer that stays in L1,
+                            // straight into the kernels' order
+                            TypeOps op = ops[i];
+                            MemorySegment wd = w.data();
+                            float[] span = buf;
+                            int first = r0, count = n;
+                            PanelGemm.multiply((c0, c1, dst) -> {
+                                for (int r = 0; r < count; r++) {
+                                    op.dequantizeSpan(wd, first + r, cols, c0, c1, span, 0);
+                                    PanelGemm.groupRow(span, 0, r, c1 - c0, dst);
+                                }
+                                PanelGemm.zeroRowsFrom(count, c1 - c0, dst);
+                            }, PanelGemm.DECODE_COLUMNS, grouped, n, a, tokens, cols, ys[i], offsets[i] + r0, ldys[i], acc);
                         } else if (chains) {
                             for (int r = 0; r < n; r++) {
                                 ops[i].decodeForGemm(w.data(), (r0 + r) * w.rowBytes(), row, 0, cols);
@@ -283,8 +289,8 @@ public final class MatMul {
      * tokens × 2048) do not fit L2, so each block of rows reads them from L3 once: 224 rows read them 3.5 times less
      * often than 64 (1B Q4_0 pp512, two threads, the GEMM's own rate inside the run, 224-row blocks and {@link
      * PanelGemm#KC} = 128 alternating with 63-row blocks and chunks of 2048: 83-94 GFLOP/s a thread against 75-81, in
-     * each of four rounds). The grouped weights of a block are 224·k floats (7 MB for k = 8192), written once and read a
-     * chunk of k at a time.
+     * each of four rounds). A block's weights are decoded 256 columns at a time as the GEMM reaches them
+     * ({@link PanelGemm#DECODE_COLUMNS}: 224 × 256 floats, in L2), not all of k at once (7 MB for k = 8192, out to L3 and back).
      */
     static final int QUANTIZED_PANEL_ROWS = 32 * PanelGemm.ROWS;
 

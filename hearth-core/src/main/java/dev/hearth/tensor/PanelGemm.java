@@ -139,22 +139,51 @@ final class PanelGemm {
      * kernels walk it 16 at a time); {@code acc} is scratch of at least {@link #scratchLength} floats.
      */
     static void multiply(float[] w, int rows, float[] packed, int tokens, int k, float[] y, int yOffset, int ldy, float[] acc) {
+        multiply(null, k, w, rows, packed, tokens, k, y, yOffset, ldy, acc);
+    }
+
+    /** Writes a block's weight columns {@code [c0, c1)}, decoded, into a grouped buffer as {@link #group} would rows of length c1 - c0. */
+    @FunctionalInterface
+    interface Columns {
+        void decode(int c0, int c1, float[] grouped);
+    }
+
+    /**
+     * Columns of weights {@link #multiply} decodes at a time when it decodes them itself: a block's 224 rows × 256 floats
+     * (229 KB) stay in L2 until the kernels have read them. Decoded whole (224 × 8192 floats, 7 MB for ffn_down), they went
+     * out to L3 and came back: the stores of that decoding took 4.7% of a 1B Q4_K_M pp512's samples after warm-up
+     * (async-profiler, where the decoding itself took 1.5%). 256: the K-quants' block.
+     */
+    static final int DECODE_COLUMNS = 256;
+
+    /**
+     * {@link #multiply}, the weights decoded {@code chunk} columns at a time by {@code columns} into {@code w} as the k loop
+     * reaches them ({@code columns} null: all of k already grouped in {@code w}, chunk = k). Each output's FMA chain runs
+     * in k order across chunks as across {@link #KC}'s, so the sums are the same to the bit.
+     */
+    static void multiply(Columns columns, int chunk, float[] w, int rows, float[] packed, int tokens, int k, float[] y, int yOffset, int ldy, float[] acc) {
         if (k % PANEL != 0) throw new IllegalArgumentException("row length " + k + " is not a multiple of " + PANEL);
-        int np = panels(tokens), ng = groups(rows), gk = ROWS * k;
+        int np = panels(tokens), ng = groups(rows);
         // accumulator (row r, panel p) lives at acc[rs·r + 16p]; a group's rows past the last are computed (zero weights), never read
         int rs = rowStride(tokens), gs = ROWS * rs;
-        for (int k0 = 0; k0 < k; k0 += KC) {
-            int k1 = Math.min(k, k0 + KC);
-            boolean resume = k0 > 0;
-            int p = 0;
-            for (; p + 3 <= np; p += 3)
-                for (int g = 0; g < ng; g++) kernel7x3(w, gk * g, packed, p, k0, k1, k, acc, gs * g + p * PANEL, rs, resume);
-            if (p + 2 <= np) {
-                for (int g = 0; g < ng; g++) kernel7x2(w, gk * g, packed, p, k0, k1, k, acc, gs * g + p * PANEL, rs, resume);
-                p += 2;
+        for (int c0 = 0; c0 < k; c0 += chunk) {
+            int c1 = Math.min(k, c0 + chunk);
+            if (columns != null) columns.decode(c0, c1, w);
+            // group g of the chunk starts at 7(c1 - c0)·g; the kernels index by absolute k, 112 floats per 16 of it, hence - 7c0
+            int gk = ROWS * (c1 - c0), back = ROWS * c0;
+            for (int k0 = c0; k0 < c1; k0 += KC) {
+                int k1 = Math.min(c1, k0 + KC);
+                boolean resume = k0 > 0;
+                int p = 0;
+                for (; p + 3 <= np; p += 3)
+                    for (int g = 0; g < ng; g++) kernel7x3(w, gk * g - back, packed, p, k0, k1, k, acc, gs * g + p * PANEL, rs, resume);
+                if (p + 2 <= np) {
+                    for (int g = 0; g < ng; g++) kernel7x2(w, gk * g - back, packed, p, k0, k1, k, acc, gs * g + p * PANEL, rs, resume);
+                    p += 2;
+                }
+                for (; p < np; p++)
+                    for (int g = 0; g < ng; g++) kernel7x1(w, gk * g - back, packed, p, k0, k1, k, acc, gs * g + p * PANEL, rs, resume);
             }
-            for (; p < np; p++)
-                for (int g = 0; g < ng; g++) kernel7x1(w, gk * g, packed, p, k0, k1, k, acc, gs * g + p * PANEL, rs, resume);
         }
         // token-major, so each token's outputs are written as one run (row-major here touched one page per token per row):
         // 16 rows × a full panel's 16 tokens at a time, transposed in registers (Transpose.of16), then the rest element by element

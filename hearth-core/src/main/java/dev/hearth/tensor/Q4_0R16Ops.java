@@ -42,6 +42,19 @@ final class Q4_0R16Ops implements TypeOps {
                         dstOffset + r * cols + c * RowBlocks.CHUNK * 32, RowBlocks.chunkLength(nb, c) * 32);
     }
 
+    /** The span's blocks chunk by chunk: a row's chunks lie apart (see {@link RowBlocks}), its blocks within one are contiguous. */
+    @Override
+    public void dequantizeSpan(MemorySegment w, int row, int cols, int from, int to, float[] dst, int dstOffset) {
+        int nb = blocks(cols);
+        long rows = w.byteSize() / (18L * nb);
+        for (int b = from / 32, end = to / 32; b < end; ) {
+            int c = b / RowBlocks.CHUNK, last = Math.min(end, (c + 1) * RowBlocks.CHUNK);
+            FastDecode.q4_0(w, RowBlocks.chunkOffset(rows, nb, 18, row, c) + 18L * (b - c * RowBlocks.CHUNK), dst,
+                    dstOffset + 32 * (b - from / 32), 32 * (last - b));
+            b = last;
+        }
+    }
+
     @Override
     public void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n) {
         throw new UnsupportedOperationException("Q4_0_R16 is made from Q4_0 matrices (RowBlocks.prepare), not quantized");

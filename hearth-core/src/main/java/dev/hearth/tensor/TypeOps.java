@@ -31,6 +31,15 @@ public interface TypeOps {
         dequantize(w, first * type().bytesFor(cols), dst, dstOffset, count * cols);
     }
 
+    /**
+     * Decodes values {@code [from, to)} of row {@code row} of a matrix {@code w} of rows of {@code cols} elements into
+     * {@code dst[dstOffset ..]}; from and to are multiples of the type's block size (the prompt GEMM takes 256 at a
+     * time: {@link PanelGemm#DECODE_COLUMNS}). By default one {@link #dequantize} run where those values lie in the row.
+     */
+    default void dequantizeSpan(MemorySegment w, int row, int cols, int from, int to, float[] dst, int dstOffset) {
+        dequantize(w, row * type().bytesFor(cols) + type().bytesFor(from), dst, dstOffset, to - from);
+    }
+
     /** Encodes {@code n} floats as ggml's reference quantizer ({@code quantize_row_*_ref}) does. */
     void quantize(float[] src, int srcOffset, MemorySegment dst, long dstOffset, int n);
 

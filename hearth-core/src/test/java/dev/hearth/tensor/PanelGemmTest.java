@@ -135,4 +135,36 @@ class PanelGemmTest {
                 }
             }
     }
+
+    /**
+     * Weights decoded by the GEMM a chunk of columns at a time ({@link PanelGemm.Columns}, into a buffer only a chunk wide)
+     * give the bits of the same weights grouped whole beforehand: chunks of 256 and a last of 48, not multiples of
+     * {@link PanelGemm#KC}'s steps, a last group of 2 rows, and every chunk asked for once, in order.
+     */
+    @Test
+    void decodingByChunksGivesTheSameBits() {
+        int rows = 30, k = 2 * PanelGemm.DECODE_COLUMNS + 48, tokens = 37, ldy = rows;
+        Random random = new Random(11);
+        float[] w = new float[rows * k], a = new float[tokens * k];
+        for (int i = 0; i < w.length; i++) w[i] = (float) random.nextGaussian();
+        for (int i = 0; i < a.length; i++) a[i] = (float) random.nextGaussian();
+        float[] packed = new float[PanelGemm.packedLength(tokens, k)];
+        for (int t = 0; t < tokens; t++) PanelGemm.pack(a, t * k, t, k, packed);
+        PanelGemm.padLastPanel(tokens, k, packed);
+        float[] whole = new float[PanelGemm.groupedLength(rows, k)];
+        PanelGemm.group(w, rows, k, whole);
+        float[] want = new float[tokens * ldy], got = new float[tokens * ldy];
+        PanelGemm.multiply(whole, rows, packed, tokens, k, want, 0, ldy, new float[PanelGemm.scratchLength(rows, tokens)]);
+        float[] chunk = new float[PanelGemm.groupedLength(rows, PanelGemm.DECODE_COLUMNS)];
+        java.util.List<Integer> asked = new java.util.ArrayList<>();
+        PanelGemm.multiply((c0, c1, dst) -> {
+            asked.add(c0);
+            asked.add(c1);
+            java.util.Arrays.fill(dst, Float.NaN); // nothing of the last chunk may be read
+            for (int r = 0; r < rows; r++) PanelGemm.groupRow(w, r * k + c0, r, c1 - c0, dst);
+            PanelGemm.zeroRowsFrom(rows, c1 - c0, dst);
+        }, PanelGemm.DECODE_COLUMNS, chunk, rows, packed, tokens, k, got, 0, ldy, new float[PanelGemm.scratchLength(rows, tokens)]);
+        assertThat(asked).containsExactly(0, 256, 256, 512, 512, 560);
+        assertThat(got).isEqualTo(want);
+    }
 }
