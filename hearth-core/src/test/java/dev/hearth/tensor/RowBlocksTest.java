@@ -89,6 +89,27 @@ class RowBlocksTest {
     }
 
     /**
+     * Parts of a row ({@link TypeOps#dequantizeSpan}, the prompt GEMM's 256 columns at a time, and other spans): the file
+     * layout's values, within a chunk, across the boundary of two and in the short last one, in rows of the full blocks of
+     * 16 rows and of the short last block.
+     */
+    @Test
+    void spansDecodeToTheFileLayoutsValues() {
+        TypeOps q4 = TypeOps.of(GgmlType.Q4_0), r16 = TypeOps.of(GgmlType.Q4_0_R16);
+        float[] want = new float[ROWS * COLS];
+        q4.dequantize(file.data(), 0, want, 0, ROWS * COLS);
+        for (int row : new int[] {0, 17, 36})
+            for (int[] span : new int[][] {{0, 256}, {1792, 2048}, {1920, 2176}, {2048, 2432}, {2304, 2432}, {0, COLS}}) {
+                float[] got = new float[span[1] - span[0] + 3];
+                r16.dequantizeSpan(regrouped.data(), row, COLS, span[0], span[1], got, 3);
+                assertThat(java.util.Arrays.copyOfRange(got, 3, got.length)).as("row %d, [%d, %d)", row, span[0], span[1])
+                        .isEqualTo(java.util.Arrays.copyOfRange(want, row * COLS + span[0], row * COLS + span[1]));
+                q4.dequantizeSpan(file.data(), row, COLS, span[0], span[1], got, 3);
+                assertThat(java.util.Arrays.copyOfRange(got, 3, got.length)).isEqualTo(java.util.Arrays.copyOfRange(want, row * COLS + span[0], row * COLS + span[1]));
+            }
+    }
+
+    /**
      * Several tokens at once ({@link TypeOps#dotRowsTokens}: rows of blocks that start anywhere, the short last one
      * included): every row's result for every token is the file layout's dot, in the regrouped layout and the file's alike.
      */
