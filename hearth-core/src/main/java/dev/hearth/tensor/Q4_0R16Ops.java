@@ -29,7 +29,7 @@ final class Q4_0R16Ops implements TypeOps {
 
     @Override
     public void dequantize(MemorySegment src, long srcOffset, float[] dst, int dstOffset, int n) {
-        throw new UnsupportedOperationException("Q4_0_R16 is decoded by whole rows (dequantizeRows)");
+        throw new UnsupportedOperationException("Q4_0_R16 is decoded by rows or parts of a row (dequantizeRows, dequantizeSpan), which find their blocks");
     }
 
     @Override
