@@ -34,6 +34,10 @@ final class BenchReport {
      */
     record Test(String name, int nPrompt, int nGen, int nDepth, CacheOptions cache, String time, long[] nanos, double units,
                 int drafts, double[] cost) {
+        double[] nanoseconds() {
+            return Arrays.stream(nanos).asDoubleStream().toArray();
+        }
+
         double[] perSecond() {
             return Arrays.stream(nanos).mapToDouble(ns -> units / (ns / 1e9)).toArray();
         }
@@ -122,8 +126,8 @@ final class BenchReport {
             new Field("n_depth", (s, t) -> t.nDepth()),
             new Field("n_draft", (s, t) -> t.drafts()),
             new Field("test_time", (s, t) -> t.time()),
-            new Field("avg_ns", (s, t) -> Math.round(mean(Arrays.stream(t.nanos()).asDoubleStream().toArray()))),
-            new Field("stddev_ns", (s, t) -> Math.round(sd(Arrays.stream(t.nanos()).asDoubleStream().toArray()))),
+            new Field("avg_ns", (s, t) -> Math.round(mean(t.nanoseconds()))),
+            new Field("stddev_ns", (s, t) -> Math.round(sd(t.nanoseconds()))),
             new Field("avg_ts", (s, t) -> mean(t.perSecond())),
             new Field("stddev_ts", (s, t) -> sd(t.perSecond())),
             new Field("avg_cost", (s, t) -> t.drafts() > 0 ? mean(t.cost()) : null),

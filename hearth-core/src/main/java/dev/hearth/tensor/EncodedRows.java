@@ -149,15 +149,16 @@ public final class EncodedRows {
      */
     private void pack(ComputePool pool, float[] out, boolean residue) {
         int n = rows, c = cols, np = PanelGemm.panels(n), full = n / PanelGemm.PANEL;
+        boolean tiles = !residue && c % PanelGemm.PANEL == 0;
         TypeOps ops = TypeOps.of(type);
         MemorySegment buf = buffer;
         long rb = rowBytes;
         pool.run((long) n * c, (t, nt) -> {
             float[] row = ROW.get();
-            int need = !residue && c % PanelGemm.PANEL == 0 ? PanelGemm.PANEL * c : c;
+            int need = tiles ? PanelGemm.PANEL * c : c;
             if (row.length < need) ROW.set(row = new float[need]);
             for (int p = ComputePool.split(np, t, nt), end = ComputePool.split(np, t + 1, nt); p < end; p++) {
-                if (!residue && p < full && c % PanelGemm.PANEL == 0) {
+                if (tiles && p < full) {
                     for (int j = 0; j < PanelGemm.PANEL; j++) ops.dequantize(buf, (long) (p * PanelGemm.PANEL + j) * rb, row, j * c, c);
                     for (int i = 0, o = p * PanelGemm.PANEL * c; i < c; i += PanelGemm.PANEL) Transpose.of16(row, i, c, out, o + PanelGemm.PANEL * i, PanelGemm.PANEL);
                     continue;

@@ -34,12 +34,7 @@ final class Q4_0R16Ops implements TypeOps {
 
     @Override
     public void dequantizeRows(MemorySegment w, int first, int count, int cols, float[] dst, int dstOffset) {
-        int nb = blocks(cols);
-        long rows = w.byteSize() / (18L * nb);
-        for (int r = 0; r < count; r++)
-            for (int c = 0; c < RowBlocks.chunks(nb); c++)
-                FastDecode.q4_0(w, RowBlocks.chunkOffset(rows, nb, 18, first + r, c), dst,
-                        dstOffset + r * cols + c * RowBlocks.CHUNK * 32, RowBlocks.chunkLength(nb, c) * 32);
+        for (int r = 0; r < count; r++) dequantizeSpan(w, first + r, cols, 0, cols, dst, dstOffset + r * cols);
     }
 
     /** The span's blocks chunk by chunk: a row's chunks lie apart (see {@link RowBlocks}), its blocks within one are contiguous. */
