@@ -79,8 +79,14 @@ final class FeedForward implements Block {
         float[] act = kind.gated() ? gate : up;
         Linear.project(pool, ws.enc, io, n, c.embd(), first, firstBias, kind.gated() ? ws.gateUpOut : ws.upOut);
         switch (kind) {
-            case SWIGLU -> { for (int t = 0; t < n; t++) FloatOps.swiglu(gate, t * F, up, t * F, F); }
-            case GEGLU -> { for (int t = 0; t < n; t++) FloatOps.geglu(gate, t * F, up, t * F, F); }
+            case SWIGLU -> {
+                if (n == 1) FloatOps.swiglu(gate, 0, up, 0, F);
+                else TokenRows.each(pool, n, F, t -> FloatOps.swiglu(gate, t * F, up, t * F, F));
+            }
+            case GEGLU -> {
+                if (n == 1) FloatOps.geglu(gate, 0, up, 0, F);
+                else TokenRows.each(pool, n, F, t -> FloatOps.geglu(gate, t * F, up, t * F, F));
+            }
             case GELU -> FloatOps.gelu(up, 0, n * F);
         }
         Linear.project(pool, ws.enc, act, n, F, down[0], downBias[0], io);

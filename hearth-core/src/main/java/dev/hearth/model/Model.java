@@ -137,12 +137,15 @@ public final class Model {
     private static void residual(ComputePool pool, Workspace ws, Batch b, int layer, Norm pre, Block block, Norm post, float scale) {
         int n = b.size(), E = ws.embd;
         float[] x = ws.x, xb = ws.xb;
-        if (pre != null) for (int t = 0; t < n; t++) pre.apply(xb, t * E, x, t * E, E);
-        else System.arraycopy(x, 0, xb, 0, n * E); // no pre-norm (OLMo-2)
+        // a one-token step does its rows itself (no hand-off, and no lambda allocated per layer)
+        if (pre == null) System.arraycopy(x, 0, xb, 0, n * E); // no pre-norm (OLMo-2)
+        else if (n == 1) pre.apply(xb, 0, x, 0, E);
+        else TokenRows.each(pool, n, E, t -> pre.apply(xb, t * E, x, t * E, E));
         block.forward(pool, ws, b, layer, xb);
         if (post != null) for (int t = 0; t < n; t++) post.apply(xb, t * E, xb, t * E, E);
         if (scale != 0f) for (int i = 0, end = n * E; i < end; i++) xb[i] *= scale;
-        for (int t = 0; t < n; t++) FloatOps.add(x, t * E, xb, t * E, E);
+        if (n == 1) FloatOps.add(x, 0, xb, 0, E);
+        else TokenRows.each(pool, n, E, t -> FloatOps.add(x, t * E, xb, t * E, E));
     }
 
     /** x = (ffn(norm(x)) + x) + attn(norm(x)), the additions in llama.cpp's order (command-r.cpp). */
