@@ -68,6 +68,22 @@ final class CpuActivationQuant {
         for (int j = Math.max(0, nb - 3); j < nb; j++) window.slice(j - nb + 4, zero).intoMemorySegment(dst, tail(dstOff, j), Simd.ORDER);
     }
 
+    /**
+     * The values {@link Q8_0NibbleOps#dequantize} gives for {@link #q8_0Nibble}'s encoding of {@code n} values: q·d, d the
+     * block's scale rounded to float16 (q has at most 8 bits and d 11, so the product is exact, as it is there).
+     */
+    static void q8_0RoundTrip(float[] x, int xOff, float[] dst, int dstOff, int n) {
+        for (int b = 0; b < n / 32; b++) {
+            FloatVector v0 = FloatVector.fromArray(Simd.F512, x, xOff + 32 * b);
+            FloatVector v1 = FloatVector.fromArray(Simd.F512, x, xOff + 32 * b + 16);
+            float amax = v0.abs().max(v1.abs()).reduceLanes(VectorOperators.MAX);
+            float d = Float.float16ToFloat(Float.floatToFloat16(amax / 127f));
+            float id = amax != 0f ? 127f / amax : 0f;
+            ((FloatVector) roundHalfEven(v0.mul(id)).convert(VectorOperators.I2F, 0)).mul(d).intoArray(dst, dstOff + 32 * b);
+            ((FloatVector) roundHalfEven(v1.mul(id)).convert(VectorOperators.I2F, 0)).mul(d).intoArray(dst, dstOff + 32 * b + 16);
+        }
+    }
+
     /** Where block b's scales begin in a Q8_0_NIBBLE row at {@code rowOff}. */
     private static long tail(long rowOff, int b) {
         return rowOff + (long) Q8_0NibbleOps.BLOCK * b + Q8_0NibbleOps.SCALES;

@@ -6,9 +6,18 @@ import java.lang.foreign.MemorySegment;
 /**
  * Activation rows encoded in the format a weight type multiplies with ({@link TypeOps#dotType()}).
  * One buffer is reused for every matmul of a forward pass; it only grows.
+ *
+ * <p>The bytes are made when first asked for ({@link #segment}, and the forms made from them), not by {@link #encode}:
+ * a prompt GEMM needs only the decoded values as panels, and where the encoding allows ({@link ActivationRoundTrip})
+ * those come straight from the floats. So the rows given to {@code encode} are read until the next {@code encode}: their
+ * caller must leave them as they are until the products with this encoding are done.
  */
 public final class EncodedRows {
     private MemorySegment buffer = MemorySegment.NULL;
+    private boolean bytesValid;
+    private ComputePool pool;
+    private TypeOps ops;
+    private float[] source;
     private GgmlType type;
     private int rows;
     private int cols;
@@ -38,27 +47,40 @@ public final class EncodedRows {
     }
 
     private EncodedRows encode(ComputePool pool, GgmlType type, TypeOps ops, float[] x, int n, int cols) {
+        this.pool = pool;
+        this.ops = ops;
+        this.source = x;
         this.type = type;
         this.rows = n;
         this.cols = cols;
         this.rowBytes = type.bytesFor(cols);
+        this.bytesValid = false;
         this.decodedValid = false;
         this.panelsValid = false;
         this.residuePanelsValid = false;
         this.integerPanelsValid = false;
+        return this;
+    }
+
+    /** Quantizes the rows given to {@link #encode} into the buffer, once per encoding, split over the pool. */
+    private void ensureBytes() {
+        if (bytesValid) return;
+        int n = rows, c = cols;
         long need = rowBytes * n;
         if (buffer.byteSize() < need) buffer = Arena.ofAuto().allocate(Math.max(need, 2 * buffer.byteSize()), 64);
         MemorySegment buf = buffer;
         long rb = rowBytes;
+        TypeOps ops = this.ops;
+        float[] x = source;
         if (n == 1) {
-            ops.quantizeActivations(x, 0, buf, 0, cols);
+            ops.quantizeActivations(x, 0, buf, 0, c);
         } else {
-            pool.run((long) n * cols, (t, nt) -> {
+            pool.run((long) n * c, (t, nt) -> {
                 for (int r = ComputePool.split(n, t, nt), end = ComputePool.split(n, t + 1, nt); r < end; r++)
-                    ops.quantizeActivations(x, r * cols, buf, r * rb, cols);
+                    ops.quantizeActivations(x, r * c, buf, r * rb, c);
             });
         }
-        return this;
+        bytesValid = true;
     }
 
     /**
@@ -67,15 +89,16 @@ public final class EncodedRows {
      */
     float[] decoded(ComputePool pool) {
         if (decodedValid) return decoded;
+        ensureBytes();
         if (decoded.length < rows * cols) decoded = new float[rows * cols];
-        TypeOps ops = TypeOps.of(type);
+        TypeOps decoder = TypeOps.of(type);
         MemorySegment buf = buffer;
         float[] out = decoded;
         int n = rows, c = cols;
         long rb = rowBytes;
         pool.run((long) n * c, (t, nt) -> {
             for (int r = ComputePool.split(n, t, nt), end = ComputePool.split(n, t + 1, nt); r < end; r++)
-                ops.decodeForGemm(buf, r * rb, out, r * c, c);
+                decoder.decodeForGemm(buf, r * rb, out, r * c, c);
         });
         decodedValid = true;
         return decoded;
@@ -113,6 +136,7 @@ public final class EncodedRows {
     short[] integerPanels(ComputePool pool) {
         if (integerPanelsValid) return integerPanels;
         if (type != GgmlType.Q8_0_NIBBLE) throw new IllegalStateException("integer panels are made from Q8_0_NIBBLE rows, not " + type);
+        ensureBytes();
         int n = rows, c = cols, np = Q4_0Gemm.panels(n);
         if (integerPanels.length < Q4_0Gemm.packedLength(n, c)) integerPanels = new short[Q4_0Gemm.packedLength(n, c)];
         if (integerPanelScales.length < Q4_0Gemm.scalesLength(n, c)) integerPanelScales = new float[Q4_0Gemm.scalesLength(n, c)];
@@ -145,13 +169,17 @@ public final class EncodedRows {
     /**
      * Each row decoded and packed into {@code out} as {@link #panels} ({@code residue} false) or {@link #residuePanels} (true)
      * wants it. A full panel of {@link #panels} is decoded as its 16 rows and moved in 16 × 16 tiles ({@link Transpose#of16});
-     * value by value, the packing's scattered stores took 2% of a 1B Q4_K_M pp512's samples (JFR, after warm-up).
+     * value by value, the packing's scattered stores took 2% of a 1B Q4_K_M pp512's samples (JFR, after warm-up). The
+     * values of {@link #panels} come straight from the floats where the encoder can give them ({@link ActivationRoundTrip}).
      */
     private void pack(ComputePool pool, float[] out, boolean residue) {
         int n = rows, c = cols, np = PanelGemm.panels(n), full = n / PanelGemm.PANEL;
         boolean tiles = !residue && c % PanelGemm.PANEL == 0;
-        TypeOps ops = TypeOps.of(type);
+        ActivationRoundTrip direct = !residue && ops instanceof ActivationRoundTrip r ? r : null;
+        if (direct == null) ensureBytes();
+        TypeOps decoder = TypeOps.of(type);
         MemorySegment buf = buffer;
+        float[] x = source;
         long rb = rowBytes;
         pool.run((long) n * c, (t, nt) -> {
             float[] row = ROW.get();
@@ -159,16 +187,20 @@ public final class EncodedRows {
             if (row.length < need) ROW.set(row = new float[need]);
             for (int p = ComputePool.split(np, t, nt), end = ComputePool.split(np, t + 1, nt); p < end; p++) {
                 if (tiles && p < full) {
-                    for (int j = 0; j < PanelGemm.PANEL; j++) ops.dequantize(buf, (long) (p * PanelGemm.PANEL + j) * rb, row, j * c, c);
+                    for (int j = 0, r = p * PanelGemm.PANEL; j < PanelGemm.PANEL; j++, r++) {
+                        if (direct != null) direct.roundTrip(x, r * c, row, j * c, c);
+                        else decoder.dequantize(buf, r * rb, row, j * c, c);
+                    }
                     for (int i = 0, o = p * PanelGemm.PANEL * c; i < c; i += PanelGemm.PANEL) Transpose.of16(row, i, c, out, o + PanelGemm.PANEL * i, PanelGemm.PANEL);
                     continue;
                 }
                 for (int r = p * PanelGemm.PANEL; r < Math.min(n, (p + 1) * PanelGemm.PANEL); r++) {
                     if (residue) {
-                        ops.decodeForGemm(buf, r * rb, row, 0, c);
+                        decoder.decodeForGemm(buf, r * rb, row, 0, c);
                         FloatGemm.pack(row, 0, r, c, out);
                     } else {
-                        ops.dequantize(buf, r * rb, row, 0, c);
+                        if (direct != null) direct.roundTrip(x, r * c, row, 0, c);
+                        else decoder.dequantize(buf, r * rb, row, 0, c);
                         PanelGemm.pack(row, 0, r, c, out);
                     }
                 }
@@ -188,7 +220,11 @@ public final class EncodedRows {
     public void tokenwise(boolean on) { tokenwise = on; }
     public boolean tokenwise() { return tokenwise; }
 
-    public MemorySegment segment() { return buffer; }
+    /** The encoded bytes (made now if this encoding has not needed them yet). */
+    public MemorySegment segment() {
+        ensureBytes();
+        return buffer;
+    }
     public GgmlType type() { return type; }
     public int rows() { return rows; }
     public int cols() { return cols; }

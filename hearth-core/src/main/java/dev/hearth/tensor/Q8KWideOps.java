@@ -79,7 +79,7 @@ class Q8KWideOps extends BlockOps {
     }
 
     /** Vector encode and decode (decode feeds the float GEMM of prompt processing). */
-    static final class Vectorized extends Q8KWideOps {
+    static final class Vectorized extends Q8KWideOps implements ActivationRoundTrip {
         /** Lane k of vector 2g+p takes lane p+2k of natural vector g (k &lt; 16) or of vector g+4 (k ≥ 16). */
         private static final ShortVector[] TO_WIDE = new ShortVector[2];
         /** The inverse: natural vector g from wide vectors (2g, 2g+1), lower half or upper half (+4). */
@@ -137,6 +137,23 @@ class Q8KWideOps extends BlockOps {
                 }
                 dst.set(FLOAT_LE, off + D, 1 / iscale);
                 MemorySegment.copy(ZEROS, 0, dst, off + D + 4, GgmlType.Q8_K_WIDE.blockBytes - D - 4);
+            }
+        }
+
+        /** {@link #quantize}'s q (natural order) times its d = 1/iscale, as {@link #dequantize} gives them; zeros for an all-zero block. */
+        @Override
+        public void roundTrip(float[] x, int xOff, float[] dst, int dstOff, int n) {
+            checkLength(GgmlType.Q8_K_WIDE, n);
+            for (int b = 0; b < n / QK; b++) {
+                int o = xOff + QK * b;
+                float iscale = Q8KOps.Vectorized.inverseScale(x, o);
+                if (iscale == 0) {
+                    java.util.Arrays.fill(dst, dstOff + QK * b, dstOff + QK * (b + 1), 0f);
+                    continue;
+                }
+                float d = 1 / iscale;
+                for (int i = 0; i < QK; i += 16)
+                    nearestInt(FloatVector.fromArray(F512, x, o + i).mul(iscale)).min(127).convert(I2F, 0).reinterpretAsFloats().mul(d).intoArray(dst, dstOff + QK * b + i);
             }
         }
 

@@ -30,7 +30,7 @@ import jdk.incubator.vector.VectorOperators;
  * its end), so that the dot reads four blocks' scales with one load; then 48 zero bytes. A block never depends on the blocks before it, so a slice
  * of an encoded row that starts at a block boundary is the encoding of that part of the row.
  */
-final class Q8_0NibbleOps extends BlockOps {
+final class Q8_0NibbleOps extends BlockOps implements ActivationRoundTrip {
     static final int QK = 32;
     static final int BLOCK = 256;
     /** Offset in a block of its {@code d·2^112} (the next blocks' follow). */
@@ -44,6 +44,12 @@ final class Q8_0NibbleOps extends BlockOps {
     public void quantize(float[] x, int xOff, MemorySegment dst, long dstOffset, int n) {
         checkLength(GgmlType.Q8_0_NIBBLE, n);
         CpuActivationQuant.q8_0Nibble(x, xOff, dst, dstOffset, n);
+    }
+
+    @Override
+    public void roundTrip(float[] x, int xOff, float[] dst, int dstOff, int n) {
+        checkLength(GgmlType.Q8_0_NIBBLE, n);
+        CpuActivationQuant.q8_0RoundTrip(x, xOff, dst, dstOff, n);
     }
 
     /** The values the dot multiplies with: q·d, as Q8_0_WIDE decodes them. */

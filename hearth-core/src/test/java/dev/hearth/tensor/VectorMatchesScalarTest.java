@@ -178,6 +178,36 @@ class VectorMatchesScalarTest {
         }
     }
 
+    /**
+     * Where an activation encoding gives its decoded values straight from the floats ({@link ActivationRoundTrip}: the prompt
+     * GEMM's panels), they are the bits of its bytes decoded: every shape, rows of one, three and many blocks written at an
+     * offset, and a row with a block of zeros, an infinity and a NaN.
+     */
+    @ParameterizedTest
+    @EnumSource(names = {"Q8_0_NIBBLE", "Q8_K_WIDE"})
+    void roundTripsGiveTheDecodedBytes(GgmlType type) {
+        TypeOps ops = TypeOps.of(type);
+        assertThat(ops).isInstanceOf(ActivationRoundTrip.class);
+        ActivationRoundTrip direct = (ActivationRoundTrip) ops;
+        int block = type.blockSize;
+        long seed = 300;
+        java.util.List<float[]> rows = new java.util.ArrayList<>();
+        for (int n : new int[] {block, 3 * block, N})
+            for (TestData.Shape shape : TestData.Shape.values()) rows.add(TestData.row(shape, n, seed++));
+        float[] special = TestData.row(TestData.Shape.GAUSSIAN, 4 * block, seed);
+        java.util.Arrays.fill(special, 0, block, 0f);
+        special[block + 3] = Float.POSITIVE_INFINITY;
+        special[2 * block + 5] = Float.NaN;
+        rows.add(special);
+        for (float[] x : rows) {
+            int n = x.length;
+            float[] want = TestData.dequantized(ops, TestData.quantized(ops, x), n);
+            float[] got = new float[n + 7];
+            direct.roundTrip(x, 0, got, 7, n);
+            assertThat(java.util.Arrays.copyOfRange(got, 7, n + 7)).as("%s, n=%d", type, n).isEqualTo(want);
+        }
+    }
+
     /** Q8_0_NIBBLE holds Q8_0_WIDE's numbers (llama.cpp's run-time Q8_0), in any row length. */
     @Test
     void nibbleActivationsCarryRunTimeQ8_0Values() {
