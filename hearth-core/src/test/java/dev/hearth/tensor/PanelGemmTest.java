@@ -45,13 +45,14 @@ class PanelGemmTest {
     /**
      * MatMul with a prompt batch (the GEMM) against the same rows one token at a time (the integer
      * dots of generation): same values up to float rounding, for every quantized type, with two
-     * matrices in one dispatch.
+     * matrices in one dispatch. And the same bits on one thread as on two, whose blocks differ (two
+     * threads cut the last matrix's last blocks in halves).
      */
     @ParameterizedTest
     @EnumSource(names = {"Q4_0", "Q5_0", "Q8_0", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K"})
     void batchEqualsTokenByToken(GgmlType type) {
         int k = 512, tokens = 19;
-        int[] rowCounts = {70, 13};
+        int[] rowCounts = {70, 130};
         TypeOps ops = TypeOps.of(type);
         Tensor[] ws = new Tensor[rowCounts.length];
         for (int m = 0; m < ws.length; m++) {
@@ -67,6 +68,11 @@ class PanelGemmTest {
             float[][] batch = {new float[tokens * rowCounts[0]], new float[tokens * rowCounts[1]]};
             EncodedRows enc = new EncodedRows().encode(pool, ops.dotType(), x, tokens, k);
             MatMul.multiply(pool, ws, enc, batch, new int[] {0, 0}, rowCounts);
+            try (ComputePool alone = new ComputePool(1)) {
+                float[][] single = {new float[tokens * rowCounts[0]], new float[tokens * rowCounts[1]]};
+                MatMul.multiply(alone, ws, new EncodedRows().encode(alone, ops.dotType(), x, tokens, k), single, new int[] {0, 0}, rowCounts);
+                for (int m = 0; m < 2; m++) assertThat(single[m]).as("%s matrix %d, one thread", type, m).isEqualTo(batch[m]);
+            }
             for (int t = 0; t < tokens; t++) {
                 float[][] one = {new float[rowCounts[0]], new float[rowCounts[1]]};
                 EncodedRows e1 = new EncodedRows().encode(pool, ops.dotType(), java.util.Arrays.copyOfRange(x, t * k, (t + 1) * k), 1, k);
