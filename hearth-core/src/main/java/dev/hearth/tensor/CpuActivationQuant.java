@@ -43,8 +43,10 @@ final class CpuActivationQuant {
     /**
      * Q8_0_NIBBLE rows ({@link Q8_0NibbleOps}) of {@code n} values: Q8_0's numbers. A block's last 64 bytes (its scale, the
      * next three blocks' and zeros) are written once, as one vector, when the third block after it is done: a window of
-     * the last four scales slides one lane per block. Stored one float at a time (up to eight bounds-checked stores a block,
-     * into this block's tail and the three before it), they took 1.8% of a 1B Q4_0 pp512's samples (JFR, after warm-up).
+     * the last four scales slides one lane per block, where before up to eight single floats were stored per block, into
+     * this block's tail and the three before it. (Those stores held 1.8% of a 1B Q4_0 pp512's samples; with one store, the
+     * samples stayed on it: they were this encoding's 8 bytes a value going out to memory, which the prompt GEMM now
+     * skips, {@link ActivationRoundTrip}.)
      */
     static void q8_0Nibble(float[] x, int xOff, MemorySegment dst, long dstOff, int n) {
         int nb = n / 32;
