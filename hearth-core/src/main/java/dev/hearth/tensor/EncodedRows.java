@@ -175,11 +175,9 @@ public final class EncodedRows {
     private void pack(ComputePool pool, float[] out, boolean residue) {
         int n = rows, c = cols, np = PanelGemm.panels(n), full = n / PanelGemm.PANEL;
         boolean tiles = !residue && c % PanelGemm.PANEL == 0;
-        ActivationRoundTrip direct = !residue && ops instanceof ActivationRoundTrip r ? r : null;
-        if (direct == null) ensureBytes();
+        if (residue || !(ops instanceof ActivationRoundTrip)) ensureBytes(); // panels' values otherwise come from the floats
         TypeOps decoder = TypeOps.of(type);
         MemorySegment buf = buffer;
-        float[] x = source;
         long rb = rowBytes;
         pool.run((long) n * c, (t, nt) -> {
             float[] row = ROW.get();
@@ -187,10 +185,7 @@ public final class EncodedRows {
             if (row.length < need) ROW.set(row = new float[need]);
             for (int p = ComputePool.split(np, t, nt), end = ComputePool.split(np, t + 1, nt); p < end; p++) {
                 if (tiles && p < full) {
-                    for (int j = 0, r = p * PanelGemm.PANEL; j < PanelGemm.PANEL; j++, r++) {
-                        if (direct != null) direct.roundTrip(x, r * c, row, j * c, c);
-                        else decoder.dequantize(buf, r * rb, row, j * c, c);
-                    }
+                    for (int j = 0; j < PanelGemm.PANEL; j++) rowValues(p * PanelGemm.PANEL + j, row, j * c);
                     for (int i = 0, o = p * PanelGemm.PANEL * c; i < c; i += PanelGemm.PANEL) Transpose.of16(row, i, c, out, o + PanelGemm.PANEL * i, PanelGemm.PANEL);
                     continue;
                 }
@@ -199,14 +194,19 @@ public final class EncodedRows {
                         decoder.decodeForGemm(buf, r * rb, row, 0, c);
                         FloatGemm.pack(row, 0, r, c, out);
                     } else {
-                        if (direct != null) direct.roundTrip(x, r * c, row, 0, c);
-                        else decoder.dequantize(buf, r * rb, row, 0, c);
+                        rowValues(r, row, 0);
                         PanelGemm.pack(row, 0, r, c, out);
                     }
                 }
             }
         });
         PanelGemm.padLastPanel(n, c, out);
+    }
+
+    /** Row r's decoded values into {@code dst[off ..]}: straight from the floats where the encoder can give them, else from the bytes. */
+    private void rowValues(int r, float[] dst, int off) {
+        if (ops instanceof ActivationRoundTrip direct) direct.roundTrip(source, r * cols, dst, off, cols);
+        else TypeOps.of(type).dequantize(buffer, r * rowBytes, dst, off, cols);
     }
 
     private static final ThreadLocal<float[]> ROW = ThreadLocal.withInitial(() -> new float[0]);

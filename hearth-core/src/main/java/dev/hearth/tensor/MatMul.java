@@ -170,16 +170,18 @@ public final class MatMul {
                     // blocks claimed one at a time, as generation's pieces are: a thread whose vCPU keeps running takes
                     // more of them rather than wait at the end for a static share the other thread has not finished
                     for (int b; (b = pool.claim()) < allBlocks; ) {
-                        int i = 0, r0;
+                        int i = 0, r0, size;
                         if (b >= lastFrom) {
                             i = m - 1;
                             r0 = lastStart + (b - lastFrom) * lastRows;
+                            size = lastRows;
                         } else {
                             while (b >= firstBlock[i + 1]) i++;
                             r0 = (b - firstBlock[i]) * rowsOf[i];
+                            size = rowsOf[i];
                         }
                         Tensor w = ws[i];
-                        int n = Math.min(b >= lastFrom ? lastRows : rowsOf[i], w.rowCount() - r0);
+                        int n = Math.min(size, w.rowCount() - r0);
                         if (integer[i]) {
                             short[] q = ROW_INTEGERS.get();
                             if (q.length < blockRows * cols) ROW_INTEGERS.set(q = new short[blockRows * cols]);
