@@ -111,8 +111,23 @@ final class CompletionParams {
             if (!type.equals("text"))
                 throw ApiError.notSupported("response_format " + type + " needs grammar-constrained sampling, which Hearth does not support yet");
         }
+        rejectConstraints(body);
         p.sampling = s;
         return p;
+    }
+
+    /**
+     * llama-server's constrained sampling ({@code grammar}, {@code json_schema}): Hearth has none, and output that
+     * silently ignored the constraint would look like an answer, so a request that sets one is refused as
+     * {@code response_format} json is. An empty grammar or a null schema constrains nothing and passes.
+     */
+    private static void rejectConstraints(JsonNode body) {
+        JsonNode grammar = body.get("grammar");
+        if (grammar != null && !grammar.isNull() && !(grammar.isTextual() && grammar.asText().isEmpty()))
+            throw ApiError.notSupported("'grammar' needs grammar-constrained sampling, which Hearth does not support yet");
+        JsonNode schema = body.get("json_schema");
+        if (schema != null && !schema.isNull())
+            throw ApiError.notSupported("'json_schema' needs grammar-constrained sampling, which Hearth does not support yet");
     }
 
     /**

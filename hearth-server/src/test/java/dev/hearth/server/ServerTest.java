@@ -279,6 +279,8 @@ class ServerTest {
                 // far over the limit, still a clean 413: the server reads the body to its end first (Json.DRAIN_LIMIT)
                 Arguments.of("oversized body of 4 MB", "/completion", ("{\"prompt\":\"" + "a".repeat(4 << 20) + "\"}").getBytes(), 413, "invalid_request_error"),
                 Arguments.of("json_object response format", "/v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"response_format\":{\"type\":\"json_object\"}}".getBytes(), 501, "not_supported_error"),
+                Arguments.of("a grammar", "/completion", "{\"prompt\":\"hi\",\"grammar\":\"root ::= \\\"a\\\"\"}".getBytes(), 501, "not_supported_error"),
+                Arguments.of("a json_schema", "/v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"json_schema\":{\"type\":\"object\"}}".getBytes(), 501, "not_supported_error"),
                 Arguments.of("several chat choices", "/v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"n\":2}".getBytes(), 400, "invalid_request_error"),
                 Arguments.of("id_slot that does not exist", "/completion", "{\"prompt\":\"hi\",\"id_slot\":9}".getBytes(), 400, "invalid_request_error"),
                 Arguments.of("stop of the wrong type", "/completion", "{\"prompt\":\"hi\",\"stop\":[1]}".getBytes(), 400, "invalid_request_error"),
