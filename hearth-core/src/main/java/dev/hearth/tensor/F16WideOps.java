@@ -11,7 +11,7 @@ import java.lang.foreign.MemorySegment;
  * are F16's; the dot no longer converts the activation side once per weight row, and the 2^16 undoes
  * the 2^-16 its cheap widening of the weights leaves in (see {@code F16Ops.Vectorized}).
  */
-final class F16WideOps extends BlockOps {
+final class F16WideOps extends BlockOps implements ActivationRoundTrip {
     F16WideOps() {
         super(GgmlType.F16_WIDE, GgmlType.F16_WIDE);
     }
@@ -37,6 +37,12 @@ final class F16WideOps extends BlockOps {
         if (tmp.length < n) SCRATCH.set(tmp = new float[n]);
         for (int i = 0; i < n; i++) tmp[i] = Float.float16ToFloat(Float.floatToFloat16(src[srcOffset + i])) * SCALE;
         MemorySegment.copy(tmp, 0, dst, FLOAT_LE, dstOffset, n);
+    }
+
+    /** The f16-rounded values, the 2^16 and its undoing left out (exact: no f16 value is near a float's limits). */
+    @Override
+    public void roundTrip(float[] src, int srcOff, float[] dst, int dstOff, int n) {
+        for (int i = 0; i < n; i++) dst[dstOff + i] = Float.float16ToFloat(Float.floatToFloat16(src[srcOff + i]));
     }
 
     @Override

@@ -184,7 +184,7 @@ class VectorMatchesScalarTest {
      * offset, and a row with a block of zeros, an infinity and a NaN.
      */
     @ParameterizedTest
-    @EnumSource(names = {"Q8_0_NIBBLE", "Q8_K_WIDE"})
+    @EnumSource(names = {"Q8_0_NIBBLE", "Q8_K_WIDE", "F16_WIDE"})
     void roundTripsGiveTheDecodedBytes(GgmlType type) {
         TypeOps ops = TypeOps.of(type);
         assertThat(ops).isInstanceOf(ActivationRoundTrip.class);
@@ -194,10 +194,11 @@ class VectorMatchesScalarTest {
         java.util.List<float[]> rows = new java.util.ArrayList<>();
         for (int n : new int[] {block, 3 * block, N})
             for (TestData.Shape shape : TestData.Shape.values()) rows.add(TestData.row(shape, n, seed++));
-        float[] special = TestData.row(TestData.Shape.GAUSSIAN, 4 * block, seed);
-        java.util.Arrays.fill(special, 0, block, 0f);
-        special[block + 3] = Float.POSITIVE_INFINITY;
-        special[2 * block + 5] = Float.NaN;
+        int unit = Math.max(block, 32); // F16_WIDE's block is one value
+        float[] special = TestData.row(TestData.Shape.GAUSSIAN, 4 * unit, seed);
+        java.util.Arrays.fill(special, 0, unit, 0f);
+        special[unit + 3] = Float.POSITIVE_INFINITY;
+        special[2 * unit + 5] = Float.NaN;
         rows.add(special);
         for (float[] x : rows) {
             int n = x.length;
