@@ -61,6 +61,7 @@ final class ServeCommand implements Callable<Integer> {
         if (parallel < 1) throw new IllegalArgumentException("-np must be 1 or more");
         if (ctx < 0) throw new IllegalArgumentException("-c must be 0 or more");
         if (nPredict < -1) throw new IllegalArgumentException("-n must be -1 or more");
+        if (port < 0 || port > 65535) throw new IllegalArgumentException("--port must be between 0 and 65535, got " + port);
         Path model = modelOptions.model == null && System.getenv("LLAMA_ARG_MODEL") != null
                 ? Path.of(System.getenv("LLAMA_ARG_MODEL")) : modelOptions.modelPath();
         int threads = modelOptions.threads == null && System.getenv("LLAMA_ARG_THREADS") != null

@@ -271,6 +271,9 @@ class CliTest {
         Result q4 = hearth("serve", "-m", STORIES, "-ctk", "q4_0", "--port", "0");
         assertThat(q4.code()).isEqualTo(1);
         assertThat(q4.err()).contains("KV cache type 'q4_0' is not supported by Hearth (supported: f16, q8_0)");
+        Result port = hearth("serve", "-m", STORIES, "--port", "99999");
+        assertThat(port.code()).isEqualTo(1);
+        assertThat(port.err()).contains("--port must be between 0 and 65535, got 99999");
         Result v8 = hearth("serve", "-m", STORIES, "-fa", "off", "-ctv", "q8_0", "--port", "0");
         assertThat(v8.code()).isEqualTo(1);
         assertThat(v8.err()).contains("quantized V cache requires flash attention");
