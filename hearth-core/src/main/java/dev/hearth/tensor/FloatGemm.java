@@ -133,17 +133,8 @@ final class FloatGemm {
             }
             for (int r = 0; r < rows; r++)
                 for (int q = 0; q < g; q++) reduceChains(acc, r * ROW_STRIDE + PANEL * q);
-            // token-major, so each token's outputs are written as one run: as PanelGemm's write-back, 16 rows × a full
-            // panel's 16 tokens at a time transposed in registers, the rest element by element (1B F16 pp512, JFR: element
-            // by element, reading the accumulators down a column 3 KB apart, this took 5.7% of the samples)
-            int rows16 = rows - rows % 16, end = Math.min(tokens, PANEL * (p + g)), fullEnd = end - (end - PANEL * p) % PANEL;
-            for (int t0 = PANEL * p; t0 < fullEnd; t0 += PANEL)
-                for (int r = 0; r < rows16; r += 16)
-                    Transpose.of16(acc, r * ROW_STRIDE + (t0 - PANEL * p), ROW_STRIDE, y, t0 * ldy + yOffset + r, ldy);
-            for (int t = PANEL * p; t < end; t++) {
-                int q = t / PANEL - p, l = t % PANEL;
-                for (int r = t < fullEnd ? rows16 : 0, o = t * ldy + yOffset; r < rows; r++) y[o + r] = acc[r * ROW_STRIDE + PANEL * q + l];
-            }
+            // the group's tokens: token t's accumulator of row r is at r·ROW_STRIDE + (t - 16p), as PanelGemm lays them out
+            PanelGemm.writeTokenMajor(acc, ROW_STRIDE, rows, PANEL * p, Math.min(tokens, PANEL * (p + g)), y, yOffset, ldy);
         }
     }
 

@@ -185,15 +185,22 @@ final class PanelGemm {
                     for (int g = 0; g < ng; g++) kernel7x1(w, gk * g - back, packed, p, k0, k1, k, acc, gs * g + p * PANEL, rs, resume);
             }
         }
-        // token-major, so each token's outputs are written as one run (row-major here touched one page per token per row):
-        // 16 rows × a full panel's 16 tokens at a time, transposed in registers (Transpose.of16), then the rest element by element
-        // (1B Q4_0 pp512, JFR: element by element this write-back took 3.6% of the samples, by tiles 3.0%, mostly the
-        // tiles' loads)
-        int rows16 = rows - rows % 16, full = tokens / PANEL;
-        for (int p = 0; p < full; p++)
-            for (int r = 0; r < rows16; r += 16) Transpose.of16(acc, r * rs + p * PANEL, rs, y, p * PANEL * ldy + yOffset + r, ldy);
-        for (int t = 0; t < tokens; t++)
-            for (int r = t < full * PANEL ? rows16 : 0, o = t * ldy + yOffset, s = (t / PANEL) * PANEL + t % PANEL; r < rows; r++) y[o + r] = acc[r * rs + s];
+        writeTokenMajor(acc, rs, rows, 0, tokens, y, yOffset, ldy);
+    }
+
+    /**
+     * {@code y[t·ldy + yOffset + r] = acc[r·rs + t - t0]} for rows [0, rows) and tokens [t0, t1), t0 a multiple of
+     * {@link #PANEL}: a GEMM's accumulators (row-major, a panel's 16 tokens side by side) written out token-major, so each
+     * token's outputs are one run (row-major touched one page per token per row). 16 rows × a full panel's 16 tokens at a
+     * time are transposed in registers ({@link Transpose#of16}), the rest go element by element (1B Q4_0 pp512, JFR: element
+     * by element this took 3.6% of the samples, by tiles 3.0%, mostly the tiles' loads; FloatGemm's, 1B F16: 5.5% and 3.8%).
+     */
+    static void writeTokenMajor(float[] acc, int rs, int rows, int t0, int t1, float[] y, int yOffset, int ldy) {
+        int rows16 = rows - rows % 16, fullEnd = t1 - (t1 - t0) % PANEL;
+        for (int t = t0; t < fullEnd; t += PANEL)
+            for (int r = 0; r < rows16; r += 16) Transpose.of16(acc, r * rs + t - t0, rs, y, t * ldy + yOffset + r, ldy);
+        for (int t = t0; t < t1; t++)
+            for (int r = t < fullEnd ? rows16 : 0, o = t * ldy + yOffset; r < rows; r++) y[o + r] = acc[r * rs + t - t0];
     }
 
     /**
