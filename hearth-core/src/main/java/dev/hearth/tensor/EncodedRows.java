@@ -170,45 +170,41 @@ public final class EncodedRows {
      * Each row decoded and packed into {@code out} as {@link #panels} ({@code residue} false) or {@link #residuePanels} (true)
      * wants it. A full panel of {@link #panels} is decoded as its 16 rows and moved in 16 × 16 tiles ({@link Transpose#of16});
      * value by value, the packing's scattered stores took 2% of a 1B Q4_K_M pp512's samples (JFR, after warm-up). The
-     * values of {@link #panels} come straight from the floats where the encoder can give them ({@link ActivationRoundTrip}).
+     * values come straight from the floats where the encoder can give them ({@link ActivationRoundTrip}; for F16_WIDE's
+     * residue panels, encoding the bytes took 1.4% of a 1B F16 pp512's samples).
      */
     private void pack(ComputePool pool, float[] out, boolean residue) {
         int n = rows, c = cols, np = PanelGemm.panels(n), full = n / PanelGemm.PANEL;
         boolean tiles = !residue && c % PanelGemm.PANEL == 0;
         if (!(ops instanceof ActivationRoundTrip)) ensureBytes(); // panels' values otherwise come from the floats
-        TypeOps decoder = TypeOps.of(type);
-        MemorySegment buf = buffer;
-        long rb = rowBytes;
         pool.run((long) n * c, (t, nt) -> {
             float[] row = ROW.get();
             int need = tiles ? PanelGemm.PANEL * c : c;
             if (row.length < need) ROW.set(row = new float[need]);
             for (int p = ComputePool.split(np, t, nt), end = ComputePool.split(np, t + 1, nt); p < end; p++) {
                 if (tiles && p < full) {
-                    for (int j = 0; j < PanelGemm.PANEL; j++) rowValues(p * PanelGemm.PANEL + j, row, j * c);
+                    for (int j = 0; j < PanelGemm.PANEL; j++) rowValues(p * PanelGemm.PANEL + j, row, j * c, false);
                     for (int i = 0, o = p * PanelGemm.PANEL * c; i < c; i += PanelGemm.PANEL) Transpose.of16(row, i, c, out, o + PanelGemm.PANEL * i, PanelGemm.PANEL);
                     continue;
                 }
                 for (int r = p * PanelGemm.PANEL; r < Math.min(n, (p + 1) * PanelGemm.PANEL); r++) {
-                    if (residue) {
-                        // an ActivationRoundTrip type decodes for the GEMM as it dequantizes (see there): F16_WIDE's rounding
-                        // from the floats, not its bytes (1B F16 pp512, JFR: encoding the bytes took 1.4% of the samples)
-                        if (ops instanceof ActivationRoundTrip) rowValues(r, row, 0);
-                        else decoder.decodeForGemm(buf, r * rb, row, 0, c);
-                        FloatGemm.pack(row, 0, r, c, out);
-                    } else {
-                        rowValues(r, row, 0);
-                        PanelGemm.pack(row, 0, r, c, out);
-                    }
+                    rowValues(r, row, 0, residue);
+                    if (residue) FloatGemm.pack(row, 0, r, c, out);
+                    else PanelGemm.pack(row, 0, r, c, out);
                 }
             }
         });
         PanelGemm.padLastPanel(n, c, out);
     }
 
-    /** Row r's decoded values into {@code dst[off ..]}: straight from the floats where the encoder can give them, else from the bytes. */
-    private void rowValues(int r, float[] dst, int off) {
+    /**
+     * Row r's decoded values into {@code dst[off ..]}, as the float GEMM wants them ({@link TypeOps#decodeForGemm}) or the
+     * panel GEMM ({@link TypeOps#dequantize}): straight from the floats where the encoder can give them (an
+     * {@link ActivationRoundTrip} type decodes for the float GEMM as it dequantizes), else from the bytes.
+     */
+    private void rowValues(int r, float[] dst, int off, boolean forFloatGemm) {
         if (ops instanceof ActivationRoundTrip direct) direct.roundTrip(source, r * cols, dst, off, cols);
+        else if (forFloatGemm) TypeOps.of(type).decodeForGemm(buffer, r * rowBytes, dst, off, cols);
         else TypeOps.of(type).dequantize(buffer, r * rowBytes, dst, off, cols);
     }
 
