@@ -104,30 +104,31 @@ final class CompletionParams {
         JsonNode stop = body.get("stop");
         if (stop != null && !stop.isNull()) p.stop = stop.isTextual() ? List.of(stop.asText()) : r.stringList("stop");
         readLogitBias(body.get("logit_bias"), s, tokenizer);
-        JsonNode fmt = body.get("response_format");
-        if (fmt != null && !fmt.isNull() && !fmt.isObject()) throw ApiError.invalid("'response_format' must be an object such as {\"type\": \"text\"}");
-        if (fmt != null && fmt.isObject()) {
-            String type = fmt.path("type").asText("text");
-            if (!type.equals("text"))
-                throw ApiError.notSupported("response_format " + type + " needs grammar-constrained sampling, which Hearth does not support yet");
-        }
         rejectConstraints(body);
         p.sampling = s;
         return p;
     }
 
     /**
-     * llama-server's constrained sampling ({@code grammar}, {@code json_schema}): Hearth has none, and output that
-     * silently ignored the constraint would look like an answer, so a request that sets one is refused as
-     * {@code response_format} json is. An empty grammar or a null schema constrains nothing and passes.
+     * Constrained sampling (OpenAI's {@code response_format} other than text, llama-server's {@code grammar} and
+     * {@code json_schema}): Hearth has none, and output that silently ignored the constraint would look like an answer,
+     * so a request that sets one is refused. An empty grammar or a null schema constrains nothing and passes.
      */
     private static void rejectConstraints(JsonNode body) {
+        JsonNode fmt = body.get("response_format");
+        if (fmt != null && !fmt.isNull() && !fmt.isObject()) throw ApiError.invalid("'response_format' must be an object such as {\"type\": \"text\"}");
+        if (fmt != null && fmt.isObject()) {
+            String type = fmt.path("type").asText("text");
+            if (!type.equals("text")) throw needsGrammar("response_format " + type);
+        }
         JsonNode grammar = body.get("grammar");
-        if (grammar != null && !grammar.isNull() && !(grammar.isTextual() && grammar.asText().isEmpty()))
-            throw ApiError.notSupported("'grammar' needs grammar-constrained sampling, which Hearth does not support yet");
+        if (grammar != null && !grammar.isNull() && !(grammar.isTextual() && grammar.asText().isEmpty())) throw needsGrammar("'grammar'");
         JsonNode schema = body.get("json_schema");
-        if (schema != null && !schema.isNull())
-            throw ApiError.notSupported("'json_schema' needs grammar-constrained sampling, which Hearth does not support yet");
+        if (schema != null && !schema.isNull()) throw needsGrammar("'json_schema'");
+    }
+
+    private static ApiError needsGrammar(String what) {
+        return ApiError.notSupported(what + " needs grammar-constrained sampling, which Hearth does not support yet");
     }
 
     /**
